@@ -1,0 +1,32 @@
+# Two commands: `make run` starts the platform, `make test` runs the tests. Nothing else is needed first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgresql bench lint clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	PYTHONPATH=. $(PY) -m deploy.run
+
+# The whole suite on SQLite, then again on PostgreSQL (127.0.0.1:5432 unless RSS_TEST_POSTGRES_URL says otherwise).
+test: $(STAMP)
+	PYTHONPATH=. $(PY) -m tests.run_all
+
+test-sqlite: $(STAMP)
+	RSS_TEST_DATABASE=sqlite PYTHONPATH=. $(PY) -m pytest -q
+
+test-postgresql: $(STAMP)
+	RSS_TEST_DATABASE=postgresql PYTHONPATH=. $(PY) -m pytest -q
+
+bench: $(STAMP)
+	PYTHONPATH=. $(PY) -m bench.gateway
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

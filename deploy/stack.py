@@ -1,0 +1,131 @@
+"""Starts the platform as local processes: three services and the gateway, each its own uvicorn.
+
+Used by `make run` (deploy/run.py) and by the cross-service tests, so both start the platform the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from gateway.api_keys import write_development_keys
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("actors", "funding", "surveys")
+DEFAULT_PORTS = {"gateway": 8000, "actors": 8101, "funding": 8102, "surveys": 8103}
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    database_urls: dict[str, str]
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    environment: str = "development"
+    log_format: str = "console"
+    log_to_files: bool = False
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.secret = self._identity_secret()
+        self.keys = write_development_keys(self.data_dir / "gateway-keys.json",
+                                           self.data_dir / "development-keys.json")
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def service_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def log_file(self, name: str) -> Path:
+        return self.data_dir / "logs" / f"{name}.log"
+
+    def _identity_secret(self) -> str:
+        path = self.data_dir / "identity-secret"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            os.chmod(path, 0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+    def env_for(self, name: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(ROOT)
+        prefix = name.upper() + "_"
+        env[prefix + "ENVIRONMENT"] = self.environment
+        env[prefix + "IDENTITY_SECRET"] = self.secret
+        env[prefix + "LOG_FORMAT"] = self.log_format
+        if self.log_to_files:
+            self.log_file(name).parent.mkdir(parents=True, exist_ok=True)
+            env[prefix + "LOG_FILE"] = str(self.log_file(name))
+        if name in SERVICES:
+            env[prefix + "DATABASE_URL"] = self.database_urls[name]
+        else:
+            env["GATEWAY_API_KEYS_FILE"] = str(self.data_dir / "gateway-keys.json")
+            for service in SERVICES:
+                env[f"GATEWAY_{service.upper()}_URL"] = self.service_url(service)
+        env.update(self.extra_env)
+        return env
+
+    def prepare(self) -> None:
+        """Migrates every database to head and loads the reference data."""
+        for name in SERVICES:
+            subprocess.run([sys.executable, "-m", f"services.{name}", "setup"], cwd=ROOT, env=self.env_for(name),
+                           check=True)
+
+    def command(self, name: str) -> list[str]:
+        target = "gateway.app:create_app" if name == "gateway" else f"services.{name}.main:create_app"
+        return [sys.executable, "-m", "uvicorn", "--factory", target, "--host", "127.0.0.1",
+                "--port", str(self.ports[name]), "--no-access-log", "--loop", "uvloop", "--http", "httptools",
+                "--timeout-graceful-shutdown", "5"]
+
+    def start(self, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
+        for name in names:
+            self.processes[name] = subprocess.Popen(self.command(name), cwd=ROOT, env=self.env_for(name),
+                                                    start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        for name in self.processes:
+            url = (self.gateway_url if name == "gateway" else self.service_url(name)) + "/readyz"
+            while True:
+                proc = self.processes[name]
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with code {proc.returncode} while starting")
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} was not ready at {url} within {timeout:g} s")
+                time.sleep(0.1)
+
+    def stop(self, names: tuple[str, ...] | None = None) -> None:
+        for name in list(names or self.processes):
+            proc = self.processes.pop(name, None)
+            if proc is None or proc.poll() is not None:
+                continue
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def describe_keys(self) -> str:
+        return json.dumps(self.keys, indent=2)
+
+
+def sqlite_urls(data_dir: Path) -> dict[str, str]:
+    return {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in SERVICES}

@@ -1,0 +1,133 @@
+"""The gateway's ASGI application: the proxy for /actors, /funding and /surveys, and a small FastAPI app for
+everything the gateway answers itself (health, readiness, OpenAPI, docs, who-am-I).
+"""
+
+from __future__ import annotations
+
+import time
+
+import aiohttp
+import structlog
+
+from gateway.api_keys import ApiKeyStore
+from gateway.control import create_control_app
+from gateway.identity import IdentityIssuer, InvalidApiKey, api_key_from_headers
+from gateway.openapi import OpenAPIAggregator
+from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, forward, new_client_session, read_body
+from gateway.settings import GatewaySettings
+from gateway.upstreams import Upstream, build_upstreams
+from shared.identity import Role
+from shared.logging import configure_logging, get_logger
+from shared.problems import Problem, problem_response
+from shared.request_context import accept_request_id
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Gateway:
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.settings = settings
+        configure_logging(service="gateway", log_format=settings.log_format, level=settings.log_level,
+                          log_file=settings.log_file)
+        self.log = get_logger("gateway")
+        self.upstreams: dict[str, Upstream] = build_upstreams(settings.upstreams())
+        self._by_prefix = {u.prefix.encode(): u for u in self.upstreams.values()}
+        self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
+        self.session: aiohttp.ClientSession | None = None
+        self.openapi = OpenAPIAggregator(self)
+        self.control = create_control_app(self)
+
+    def upstream_for(self, path: str) -> Upstream | None:
+        segment = path.split("/", 2)[1] if path.startswith("/") else ""
+        upstream = self.upstreams.get(segment)
+        return upstream
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            await self.control(scope, receive, send)
+            return
+        upstream = self.upstream_for(scope["path"])
+        if upstream is None:
+            await self.control(scope, receive, send)
+            return
+        await self._proxy(upstream, scope, receive, send)
+
+    async def _proxy(self, upstream: Upstream, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        api_key_header = authorization = request_id = None
+        headers: list[tuple[bytes, bytes]] = []
+        for name, value in scope["headers"]:
+            if name in DROPPED_REQUEST_HEADERS:
+                if name == b"x-api-key":
+                    api_key_header = value
+                elif name == b"authorization":
+                    authorization = value
+                elif name == b"x-request-id":
+                    request_id = value
+                continue
+            headers.append((name, value))
+        rid = accept_request_id(request_id.decode("latin-1") if request_id else None)
+        response_headers = [(b"x-request-id", rid.encode())]
+        method = scope["method"]
+        subject = None
+        try:
+            principal, token = self.issuer.authenticate(api_key_from_headers(api_key_header, authorization))
+            subject = principal.subject
+            if principal.role is Role.ANONYMOUS and method not in READ_METHODS:
+                status = await self._reject(send, response_headers, 401,
+                                            "Changing data needs an API key (X-API-Key header).")
+            else:
+                body = await read_body(receive, self.settings.max_body_bytes) if method not in READ_METHODS else b""
+                client = scope.get("client")
+                headers.extend((
+                    (b"x-request-id", rid.encode()),
+                    (b"x-rss-identity", token.encode()),
+                    (b"x-forwarded-prefix", upstream.prefix.encode()),
+                    (b"x-forwarded-for", (client[0] if client else "").encode()),
+                ))
+                assert self.session is not None
+                status = await forward(session=self.session, upstream=upstream, scope=scope, receive=receive,
+                                       send=send, headers=headers, body=body, response_headers=response_headers,
+                                       retry_after=self.settings.replica_retry_after)
+        except InvalidApiKey:
+            status = await self._reject(send, response_headers, 401, "The API key is not valid.",
+                                        www_authenticate=True)
+        except BodyTooLarge:
+            status = await self._reject(send, response_headers, 413,
+                                        f"The request body is larger than {self.settings.max_body_bytes} bytes.")
+        if self.settings.access_log:
+            self.log.info("request", request_id=rid, method=method, path=scope["path"], status=status,
+                          upstream=upstream.name, caller=subject,
+                          duration_ms=round((time.perf_counter() - started) * 1000, 2))
+
+    @staticmethod
+    async def _reject(send, response_headers, status: int, detail: str, *,  # type: ignore[no-untyped-def]
+                      www_authenticate: bool = False) -> int:
+        headers = {"www-authenticate": 'ApiKey header="X-API-Key"'} if www_authenticate else None
+        response = problem_response(Problem(status=status, detail=detail), headers=headers)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": list(response.raw_headers) + response_headers})
+        await send({"type": "http.response.body", "body": response.body})
+        return status
+
+    async def _lifespan(self, receive, send) -> None:  # type: ignore[no-untyped-def]
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.session = new_client_session(self.settings.connect_timeout)
+                structlog.contextvars.bind_contextvars(service="gateway")
+                self.log.info("started", upstreams={n: [r.base_url for r in u.replicas]
+                                                    for n, u in self.upstreams.items()})
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.session is not None:
+                    await self.session.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(settings: GatewaySettings | None = None) -> Gateway:
+    return Gateway(settings or GatewaySettings())

@@ -1,0 +1,87 @@
+"""What the gateway answers itself: health, readiness of every upstream, OpenAPI, docs, who-am-I."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Annotated, Any
+
+import aiohttp
+from fastapi import FastAPI, Header
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, ORJSONResponse
+from pydantic import BaseModel
+
+from gateway import VERSION
+from gateway.identity import InvalidApiKey, api_key_from_headers
+from shared.middleware import RequestContextMiddleware
+from shared.problems import Problem, Unauthenticated, install_problem_handlers, problem_response
+
+if TYPE_CHECKING:
+    from gateway.app import Gateway
+
+
+class Caller(BaseModel):
+    subject: str
+    role: str
+    county_code: str | None
+
+
+def create_control_app(gateway: Gateway) -> FastAPI:
+    app = FastAPI(title="RSS platform gateway", version=VERSION, docs_url=None, redoc_url=None,
+                  openapi_url="/gateway/openapi.json", default_response_class=ORJSONResponse)
+    install_problem_handlers(app)
+
+    @app.get("/", tags=["gateway"], summary="Where to start")
+    async def index() -> dict[str, Any]:
+        return {"name": "RSS platform", "version": VERSION, "docs": "/docs", "openapi": "/openapi.json",
+                "services": {name: f"/{name}/" for name in gateway.upstreams}}
+
+    @app.get("/healthz", tags=["gateway"], summary="The gateway process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": "gateway"}
+
+    @app.get("/readyz", tags=["gateway"], summary="Every service has at least one ready replica")
+    async def readyz():  # type: ignore[no-untyped-def]
+        checks = await asyncio.gather(*(_check_upstream(gateway, name) for name in gateway.upstreams))
+        services = dict(zip(gateway.upstreams, checks))
+        if all(any(r["ready"] for r in replicas) for replicas in services.values()):
+            return {"status": "ready", "services": services}
+        down = [n for n, replicas in services.items() if not any(r["ready"] for r in replicas)]
+        return problem_response(Problem(status=503, detail="Not ready: " + ", ".join(down),
+                                        extra={"services": services}), instance="/readyz")
+
+    @app.get("/whoami", tags=["gateway"], summary="The identity the gateway gives your key")
+    async def whoami(x_api_key: Annotated[str | None, Header()] = None,
+                     authorization: Annotated[str | None, Header()] = None) -> Caller:
+        key = api_key_from_headers(x_api_key.encode() if x_api_key else None,
+                                   authorization.encode() if authorization else None)
+        try:
+            principal, _ = gateway.issuer.authenticate(key)
+        except InvalidApiKey:
+            raise Unauthenticated("The API key is not valid.") from None
+        return Caller(subject=principal.subject, role=principal.role.value, county_code=principal.county_code)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> dict[str, Any]:
+        return await gateway.openapi.document(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="RSS platform API")
+
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+async def _check_upstream(gateway: Gateway, name: str) -> list[dict[str, Any]]:
+    session = gateway.session
+    assert session is not None
+
+    async def check(base_url: str) -> dict[str, Any]:
+        try:
+            async with session.get(base_url + "/readyz", timeout=aiohttp.ClientTimeout(total=3)) as resp:
+                return {"url": base_url, "ready": resp.status == 200, "status": resp.status}
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            return {"url": base_url, "ready": False, "error": type(exc).__name__}
+
+    return list(await asyncio.gather(*(check(r.base_url) for r in gateway.upstreams[name].replicas)))

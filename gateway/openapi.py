@@ -1,0 +1,120 @@
+"""One OpenAPI document for the whole platform: every service's operations under their public paths."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from gateway import VERSION
+
+if TYPE_CHECKING:
+    from gateway.app import Gateway
+
+INTERNAL_PATHS = frozenset({"/healthz", "/readyz"})
+CACHE_SECONDS = 30.0
+SECURITY_SCHEMES = {
+    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+               "description": "A key issued to a county system, a national administrator or the dashboard."},
+    "Bearer": {"type": "http", "scheme": "bearer", "description": "The same API key as a bearer token."},
+}
+
+
+def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/components/schemas/"):
+                name = value.rsplit("/", 1)[1]
+                out[key] = "#/components/schemas/" + renames.get(name, name)
+            else:
+                out[key] = _rewrite_refs(value, renames)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(item, renames) for item in node]
+    return node
+
+
+def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, Any] | None],
+                    *, title: str, version: str) -> dict[str, Any]:
+    """Prefixes each service's paths with /<service>, keeps schema names unless two services disagree."""
+    merged: dict[str, Any] = {
+        "openapi": gateway_doc.get("openapi", "3.1.0"),
+        "info": {"title": title, "version": version,
+                 "description": "The RSS platform's public API. Authenticate with an API key in `X-API-Key` "
+                                "(or `Authorization: Bearer`); without one, public reference data can be read."},
+        "servers": [{"url": "/"}],
+        "paths": {},
+        "components": {"schemas": {}, "securitySchemes": SECURITY_SCHEMES},
+        "security": [{"ApiKey": []}, {"Bearer": []}, {}],
+        "tags": [],
+    }
+    schemas: dict[str, Any] = merged["components"]["schemas"]
+    unavailable = []
+    sources = [("gateway", gateway_doc)] + list(services.items())
+    for name, doc in sources:
+        if doc is None:
+            unavailable.append(name)
+            continue
+        doc = copy.deepcopy(doc)
+        renames: dict[str, str] = {}
+        for schema_name, schema in doc.get("components", {}).get("schemas", {}).items():
+            if schema_name in schemas and schemas[schema_name] != schema:
+                renames[schema_name] = f"{name.capitalize()}{schema_name}"
+        doc = _rewrite_refs(doc, renames)
+        for schema_name, schema in doc.get("components", {}).get("schemas", {}).items():
+            schemas[renames.get(schema_name, schema_name)] = schema
+        prefix = "" if name == "gateway" else "/" + name
+        for path, item in doc.get("paths", {}).items():
+            if name != "gateway" and path in INTERNAL_PATHS:
+                continue
+            for operation in item.values():
+                if not isinstance(operation, dict) or "operationId" not in operation:
+                    continue
+                if name == "gateway":
+                    continue
+                operation["operationId"] = f"{name}_{operation['operationId']}"
+                operation["tags"] = [f"{name} · {tag}" for tag in operation.get("tags", [])] or [name]
+            merged["paths"][prefix + path] = item
+        merged["tags"].append({"name": name, "description": doc.get("info", {}).get("description", "")})
+    merged["tags"] = [t for t in merged["tags"] if t["description"]]
+    if unavailable:
+        merged["info"]["x-unavailable-services"] = unavailable
+    return merged
+
+
+class OpenAPIAggregator:
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self._cached: tuple[float, dict[str, Any]] | None = None
+        self._lock = asyncio.Lock()
+
+    async def document(self, gateway_doc: dict[str, Any]) -> dict[str, Any]:
+        async with self._lock:
+            now = time.monotonic()
+            if self._cached and self._cached[0] > now:
+                return self._cached[1]
+            names = list(self.gateway.upstreams)
+            docs = await asyncio.gather(*(self._fetch(n) for n in names))
+            merged = merge_documents(gateway_doc, dict(zip(names, docs)), title="RSS platform API",
+                                     version=VERSION)
+            # A partial document is cached briefly so a service coming back shows up soon.
+            ttl = CACHE_SECONDS if "x-unavailable-services" not in merged["info"] else 2.0
+            self._cached = (now + ttl, merged)
+            return merged
+
+    async def _fetch(self, name: str) -> dict[str, Any] | None:
+        session = self.gateway.session
+        assert session is not None
+        for replica in self.gateway.upstreams[name].choose_order():
+            try:
+                async with session.get(replica.base_url + "/openapi.json",
+                                       timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                    if resp.status == 200:
+                        return await resp.json()
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                continue
+        return None

@@ -1,0 +1,39 @@
+"""The services behind the gateway: replicas, round-robin choice, and which replicas are down for now."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Replica:
+    base_url: str
+    down_until: float = 0.0
+
+
+@dataclass
+class Upstream:
+    name: str
+    replicas: list[Replica]
+    timeout: float
+    _next: int = field(default=0, repr=False)
+
+    @property
+    def prefix(self) -> str:
+        return "/" + self.name
+
+    def choose_order(self) -> list[Replica]:
+        """All replicas, starting with the next in turn; replicas marked down go last."""
+        n = len(self.replicas)
+        start = self._next % n
+        self._next = start + 1
+        ordered = self.replicas[start:] + self.replicas[:start]
+        now = time.monotonic()
+        up = [r for r in ordered if r.down_until <= now]
+        return up + [r for r in ordered if r.down_until > now] if len(up) < n else ordered
+
+
+def build_upstreams(config: dict[str, tuple[list[str], float]]) -> dict[str, Upstream]:
+    return {name: Upstream(name=name, replicas=[Replica(u) for u in urls], timeout=timeout)
+            for name, (urls, timeout) in config.items()}

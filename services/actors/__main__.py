@@ -1,0 +1,6 @@
+from services.actors import SERVICE_DIR
+from services.actors.reference_data.loader import load_geography
+from services.actors.settings import ActorsSettings
+from shared.cli import run_cli
+
+run_cli(name="actors", service_dir=SERVICE_DIR, settings=ActorsSettings(), loaders=[load_geography])

@@ -1,0 +1,45 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from services.actors.geography import schemas
+from services.actors.geography.repository import GeographyRepository
+from services.actors.geography.service import GeographyService
+from shared.database import Session
+from shared.identity import AnyCaller
+from shared.pagination import Page, Paging
+from shared.problems import problem_responses
+
+
+def geography_service(session: Session) -> GeographyService:
+    return GeographyService(GeographyRepository(session))
+
+
+Geography = Annotated[GeographyService, Depends(geography_service)]
+
+router = APIRouter(tags=["geography"], responses=problem_responses(401, 422))
+
+
+@router.get("/counties", summary="List counties (public reference data)")
+async def list_counties(geography: Geography, _caller: AnyCaller, paging: Paging,
+                        name: schemas.NameFilter = None) -> Page[schemas.CountySummary]:
+    return await geography.list_counties(name=name, paging=paging)
+
+
+@router.get("/counties/{code}", summary="One county with its municipalities", responses=problem_responses(404))
+async def get_county(code: schemas.CountyCode, geography: Geography, _caller: AnyCaller) -> schemas.County:
+    return await geography.get_county(code)
+
+
+@router.get("/municipalities", summary="List municipalities, filtered by county and name")
+async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: Paging,
+                              county: schemas.CountyFilter = None,
+                              name: schemas.NameFilter = None) -> Page[schemas.Municipality]:
+    return await geography.list_municipalities(county_code=county, name=name, paging=paging)
+
+
+@router.get("/municipalities/{code}", summary="One municipality with its populations",
+            responses=problem_responses(404))
+async def get_municipality(code: schemas.MunicipalityCode, geography: Geography,
+                           _caller: AnyCaller) -> schemas.Municipality:
+    return await geography.get_municipality(code)

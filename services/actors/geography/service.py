@@ -1,0 +1,65 @@
+"""Reads of the SCB division, shaped for the API."""
+
+from services.actors.geography import schemas
+from services.actors.geography.models import County, Municipality
+from services.actors.geography.repository import GeographyRepository
+from shared.pagination import Page, PageRequest
+from shared.problems import InvalidInput, NotFound
+
+
+def _municipality(m: Municipality) -> schemas.Municipality:
+    populations = [schemas.Population(year=p.year, population=p.population) for p in m.populations]
+    latest = populations[-1] if populations else None
+    return schemas.Municipality(code=m.code, name=m.name, county_code=m.county_code, county_name=m.county.name,
+                                population=latest.population if latest else None,
+                                population_year=latest.year if latest else None, populations=populations)
+
+
+def _cursor_code(paging: PageRequest) -> str | None:
+    if paging.after is None:
+        return None
+    if len(paging.after) != 1 or not isinstance(paging.after[0], str):
+        raise InvalidInput.field("query.cursor", "cursor_format",
+                                 "The cursor is not one this API handed out; start again without it.")
+    return paging.after[0]
+
+
+class GeographyService:
+    def __init__(self, repository: GeographyRepository) -> None:
+        self.repository = repository
+
+    async def list_counties(self, *, name: str | None, paging: PageRequest) -> Page[schemas.CountySummary]:
+        rows, count = await self.repository.counties(name=name, after=_cursor_code(paging), limit=paging.limit + 1)
+        stats = await self.repository.county_populations([c.code for c in rows])
+        items = [self._county_summary(c, stats.get(c.code)) for c in rows]
+        return paging.page(items, count=count, sort_key=lambda c: [c.code])
+
+    async def get_county(self, code: str) -> schemas.County:
+        county = await self.repository.county(code)
+        if county is None:
+            raise NotFound(f"No county has SCB code {code}. Counties are 01-25 (21 in use).")
+        stats = await self.repository.county_populations([code])
+        municipalities = await self.repository.municipalities_in(code)
+        summary = self._county_summary(county, stats.get(code))
+        return schemas.County(**summary.model_dump(),
+                              municipalities=[schemas.MunicipalitySummary.model_validate(m) for m in municipalities])
+
+    async def list_municipalities(self, *, county_code: str | None, name: str | None,
+                                  paging: PageRequest) -> Page[schemas.Municipality]:
+        if county_code and not await self.repository.county_exists(county_code):
+            raise InvalidInput.field("query.county", "unknown_code", f"No county has SCB code {county_code}.")
+        rows, count = await self.repository.municipalities(county_code=county_code, name=name,
+                                                           after=_cursor_code(paging), limit=paging.limit + 1)
+        return paging.page([_municipality(m) for m in rows], count=count, sort_key=lambda m: [m.code])
+
+    async def get_municipality(self, code: str) -> schemas.Municipality:
+        municipality = await self.repository.municipality(code)
+        if municipality is None:
+            raise NotFound(f"No municipality has SCB code {code}.")
+        return _municipality(municipality)
+
+    @staticmethod
+    def _county_summary(county: County, stats: tuple[int, int, int] | None) -> schemas.CountySummary:
+        n, population, year = stats or (0, None, None)
+        return schemas.CountySummary(code=county.code, name=county.name, municipality_count=n,
+                                     population=population, population_year=year)

@@ -1,0 +1,20 @@
+from fastapi import FastAPI
+
+from services.funding import SERVICE_DIR, VERSION
+from services.funding.settings import FundingSettings
+from shared.service_app import create_service_app
+from shared.service_info import service_info_router
+
+DESCRIPTION = "State stimulus funds from agreement to allocation, requisition, distribution, spending report and repayment, and co-financing, exact to the öre."
+
+
+def create_app(settings: FundingSettings | None = None) -> FastAPI:
+    return create_service_app(
+        name="funding",
+        title="RSS funding and requisitions",
+        description=DESCRIPTION,
+        version=VERSION,
+        settings=settings or FundingSettings(),
+        service_dir=SERVICE_DIR,
+        routers=[service_info_router("funding", VERSION, DESCRIPTION)],
+    )

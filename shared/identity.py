@@ -1,0 +1,141 @@
+"""The verified identity the gateway forwards to the services.
+
+The gateway authenticates the caller (API key) and sends the result in `X-RSS-Identity` as a signed token:
+``v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>``. Services verify the signature and the expiry with the
+secret they share with the gateway and refuse requests without a valid token, so a service reached directly,
+past the gateway, accepts nothing. Anonymous callers get a token too (role ``anonymous``) that only public
+reference reads accept.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+import orjson
+from fastapi import Depends, Request
+
+from shared.problems import Forbidden, Unauthenticated
+
+IDENTITY_HEADER = "x-rss-identity"
+TOKEN_VERSION = "v1"
+
+
+class Role(StrEnum):
+    COUNTY = "county"  # a county's own system, scoped to one county code
+    NATIONAL_ADMIN = "national_admin"  # SKR: may change everything
+    DASHBOARD = "dashboard"  # reads everything, writes nothing
+    ANONYMOUS = "anonymous"  # public reference data only
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: Role
+    county_code: str | None = None
+    expires_at: int = 0
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.role is not Role.ANONYMOUS
+
+    @property
+    def may_write(self) -> bool:
+        return self.role in (Role.COUNTY, Role.NATIONAL_ADMIN)
+
+    def may_write_county(self, county_code: str | None) -> bool:
+        """National administrators write everywhere; a county system only inside its own county."""
+        if self.role is Role.NATIONAL_ADMIN:
+            return True
+        return self.role is Role.COUNTY and county_code is not None and county_code == self.county_code
+
+    def claims(self) -> dict[str, object]:
+        claims: dict[str, object] = {"sub": self.subject, "role": self.role.value, "exp": self.expires_at}
+        if self.county_code:
+            claims["county"] = self.county_code
+        return claims
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _signature(secret: str, payload: str) -> str:
+    return _b64(hmac.new(secret.encode(), f"{TOKEN_VERSION}.{payload}".encode(), hashlib.sha256).digest())
+
+
+def sign_identity(principal: Principal, secret: str) -> str:
+    payload = _b64(orjson.dumps(principal.claims()))
+    return f"{TOKEN_VERSION}.{payload}.{_signature(secret, payload)}"
+
+
+class IdentityVerifier:
+    """Verifies identity tokens; remembers recent good ones so the hot path does one dict lookup."""
+
+    def __init__(self, secret: str, *, cache_size: int = 1024) -> None:
+        self._secret = secret
+        self._cache: dict[str, Principal] = {}
+        self._cache_size = cache_size
+
+    def verify(self, token: str | None, *, now: float | None = None) -> Principal:
+        if not token:
+            raise Unauthenticated("This service only answers requests that come through the gateway "
+                                  "(no X-RSS-Identity header).")
+        now = time.time() if now is None else now
+        principal = self._cache.get(token)
+        if principal is None:
+            principal = self._decode(token)
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[token] = principal
+        if principal.expires_at < now:
+            raise Unauthenticated("The forwarded identity has expired.")
+        return principal
+
+    def _decode(self, token: str) -> Principal:
+        try:
+            version, payload, signature = token.split(".")
+        except ValueError:
+            raise Unauthenticated("The forwarded identity is malformed.") from None
+        if version != TOKEN_VERSION or not hmac.compare_digest(signature, _signature(self._secret, payload)):
+            raise Unauthenticated("The forwarded identity has an invalid signature.")
+        claims = orjson.loads(_unb64(payload))
+        return Principal(subject=str(claims["sub"]), role=Role(claims["role"]),
+                         county_code=claims.get("county"), expires_at=int(claims["exp"]))
+
+
+def _verifier(request: Request) -> IdentityVerifier:
+    return request.app.state.identity_verifier
+
+
+async def any_caller(request: Request) -> Principal:
+    """Anyone who came through the gateway, anonymous included: for public reference data."""
+    principal = _verifier(request).verify(request.headers.get(IDENTITY_HEADER))
+    request.state.principal = principal
+    return principal
+
+
+async def authenticated_caller(principal: Annotated[Principal, Depends(any_caller)]) -> Principal:
+    if not principal.is_authenticated:
+        raise Unauthenticated("This resource needs an API key (X-API-Key header).")
+    return principal
+
+
+async def writing_caller(principal: Annotated[Principal, Depends(authenticated_caller)]) -> Principal:
+    if not principal.may_write:
+        raise Forbidden(f"The role '{principal.role.value}' may read but not change data.")
+    return principal
+
+
+AnyCaller = Annotated[Principal, Depends(any_caller)]
+Caller = Annotated[Principal, Depends(authenticated_caller)]
+WritingCaller = Annotated[Principal, Depends(writing_caller)]

@@ -1,0 +1,84 @@
+"""Stable keyset pagination: `limit` and an opaque `cursor`; pages carry `count` and a `next_page` link.
+
+A cursor holds the sort key of the last row served, so a page costs the same wherever it is in the list and
+rows added meanwhile neither repeat nor vanish across pages.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import quote
+from typing import Annotated, Any, Generic, TypeVar
+
+import orjson
+from fastapi import Depends, Query, Request
+from pydantic import BaseModel
+
+from shared.problems import InvalidInput
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+FORWARDED_PREFIX_HEADER = "x-forwarded-prefix"
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    count: int
+    next_page: str | None = None
+    next_cursor: str | None = None
+
+
+class PageRequest:
+    def __init__(self, request: Request, limit: int, cursor: str | None) -> None:
+        self.request = request
+        self.limit = limit
+        self.after: list[Any] | None = decode_cursor(cursor) if cursor else None
+
+    def page(self, rows: list[T], *, count: int, sort_key: Any) -> Page[T]:
+        """`rows` is up to limit+1 rows fetched after the cursor; the extra row tells there is a next page."""
+        has_more = len(rows) > self.limit
+        rows = rows[: self.limit]
+        next_cursor = encode_cursor(sort_key(rows[-1])) if has_more and rows else None
+        return Page[Any](items=rows, count=count, next_cursor=next_cursor,
+                         next_page=self._link(next_cursor) if next_cursor else None)
+
+    def _link(self, cursor: str) -> str:
+        prefix = self.request.headers.get(FORWARDED_PREFIX_HEADER, "")
+        params = dict(self.request.query_params)
+        params["cursor"] = cursor
+        query = "&".join(f"{k}={_quote(v)}" for k, v in params.items())
+        return f"{prefix}{self.request.url.path}?{query}"
+
+
+def _quote(value: str) -> str:
+    return quote(value, safe="")
+
+
+def encode_cursor(key: Any) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(key)).rstrip(b"=").decode("ascii")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        key = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        raise InvalidInput.field("query.cursor", "cursor_format",
+                                 "The cursor is not one this API handed out; start again without it.") from None
+    if not isinstance(key, list):
+        raise InvalidInput.field("query.cursor", "cursor_format",
+                                 "The cursor is not one this API handed out; start again without it.")
+    return key
+
+
+def page_request(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page (1-500).")] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor.")] = None,
+) -> PageRequest:
+    return PageRequest(request, limit, cursor)
+
+
+Paging = Annotated[PageRequest, Depends(page_request)]

@@ -1,0 +1,231 @@
+"""RFC 9457 problem details: one body format for every 4xx/5xx, in every service and the gateway.
+
+Rule for 409 vs 422: a request that breaks a rule on its own (bad format, period that ends before it starts,
+unknown reference) is 422; a request that is valid but collides with the current state (stale ETag aside, which
+is 412: a duplicate, an overlapping membership) is 409.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from shared.logging import get_logger
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "/problems/"
+
+_STATUS_TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+_STATUS_SLUGS = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    412: "precondition-failed",
+    422: "validation-error",
+    428: "precondition-required",
+    500: "internal-error",
+    502: "bad-gateway",
+    503: "service-unavailable",
+    504: "gateway-timeout",
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One broken rule: which field, which rule, and a sentence a person can read."""
+
+    field: str
+    rule: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "rule": self.rule, "message": self.message}
+
+
+@dataclass
+class Problem:
+    status: int
+    detail: str
+    slug: str | None = None
+    title: str | None = None
+    errors: list[FieldError] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "type": PROBLEM_TYPE_BASE + (self.slug or _STATUS_SLUGS.get(self.status, "error")),
+            "title": self.title or _STATUS_TITLES.get(self.status, "Error"),
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            doc["instance"] = instance
+        if self.errors:
+            doc["errors"] = [e.as_dict() for e in self.errors]
+        doc.update(self.extra)
+        return doc
+
+
+def problem_response(problem: Problem, *, instance: str | None = None,
+                     headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        content=orjson.dumps(problem.body(instance)),
+        status_code=problem.status,
+        media_type=PROBLEM_CONTENT_TYPE,
+        headers=headers,
+    )
+
+
+class ProblemError(Exception):
+    """Base of every domain error. Subclasses set `status` and `slug`; raise with a detail sentence."""
+
+    status: int = 400
+    slug: str | None = None
+    title: str | None = None
+
+    def __init__(self, detail: str, *, errors: list[FieldError] | None = None,
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+        self.headers = headers
+        self.extra = extra
+
+    def to_problem(self) -> Problem:
+        return Problem(status=self.status, detail=self.detail, slug=self.slug, title=self.title,
+                       errors=self.errors, extra=self.extra)
+
+
+class NotFound(ProblemError):
+    status = 404
+    slug = "not-found"
+
+
+class InvalidInput(ProblemError):
+    status = 422
+    slug = "validation-error"
+
+    @classmethod
+    def field(cls, field_name: str, rule: str, message: str) -> "InvalidInput":
+        return cls(message, errors=[FieldError(field_name, rule, message)])
+
+
+class Conflict(ProblemError):
+    status = 409
+    slug = "conflict"
+
+
+class Unauthenticated(ProblemError):
+    status = 401
+    slug = "unauthenticated"
+
+
+class Forbidden(ProblemError):
+    status = 403
+    slug = "forbidden"
+
+
+class PreconditionFailed(ProblemError):
+    status = 412
+    slug = "precondition-failed"
+
+
+class PreconditionRequired(ProblemError):
+    status = 428
+    slug = "precondition-required"
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def validation_field_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors = []
+    for err in exc.errors():
+        errors.append(FieldError(field=_field_name(err.get("loc", ())), rule=str(err.get("type", "invalid")),
+                                 message=str(err.get("msg", "invalid value"))))
+    return errors
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    log = get_logger("problems")
+
+    async def on_problem(request: Request, exc: ProblemError) -> Response:
+        return problem_response(exc.to_problem(), instance=request.url.path, headers=exc.headers)
+
+    async def on_validation(request: Request, exc: RequestValidationError) -> Response:
+        errors = validation_field_errors(exc)
+        summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+        return problem_response(
+            Problem(status=422, detail=f"The request breaks {len(errors)} rule(s): {summary}", errors=errors),
+            instance=request.url.path,
+        )
+
+    async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else _STATUS_TITLES.get(exc.status_code, "Error")
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"No resource at {request.url.path}"
+        return problem_response(Problem(status=exc.status_code, detail=detail), instance=request.url.path,
+                                headers=getattr(exc, "headers", None))
+
+    async def on_unhandled(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled_error", path=request.url.path)
+        return problem_response(Problem(status=500, detail="An unexpected error occurred; it has been logged."),
+                                instance=request.url.path)
+
+    app.add_exception_handler(ProblemError, on_problem)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, on_unhandled)
+
+
+class ProblemFieldErrorDocument(BaseModel):
+    field: str
+    rule: str
+    message: str
+
+
+class ProblemDocument(BaseModel):
+    """The RFC 9457 body every error uses; documented once in each OpenAPI document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ProblemFieldErrorDocument] | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the given error statuses."""
+    return {status: {"model": ProblemDocument, "description": _STATUS_TITLES.get(status, "Error")}
+            for status in statuses}

@@ -1,0 +1,68 @@
+"""Builds a service's FastAPI app: lifespan resources, health and readiness, problem+json, request ids."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import ORJSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from shared.database import create_engine, create_sessionmaker, current_revision
+from shared.identity import IdentityVerifier
+from shared.logging import configure_logging, get_logger
+from shared.middleware import RequestContextMiddleware
+from shared.migrations import head_revision
+from shared.problems import Problem, install_problem_handlers, problem_response
+from shared.settings import BaseServiceSettings
+
+
+def create_service_app(*, name: str, title: str, description: str, version: str,
+                       settings: BaseServiceSettings, service_dir: Path,
+                       routers: Sequence[APIRouter]) -> FastAPI:
+    configure_logging(service=name, log_format=settings.log_format, level=settings.log_level,
+                      log_file=settings.log_file)
+    log = get_logger("lifespan")
+    expected_revision = head_revision(service_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.identity_verifier = IdentityVerifier(settings.identity_secret)
+        app.state.settings = settings
+        log.info("started", database=engine.url.render_as_string(hide_password=True))
+        try:
+            yield
+        finally:
+            await engine.dispose()
+            log.info("stopped")
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
+                  default_response_class=ORJSONResponse)
+    install_problem_handlers(app)
+
+    @app.get("/healthz", tags=["health"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": name}
+
+    @app.get("/readyz", tags=["health"], summary="The database answers and its migrations are at head")
+    async def readyz():  # type: ignore[no-untyped-def]
+        try:
+            revision = await current_revision(app.state.engine)
+        except SQLAlchemyError as exc:
+            return problem_response(Problem(status=503, detail=f"Database not reachable: {type(exc).__name__}"),
+                                    instance="/readyz")
+        if revision != expected_revision:
+            return problem_response(
+                Problem(status=503, detail=f"Database at migration {revision}, expected {expected_revision}; "
+                                           "run the migrations."), instance="/readyz")
+        return {"status": "ready", "service": name, "migration": revision}
+
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(RequestContextMiddleware)
+    return app

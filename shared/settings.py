@@ -1,0 +1,33 @@
+"""Typed settings common to every service; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A development-only secret. Production refuses to start with it (see `_refuse_placeholder_secret`).
+PLACEHOLDER_SECRET = "development-only-identity-secret-change-me"
+
+
+class BaseServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///data/service.db"
+    # Shared with the gateway: verifies the identity the gateway forwards on every request.
+    identity_secret: str = PLACEHOLDER_SECRET
+    log_format: Literal["json", "console"] = "console"
+    log_level: str = "INFO"
+    log_file: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "BaseServiceSettings":
+        if self.environment == "production" and (
+            self.identity_secret == PLACEHOLDER_SECRET or len(self.identity_secret) < 32
+        ):
+            raise ValueError(
+                "identity_secret must be set to a random value of at least 32 characters in production"
+            )
+        return self
