@@ -33,6 +33,8 @@ class Stack:
     log_format: str = "console"
     log_to_files: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
+    # More replicas of a service on these ports; the gateway spreads requests over all of them.
+    extra_replicas: dict[str, list[int]] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -73,7 +75,9 @@ class Stack:
         else:
             env["GATEWAY_API_KEYS_FILE"] = str(self.data_dir / "gateway-keys.json")
             for service in SERVICES:
-                env[f"GATEWAY_{service.upper()}_URL"] = self.service_url(service)
+                urls = [self.service_url(service)] + [f"http://127.0.0.1:{p}"
+                                                      for p in self.extra_replicas.get(service, [])]
+                env[f"GATEWAY_{service.upper()}_URL"] = ",".join(urls)
         env.update(self.extra_env)
         return env
 
@@ -83,21 +87,37 @@ class Stack:
             subprocess.run([sys.executable, "-m", f"services.{name}", "setup"], cwd=ROOT, env=self.env_for(name),
                            check=True)
 
-    def command(self, name: str) -> list[str]:
+    def command(self, name: str, port: int | None = None) -> list[str]:
         target = "gateway.app:create_app" if name == "gateway" else f"services.{name}.main:create_app"
         return [sys.executable, "-m", "uvicorn", "--factory", target, "--host", "127.0.0.1",
-                "--port", str(self.ports[name]), "--no-access-log", "--loop", "uvloop", "--http", "httptools",
-                "--timeout-graceful-shutdown", "5"]
+                "--port", str(port or self.ports[name]), "--no-access-log", "--loop", "uvloop",
+                "--http", "httptools", "--timeout-graceful-shutdown", "5"]
 
     def start(self, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
+        """Starts the named processes; a service's extra replicas start as `<name>-<n>`."""
         for name in names:
-            self.processes[name] = subprocess.Popen(self.command(name), cwd=ROOT, env=self.env_for(name),
-                                                    start_new_session=True)
+            self.processes[name] = self._spawn(name, self.ports[name])
+            for n, port in enumerate(self.extra_replicas.get(name, []), start=2):
+                self.processes[f"{name}-{n}"] = self._spawn(name, port)
+
+    def _spawn(self, name: str, port: int) -> subprocess.Popen[bytes]:
+        env = self.env_for(name)
+        if port != self.ports[name] and self.log_to_files:
+            env[name.upper() + "_LOG_FILE"] = str(self.log_file(f"{name}-{port}"))
+        return subprocess.Popen(self.command(name, port), cwd=ROOT, env=env, start_new_session=True)
+
+    def url_of(self, process_name: str) -> str:
+        """Base URL of a started process, extra replicas included."""
+        name, _, n = process_name.partition("-")
+        if not n:
+            return self.gateway_url if name == "gateway" else self.service_url(name)
+        return f"http://127.0.0.1:{self.extra_replicas[name][int(n) - 2]}"
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         for name in self.processes:
-            url = (self.gateway_url if name == "gateway" else self.service_url(name)) + "/readyz"
+            # The gateway's own readiness depends on its upstreams, each waited for here on its own.
+            url = self.url_of(name) + ("/healthz" if name == "gateway" else "/readyz")
             while True:
                 proc = self.processes[name]
                 if proc.poll() is not None:

@@ -1,0 +1,1 @@
+"""Benchmarks that need a running stack; `make bench` runs bench.gateway."""

@@ -1,0 +1,276 @@
+"""`make bench`: what the gateway costs, next to calling the actors service directly and through nginx.
+
+Starts its own stack (SQLite, free ports, temporary data dir, gateway access log on as by default) and its own
+nginx, loads each with wrk, prints a table and writes bench/results/gateway-<timestamp>.json. Missing the goals is
+reported, not a failure: the exit code is non-zero only when the benchmark could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+
+from deploy.stack import ROOT, Stack, sqlite_urls
+from shared.identity import Principal, Role, sign_identity
+
+RESULTS_DIR = ROOT / "bench" / "results"
+MIN_THROUGHPUT_RATIO = 0.70  # gateway requests/s as a share of direct, at full concurrency
+MAX_ADDED_MEDIAN_MS = 0.5  # gateway's added median latency, one connection
+# (name, path on the service; the gateway path is /actors + it)
+TARGETS = [("county", "/counties/20"), ("service-info", "/")]
+ROUTES = ("direct", "gateway", "nginx")
+NGINX_CONFIG = """\
+daemon off;
+master_process on;
+worker_processes 1;
+user root;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {dir}/access.log combined buffer=64k;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream actors {{
+        server 127.0.0.1:{upstream_port};
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://actors;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}
+}}
+"""
+
+
+def ensure_tool(binary: str, package: str) -> str:
+    """The binary's path, installing the Debian package first when it is missing."""
+    path = shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/usr/bin")
+    if path:
+        return path
+    print(f"{binary} not found; installing the Debian package {package} ...", flush=True)
+    install = ["apt-get", "install", "-y", "-q", package]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.run(install, env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=True)
+        subprocess.run(install, env=env, check=True)
+    path = shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/usr/bin")
+    if not path:
+        raise RuntimeError(f"{binary} is still missing after installing {package}")
+    return path
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports the kernel hands out as unused right now; all held open together so they differ."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def start_nginx(nginx: str, work_dir: Path, port: int, upstream_port: int) -> subprocess.Popen[bytes]:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    config = work_dir / "nginx.conf"
+    config.write_text(NGINX_CONFIG.format(dir=work_dir, port=port, upstream_port=upstream_port), encoding="utf-8")
+    # -e: the compiled-in error log under /var/log is opened before the config is read.
+    return subprocess.Popen([nginx, "-c", str(config), "-p", str(work_dir), "-e", str(work_dir / "error.log")],
+                            start_new_session=True)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGTERM) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+_DURATION = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def run_wrk(wrk: str, url: str, headers: dict[str, str], *, threads: int, connections: int,
+            seconds: float) -> dict[str, float]:
+    """One wrk run: requests/s, median latency in ms, and how many answers were not 2xx/3xx or failed."""
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "5s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    median = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
+    if not rps or not median:
+        raise RuntimeError(f"could not read wrk's output:\n{out}")
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"requests_per_s": float(rps.group(1)),
+            "median_ms": float(median.group(1)) * _DURATION[median.group(2)],
+            "bad_responses": int(bad.group(1)) if bad else 0,
+            "socket_errors": sum(int(n) for n in errors.groups()) if errors else 0}
+
+
+def check_same_answer(urls: dict[str, tuple[str, dict[str, str]]]) -> None:
+    """Every route answers 200 with the same body (bar who the caller is); else the runs would do different work."""
+    bodies = {}
+    for route, (url, headers) in urls.items():
+        resp = httpx.get(url, headers=headers, timeout=5)
+        if resp.status_code != 200:
+            raise RuntimeError(f"{route} {url} answered {resp.status_code}: {resp.text[:300]}")
+        bodies[route] = {k: v for k, v in resp.json().items() if k != "caller"}
+    if any(body != bodies["direct"] for body in bodies.values()):
+        raise RuntimeError(f"the routes answer differently: {bodies}")
+
+
+def measure(wrk: str, targets: dict[str, dict[str, tuple[str, dict[str, str]]]], args: argparse.Namespace) -> dict:
+    results: dict[str, dict] = {}
+    for target, urls in targets.items():
+        check_same_answer(urls)
+        load: dict[str, dict[str, float]] = {}
+        single: dict[str, dict[str, float]] = {}
+        for route, (url, headers) in urls.items():
+            print(f"  {target}: {route} at {args.connections} connections ...", flush=True)
+            run_wrk(wrk, url, headers, threads=args.threads, connections=args.connections, seconds=args.warmup)
+            load[route] = run_wrk(wrk, url, headers, threads=args.threads, connections=args.connections,
+                                  seconds=args.duration)
+        for route, (url, headers) in urls.items():
+            print(f"  {target}: {route} at 1 connection ...", flush=True)
+            run_wrk(wrk, url, headers, threads=1, connections=1, seconds=args.warmup)
+            single[route] = run_wrk(wrk, url, headers, threads=1, connections=1, seconds=args.latency_duration)
+        ratio = load["gateway"]["requests_per_s"] / load["direct"]["requests_per_s"]
+        added = single["gateway"]["median_ms"] - single["direct"]["median_ms"]
+        results[target] = {
+            "path": dict(TARGETS)[target],
+            "load": load, "one_connection": single,
+            "gateway_ratio": ratio,
+            "nginx_ratio": load["nginx"]["requests_per_s"] / load["direct"]["requests_per_s"],
+            "gateway_added_median_ms": added,
+            "nginx_added_median_ms": single["nginx"]["median_ms"] - single["direct"]["median_ms"],
+            "throughput_goal_met": ratio >= MIN_THROUGHPUT_RATIO,
+            "latency_goal_met": added <= MAX_ADDED_MEDIAN_MS,
+        }
+    return results
+
+
+def report(results: dict, args: argparse.Namespace) -> str:
+    lines = [f"\nThroughput: wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s (requests/s)",
+             f"{'target':<14}{'direct':>10}{'gateway':>10}{'nginx':>10}{'gw/direct':>11}{'nginx/direct':>14}  goal"]
+    for target, r in results.items():
+        load = r["load"]
+        verdict = "met" if r["throughput_goal_met"] else "MISSED"
+        lines.append(f"{target:<14}" + "".join(f"{load[x]['requests_per_s']:>10.0f}" for x in ROUTES)
+                     + f"{r['gateway_ratio']:>10.0%} {r['nginx_ratio']:>13.0%}  >= {MIN_THROUGHPUT_RATIO:.0%}: "
+                     + verdict)
+    lines += [f"\nMedian latency: wrk -t1 -c1 -d{args.latency_duration:g}s (ms)",
+              f"{'target':<14}{'direct':>10}{'gateway':>10}{'nginx':>10}{'gw added':>11}{'nginx added':>14}  goal"]
+    for target, r in results.items():
+        one = r["one_connection"]
+        verdict = "met" if r["latency_goal_met"] else "MISSED"
+        lines.append(f"{target:<14}" + "".join(f"{one[x]['median_ms']:>10.3f}" for x in ROUTES)
+                     + f"{r['gateway_added_median_ms']:>+11.3f}{r['nginx_added_median_ms']:>+14.3f}"
+                     + f"  <= {MAX_ADDED_MEDIAN_MS} ms: {verdict}")
+    problems = [f"{t} {kind} {route}: {n[key]} {key.replace('_', ' ')}"
+                for t, r in results.items() for kind in ("load", "one_connection")
+                for route, n in r[kind].items() for key in ("bad_responses", "socket_errors") if n[key]]
+    lines += ["", *(f"WARNING {p}" for p in problems)]
+    met = all(r["throughput_goal_met"] and r["latency_goal_met"] for r in results.values())
+    lines.append("Goals: all met." if met else "Goals: MISSED (see the rows marked MISSED above).")
+    return "\n".join(lines)
+
+
+def _interrupt(_signum, _frame):  # type: ignore[no-untyped-def]
+    # SIGTERM takes the same way out as Ctrl-C, so the finally blocks stop everything started.
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--duration", type=float, default=10, help="seconds per measured load run")
+    parser.add_argument("--latency-duration", type=float, default=5, help="seconds per 1-connection run")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load before each run")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _interrupt)
+
+    wrk, nginx = ensure_tool("wrk", "wrk"), ensure_tool("nginx", "nginx")
+    gateway_port, actors_port, funding_port, surveys_port, nginx_port = free_ports(5)
+    nginx_proc = None
+    with tempfile.TemporaryDirectory(prefix="rss-bench-") as tmp:
+        data_dir = Path(tmp) / "data"
+        # Logs go to files in the temp dir: the access log is written as in a deployment, not to this terminal.
+        stack = Stack(data_dir=data_dir, database_urls=sqlite_urls(data_dir), log_to_files=True,
+                      extra_env={"PYTHONWARNINGS": "ignore::DeprecationWarning"},
+                      ports={"gateway": gateway_port, "actors": actors_port, "funding": funding_port,
+                             "surveys": surveys_port})
+        try:
+            print(f"Preparing a stack in {tmp} (gateway :{gateway_port}, actors :{actors_port}, "
+                  f"nginx :{nginx_port}) ...", flush=True)
+            stack.prepare()
+            stack.start()
+            nginx_proc = start_nginx(nginx, Path(tmp) / "nginx", nginx_port, actors_port)
+            stack.wait_ready()
+            token = sign_identity(Principal(subject="bench", role=Role.COUNTY, county_code="20",
+                                            expires_at=int(time.time()) + 3600), stack.secret)
+            identity = {"x-rss-identity": token}
+            api_key = {"X-API-Key": stack.keys["county-20"]}
+            targets = {name: {"direct": (f"{stack.service_url('actors')}{path}", identity),
+                              "gateway": (f"{stack.gateway_url}/actors{path}", api_key),
+                              "nginx": (f"http://127.0.0.1:{nginx_port}{path}", identity)}
+                       for name, path in TARGETS}
+            if nginx_proc.poll() is not None:
+                raise RuntimeError(f"nginx exited with code {nginx_proc.returncode}; see its error log")
+            print("Measuring ...", flush=True)
+            results = measure(wrk, targets, args)
+        finally:
+            stop_process(nginx_proc, signal.SIGQUIT)  # QUIT: nginx's graceful stop
+            stack.stop()
+
+    print(report(results, args))
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS_DIR / f"gateway-{stamp}.json"
+    out.write_text(json.dumps({
+        "when": stamp, "settings": vars(args),
+        "goals": {"min_throughput_ratio": MIN_THROUGHPUT_RATIO, "max_added_median_ms": MAX_ADDED_MEDIAN_MS},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "results": results,
+    }, indent=2), encoding="utf-8")
+    print(f"\nResults written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nInterrupted; everything started was stopped.", file=sys.stderr)
+        sys.exit(130)
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        print(f"Benchmark could not run: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,53 @@
+"""Helpers for the cross-service tests: starting a stack, signing an identity, reading a problem body."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from deploy.stack import SERVICES, Stack
+from shared.identity import Principal, Role, sign_identity
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_stack(data_dir: Path, new_database_url: Callable[[str], str], *,
+                extra_replicas: dict[str, int] | None = None, extra_env: dict[str, str] | None = None) -> Stack:
+    stack = Stack(data_dir=data_dir, database_urls={name: new_database_url(name) for name in SERVICES},
+                  ports={name: free_port() for name in (*SERVICES, "gateway")}, environment="test",
+                  log_format="json", log_to_files=True, extra_env=extra_env or {},
+                  extra_replicas={name: [free_port() for _ in range(n)] for name, n in (extra_replicas or {}).items()})
+    stack.prepare()
+    stack.start()
+    stack.wait_ready()
+    return stack
+
+
+def identity_header(secret: str, *, role: Role = Role.COUNTY, county: str | None = "20",
+                    expires_at: int = 4_000_000_000, subject: str = "test-caller") -> dict[str, str]:
+    """A forwarded identity as the gateway would sign it, for calling a service directly."""
+    principal = Principal(subject=subject, role=role, county_code=county, expires_at=expires_at)
+    return {"x-rss-identity": sign_identity(principal, secret)}
+
+
+def assert_problem(response: httpx.Response, status: int, *, field: str | None = None,
+                   rule: str | None = None) -> dict:
+    """An RFC 9457 body with the given status; when asked, one of its errors names the field (and rule)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["type"].startswith("/problems/")
+    if field is not None:
+        matching = [e for e in body.get("errors", []) if e["field"] == field]
+        assert matching, f"no error names {field}: {body}"
+        if rule is not None:
+            assert any(e["rule"] == rule for e in matching), body
+    return body

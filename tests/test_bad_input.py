@@ -1,0 +1,41 @@
+"""Bad input gets a problem+json that names the field and the rule."""
+
+import pytest
+
+from tests.support import assert_problem
+
+
+def test_unknown_municipality_code_is_404(gateway, county_key):
+    body = assert_problem(gateway.get("/actors/municipalities/2099", headers=county_key), 404)
+    assert "2099" in body["detail"]
+
+
+def test_unknown_county_code_is_404(gateway):
+    assert_problem(gateway.get("/actors/counties/02"), 404)
+
+
+@pytest.mark.parametrize("path", ["/actors/municipalities/208", "/actors/municipalities/20800",
+                                  "/actors/municipalities/20a0", "/actors/counties/2"])
+def test_malformed_code_names_the_path_parameter(gateway, path):
+    assert_problem(gateway.get(path), 422, field="path.code", rule="string_pattern_mismatch")
+
+
+@pytest.mark.parametrize(("params", "rule"), [
+    ({"limit": "0"}, "greater_than_equal"),
+    ({"limit": "501"}, "less_than_equal"),
+    ({"limit": "many"}, "int_parsing"),
+])
+def test_bad_page_size_names_limit(gateway, params, rule):
+    assert_problem(gateway.get("/actors/municipalities", params=params), 422, field="query.limit", rule=rule)
+
+
+def test_a_cursor_that_was_not_handed_out_is_refused(gateway):
+    assert_problem(gateway.get("/actors/municipalities", params={"cursor": "not-a-cursor!"}), 422,
+                   field="query.cursor", rule="cursor_format")
+
+
+def test_filter_by_a_county_that_does_not_exist_is_refused(gateway):
+    assert_problem(gateway.get("/actors/municipalities", params={"county": "02"}), 422,
+                   field="query.county", rule="unknown_code")
+    assert_problem(gateway.get("/actors/municipalities", params={"county": "Dalarna"}), 422,
+                   field="query.county", rule="string_pattern_mismatch")
