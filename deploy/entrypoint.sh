@@ -18,7 +18,7 @@ role="${1:-gateway}"
 case "$role" in
     actors)  default_port=8101 ;;
     funding) default_port=8102 ;;
-
+    surveys) default_port=8103 ;;
     gateway) default_port=8000 ;;
     *)       exec "$@" ;;
 esac
