@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import aiohttp
 from fastapi import FastAPI, Header
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, ORJSONResponse
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from gateway import VERSION
@@ -28,7 +28,7 @@ class Caller(BaseModel):
 
 def create_control_app(gateway: Gateway) -> FastAPI:
     app = FastAPI(title="RSS platform gateway", version=VERSION, docs_url=None, redoc_url=None,
-                  openapi_url="/gateway/openapi.json", default_response_class=ORJSONResponse)
+                  openapi_url="/gateway/openapi.json")
     install_problem_handlers(app)
 
     @app.get("/", tags=["gateway"], summary="Where to start")

@@ -63,7 +63,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
-Session = Annotated[AsyncSession, Depends(get_session)]
+# "function" scope: the transaction commits before the response leaves, so a caller that reads right after a
+# write always sees it (the default scope would commit after the response had been sent).
+Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

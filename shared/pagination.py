@@ -82,3 +82,8 @@ def page_request(
 
 
 Paging = Annotated[PageRequest, Depends(page_request)]
+
+
+def public_path(request: Request, path: str) -> str:
+    """A path as the caller reaches it: behind the gateway it carries the service's public prefix."""
+    return request.headers.get(FORWARDED_PREFIX_HEADER, "") + path

@@ -14,6 +14,8 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -197,6 +199,18 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(Problem(status=exc.status_code, detail=detail), instance=request.url.path,
                                 headers=getattr(exc, "headers", None))
 
+    async def on_integrity(request: Request, exc: IntegrityError) -> Response:
+        # A constraint the service checks first can still trip when two requests race; the loser gets 409.
+        log.warning("integrity_conflict", path=request.url.path, error=str(exc.orig)[:200])
+        return problem_response(Problem(status=409, detail="The change conflicts with another change made at the "
+                                                           "same time; read the current state and try again."),
+                                instance=request.url.path)
+
+    async def on_stale(request: Request, exc: StaleDataError) -> Response:
+        return problem_response(Problem(status=412, detail="The record was changed by someone else meanwhile; "
+                                                           "read it again and re-apply your change."),
+                                instance=request.url.path)
+
     async def on_unhandled(request: Request, exc: Exception) -> Response:
         log.exception("unhandled_error", path=request.url.path)
         return problem_response(Problem(status=500, detail="An unexpected error occurred; it has been logged."),
@@ -205,6 +219,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, on_problem)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(IntegrityError, on_integrity)  # type: ignore[arg-type]
+    app.add_exception_handler(StaleDataError, on_stale)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, on_unhandled)
 
 

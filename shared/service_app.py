@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import ORJSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from shared.database import create_engine, create_sessionmaker, current_revision
@@ -41,8 +40,7 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
             await engine.dispose()
             log.info("stopped")
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
-                  default_response_class=ORJSONResponse)
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_problem_handlers(app)
 
     @app.get("/healthz", tags=["health"], summary="The process is alive")

@@ -1,6 +1,7 @@
 from services.actors import SERVICE_DIR
-from services.actors.reference_data.loader import load_geography
+from services.actors.reference_data.geography import load_geography
+from services.actors.reference_data.organisations import load_organisations
 from services.actors.settings import ActorsSettings
 from shared.cli import run_cli
 
-run_cli(name="actors", service_dir=SERVICE_DIR, settings=ActorsSettings(), loaders=[load_geography])
+run_cli(name="actors", service_dir=SERVICE_DIR, settings=ActorsSettings(), loaders=[load_geography, load_organisations])

@@ -1,7 +1,13 @@
 from fastapi import FastAPI
 
 from services.actors import SERVICE_DIR, VERSION
+from services.actors.audit.router import router as audit_router
 from services.actors.geography.router import router as geography_router
+from services.actors.organisations.router import router as organisations_router
+from services.actors.people.router import router as people_router
+from services.actors.posts.router import router as posts_router
+from services.actors.relations.router import router as relations_router
+from services.actors.structure.router import router as structure_router
 from services.actors.settings import ActorsSettings
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
@@ -18,6 +24,7 @@ def create_app(settings: ActorsSettings | None = None) -> FastAPI:
         version=VERSION,
         settings=settings or ActorsSettings(),
         service_dir=SERVICE_DIR,
-        routers=[service_info_router("actors", VERSION, DESCRIPTION), geography_router],
+        routers=[service_info_router("actors", VERSION, DESCRIPTION), geography_router, organisations_router,
+                 relations_router, people_router, posts_router, structure_router, audit_router],
     )
 

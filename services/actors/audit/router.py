@@ -1,0 +1,36 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import func, select
+
+from services.actors.audit.models import AuditEvent
+from services.actors.audit.schemas import AuditEventOut
+from shared.database import Session
+from shared.identity import Caller
+from shared.pagination import Page, Paging
+from shared.problems import InvalidInput, problem_responses
+
+router = APIRouter(tags=["audit"], responses=problem_responses(401, 422))
+
+EntityType = Annotated[str | None, Query(pattern="^(organisation|relation|person|post|membership)$",
+                                         description="Only changes to this kind of record.")]
+
+
+@router.get("/audit", summary="The audit trail: every change, who made it, before and after")
+async def list_audit_events(session: Session, _caller: Caller, paging: Paging, entity_type: EntityType = None,
+                            entity_id: Annotated[str | None, Query(max_length=100)] = None,
+                            actor: Annotated[str | None, Query(max_length=100)] = None) -> Page[AuditEventOut]:
+    query = select(AuditEvent)
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    count = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if paging.after is not None:
+        if len(paging.after) != 1 or not isinstance(paging.after[0], int):
+            raise InvalidInput.field("query.cursor", "cursor_format", "The cursor is not one this API handed out.")
+        query = query.where(AuditEvent.id > paging.after[0])
+    rows = (await session.scalars(query.order_by(AuditEvent.id).limit(paging.limit + 1))).all()
+    return paging.page([AuditEventOut.model_validate(r) for r in rows], count=count, sort_key=lambda e: [e.id])

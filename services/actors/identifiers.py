@@ -1,0 +1,23 @@
+"""Record ids and the official identifiers organisations carry."""
+
+from __future__ import annotations
+
+import uuid
+
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.se import orgnr
+
+RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
+
+
+def new_record_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def normalise_org_number(value: str) -> str:
+    """'2120000142' or '212000-0142' -> '212000-0142'; ValueError with a reason when it is not valid."""
+    try:
+        return orgnr.format(orgnr.validate(value))
+    except StdnumValidationError as exc:
+        raise ValueError(f"'{value}' is not a valid Swedish organisation number ({exc.message}); "
+                         "it has 10 digits and ends with a Luhn check digit") from None

@@ -1,0 +1,1 @@
+"""Organisations of every kind, with name history, official identifiers and contact channels."""

@@ -1,0 +1,42 @@
+"""How an organisation reads on a given date: its name then, whether it existed, its identifiers."""
+
+from datetime import date
+
+from services.actors.organisations import schemas
+from services.actors.organisations.models import Organisation, OrganisationName
+from shared.periods import holds_on
+
+
+def name_on(organisation: Organisation, on: date) -> OrganisationName | None:
+    """The name that held on the date; before the first name, the first; after the last, the last."""
+    names = organisation.names
+    if not names:
+        return None
+    for name in names:
+        if holds_on(name.valid_from, name.valid_to, on):
+            return name
+    first = names[0]
+    if first.valid_from is not None and on < first.valid_from:
+        return first
+    return names[-1]
+
+
+def organisation_out(organisation: Organisation, on: date) -> schemas.OrganisationOut:
+    name = name_on(organisation, on)
+    return schemas.OrganisationOut(
+        id=organisation.id, kind=organisation.kind, name=name.name if name else None,
+        short_name=name.short_name if name else None, county_code=organisation.county_code,
+        valid_from=organisation.valid_from, valid_to=organisation.valid_to,
+        active=holds_on(organisation.valid_from, organisation.valid_to, on), as_of=on,
+        names=[schemas.NameOut.model_validate(n) for n in organisation.names],
+        identifiers=[schemas.IdentifierOut.model_validate(i) for i in organisation.identifiers
+                     if holds_on(i.valid_from, i.valid_to, on)],
+        contacts=[schemas.ContactIn.model_validate(c) for c in organisation.contacts],
+        note=organisation.note, source=organisation.source, version=organisation.version,
+    )
+
+
+def organisation_ref(organisation: Organisation, on: date) -> schemas.OrganisationRef:
+    name = name_on(organisation, on)
+    return schemas.OrganisationRef(id=organisation.id, kind=organisation.kind, name=name.name if name else None,
+                                   county_code=organisation.county_code)

@@ -1,0 +1,55 @@
+"""All SQL for organisations and their names, identifiers and contacts."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
+from shared.periods import active_on
+from shared.text_search import like_pattern
+
+
+class OrganisationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, organisation_id: str) -> Organisation | None:
+        return await self.session.get(Organisation, organisation_id)
+
+    async def get_many(self, ids: set[str]) -> dict[str, Organisation]:
+        if not ids:
+            return {}
+        rows = await self.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+        return {o.id: o for o in rows}
+
+    async def existing_ids(self, ids: set[str]) -> set[str]:
+        if not ids:
+            return set()
+        return set((await self.session.scalars(select(Organisation.id).where(Organisation.id.in_(ids)))).all())
+
+    async def identifier_holder(self, scheme: str, value: str) -> str | None:
+        query = select(OrganisationIdentifier.organisation_id).where(
+            OrganisationIdentifier.scheme == scheme, OrganisationIdentifier.value == value)
+        return await self.session.scalar(query)
+
+    async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
+                     include_inactive: bool, after: str | None, limit: int) -> tuple[Sequence[Organisation], int]:
+        query = select(Organisation)
+        if kind:
+            query = query.where(Organisation.kind == kind)
+        if county_code:
+            query = query.where(Organisation.county_code == county_code)
+        if not include_inactive:
+            query = query.where(active_on(Organisation.valid_from, Organisation.valid_to, as_of))
+        if name:
+            # Any name the organisation has had: "SKL" still finds SKR.
+            named = select(OrganisationName.organisation_id).where(
+                OrganisationName.search_name.like(like_pattern(name)))
+            query = query.where(Organisation.id.in_(named))
+        count = await self.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        if after is not None:
+            query = query.where(Organisation.id > after)
+        rows = (await self.session.scalars(query.order_by(Organisation.id).limit(limit))).all()
+        return rows, count or 0

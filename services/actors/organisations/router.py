@@ -1,0 +1,93 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from services.actors.identifiers import RECORD_ID_PATTERN
+from services.actors.organisations import schemas
+from services.actors.organisations.models import OrganisationKind
+from services.actors.organisations.service import OrganisationService
+from shared.database import Session
+from shared.etag import IfMatch, set_etag
+from shared.identity import AnyCaller, WritingCaller
+from shared.pagination import Page, Paging, public_path
+from shared.periods import AsOfQuery
+from shared.problems import problem_responses
+
+OrganisationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN, examples=["skr", "rss-20"])]
+
+
+def reading(session: Session, caller: AnyCaller) -> OrganisationService:
+    return OrganisationService(session, caller)
+
+
+def writing(session: Session, caller: WritingCaller) -> OrganisationService:
+    return OrganisationService(session, caller)
+
+
+Organisations = Annotated[OrganisationService, Depends(reading)]
+OrganisationWriter = Annotated[OrganisationService, Depends(writing)]
+
+router = APIRouter(prefix="/organisations", tags=["organisations"], responses=problem_responses(401, 422))
+
+
+@router.get("", summary="Search organisations by kind, county and name, as of a date")
+async def list_organisations(
+    organisations: Organisations, paging: Paging, as_of: AsOfQuery = None,
+    kind: OrganisationKind | None = None,
+    county: Annotated[str | None, Query(pattern=r"^\d{2}$", description="SCB county code")] = None,
+    name: Annotated[str | None, Query(min_length=1, max_length=100,
+                                      description="Part of any name it has had; å/ä/ö and case insensitive")] = None,
+    include_inactive: Annotated[bool, Query(description="Also organisations that did not exist on the date")] = False,
+) -> Page[schemas.OrganisationOut]:
+    return await organisations.search(kind=kind.value if kind else None, county_code=county, name=name,
+                                      as_of=as_of or date.today(), include_inactive=include_inactive, paging=paging)
+
+
+@router.post("", status_code=201, summary="Register an organisation",
+             responses=problem_responses(403, 409))
+async def create_organisation(data: schemas.OrganisationIn, organisations: OrganisationWriter,
+                              request: Request, response: Response) -> schemas.OrganisationOut:
+    created, is_new = await organisations.create(data)
+    response.status_code = 201 if is_new else 200
+    response.headers["Location"] = public_path(request, f"/organisations/{created.id}")
+    set_etag(response, created.version)
+    return created
+
+
+@router.get("/{organisation_id}", summary="One organisation as of a date", responses=problem_responses(404))
+async def get_organisation(organisation_id: OrganisationId, organisations: Organisations, response: Response,
+                           as_of: AsOfQuery = None) -> schemas.OrganisationOut:
+    organisation = await organisations.read(organisation_id, as_of or date.today())
+    set_etag(response, organisation.version)
+    return organisation
+
+
+@router.patch("/{organisation_id}", summary="Change an organisation (If-Match required)",
+              responses=problem_responses(403, 404, 409, 412, 428))
+async def update_organisation(organisation_id: OrganisationId, data: schemas.OrganisationPatch,
+                              organisations: OrganisationWriter, response: Response,
+                              if_match: IfMatch = None) -> schemas.OrganisationOut:
+    organisation = await organisations.update(organisation_id, data, if_match)
+    set_etag(response, organisation.version)
+    return organisation
+
+
+@router.post("/{organisation_id}/names", summary="Rename from a date; the old name stays in the history",
+             responses=problem_responses(403, 404, 412, 428))
+async def rename_organisation(organisation_id: OrganisationId, data: schemas.RenameIn,
+                              organisations: OrganisationWriter, response: Response,
+                              if_match: IfMatch = None) -> schemas.OrganisationOut:
+    organisation = await organisations.rename(organisation_id, data, if_match)
+    set_etag(response, organisation.version)
+    return organisation
+
+
+@router.post("/{organisation_id}/close", summary="Close an organisation: its validity ends, nothing is deleted",
+             responses=problem_responses(403, 404, 409, 412, 428))
+async def close_organisation(organisation_id: OrganisationId, data: schemas.CloseIn,
+                             organisations: OrganisationWriter, response: Response,
+                             if_match: IfMatch = None) -> schemas.OrganisationOut:
+    organisation = await organisations.close(organisation_id, data, if_match)
+    set_etag(response, organisation.version)
+    return organisation

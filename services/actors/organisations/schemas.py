@@ -1,0 +1,132 @@
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from services.actors.identifiers import RECORD_ID_PATTERN, normalise_org_number
+from services.actors.organisations.models import ContactKind, IdentifierScheme, OrganisationKind
+
+CountyCodeField = Annotated[str | None, Field(pattern=r"^\d{2}$", description="SCB county code the record "
+                                                                             "belongs to; null for national.")]
+RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Stable id: a-z, 0-9 and '-'.")]
+
+
+class PeriodIn(BaseModel):
+    """A validity period; its order (valid_to after valid_from) is checked by the service, naming the field."""
+
+    valid_from: date | None = Field(None, description="First day it holds (inclusive).")
+    valid_to: date | None = Field(None, description="First day it no longer holds (exclusive).")
+
+
+class IdentifierIn(BaseModel):
+    scheme: IdentifierScheme
+    value: str = Field(min_length=1, max_length=30)
+
+    @field_validator("value")
+    @classmethod
+    def _valid_for_scheme(cls, value: str, info: ValidationInfo) -> str:
+        scheme = info.data.get("scheme")
+        if scheme is IdentifierScheme.ORG_NUMBER:
+            try:
+                return normalise_org_number(value)
+            except ValueError as exc:
+                raise PydanticCustomError("org_number", str(exc)) from None
+        digits = {IdentifierScheme.SCB_COUNTY: 2, IdentifierScheme.SCB_MUNICIPALITY: 4}.get(scheme)  # type: ignore[arg-type]
+        if digits and not (len(value) == digits and value.isdigit()):
+            raise PydanticCustomError("scb_code_format", f"an SCB code of this scheme has {digits} digits")
+        return value
+
+
+class IdentifierOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    scheme: str
+    value: str
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: ContactKind
+    value: str = Field(min_length=1, max_length=300)
+    label: str | None = Field(None, max_length=100, examples=["Fixed function mailbox"])
+
+
+class NameOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    short_name: str | None
+    valid_from: date | None
+    valid_to: date | None
+
+
+class OrganisationIn(PeriodIn):
+    id: RecordId | None = Field(None, description="Leave out to have one made; supply your own to make a "
+                                                  "retried create safe (same id, same content: no duplicate).")
+    kind: OrganisationKind
+    name: str = Field(min_length=1, max_length=200, examples=["FoU Södertörn"])
+    short_name: str | None = Field(None, max_length=60)
+    county_code: CountyCodeField = None
+    identifiers: list[IdentifierIn] = Field(default_factory=list)
+    contacts: list[ContactIn] = Field(default_factory=list)
+    note: str | None = Field(None, max_length=1000)
+    source: str | None = Field(None, max_length=300)
+
+    @field_validator("name")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("blank", "the name must not be blank")
+        return value.strip()
+
+
+class OrganisationPatch(BaseModel):
+    """Fields to change; names change with POST .../names (a rename has a date), closing with .../close."""
+
+    kind: OrganisationKind | None = None
+    county_code: CountyCodeField = None
+    identifiers: list[IdentifierIn] | None = None
+    contacts: list[ContactIn] | None = None
+    note: str | None = Field(None, max_length=1000)
+    source: str | None = Field(None, max_length=300)
+    valid_from: date | None = None
+
+
+class RenameIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200, examples=["Sveriges Kommuner och Regioner"])
+    short_name: str | None = Field(None, max_length=60, examples=["SKR"])
+    valid_from: date = Field(description="The day the new name takes effect; the old name ends that day.")
+
+
+class CloseIn(BaseModel):
+    valid_to: date = Field(description="The first day the record no longer holds.")
+    note: str | None = Field(None, max_length=1000, examples=["Wound down after the owners' decision"])
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    kind: str
+    name: str | None = Field(description="The name on the as-of date.")
+    short_name: str | None
+    county_code: str | None
+    valid_from: date | None
+    valid_to: date | None
+    active: bool = Field(description="Whether the organisation existed on the as-of date.")
+    as_of: date
+    names: list[NameOut]
+    identifiers: list[IdentifierOut]
+    contacts: list[ContactIn]
+    note: str | None
+    source: str | None
+    version: int
+
+
+class OrganisationRef(BaseModel):
+    """An organisation as named on the as-of date, for embedding."""
+
+    id: str
+    kind: str
+    name: str | None
+    county_code: str | None

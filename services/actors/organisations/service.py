@@ -1,0 +1,192 @@
+"""Business rules for organisations: who may change them, what a valid one is, and how history is kept."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.audit.trail import AuditTrail
+from services.actors.authorization import require_county_write
+from services.actors.geography.repository import GeographyRepository
+from services.actors.identifiers import new_record_id
+from services.actors.organisations import schemas
+from services.actors.organisations.models import (ContactChannel, IdentifierScheme, Organisation,
+                                                  OrganisationIdentifier, OrganisationName)
+from services.actors.organisations.presenter import name_on, organisation_out
+from services.actors.organisations.repository import OrganisationRepository
+from services.actors.timestamps import utcnow
+from shared.etag import check_if_match
+from shared.identity import Principal
+from shared.pagination import Page, PageRequest
+from shared.periods import check_period
+from shared.problems import Conflict, InvalidInput, NotFound
+from shared.text_search import fold_for_search
+
+
+def search_text(name: str, short_name: str | None) -> str:
+    return fold_for_search(f"{name} {short_name or ''}")
+
+
+def snapshot(organisation: Organisation) -> dict:
+    return organisation_out(organisation, date.today()).model_dump(mode="json", exclude={"as_of", "active"})
+
+
+class OrganisationService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+        self.repository = OrganisationRepository(session)
+        self.geography = GeographyRepository(session)
+        self.audit = AuditTrail(session, caller)
+
+    async def get_or_404(self, organisation_id: str) -> Organisation:
+        organisation = await self.repository.get(organisation_id)
+        if organisation is None:
+            raise NotFound(f"No organisation has id '{organisation_id}'.")
+        return organisation
+
+    async def read(self, organisation_id: str, as_of: date) -> schemas.OrganisationOut:
+        return organisation_out(await self.get_or_404(organisation_id), as_of)
+
+    async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
+                     include_inactive: bool, paging: PageRequest) -> Page[schemas.OrganisationOut]:
+        after = paging.after[0] if paging.after else None
+        if paging.after is not None and (len(paging.after) != 1 or not isinstance(after, str)):
+            raise InvalidInput.field("query.cursor", "cursor_format", "The cursor is not one this API handed out.")
+        rows, count = await self.repository.search(kind=kind, county_code=county_code, name=name, as_of=as_of,
+                                                   include_inactive=include_inactive, after=after,
+                                                   limit=paging.limit + 1)
+        return paging.page([organisation_out(o, as_of) for o in rows], count=count, sort_key=lambda o: [o.id])
+
+    async def create(self, data: schemas.OrganisationIn) -> tuple[schemas.OrganisationOut, bool]:
+        """(organisation, created); a retried create with the same id and content returns the first one."""
+        require_county_write(self.caller, {data.county_code}, what="an organisation")
+        check_period(data.valid_from, data.valid_to)
+        if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
+            if self._same(existing, data):
+                return organisation_out(existing, date.today()), False
+            raise Conflict(f"The id '{data.id}' is already used by another organisation.")
+        await self._check_county(data.county_code, "body.county_code")
+        identifiers = await self._checked_identifiers(data.identifiers, owner=None)
+        organisation = Organisation(
+            id=data.id or new_record_id("org"), kind=data.kind.value, county_code=data.county_code,
+            valid_from=data.valid_from, valid_to=data.valid_to, note=data.note, source=data.source,
+            names=[OrganisationName(name=data.name, short_name=data.short_name, position=0,
+                                    search_name=search_text(data.name, data.short_name),
+                                    valid_from=data.valid_from)],
+            identifiers=identifiers,
+            contacts=[ContactChannel(kind=c.kind.value, value=c.value, label=c.label) for c in data.contacts],
+        )
+        self.session.add(organisation)
+        await self.session.flush()
+        self.audit.record("create", "organisation", organisation.id, after=snapshot(organisation))
+        return organisation_out(organisation, date.today()), True
+
+    async def update(self, organisation_id: str, data: schemas.OrganisationPatch,
+                     if_match: str | None) -> schemas.OrganisationOut:
+        organisation = await self.get_or_404(organisation_id)
+        changes = data.model_dump(exclude_unset=True)
+        require_county_write(self.caller, {organisation.county_code, changes.get("county_code",
+                                                                                  organisation.county_code)},
+                             what=f"organisation '{organisation_id}'")
+        check_if_match(if_match, organisation.version)
+        before = snapshot(organisation)
+        if "county_code" in changes:
+            await self._check_county(data.county_code, "body.county_code")
+            organisation.county_code = data.county_code
+        if data.kind is not None:
+            organisation.kind = data.kind.value
+        if "valid_from" in changes:
+            check_period(data.valid_from, organisation.valid_to)
+            organisation.valid_from = data.valid_from
+        for field in ("note", "source"):
+            if field in changes:
+                setattr(organisation, field, changes[field])
+        if data.identifiers is not None:
+            organisation.identifiers = await self._checked_identifiers(data.identifiers, owner=organisation.id)
+        if data.contacts is not None:
+            organisation.contacts = [ContactChannel(kind=c.kind.value, value=c.value, label=c.label)
+                                     for c in data.contacts]
+        await self._save(organisation, "update", before)
+        return organisation_out(organisation, date.today())
+
+    async def rename(self, organisation_id: str, data: schemas.RenameIn,
+                     if_match: str | None) -> schemas.OrganisationOut:
+        organisation = await self.get_or_404(organisation_id)
+        require_county_write(self.caller, {organisation.county_code}, what=f"organisation '{organisation_id}'")
+        check_if_match(if_match, organisation.version)
+        before = snapshot(organisation)
+        current = organisation.names[-1] if organisation.names else None
+        if current is not None:
+            if current.valid_from is not None and data.valid_from <= current.valid_from:
+                raise InvalidInput.field("body.valid_from", "after_current_name",
+                                         f"A new name must start after the current one ({current.name}, "
+                                         f"from {current.valid_from}).")
+            if current.valid_to is not None and current.valid_to < data.valid_from:
+                raise InvalidInput.field("body.valid_from", "gap_in_names",
+                                         f"The current name ended on {current.valid_to}; a new name must "
+                                         "start then or earlier so the history has no gap.")
+            current.valid_to = data.valid_from
+        organisation.names.append(OrganisationName(
+            name=data.name, short_name=data.short_name, valid_from=data.valid_from,
+            position=len(organisation.names), search_name=search_text(data.name, data.short_name)))
+        await self._save(organisation, "rename", before)
+        return organisation_out(organisation, data.valid_from)
+
+    async def close(self, organisation_id: str, data: schemas.CloseIn,
+                    if_match: str | None) -> schemas.OrganisationOut:
+        organisation = await self.get_or_404(organisation_id)
+        require_county_write(self.caller, {organisation.county_code}, what=f"organisation '{organisation_id}'")
+        check_if_match(if_match, organisation.version)
+        if organisation.valid_to is not None:
+            raise Conflict(f"Organisation '{organisation_id}' was already closed on {organisation.valid_to}.")
+        check_period(organisation.valid_from, data.valid_to)
+        before = snapshot(organisation)
+        organisation.valid_to = data.valid_to
+        if data.note:
+            organisation.note = data.note
+        current = name_on(organisation, data.valid_to)
+        if current is not None and current.valid_to is None:
+            current.valid_to = data.valid_to
+        await self._save(organisation, "close", before)
+        return organisation_out(organisation, data.valid_to)
+
+    async def _save(self, organisation: Organisation, action: str, before: dict) -> None:
+        # Touching the row makes the mapper bump `version` even when only names or identifiers changed.
+        organisation.updated_at = utcnow()
+        self.session.add(organisation)
+        await self.session.flush()
+        await self.session.refresh(organisation)
+        self.audit.record(action, "organisation", organisation.id, before=before, after=snapshot(organisation))
+
+    async def _check_county(self, code: str | None, field: str) -> None:
+        if code is not None and not await self.geography.county_exists(code):
+            raise InvalidInput.field(field, "unknown_code", f"No county has SCB code {code}.")
+
+    async def _checked_identifiers(self, identifiers: list[schemas.IdentifierIn],
+                                   owner: str | None) -> list[OrganisationIdentifier]:
+        out = []
+        kept = {(i.scheme, i.value): i for i in (await self.get_or_404(owner)).identifiers} if owner else {}
+        for index, identifier in enumerate(identifiers):
+            field = f"body.identifiers.{index}.value"
+            if identifier.scheme is IdentifierScheme.SCB_COUNTY and \
+                    not await self.geography.county_exists(identifier.value):
+                raise InvalidInput.field(field, "unknown_code", f"No county has SCB code {identifier.value}.")
+            if identifier.scheme is IdentifierScheme.SCB_MUNICIPALITY and \
+                    await self.geography.municipality(identifier.value) is None:
+                raise InvalidInput.field(field, "unknown_code",
+                                         f"No municipality has SCB code {identifier.value}.")
+            holder = await self.repository.identifier_holder(identifier.scheme.value, identifier.value)
+            if holder is not None and holder != owner:
+                raise Conflict(f"{identifier.scheme.value} {identifier.value} already identifies "
+                               f"organisation '{holder}'.")
+            key = (identifier.scheme.value, identifier.value)
+            out.append(kept.get(key) or OrganisationIdentifier(scheme=key[0], value=key[1]))
+        return out
+
+    @staticmethod
+    def _same(existing: Organisation, data: schemas.OrganisationIn) -> bool:
+        first = existing.names[0] if existing.names else None
+        return (existing.kind == data.kind.value and existing.county_code == data.county_code
+                and first is not None and first.name == data.name and existing.valid_from == data.valid_from)

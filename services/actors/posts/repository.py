@@ -1,0 +1,68 @@
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.organisations.models import Organisation
+from services.actors.people.models import Person
+from services.actors.posts.models import Membership, Post
+from shared.periods import active_on
+
+
+class PostRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, post_id: str) -> Post | None:
+        return await self.session.get(Post, post_id)
+
+    async def membership(self, membership_id: str) -> Membership | None:
+        return await self.session.get(Membership, membership_id)
+
+    async def memberships_of_post(self, post_id: str) -> Sequence[Membership]:
+        return (await self.session.scalars(select(Membership).where(Membership.post_id == post_id))).all()
+
+    async def holders_on(self, post_ids: list[str], on: date) -> dict[str, tuple[Membership, Person]]:
+        if not post_ids:
+            return {}
+        query = (select(Membership, Person).join(Person, Person.id == Membership.person_id)
+                 .where(Membership.post_id.in_(post_ids), active_on(Membership.valid_from, Membership.valid_to, on)))
+        return {m.post_id: (m, p) for m, p in (await self.session.execute(query)).all()}
+
+    async def search(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
+                     network_county: str | None, vacant: bool | None, as_of: date, after: str | None,
+                     limit: int) -> tuple[Sequence[Post], int]:
+        query = select(Post)
+        if organisation_id:
+            query = query.where(Post.organisation_id == organisation_id)
+        if on_behalf_of_id:
+            query = query.where(Post.on_behalf_of_id == on_behalf_of_id)
+        if role:
+            query = query.where(Post.role == role)
+        if network_county:
+            represented = select(Organisation.id).where(Organisation.county_code == network_county)
+            query = query.where(Post.on_behalf_of_id.in_(represented))
+        query = query.where(active_on(Post.valid_from, Post.valid_to, as_of))
+        if vacant is not None:
+            held = exists().where(Membership.post_id == Post.id,
+                                  active_on(Membership.valid_from, Membership.valid_to, as_of))
+            query = query.where(~held if vacant else held)
+        count = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if after is not None:
+            query = query.where(Post.id > after)
+        return (await self.session.scalars(query.order_by(Post.id).limit(limit))).all(), count
+
+    async def memberships(self, *, person_id: str | None, post_id: str | None, as_of: date | None,
+                          after: str | None, limit: int) -> tuple[Sequence[Membership], int]:
+        query = select(Membership)
+        if person_id:
+            query = query.where(Membership.person_id == person_id)
+        if post_id:
+            query = query.where(Membership.post_id == post_id)
+        if as_of is not None:
+            query = query.where(active_on(Membership.valid_from, Membership.valid_to, as_of))
+        count = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if after is not None:
+            query = query.where(Membership.id > after)
+        return (await self.session.scalars(query.order_by(Membership.id).limit(limit))).all(), count

@@ -1,0 +1,55 @@
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from services.actors.organisations.schemas import ContactIn, OrganisationRef, PeriodIn, RecordId
+from services.actors.people.schemas import PersonBrief
+from services.actors.posts.models import PostRole
+
+
+class PostIn(PeriodIn):
+    id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
+    organisation_id: RecordId = Field(description="The organisation, group or network the seat is in.",
+                                      examples=["rss-01-steering-group"])
+    role: PostRole
+    label: str | None = Field(None, max_length=200, examples=["Representative of FoU Södertörn"])
+    on_behalf_of_id: RecordId | None = Field(None, description="Whom the holder represents.")
+    contacts: list[ContactIn] = Field(default_factory=list, description="A fixed function's own channels.")
+    source: str | None = Field(None, max_length=300)
+
+
+class MembershipIn(PeriodIn):
+    id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
+    post_id: RecordId
+    person_id: RecordId
+    note: str | None = Field(None, max_length=500)
+
+
+class PostOut(BaseModel):
+    id: str
+    organisation: OrganisationRef
+    role: str
+    label: str | None
+    on_behalf_of: OrganisationRef | None
+    valid_from: date | None
+    valid_to: date | None
+    active: bool
+    contacts: list[ContactIn]
+    holder: PersonBrief | None = Field(description="Who held the post on the as-of date; null when vacant.")
+    holder_membership_id: str | None
+    as_of: date
+    version: int
+
+
+class MembershipOut(BaseModel):
+    id: str
+    post_id: str
+    role: str
+    organisation: OrganisationRef
+    on_behalf_of: OrganisationRef | None
+    person: PersonBrief
+    valid_from: date | None
+    valid_to: date | None
+    active: bool
+    note: str | None
+    version: int

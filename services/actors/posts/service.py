@@ -1,0 +1,205 @@
+"""Posts exist with or without a holder; a post has at most one holder at a time; nothing is deleted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.audit.trail import AuditTrail
+from services.actors.authorization import require_county_write
+from services.actors.identifiers import new_record_id
+from services.actors.organisations.models import ContactChannel, Organisation
+from services.actors.organisations.presenter import organisation_ref
+from services.actors.organisations.repository import OrganisationRepository
+from services.actors.organisations.schemas import CloseIn, ContactIn
+from services.actors.people.models import Person
+from services.actors.people.presenter import person_brief
+from services.actors.posts.models import Membership, Post
+from services.actors.posts.repository import PostRepository
+from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
+from services.actors.timestamps import utcnow
+from shared.etag import check_if_match
+from shared.identity import Principal
+from shared.pagination import Page, PageRequest
+from shared.periods import check_period, holds_on, overlaps
+from shared.problems import Conflict, FieldError, InvalidInput, NotFound
+
+
+class PostService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+        self.repository = PostRepository(session)
+        self.organisations = OrganisationRepository(session)
+        self.audit = AuditTrail(session, caller)
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    async def present_posts(self, posts: list[Post], on: date) -> list[PostOut]:
+        orgs = await self.organisations.get_many({p.organisation_id for p in posts} |
+                                                 {p.on_behalf_of_id for p in posts if p.on_behalf_of_id})
+        holders = await self.repository.holders_on([p.id for p in posts], on)
+        out = []
+        for post in posts:
+            membership, person = holders.get(post.id, (None, None))
+            out.append(PostOut(
+                id=post.id, organisation=organisation_ref(orgs[post.organisation_id], on), role=post.role,
+                label=post.label,
+                on_behalf_of=organisation_ref(orgs[post.on_behalf_of_id], on) if post.on_behalf_of_id else None,
+                valid_from=post.valid_from, valid_to=post.valid_to,
+                active=holds_on(post.valid_from, post.valid_to, on),
+                contacts=[ContactIn.model_validate(c) for c in post.contacts],
+                holder=person_brief(person, self.caller) if person else None,
+                holder_membership_id=membership.id if membership else None, as_of=on, version=post.version))
+        return out
+
+    async def present_memberships(self, memberships: list[Membership], on: date) -> list[MembershipOut]:
+        posts = {m.post_id: await self.repository.get(m.post_id) for m in memberships}
+        orgs = await self.organisations.get_many({p.organisation_id for p in posts.values() if p} |
+                                                 {p.on_behalf_of_id for p in posts.values() if p and p.on_behalf_of_id})
+        out = []
+        for m in memberships:
+            post = posts[m.post_id]
+            assert post is not None
+            person = await self.session.get(Person, m.person_id)
+            assert person is not None
+            out.append(MembershipOut(
+                id=m.id, post_id=post.id, role=post.role, organisation=organisation_ref(orgs[post.organisation_id], on),
+                on_behalf_of=organisation_ref(orgs[post.on_behalf_of_id], on) if post.on_behalf_of_id else None,
+                person=person_brief(person, self.caller), valid_from=m.valid_from, valid_to=m.valid_to,
+                active=holds_on(m.valid_from, m.valid_to, on), note=m.note, version=m.version))
+        return out
+
+    async def post_or_404(self, post_id: str) -> Post:
+        post = await self.repository.get(post_id)
+        if post is None:
+            raise NotFound(f"No post has id '{post_id}'.")
+        return post
+
+    async def read_post(self, post_id: str, on: date) -> PostOut:
+        return (await self.present_posts([await self.post_or_404(post_id)], on))[0]
+
+    async def search_posts(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
+                           county: str | None, vacant: bool | None, as_of: date,
+                           paging: PageRequest) -> Page[PostOut]:
+        after = paging.after[0] if paging.after else None
+        rows, count = await self.repository.search(organisation_id=organisation_id, on_behalf_of_id=on_behalf_of_id,
+                                                   role=role, network_county=county, vacant=vacant, as_of=as_of,
+                                                   after=after, limit=paging.limit + 1)
+        items = await self.present_posts(list(rows), as_of)
+        return paging.page(items, count=count, sort_key=lambda p: [p.id])
+
+    async def search_memberships(self, *, person_id: str | None, post_id: str | None, as_of: date | None,
+                                 paging: PageRequest) -> Page[MembershipOut]:
+        after = paging.after[0] if paging.after else None
+        rows, count = await self.repository.memberships(person_id=person_id, post_id=post_id, as_of=as_of,
+                                                        after=after, limit=paging.limit + 1)
+        items = await self.present_memberships(list(rows), as_of or date.today())
+        return paging.page(items, count=count, sort_key=lambda m: [m.id])
+
+    # --- writing -------------------------------------------------------------------------------------------
+
+    async def create_post(self, data: PostIn) -> tuple[PostOut, bool]:
+        check_period(data.valid_from, data.valid_to)
+        if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
+            if (existing.organisation_id, existing.role, existing.on_behalf_of_id) == \
+                    (data.organisation_id, data.role.value, data.on_behalf_of_id):
+                return (await self.present_posts([existing], date.today()))[0], False
+            raise Conflict(f"The id '{data.id}' is already used by another post.")
+        orgs = await self._organisations(data.organisation_id, data.on_behalf_of_id)
+        require_county_write(self.caller, {o.county_code for o in orgs.values()}, what="a post")
+        post = Post(id=data.id or new_record_id("post"), organisation_id=data.organisation_id, role=data.role.value,
+                    label=data.label, on_behalf_of_id=data.on_behalf_of_id, valid_from=data.valid_from,
+                    valid_to=data.valid_to, source=data.source,
+                    contacts=[ContactChannel(kind=c.kind.value, value=c.value, label=c.label) for c in data.contacts])
+        self.session.add(post)
+        await self.session.flush()
+        out = (await self.present_posts([post], date.today()))[0]
+        self.audit.record("create", "post", post.id, after=out.model_dump(mode="json", exclude={"holder", "as_of"}))
+        return out, True
+
+    async def close_post(self, post_id: str, data: CloseIn, if_match: str | None) -> PostOut:
+        post = await self.post_or_404(post_id)
+        await self._require_post_write(post)
+        check_if_match(if_match, post.version)
+        if post.valid_to is not None:
+            raise Conflict(f"Post '{post_id}' already ended on {post.valid_to}.")
+        check_period(post.valid_from, data.valid_to)
+        for m in await self.repository.memberships_of_post(post.id):
+            if m.valid_to is None or m.valid_to > data.valid_to:
+                raise Conflict(f"Post '{post_id}' is held until after {data.valid_to} (membership '{m.id}'); "
+                               "end that membership first.", existing_id=m.id)
+        before = (await self.present_posts([post], date.today()))[0].model_dump(mode="json", exclude={"as_of"})
+        post.valid_to = data.valid_to
+        post.updated_at = utcnow()
+        await self.session.flush()
+        out = (await self.present_posts([post], date.today()))[0]
+        self.audit.record("close", "post", post.id, before=before, after=out.model_dump(mode="json", exclude={"as_of"}))
+        return out
+
+    async def create_membership(self, data: MembershipIn) -> tuple[MembershipOut, bool]:
+        check_period(data.valid_from, data.valid_to)
+        if data.id is not None and (existing := await self.repository.membership(data.id)) is not None:
+            if (existing.post_id, existing.person_id, existing.valid_from) == \
+                    (data.post_id, data.person_id, data.valid_from):
+                return (await self.present_memberships([existing], date.today()))[0], False
+            raise Conflict(f"The id '{data.id}' is already used by another membership.")
+        post = await self.repository.get(data.post_id)
+        if post is None:
+            raise InvalidInput.field("body.post_id", "unknown_reference", f"No post has id '{data.post_id}'.")
+        person = await self.session.get(Person, data.person_id)
+        if person is None:
+            raise InvalidInput.field("body.person_id", "unknown_reference", f"No person has id '{data.person_id}'.")
+        await self._require_post_write(post)
+        if (post.valid_from and (data.valid_from is None or data.valid_from < post.valid_from)) or \
+                (post.valid_to and (data.valid_to is None or data.valid_to > post.valid_to)):
+            raise InvalidInput.field("body.valid_from", "outside_post_period",
+                                     f"Post '{post.id}' exists from {post.valid_from or 'the start'} until "
+                                     f"{post.valid_to or 'further notice'}; the membership must lie within it.")
+        for other in await self.repository.memberships_of_post(post.id):
+            if overlaps(other.valid_from, other.valid_to, data.valid_from, data.valid_to):
+                message = (f"Post '{post.id}' is already held in an overlapping period (membership "
+                           f"'{other.id}', {other.valid_from or '…'} to {other.valid_to or '…'}).")
+                raise Conflict(message, errors=[FieldError("body.valid_from", "overlapping_membership", message)],
+                               existing_id=other.id)
+        membership = Membership(id=data.id or new_record_id("mship"), post_id=post.id, person_id=person.id,
+                                valid_from=data.valid_from, valid_to=data.valid_to, note=data.note)
+        self.session.add(membership)
+        await self.session.flush()
+        out = (await self.present_memberships([membership], date.today()))[0]
+        self.audit.record("create", "membership", membership.id, after=out.model_dump(mode="json"))
+        return out, True
+
+    async def close_membership(self, membership_id: str, data: CloseIn, if_match: str | None) -> MembershipOut:
+        membership = await self.repository.membership(membership_id)
+        if membership is None:
+            raise NotFound(f"No membership has id '{membership_id}'.")
+        post = await self.post_or_404(membership.post_id)
+        await self._require_post_write(post)
+        check_if_match(if_match, membership.version)
+        if membership.valid_to is not None:
+            raise Conflict(f"Membership '{membership_id}' already ended on {membership.valid_to}.")
+        check_period(membership.valid_from, data.valid_to)
+        before = (await self.present_memberships([membership], date.today()))[0].model_dump(mode="json")
+        membership.valid_to = data.valid_to
+        membership.updated_at = utcnow()
+        await self.session.flush()
+        out = (await self.present_memberships([membership], date.today()))[0]
+        self.audit.record("close", "membership", membership.id, before=before, after=out.model_dump(mode="json"))
+        return out
+
+    async def _organisations(self, organisation_id: str, on_behalf_of_id: str | None) -> dict[str, Organisation]:
+        orgs = await self.organisations.get_many({organisation_id} | ({on_behalf_of_id} if on_behalf_of_id else set()))
+        if organisation_id not in orgs:
+            raise InvalidInput.field("body.organisation_id", "unknown_reference",
+                                     f"No organisation has id '{organisation_id}'.")
+        if on_behalf_of_id and on_behalf_of_id not in orgs:
+            raise InvalidInput.field("body.on_behalf_of_id", "unknown_reference",
+                                     f"No organisation has id '{on_behalf_of_id}'.")
+        return orgs
+
+    async def _require_post_write(self, post: Post) -> None:
+        orgs = await self.organisations.get_many({post.organisation_id} |
+                                                 ({post.on_behalf_of_id} if post.on_behalf_of_id else set()))
+        require_county_write(self.caller, {o.county_code for o in orgs.values()}, what=f"post '{post.id}'")

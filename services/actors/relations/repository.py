@@ -1,0 +1,50 @@
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.relations.models import Relation
+from shared.periods import active_on
+
+
+class RelationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, relation_id: str) -> Relation | None:
+        return await self.session.get(Relation, relation_id)
+
+    async def of_kind(self, kind: str) -> Sequence[Relation]:
+        return (await self.session.scalars(select(Relation).where(Relation.kind == kind))).all()
+
+    async def between(self, kind: str, subject_id: str, object_id: str) -> Sequence[Relation]:
+        query = select(Relation).where(Relation.kind == kind, Relation.subject_id == subject_id,
+                                       Relation.object_id == object_id)
+        return (await self.session.scalars(query)).all()
+
+    async def touching(self, organisation_id: str, *, kinds: set[str] | None = None, as_of: date | None = None,
+                       direction: str = "both") -> Sequence[Relation]:
+        sides = {"subject": [Relation.subject_id == organisation_id],
+                 "object": [Relation.object_id == organisation_id]}
+        conditions = sides.get(direction) or [*sides["subject"], *sides["object"]]
+        query = select(Relation).where(or_(*conditions))
+        if kinds:
+            query = query.where(Relation.kind.in_(kinds))
+        if as_of is not None:
+            query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
+        return (await self.session.scalars(query.order_by(Relation.valid_from, Relation.id))).all()
+
+    async def search(self, *, kind: str | None, organisation_id: str | None, as_of: date | None,
+                     after: str | None, limit: int) -> tuple[Sequence[Relation], int]:
+        query = select(Relation)
+        if kind:
+            query = query.where(Relation.kind == kind)
+        if organisation_id:
+            query = query.where(or_(Relation.subject_id == organisation_id, Relation.object_id == organisation_id))
+        if as_of is not None:
+            query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
+        count = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if after is not None:
+            query = query.where(Relation.id > after)
+        return (await self.session.scalars(query.order_by(Relation.id).limit(limit))).all(), count

@@ -1,0 +1,69 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from services.actors.identifiers import RECORD_ID_PATTERN
+from services.actors.organisations.schemas import CloseIn
+from services.actors.relations.models import RelationKind
+from services.actors.relations.schemas import RelationIn, RelationOut
+from services.actors.relations.service import RelationService
+from shared.database import Session
+from shared.etag import IfMatch, set_etag
+from shared.identity import AnyCaller, WritingCaller
+from shared.pagination import Page, Paging, public_path
+from shared.periods import AsOfQuery
+from shared.problems import problem_responses
+
+RelationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
+
+
+def reading(session: Session, caller: AnyCaller) -> RelationService:
+    return RelationService(session, caller)
+
+
+def writing(session: Session, caller: WritingCaller) -> RelationService:
+    return RelationService(session, caller)
+
+
+Relations = Annotated[RelationService, Depends(reading)]
+RelationWriter = Annotated[RelationService, Depends(writing)]
+
+router = APIRouter(prefix="/relations", tags=["relations"], responses=problem_responses(401, 422))
+
+
+@router.get("", summary="Relations between organisations, optionally as of a date")
+async def list_relations(relations: Relations, paging: Paging, as_of: AsOfQuery = None,
+                         kind: RelationKind | None = None,
+                         organisation: Annotated[str | None, Query(pattern=RECORD_ID_PATTERN,
+                                                                   description="Either end")] = None,
+                         ) -> Page[RelationOut]:
+    return await relations.search(kind=kind.value if kind else None, organisation_id=organisation, as_of=as_of,
+                                  paging=paging)
+
+
+@router.post("", status_code=201, summary="Record a relation for a period", responses=problem_responses(403, 409))
+async def create_relation(data: RelationIn, relations: RelationWriter, request: Request,
+                  response: Response) -> RelationOut:
+    relation, created = await relations.create(data)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = public_path(request, f"/relations/{relation.id}")
+    set_etag(response, relation.version)
+    return relation
+
+
+@router.get("/{relation_id}", summary="One relation", responses=problem_responses(404))
+async def get_relation(relation_id: RelationId, relations: Relations, response: Response,
+                       as_of: AsOfQuery = None) -> RelationOut:
+    relation = await relations.read(relation_id, as_of or date.today())
+    set_etag(response, relation.version)
+    return relation
+
+
+@router.post("/{relation_id}/close", summary="End a relation on a date; it stays in the history",
+             responses=problem_responses(403, 404, 409, 412, 428))
+async def close_relation(relation_id: RelationId, data: CloseIn, relations: RelationWriter, response: Response,
+                         if_match: IfMatch = None) -> RelationOut:
+    relation = await relations.close(relation_id, data, if_match)
+    set_etag(response, relation.version)
+    return relation

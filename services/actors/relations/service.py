@@ -1,0 +1,129 @@
+"""Rules for relations: both ends exist, periods are ordered, part-of never loops, closing keeps history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.audit.trail import AuditTrail
+from services.actors.authorization import require_county_write
+from services.actors.identifiers import new_record_id
+from services.actors.organisations.models import Organisation
+from services.actors.organisations.presenter import organisation_ref
+from services.actors.organisations.repository import OrganisationRepository
+from services.actors.organisations.schemas import CloseIn
+from services.actors.relations.models import Relation, RelationKind
+from services.actors.relations.repository import RelationRepository
+from services.actors.relations.schemas import RelationIn, RelationOut
+from services.actors.timestamps import utcnow
+from shared.etag import check_if_match
+from shared.identity import Principal
+from shared.pagination import Page, PageRequest
+from shared.periods import check_period, holds_on, overlaps
+from shared.problems import Conflict, InvalidInput, NotFound
+
+
+def relation_out(relation: Relation, organisations: dict[str, Organisation], on: date) -> RelationOut:
+    return RelationOut(
+        id=relation.id, kind=relation.kind, subject=organisation_ref(organisations[relation.subject_id], on),
+        object=organisation_ref(organisations[relation.object_id], on), valid_from=relation.valid_from,
+        valid_to=relation.valid_to, active=holds_on(relation.valid_from, relation.valid_to, on),
+        reported=relation.reported, note=relation.note, source=relation.source, version=relation.version)
+
+
+class RelationService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+        self.repository = RelationRepository(session)
+        self.organisations = OrganisationRepository(session)
+        self.audit = AuditTrail(session, caller)
+
+    async def present(self, relations: list[Relation], on: date) -> list[RelationOut]:
+        ids = {r.subject_id for r in relations} | {r.object_id for r in relations}
+        organisations = await self.organisations.get_many(ids)
+        return [relation_out(r, organisations, on) for r in relations]
+
+    async def get_or_404(self, relation_id: str) -> Relation:
+        relation = await self.repository.get(relation_id)
+        if relation is None:
+            raise NotFound(f"No relation has id '{relation_id}'.")
+        return relation
+
+    async def read(self, relation_id: str, on: date) -> RelationOut:
+        return (await self.present([await self.get_or_404(relation_id)], on))[0]
+
+    async def search(self, *, kind: str | None, organisation_id: str | None, as_of: date | None,
+                     paging: PageRequest) -> Page[RelationOut]:
+        after = paging.after[0] if paging.after else None
+        rows, count = await self.repository.search(kind=kind, organisation_id=organisation_id, as_of=as_of,
+                                                   after=after, limit=paging.limit + 1)
+        items = await self.present(list(rows), as_of or date.today())
+        return paging.page(items, count=count, sort_key=lambda r: [r.id])
+
+    async def create(self, data: RelationIn) -> tuple[RelationOut, bool]:
+        check_period(data.valid_from, data.valid_to)
+        if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
+            if (existing.kind, existing.subject_id, existing.object_id, existing.valid_from) == \
+                    (data.kind.value, data.subject_id, data.object_id, data.valid_from):
+                return (await self.present([existing], date.today()))[0], False
+            raise Conflict(f"The id '{data.id}' is already used by another relation.")
+        ends = await self.organisations.get_many({data.subject_id, data.object_id})
+        for field, org_id in (("body.subject_id", data.subject_id), ("body.object_id", data.object_id)):
+            if org_id not in ends:
+                raise InvalidInput.field(field, "unknown_reference", f"No organisation has id '{org_id}'.")
+        if data.subject_id == data.object_id:
+            raise InvalidInput.field("body.object_id", "self_relation", "An organisation cannot relate to itself.")
+        require_county_write(self.caller, {ends[data.subject_id].county_code, ends[data.object_id].county_code},
+                             what=f"a relation of '{data.subject_id}'")
+        for other in await self.repository.between(data.kind.value, data.subject_id, data.object_id):
+            if overlaps(other.valid_from, other.valid_to, data.valid_from, data.valid_to):
+                raise Conflict(f"'{data.subject_id}' is already {data.kind.value} '{data.object_id}' in an "
+                               f"overlapping period (relation '{other.id}').", existing_id=other.id)
+        if data.kind is RelationKind.PART_OF:
+            await self._refuse_cycle(data)
+        relation = Relation(id=data.id or new_record_id("rel"), kind=data.kind.value, subject_id=data.subject_id,
+                            object_id=data.object_id, valid_from=data.valid_from, valid_to=data.valid_to,
+                            reported=data.reported, note=data.note, source=data.source)
+        self.session.add(relation)
+        await self.session.flush()
+        out = relation_out(relation, ends, date.today())
+        self.audit.record("create", "relation", relation.id, after=out.model_dump(mode="json"))
+        return out, True
+
+    async def close(self, relation_id: str, data: CloseIn, if_match: str | None) -> RelationOut:
+        relation = await self.get_or_404(relation_id)
+        ends = await self.organisations.get_many({relation.subject_id, relation.object_id})
+        require_county_write(self.caller, {o.county_code for o in ends.values()},
+                             what=f"relation '{relation_id}'")
+        check_if_match(if_match, relation.version)
+        if relation.valid_to is not None:
+            raise Conflict(f"Relation '{relation_id}' already ended on {relation.valid_to}.")
+        check_period(relation.valid_from, data.valid_to)
+        before = relation_out(relation, ends, date.today()).model_dump(mode="json")
+        relation.valid_to = data.valid_to
+        if data.note:
+            relation.note = data.note
+        relation.updated_at = utcnow()
+        await self.session.flush()
+        out = relation_out(relation, ends, date.today())
+        self.audit.record("close", "relation", relation.id, before=before, after=out.model_dump(mode="json"))
+        return out
+
+    async def _refuse_cycle(self, data: RelationIn) -> None:
+        """Following part-of upwards from the object must never lead back to the subject."""
+        parents: dict[str, set[str]] = {}
+        for r in await self.repository.of_kind(RelationKind.PART_OF.value):
+            if overlaps(r.valid_from, r.valid_to, data.valid_from, data.valid_to):
+                parents.setdefault(r.subject_id, set()).add(r.object_id)
+        seen, stack = set(), [data.object_id]
+        while stack:
+            current = stack.pop()
+            if current == data.subject_id:
+                raise InvalidInput.field("body.object_id", "part_of_cycle",
+                                         f"'{data.object_id}' is itself part of '{data.subject_id}' in that "
+                                         "period; part-of cannot go round in a circle.")
+            if current not in seen:
+                seen.add(current)
+                stack.extend(parents.get(current, ()))

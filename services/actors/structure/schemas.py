@@ -1,0 +1,57 @@
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from services.actors.organisations.schemas import ContactIn, NameOut, OrganisationOut, OrganisationRef
+from services.actors.posts.schemas import PostOut
+from services.actors.relations.schemas import RelationOut
+
+
+class RelatedOrganisation(BaseModel):
+    organisation: OrganisationRef
+    relation_id: str
+    valid_from: date | None
+    valid_to: date | None
+    note: str | None
+
+
+class RssOverview(BaseModel):
+    rss: OrganisationOut
+    as_of: date
+    hosts: list[RelatedOrganisation] = Field(description="Host organisations on the date (a county may have several).")
+    employers: list[RelatedOrganisation]
+    parties: list[RelatedOrganisation] = Field(description="Organisations that are members (parties) of the RSS.")
+    governed_by: list[RelatedOrganisation]
+    groups: list[RelatedOrganisation] = Field(description="Steering and reference groups, committees, part of it.")
+    networks: list[RelatedOrganisation] = Field(description="National networks the RSS is a member of.")
+    contact_points: list[PostOut] = Field(description="Fixed-function contacts: they belong to the RSS, not a person.")
+    contacts: list[ContactIn]
+    representatives: list[PostOut] = Field(description="Posts held on behalf of the RSS, with their holders.")
+
+
+class Members(BaseModel):
+    organisation: OrganisationRef
+    as_of: date
+    organisations: list[RelatedOrganisation] = Field(description="Member and owner organisations on the date.")
+    posts: list[PostOut] = Field(description="Its posts on the date, each with its holder or vacant.")
+
+
+class Representatives(BaseModel):
+    county_code: str
+    network: OrganisationRef
+    as_of: date
+    posts: list[PostOut]
+
+
+class HistoryEvent(BaseModel):
+    on: date | None = Field(description="Null when the source gives no date.")
+    event: str = Field(examples=["renamed", "relation_started", "relation_ended", "founded", "closed"])
+    description: str
+    relation: RelationOut | None = None
+
+
+class OrganisationHistory(BaseModel):
+    organisation: OrganisationOut
+    names: list[NameOut]
+    relations: list[RelationOut]
+    timeline: list[HistoryEvent]

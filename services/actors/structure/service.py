@@ -1,0 +1,124 @@
+"""Questions that cut across organisations, relations and posts, each answered as of a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.organisations.models import Organisation, OrganisationKind
+from services.actors.organisations.presenter import organisation_out, organisation_ref
+from services.actors.organisations.repository import OrganisationRepository
+from services.actors.organisations.schemas import ContactIn, NameOut
+from services.actors.posts.models import PostRole
+from services.actors.posts.repository import PostRepository
+from services.actors.posts.service import PostService
+from services.actors.relations.models import Relation, RelationKind
+from services.actors.relations.repository import RelationRepository
+from services.actors.relations.service import relation_out
+from services.actors.structure import schemas
+from shared.identity import Principal
+from shared.problems import InvalidInput, NotFound
+
+UNBOUNDED = 10_000  # the posts of one organisation on one date: a few hundred at most
+
+
+class StructureService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.organisations = OrganisationRepository(session)
+        self.relations = RelationRepository(session)
+        self.posts = PostRepository(session)
+        self.post_service = PostService(session, caller)
+
+    async def _organisation(self, organisation_id: str) -> Organisation:
+        organisation = await self.organisations.get(organisation_id)
+        if organisation is None:
+            raise NotFound(f"No organisation has id '{organisation_id}'.")
+        return organisation
+
+    async def _related(self, relations: list[Relation], *, other_side: str,
+                       on: date) -> list[schemas.RelatedOrganisation]:
+        ids = {getattr(r, other_side) for r in relations}
+        orgs = await self.organisations.get_many(ids)
+        return [schemas.RelatedOrganisation(organisation=organisation_ref(orgs[getattr(r, other_side)], on),
+                                            relation_id=r.id, valid_from=r.valid_from, valid_to=r.valid_to,
+                                            note=r.note) for r in relations]
+
+    async def rss(self, rss_id: str, on: date) -> schemas.RssOverview:
+        rss = await self._organisation(rss_id)
+        if rss.kind != OrganisationKind.RSS.value:
+            raise NotFound(f"'{rss_id}' is a {rss.kind}, not an RSS.")
+        incoming = list(await self.relations.touching(rss_id, as_of=on, direction="object"))
+        outgoing = list(await self.relations.touching(rss_id, as_of=on, direction="subject"))
+
+        def kind(rels: list[Relation], k: RelationKind) -> list[Relation]:
+            return [r for r in rels if r.kind == k.value]
+
+        contact_posts, _ = await self.posts.search(organisation_id=rss_id, on_behalf_of_id=None,
+                                                   role=PostRole.CONTACT_POINT.value, network_county=None,
+                                                   vacant=None, as_of=on, after=None, limit=UNBOUNDED)
+        representing, _ = await self.posts.search(organisation_id=None, on_behalf_of_id=rss_id, role=None,
+                                                  network_county=None, vacant=None, as_of=on, after=None,
+                                                  limit=UNBOUNDED)
+        return schemas.RssOverview(
+            rss=organisation_out(rss, on), as_of=on,
+            hosts=await self._related(kind(incoming, RelationKind.HOSTS), other_side="subject_id", on=on),
+            employers=await self._related(kind(incoming, RelationKind.EMPLOYER_OF), other_side="subject_id", on=on),
+            parties=await self._related(kind(incoming, RelationKind.MEMBER_OF), other_side="subject_id", on=on),
+            governed_by=await self._related(kind(incoming, RelationKind.GOVERNS), other_side="subject_id", on=on),
+            groups=await self._related(kind(incoming, RelationKind.PART_OF), other_side="subject_id", on=on),
+            networks=await self._related(kind(outgoing, RelationKind.MEMBER_OF), other_side="object_id", on=on),
+            contact_points=await self.post_service.present_posts(list(contact_posts), on),
+            contacts=[ContactIn.model_validate(c) for c in rss.contacts],
+            representatives=await self.post_service.present_posts(list(representing), on),
+        )
+
+    async def members(self, organisation_id: str, on: date) -> schemas.Members:
+        organisation = await self._organisation(organisation_id)
+        relations = await self.relations.touching(
+            organisation_id, kinds={RelationKind.MEMBER_OF.value, RelationKind.OWNER_OF.value}, as_of=on,
+            direction="object")
+        posts, _ = await self.posts.search(organisation_id=organisation_id, on_behalf_of_id=None, role=None,
+                                           network_county=None, vacant=None, as_of=on, after=None, limit=UNBOUNDED)
+        return schemas.Members(organisation=organisation_ref(organisation, on), as_of=on,
+                               organisations=await self._related(list(relations), other_side="subject_id", on=on),
+                               posts=await self.post_service.present_posts(list(posts), on))
+
+    async def representatives(self, county_code: str, network_id: str, on: date) -> schemas.Representatives:
+        network = await self.organisations.get(network_id)
+        if network is None:
+            raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
+        posts, _ = await self.posts.search(organisation_id=network_id, on_behalf_of_id=None, role=None,
+                                           network_county=county_code, vacant=None, as_of=on, after=None,
+                                           limit=UNBOUNDED)
+        return schemas.Representatives(county_code=county_code, network=organisation_ref(network, on), as_of=on,
+                                       posts=await self.post_service.present_posts(list(posts), on))
+
+    async def history(self, organisation_id: str) -> schemas.OrganisationHistory:
+        organisation = await self._organisation(organisation_id)
+        today = date.today()
+        relations = list(await self.relations.touching(organisation_id))
+        orgs = await self.organisations.get_many({r.subject_id for r in relations} | {r.object_id for r in relations})
+        relation_views = [relation_out(r, orgs, today) for r in relations]
+        timeline: list[schemas.HistoryEvent] = []
+        if organisation.valid_from:
+            timeline.append(schemas.HistoryEvent(on=organisation.valid_from, event="founded",
+                                                 description="The organisation came into being."))
+        for previous, name in zip(organisation.names, organisation.names[1:]):
+            timeline.append(schemas.HistoryEvent(on=name.valid_from, event="renamed",
+                                                 description=f"{previous.name} became {name.name}."))
+        for view in relation_views:
+            phrase = f"{view.subject.name} {view.kind.replace('_', ' ')} {view.object.name}"
+            timeline.append(schemas.HistoryEvent(on=view.valid_from, event="relation_started",
+                                                 description=phrase, relation=view))
+            if view.valid_to:
+                timeline.append(schemas.HistoryEvent(on=view.valid_to, event="relation_ended",
+                                                     description=f"No longer: {phrase}", relation=view))
+        if organisation.valid_to:
+            timeline.append(schemas.HistoryEvent(on=organisation.valid_to, event="closed",
+                                                 description="The organisation ceased."))
+        timeline.sort(key=lambda e: (e.on is not None, e.on or date.min))
+        return schemas.OrganisationHistory(
+            organisation=organisation_out(organisation, today),
+            names=[NameOut.model_validate(n) for n in organisation.names], relations=relation_views,
+            timeline=timeline)

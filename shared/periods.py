@@ -1,0 +1,43 @@
+"""Validity periods: `valid_from` inclusive, `valid_to` exclusive (the first day something no longer holds).
+
+A missing `valid_from` means "since before our records", a missing `valid_to` means "still valid". Half-open
+periods make succession exact: a name that ends on 2019-11-27 and its successor that starts that day never both
+hold, and never leave a gap.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query
+from sqlalchemy import and_, or_
+from sqlalchemy.sql import ColumnElement
+
+from shared.problems import InvalidInput
+
+AsOfQuery = Annotated[date | None, Query(description="Answer as the register stood on this date "
+                                                     "(YYYY-MM-DD); today when left out.",
+                                         examples=["2019-11-01"])]
+
+
+def active_on(valid_from: Any, valid_to: Any, on: date) -> ColumnElement[bool]:
+    """SQL condition: the period [valid_from, valid_to) contains `on`."""
+    return and_(or_(valid_from.is_(None), valid_from <= on), or_(valid_to.is_(None), valid_to > on))
+
+
+def holds_on(valid_from: date | None, valid_to: date | None, on: date) -> bool:
+    return (valid_from is None or valid_from <= on) and (valid_to is None or valid_to > on)
+
+
+def overlaps(a_from: date | None, a_to: date | None, b_from: date | None, b_to: date | None) -> bool:
+    starts_before_b_ends = b_to is None or a_from is None or a_from < b_to
+    ends_after_b_starts = a_to is None or b_from is None or a_to > b_from
+    return starts_before_b_ends and ends_after_b_starts
+
+
+def check_period(valid_from: date | None, valid_to: date | None, *, prefix: str = "body") -> None:
+    if valid_from is not None and valid_to is not None and valid_to <= valid_from:
+        raise InvalidInput.field(f"{prefix}.valid_to", "period_order",
+                                 f"valid_to ({valid_to}) must be after valid_from ({valid_from}); "
+                                 "valid_to is the first day the fact no longer holds.")

@@ -1,0 +1,124 @@
+"""Relations, posts and memberships: periods, overlaps, cycles, vacancies, personal data and erasure."""
+
+from tests.registry_helpers import (create_organisation, create_person, create_post, create_relation, unique,
+                                    with_etag)
+from tests.support import assert_problem
+
+
+def test_part_of_cannot_go_round_in_a_circle(gateway, admin_key):
+    a = create_organisation(gateway, admin_key, name="Cycle A", kind="other")
+    b = create_organisation(gateway, admin_key, name="Cycle B", kind="other")
+    c = create_organisation(gateway, admin_key, name="Cycle C", kind="other")
+    assert create_relation(gateway, admin_key, kind="part_of", subject=a["id"], obj=b["id"]).status_code == 201
+    assert create_relation(gateway, admin_key, kind="part_of", subject=b["id"], obj=c["id"]).status_code == 201
+
+    assert_problem(create_relation(gateway, admin_key, kind="part_of", subject=c["id"], obj=a["id"]), 422,
+                   field="body.object_id", rule="part_of_cycle")
+    assert gateway.get("/actors/relations", params={"organisation": c["id"], "kind": "part_of"}).json()["count"] == 1
+
+
+def test_relations_to_unknown_organisations_and_reversed_periods_are_refused(gateway, admin_key):
+    a = create_organisation(gateway, admin_key, name="Lonely", kind="other")
+    assert_problem(create_relation(gateway, admin_key, kind="member_of", subject=a["id"], obj="no-such-org"), 422,
+                   field="body.object_id", rule="unknown_reference")
+    assert_problem(create_relation(gateway, admin_key, kind="member_of", subject=a["id"], obj="skr",
+                                   valid_from="2020-01-01", valid_to="2019-01-01"),
+                   422, field="body.valid_to", rule="period_order")
+
+
+def test_a_relation_is_closed_not_deleted_and_as_of_sees_both_sides(gateway, admin_key):
+    owner = create_organisation(gateway, admin_key, name="Owner", kind="other")
+    owned = create_organisation(gateway, admin_key, name="Owned", kind="rd_unit")
+    created = create_relation(gateway, admin_key, kind="owner_of", subject=owner["id"], obj=owned["id"],
+                              valid_from="2011-01-01")
+    url = f"/actors/relations/{created.json()['id']}"
+    closed = gateway.post(f"{url}/close", json={"valid_to": "2020-01-01"}, headers=with_etag(admin_key, created))
+
+    assert closed.status_code == 200, closed.text
+    in_2015 = gateway.get("/actors/relations", params={"organisation": owned["id"], "as_of": "2015-01-01"}).json()
+    in_2021 = gateway.get("/actors/relations", params={"organisation": owned["id"], "as_of": "2021-01-01"}).json()
+    assert (in_2015["count"], in_2021["count"]) == (1, 0)
+    assert gateway.get(url).json()["valid_to"] == "2020-01-01"
+
+
+def test_a_county_system_cannot_relate_two_organisations_outside_its_county(gateway, county_key):
+    assert_problem(create_relation(gateway, county_key, kind="member_of", subject="municipality-0127",
+                                   obj="county-01"), 403)
+
+
+def test_a_post_exists_vacant_and_one_holder_at_a_time(gateway, admin_key):
+    group = create_organisation(gateway, admin_key, name="Styrgrupp Test", kind="steering_group")
+    post = create_post(gateway, admin_key, organisation_id=group["id"], role="chair", label="Chair")
+    first = create_person(gateway, admin_key, given_name="Fiktiva", family_name="Förstasson")
+    second = create_person(gateway, admin_key, given_name="Påhittade", family_name="Andrasson")
+
+    assert gateway.get(f"/actors/posts/{post['id']}").json()["holder"] is None
+    held = gateway.post("/actors/memberships", headers=admin_key,
+                        json={"post_id": post["id"], "person_id": first["id"], "valid_from": "2019-01-01",
+                              "valid_to": "2020-01-01"})
+    assert held.status_code == 201, held.text
+    overlap = gateway.post("/actors/memberships", headers=admin_key,
+                           json={"post_id": post["id"], "person_id": second["id"], "valid_from": "2019-06-01"})
+    assert_problem(overlap, 409, field="body.valid_from", rule="overlapping_membership")
+    after = gateway.post("/actors/memberships", headers=admin_key,
+                         json={"post_id": post["id"], "person_id": second["id"], "valid_from": "2020-01-01"})
+    assert after.status_code == 201, after.text
+
+    assert gateway.get(f"/actors/posts/{post['id']}", params={"as_of": "2019-03-01"}).json()["holder"]["name"] == \
+        "Fiktiva Förstasson"
+    assert gateway.get(f"/actors/posts/{post['id']}", params={"as_of": "2021-03-01"}).json()["holder"]["name"] == \
+        "Påhittade Andrasson"
+    assert gateway.get(f"/actors/posts/{post['id']}", params={"as_of": "2018-03-01"}).json()["holder"] is None
+    vacant = gateway.get("/actors/posts", params={"organisation": group["id"], "vacant": "true",
+                                                  "as_of": "2018-03-01"}).json()
+    assert vacant["count"] == 1
+
+
+def test_contact_details_are_for_authenticated_callers_only(gateway, admin_key):
+    person = create_person(gateway, admin_key, given_name="Exempel", family_name="Kontaktsson",
+                           email="exempel@example.org", phone="+46 10 000 00 00")
+    url = f"/actors/people/{person['id']}"
+
+    public = gateway.get(url).json()
+    private = gateway.get(url, headers=admin_key).json()
+    assert (public["name"], public["email"], public["phone"]) == ("Exempel Kontaktsson", None, None)
+    assert (private["email"], private["phone"]) == ("exempel@example.org", "+46 10 000 00 00")
+    assert_problem(gateway.get("/actors/people"), 401)
+
+
+def test_erasure_replaces_the_identity_keeps_the_posts_and_is_audited(gateway, admin_key):
+    group = create_organisation(gateway, admin_key, name="Erasure group", kind="reference_group")
+    post = create_post(gateway, admin_key, organisation_id=group["id"])
+    person = create_person(gateway, admin_key, given_name="Raderbar", family_name="Personsson",
+                           email="raderbar@example.org")
+    gateway.post("/actors/memberships", headers=admin_key,
+                 json={"post_id": post["id"], "person_id": person["id"], "valid_from": "2019-01-01"})
+    url = f"/actors/people/{person['id']}"
+
+    erased = gateway.post(f"{url}/erase", headers=with_etag(admin_key, gateway.get(url)))
+    assert erased.status_code == 200, erased.text
+    assert (erased.json()["name"], erased.json()["email"], erased.json()["erased"]) == ("Erased person", None, True)
+    holder = gateway.get(f"/actors/posts/{post['id']}", params={"as_of": "2019-06-01"}).json()["holder"]
+    assert holder == {"id": person["id"], "name": "Erased person", "email": None, "phone": None}
+    trail = gateway.get("/actors/audit", params={"entity_id": person["id"]}, headers=admin_key).text
+    assert "Raderbar" not in trail and "raderbar@example.org" not in trail
+    assert '"action":"erase"' in trail
+
+
+def test_representatives_of_a_county_in_a_network_on_a_date(gateway, admin_key):
+    network = create_organisation(gateway, admin_key, name=unique("Nätverk"), kind="national_network")
+    rss = create_organisation(gateway, admin_key, name="RSS Test", kind="rss", county_code="03")
+    post = create_post(gateway, admin_key, organisation_id=network["id"], on_behalf_of_id=rss["id"])
+    person = create_person(gateway, admin_key, given_name="Representant", family_name="Exempelsson")
+    gateway.post("/actors/memberships", headers=admin_key,
+                 json={"post_id": post["id"], "person_id": person["id"], "valid_from": "2019-01-01",
+                       "valid_to": "2020-01-01"})
+
+    during = gateway.get("/actors/representatives", params={"county": "03", "network": network["id"],
+                                                            "as_of": "2019-11-01"}).json()
+    after = gateway.get("/actors/representatives", params={"county": "03", "network": network["id"],
+                                                           "as_of": "2020-02-01"}).json()
+    other_county = gateway.get("/actors/representatives", params={"county": "20", "network": network["id"]}).json()
+    assert [p["holder"]["name"] for p in during["posts"]] == ["Representant Exempelsson"]
+    assert [p["holder"] for p in after["posts"]] == [None]
+    assert other_county["posts"] == []
