@@ -81,11 +81,11 @@ class Stack:
         env.update(self.extra_env)
         return env
 
-    def prepare(self) -> None:
-        """Migrates every database to head and loads the reference data."""
+    def prepare(self, *, demo: bool = True) -> None:
+        """Migrates every database to head and loads the reference data (and the fictional demo data)."""
         for name in SERVICES:
-            subprocess.run([sys.executable, "-m", f"services.{name}", "setup"], cwd=ROOT, env=self.env_for(name),
-                           check=True)
+            command = [sys.executable, "-m", f"services.{name}", "setup"] + (["--demo"] if demo else [])
+            subprocess.run(command, cwd=ROOT, env=self.env_for(name), check=True)
 
     def command(self, name: str, port: int | None = None) -> list[str]:
         target = "gateway.app:create_app" if name == "gateway" else f"services.{name}.main:create_app"

@@ -29,9 +29,11 @@ async def load_reference_data(database_url: str, loaders: list[ReferenceLoader])
 
 
 def run_cli(*, name: str, service_dir: Path, settings: BaseServiceSettings,
-            loaders: list[ReferenceLoader] | None = None) -> None:
+            loaders: list[ReferenceLoader] | None = None, demo_loaders: list[ReferenceLoader] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
-    parser.add_argument("command", choices=["migrate", "downgrade", "load-reference-data", "setup"])
+    parser.add_argument("command", choices=["migrate", "downgrade", "load-reference-data", "setup",
+                                            "load-demo-data"])
+    parser.add_argument("--demo", action="store_true", help="with setup: also load the fictional demo data")
     parser.add_argument("--revision", default=None)
     args = parser.parse_args()
     url = settings.database_url
@@ -44,3 +46,6 @@ def run_cli(*, name: str, service_dir: Path, settings: BaseServiceSettings,
     if args.command in ("load-reference-data", "setup") and loaders:
         counts = asyncio.run(load_reference_data(url, loaders))
         print(f"{name}: reference data loaded " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    if (args.command == "load-demo-data" or (args.command == "setup" and args.demo)) and demo_loaders:
+        counts = asyncio.run(load_reference_data(url, demo_loaders))
+        print(f"{name}: demo data loaded " + ", ".join(f"{k}={v}" for k, v in counts.items()))

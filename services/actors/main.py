@@ -2,6 +2,7 @@ from fastapi import FastAPI
 
 from services.actors import SERVICE_DIR, VERSION
 from services.actors.audit.router import router as audit_router
+from services.actors.bulk.router import router as bulk_router
 from services.actors.geography.router import router as geography_router
 from services.actors.organisations.router import router as organisations_router
 from services.actors.people.router import router as people_router
@@ -25,6 +26,6 @@ def create_app(settings: ActorsSettings | None = None) -> FastAPI:
         settings=settings or ActorsSettings(),
         service_dir=SERVICE_DIR,
         routers=[service_info_router("actors", VERSION, DESCRIPTION), geography_router, organisations_router,
-                 relations_router, people_router, posts_router, structure_router, audit_router],
+                 relations_router, people_router, posts_router, structure_router, audit_router, bulk_router],
     )
 

@@ -25,6 +25,10 @@ from services.actors.relations.models import Relation, RelationKind
 REFERENCE_DIR = Path(__file__).resolve().parent
 STRUCTURES_FILE = REFERENCE_DIR / "structures.yaml"
 LOADER = "reference-data"
+NETWORKS_WITH_RSS_SEATS = (
+    "network-rss", "partnerskapet", "network-barn-och-unga", "network-digitalisering", "network-funktionshinder",
+    "network-kvinnofrid", "network-milk", "network-systematisk-uppfoljning", "network-aldre",
+)
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -48,17 +52,18 @@ class ReferenceLoader:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.counts = {"organisations": 0, "relations": 0, "posts": 0}
-        self.known_orgs: set[str] = set()
+        self.known_orgs: dict[str, str] = {}  # id -> kind
         self.known_relations: set[str] = set()
         self.known_posts: set[str] = set()
 
     async def load(self) -> dict[str, int]:
-        self.known_orgs = set((await self.session.scalars(select(Organisation.id))).all())
+        self.known_orgs = dict((await self.session.execute(select(Organisation.id, Organisation.kind))).all())
         self.known_relations = set((await self.session.scalars(select(Relation.id))).all())
         self.known_posts = set((await self.session.scalars(select(Post.id))).all())
         self._geography()
         if STRUCTURES_FILE.exists():
             self._structures(yaml.safe_load(STRUCTURES_FILE.read_text(encoding="utf-8")))
+            self._network_seats()
         await self.session.flush()
         if any(self.counts.values()):
             self.session.add(AuditEvent(actor=LOADER, action="load_reference_data", entity_type="register",
@@ -69,7 +74,7 @@ class ReferenceLoader:
         if org.id in self.known_orgs:
             return
         self.session.add(org)
-        self.known_orgs.add(org.id)
+        self.known_orgs[org.id] = org.kind
         self.counts["organisations"] += 1
 
     def _relation(self, *, kind: str, subject: str, obj: str, valid_from: date | None = None,
@@ -120,6 +125,24 @@ class ReferenceLoader:
                                   valid_to=entry.get("valid_to"), source=entry.get("source")))
             self.known_posts.add(entry["id"])
             self.counts["posts"] += 1
+
+
+    def _network_seats(self) -> None:
+        """One seat per RSS in each national network and the Partnership: "who represents county X in
+        network Y" has a post to answer with even while it is vacant."""
+        rss_ids = sorted(i for i, kind in self.known_orgs.items() if kind == OrganisationKind.RSS.value)
+        for network in NETWORKS_WITH_RSS_SEATS:
+            if network not in self.known_orgs:
+                continue
+            for rss in rss_ids:
+                post_id = f"seat-{network}-{rss}"
+                if post_id in self.known_posts:
+                    continue
+                self.session.add(Post(id=post_id, organisation_id=network, role=PostRole.ORDINARY_MEMBER.value,
+                                      label="Representative of the RSS", on_behalf_of_id=rss,
+                                      source="Every RSS has a seat (DOMAIN: national networks)"))
+                self.known_posts.add(post_id)
+                self.counts["posts"] += 1
 
 
 async def load_organisations(session: AsyncSession) -> dict[str, int]:

@@ -12,6 +12,7 @@ class RelatedOrganisation(BaseModel):
     relation_id: str
     valid_from: date | None
     valid_to: date | None
+    reported: int | None = Field(description="Year a source attests the relation, when its dates are unknown.")
     note: str | None
 
 

@@ -42,7 +42,7 @@ class StructureService:
         orgs = await self.organisations.get_many(ids)
         return [schemas.RelatedOrganisation(organisation=organisation_ref(orgs[getattr(r, other_side)], on),
                                             relation_id=r.id, valid_from=r.valid_from, valid_to=r.valid_to,
-                                            note=r.note) for r in relations]
+                                            reported=r.reported, note=r.note) for r in relations]
 
     async def rss(self, rss_id: str, on: date) -> schemas.RssOverview:
         rss = await self._organisation(rss_id)
