@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,6 +103,11 @@ def start_nginx(nginx: str, work_dir: Path, port: int, upstream_port: int) -> su
                             start_new_session=True)
 
 
+def nginx_workers(master_pid: int) -> list[int]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
 def stop_process(proc: subprocess.Popen[bytes] | None, sig: int = signal.SIGTERM) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -117,12 +123,15 @@ _DURATION = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def run_wrk(wrk: str, url: str, headers: dict[str, str], *, threads: int, connections: int,
-            seconds: float) -> dict[str, float]:
+            seconds: int) -> dict[str, float]:
     """One wrk run: requests/s, median latency in ms, and how many answers were not 2xx/3xx or failed."""
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "5s"]
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    done = subprocess.run([*command, url], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    out = done.stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     median = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
     if not rps or not median:
@@ -147,21 +156,45 @@ def check_same_answer(urls: dict[str, tuple[str, dict[str, str]]]) -> None:
         raise RuntimeError(f"the routes answer differently: {bodies}")
 
 
-def measure(wrk: str, targets: dict[str, dict[str, tuple[str, dict[str, str]]]], args: argparse.Namespace) -> dict:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time these processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(wrk: str, targets: dict[str, dict[str, tuple[str, dict[str, str]]]], pids: dict[str, list[int]],
+            args: argparse.Namespace) -> dict:
+    """Per target: a load run per route, then alternating 1-connection rounds (so drift hits all routes alike)."""
     results: dict[str, dict] = {}
     for target, urls in targets.items():
         check_same_answer(urls)
         load: dict[str, dict[str, float]] = {}
-        single: dict[str, dict[str, float]] = {}
         for route, (url, headers) in urls.items():
             print(f"  {target}: {route} at {args.connections} connections ...", flush=True)
             run_wrk(wrk, url, headers, threads=args.threads, connections=args.connections, seconds=args.warmup)
+            watched = {"service": pids["direct"], "proxy": pids[route]}
+            before = {name: cpu_seconds(p) for name, p in watched.items()}
             load[route] = run_wrk(wrk, url, headers, threads=args.threads, connections=args.connections,
                                   seconds=args.duration)
+            handled = load[route]["requests_per_s"] * args.duration
+            for name, p in watched.items():  # CPU cost per request is steadier than requests/s on a busy box
+                load[route][f"{name}_cpu_ms_per_request"] = (cpu_seconds(p) - before[name]) * 1000 / handled
+        print(f"  {target}: all routes at 1 connection, {args.rounds} alternating rounds ...", flush=True)
+        rounds: dict[str, list[dict[str, float]]] = {route: [] for route in urls}
         for route, (url, headers) in urls.items():
-            print(f"  {target}: {route} at 1 connection ...", flush=True)
             run_wrk(wrk, url, headers, threads=1, connections=1, seconds=args.warmup)
-            single[route] = run_wrk(wrk, url, headers, threads=1, connections=1, seconds=args.latency_duration)
+        for _ in range(args.rounds):
+            for route, (url, headers) in urls.items():
+                rounds[route].append(run_wrk(wrk, url, headers, threads=1, connections=1,
+                                             seconds=args.latency_duration))
+        single = {route: {"median_ms": statistics.median(r["median_ms"] for r in runs),
+                          "round_medians_ms": [r["median_ms"] for r in runs],
+                          "bad_responses": sum(r["bad_responses"] for r in runs),
+                          "socket_errors": sum(r["socket_errors"] for r in runs)}
+                  for route, runs in rounds.items()}
         ratio = load["gateway"]["requests_per_s"] / load["direct"]["requests_per_s"]
         added = single["gateway"]["median_ms"] - single["direct"]["median_ms"]
         results[target] = {
@@ -186,7 +219,14 @@ def report(results: dict, args: argparse.Namespace) -> str:
         lines.append(f"{target:<14}" + "".join(f"{load[x]['requests_per_s']:>10.0f}" for x in ROUTES)
                      + f"{r['gateway_ratio']:>10.0%} {r['nginx_ratio']:>13.0%}  >= {MIN_THROUGHPUT_RATIO:.0%}: "
                      + verdict)
-    lines += [f"\nMedian latency: wrk -t1 -c1 -d{args.latency_duration:g}s (ms)",
+    lines += ["\nCPU ms per request under that load (service = actors; proxy = gateway or nginx worker)",
+              f"{'target':<14}{'service':>10}{'gateway':>10}{'nginx':>10}"]
+    for target, r in results.items():
+        load = r["load"]
+        lines.append(f"{target:<14}{load['direct']['service_cpu_ms_per_request']:>10.3f}"
+                     + "".join(f"{load[x]['proxy_cpu_ms_per_request']:>10.3f}" for x in ("gateway", "nginx")))
+    lines += [f"\nMedian latency: median of {args.rounds} alternating rounds of wrk -t1 -c1 "
+              f"-d{args.latency_duration:g}s (ms)",
               f"{'target':<14}{'direct':>10}{'gateway':>10}{'nginx':>10}{'gw added':>11}{'nginx added':>14}  goal"]
     for target, r in results.items():
         one = r["one_connection"]
@@ -212,9 +252,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--duration", type=float, default=10, help="seconds per measured load run")
-    parser.add_argument("--latency-duration", type=float, default=5, help="seconds per 1-connection run")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load before each run")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measured load run")
+    parser.add_argument("--latency-duration", type=int, default=3, help="seconds per 1-connection run")
+    parser.add_argument("--rounds", type=int, default=3, help="1-connection runs per route, alternating")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load before each run")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _interrupt)
 
@@ -225,7 +266,7 @@ def main() -> int:
         data_dir = Path(tmp) / "data"
         # Logs go to files in the temp dir: the access log is written as in a deployment, not to this terminal.
         stack = Stack(data_dir=data_dir, database_urls=sqlite_urls(data_dir), log_to_files=True,
-                      extra_env={"PYTHONWARNINGS": "ignore::DeprecationWarning"},
+                      extra_env={"PYTHONWARNINGS": "ignore"},  # a deprecation notice per process is noise here
                       ports={"gateway": gateway_port, "actors": actors_port, "funding": funding_port,
                              "surveys": surveys_port})
         try:
@@ -245,8 +286,13 @@ def main() -> int:
                        for name, path in TARGETS}
             if nginx_proc.poll() is not None:
                 raise RuntimeError(f"nginx exited with code {nginx_proc.returncode}; see its error log")
-            print("Measuring ...", flush=True)
-            results = measure(wrk, targets, args)
+            # The benchmark shares this machine's cores: a busy machine shows here, not only in the numbers.
+            load_before = os.getloadavg()[0]
+            print(f"Measuring (1-minute load average {load_before:.2f} on {os.cpu_count()} CPUs) ...", flush=True)
+            pids = {"direct": [stack.processes["actors"].pid], "gateway": [stack.processes["gateway"].pid],
+                    "nginx": nginx_workers(nginx_proc.pid)}
+            results = measure(wrk, targets, pids, args)
+            load_after = os.getloadavg()[0]
         finally:
             stop_process(nginx_proc, signal.SIGQUIT)  # QUIT: nginx's graceful stop
             stack.stop()
@@ -258,7 +304,8 @@ def main() -> int:
     out.write_text(json.dumps({
         "when": stamp, "settings": vars(args),
         "goals": {"min_throughput_ratio": MIN_THROUGHPUT_RATIO, "max_added_median_ms": MAX_ADDED_MEDIAN_MS},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_before": load_before, "load_average_after": load_after},
         "results": results,
     }, indent=2), encoding="utf-8")
     print(f"\nResults written to {out.relative_to(ROOT)}")

@@ -32,6 +32,7 @@ class Gateway:
         self.log = get_logger("gateway")
         self.upstreams: dict[str, Upstream] = build_upstreams(settings.upstreams())
         self._by_prefix = {u.prefix.encode(): u for u in self.upstreams.values()}
+        self._prefix_headers = {name: (b"x-forwarded-prefix", u.prefix.encode()) for name, u in self.upstreams.items()}
         self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
         self.session: aiohttp.ClientSession | None = None
         self.openapi = OpenAPIAggregator(self)
@@ -70,7 +71,8 @@ class Gateway:
                 continue
             headers.append((name, value))
         rid = accept_request_id(request_id.decode("latin-1") if request_id else None)
-        response_headers = [(b"x-request-id", rid.encode())]
+        rid_header = (b"x-request-id", rid.encode())
+        response_headers = [rid_header]
         method = scope["method"]
         subject = None
         try:
@@ -83,9 +85,9 @@ class Gateway:
                 body = await read_body(receive, self.settings.max_body_bytes) if method not in READ_METHODS else b""
                 client = scope.get("client")
                 headers.extend((
-                    (b"x-request-id", rid.encode()),
+                    rid_header,
                     (b"x-rss-identity", token.encode()),
-                    (b"x-forwarded-prefix", upstream.prefix.encode()),
+                    self._prefix_headers[upstream.name],
                     (b"x-forwarded-for", (client[0] if client else "").encode()),
                 ))
                 assert self.session is not None

@@ -8,6 +8,7 @@ no answer within the upstream's time limit is 504; no replica reachable is 503.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 
 import aiohttp
@@ -64,6 +65,12 @@ def new_client_session(connect_timeout: float) -> aiohttp.ClientSession:
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _timeout(total: float) -> aiohttp.ClientTimeout:
+    """One ClientTimeout per distinct limit, not one per request."""
+    return aiohttp.ClientTimeout(total=total)
+
+
 async def forward(*, session: aiohttp.ClientSession, upstream: Upstream, scope, receive, send,  # type: ignore[no-untyped-def]
                   headers: list[tuple[bytes, bytes]], body: bytes, response_headers: list[tuple[bytes, bytes]],
                   retry_after: float) -> int:
@@ -73,16 +80,18 @@ async def forward(*, session: aiohttp.ClientSession, upstream: Upstream, scope, 
     query: bytes = scope["query_string"]
     target = upstream_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
     method = scope["method"]
-    timeout = aiohttp.ClientTimeout(total=upstream.timeout)
+    timeout = _timeout(upstream.timeout)
     str_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]
     last_error = "no replica configured"
-    for replica in upstream.choose_order():
+    # One replica (the usual case) needs no ordering; choose_order() builds three lists per call.
+    replicas = upstream.replicas if len(upstream.replicas) == 1 else upstream.choose_order()
+    for replica in replicas:
         url = URL(replica.base_url + target, encoded=True)
         try:
             async with session.request(method, url, headers=str_headers, data=body or None,
                                        allow_redirects=False, timeout=timeout) as resp:
-                out_headers = [(k.lower(), v) for k, v in resp.raw_headers
-                               if k.lower() not in DROPPED_RESPONSE_HEADERS]
+                out_headers = [(name, v) for k, v in resp.raw_headers
+                               if (name := k.lower()) not in DROPPED_RESPONSE_HEADERS]
                 out_headers.extend(response_headers)
                 length = resp.content_length
                 if length is not None and length <= STREAM_THRESHOLD:

@@ -107,7 +107,7 @@ def test_erasure_replaces_the_identity_keeps_the_posts_and_is_audited(gateway, a
 
 def test_representatives_of_a_county_in_a_network_on_a_date(gateway, admin_key):
     network = create_organisation(gateway, admin_key, name=unique("Nätverk"), kind="national_network")
-    rss = create_organisation(gateway, admin_key, name="RSS Test", kind="rss", county_code="03")
+    rss = create_organisation(gateway, admin_key, name="FoU Uppsala Test", kind="rd_unit", county_code="03")
     post = create_post(gateway, admin_key, organisation_id=network["id"], on_behalf_of_id=rss["id"])
     person = create_person(gateway, admin_key, given_name="Representant", family_name="Exempelsson")
     gateway.post("/actors/memberships", headers=admin_key,
