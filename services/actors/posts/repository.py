@@ -17,6 +17,16 @@ class PostRepository:
     async def get(self, post_id: str) -> Post | None:
         return await self.session.get(Post, post_id)
 
+    async def get_many(self, ids: set[str]) -> dict[str, Post]:
+        if not ids:
+            return {}
+        return {p.id: p for p in await self.session.scalars(select(Post).where(Post.id.in_(ids)))}
+
+    async def people(self, ids: set[str]) -> dict[str, Person]:
+        if not ids:
+            return {}
+        return {p.id: p for p in await self.session.scalars(select(Person).where(Person.id.in_(ids)))}
+
     async def membership(self, membership_id: str) -> Membership | None:
         return await self.session.get(Membership, membership_id)
 
@@ -32,7 +42,7 @@ class PostRepository:
 
     async def search(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
                      network_county: str | None, vacant: bool | None, as_of: date, after: str | None,
-                     limit: int) -> tuple[Sequence[Post], int]:
+                     limit: int, with_count: bool = True) -> tuple[Sequence[Post], int]:
         query = select(Post)
         if organisation_id:
             query = query.where(Post.organisation_id == organisation_id)
@@ -48,7 +58,7 @@ class PostRepository:
             held = exists().where(Membership.post_id == Post.id,
                                   active_on(Membership.valid_from, Membership.valid_to, as_of))
             query = query.where(~held if vacant else held)
-        count = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        count = (await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0) if with_count else -1
         if after is not None:
             query = query.where(Post.id > after)
         return (await self.session.scalars(query.order_by(Post.id).limit(limit))).all(), count

@@ -55,17 +55,16 @@ class PostService:
         return out
 
     async def present_memberships(self, memberships: list[Membership], on: date) -> list[MembershipOut]:
-        posts = {m.post_id: await self.repository.get(m.post_id) for m in memberships}
-        orgs = await self.organisations.get_many({p.organisation_id for p in posts.values() if p} |
-                                                 {p.on_behalf_of_id for p in posts.values() if p and p.on_behalf_of_id})
+        posts = await self.repository.get_many({m.post_id for m in memberships})
+        people = await self.repository.people({m.person_id for m in memberships})
+        orgs = await self.organisations.get_many({p.organisation_id for p in posts.values()} |
+                                                 {p.on_behalf_of_id for p in posts.values() if p.on_behalf_of_id})
         out = []
         for m in memberships:
-            post = posts[m.post_id]
-            assert post is not None
-            person = await self.session.get(Person, m.person_id)
-            assert person is not None
+            post, person = posts[m.post_id], people[m.person_id]
             out.append(MembershipOut(
-                id=m.id, post_id=post.id, role=post.role, organisation=organisation_ref(orgs[post.organisation_id], on),
+                id=m.id, post_id=post.id, role=post.role,
+                organisation=organisation_ref(orgs[post.organisation_id], on),
                 on_behalf_of=organisation_ref(orgs[post.on_behalf_of_id], on) if post.on_behalf_of_id else None,
                 person=person_brief(person, self.caller), valid_from=m.valid_from, valid_to=m.valid_to,
                 active=holds_on(m.valid_from, m.valid_to, on), note=m.note, version=m.version))

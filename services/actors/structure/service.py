@@ -36,10 +36,10 @@ class StructureService:
             raise NotFound(f"No organisation has id '{organisation_id}'.")
         return organisation
 
-    async def _related(self, relations: list[Relation], *, other_side: str,
-                       on: date) -> list[schemas.RelatedOrganisation]:
-        ids = {getattr(r, other_side) for r in relations}
-        orgs = await self.organisations.get_many(ids)
+    async def _related(self, relations: list[Relation], *, other_side: str, on: date,
+                       orgs: dict[str, Organisation] | None = None) -> list[schemas.RelatedOrganisation]:
+        if orgs is None:
+            orgs = await self.organisations.get_many({getattr(r, other_side) for r in relations})
         return [schemas.RelatedOrganisation(organisation=organisation_ref(orgs[getattr(r, other_side)], on),
                                             relation_id=r.id, valid_from=r.valid_from, valid_to=r.valid_to,
                                             reported=r.reported, note=r.note) for r in relations]
@@ -56,18 +56,25 @@ class StructureService:
 
         contact_posts, _ = await self.posts.search(organisation_id=rss_id, on_behalf_of_id=None,
                                                    role=PostRole.CONTACT_POINT.value, network_county=None,
-                                                   vacant=None, as_of=on, after=None, limit=UNBOUNDED)
+                                                   vacant=None, as_of=on, after=None, limit=UNBOUNDED,
+                                                   with_count=False)
         representing, _ = await self.posts.search(organisation_id=None, on_behalf_of_id=rss_id, role=None,
                                                   network_county=None, vacant=None, as_of=on, after=None,
-                                                  limit=UNBOUNDED)
+                                                  limit=UNBOUNDED, with_count=False)
+        # Every organisation on the page in one query.
+        orgs = await self.organisations.get_many({r.subject_id for r in incoming} | {r.object_id for r in outgoing})
+
+        async def related(rels: list[Relation], side: str) -> list[schemas.RelatedOrganisation]:
+            return await self._related(rels, other_side=side, on=on, orgs=orgs)
+
         return schemas.RssOverview(
             rss=organisation_out(rss, on), as_of=on,
-            hosts=await self._related(kind(incoming, RelationKind.HOSTS), other_side="subject_id", on=on),
-            employers=await self._related(kind(incoming, RelationKind.EMPLOYER_OF), other_side="subject_id", on=on),
-            parties=await self._related(kind(incoming, RelationKind.MEMBER_OF), other_side="subject_id", on=on),
-            governed_by=await self._related(kind(incoming, RelationKind.GOVERNS), other_side="subject_id", on=on),
-            groups=await self._related(kind(incoming, RelationKind.PART_OF), other_side="subject_id", on=on),
-            networks=await self._related(kind(outgoing, RelationKind.MEMBER_OF), other_side="object_id", on=on),
+            hosts=await related(kind(incoming, RelationKind.HOSTS), "subject_id"),
+            employers=await related(kind(incoming, RelationKind.EMPLOYER_OF), "subject_id"),
+            parties=await related(kind(incoming, RelationKind.MEMBER_OF), "subject_id"),
+            governed_by=await related(kind(incoming, RelationKind.GOVERNS), "subject_id"),
+            groups=await related(kind(incoming, RelationKind.PART_OF), "subject_id"),
+            networks=await related(kind(outgoing, RelationKind.MEMBER_OF), "object_id"),
             contact_points=await self.post_service.present_posts(list(contact_posts), on),
             contacts=[ContactIn.model_validate(c) for c in rss.contacts],
             representatives=await self.post_service.present_posts(list(representing), on),
@@ -79,7 +86,8 @@ class StructureService:
             organisation_id, kinds={RelationKind.MEMBER_OF.value, RelationKind.OWNER_OF.value}, as_of=on,
             direction="object")
         posts, _ = await self.posts.search(organisation_id=organisation_id, on_behalf_of_id=None, role=None,
-                                           network_county=None, vacant=None, as_of=on, after=None, limit=UNBOUNDED)
+                                           network_county=None, vacant=None, as_of=on, after=None, limit=UNBOUNDED,
+                                           with_count=False)
         return schemas.Members(organisation=organisation_ref(organisation, on), as_of=on,
                                organisations=await self._related(list(relations), other_side="subject_id", on=on),
                                posts=await self.post_service.present_posts(list(posts), on))
@@ -90,7 +98,7 @@ class StructureService:
             raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
         posts, _ = await self.posts.search(organisation_id=network_id, on_behalf_of_id=None, role=None,
                                            network_county=county_code, vacant=None, as_of=on, after=None,
-                                           limit=UNBOUNDED)
+                                           limit=UNBOUNDED, with_count=False)
         return schemas.Representatives(county_code=county_code, network=organisation_ref(network, on), as_of=on,
                                        posts=await self.post_service.present_posts(list(posts), on))
 
