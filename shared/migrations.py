@@ -13,8 +13,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 
-
-
 def alembic_config(service_dir: Path, database_url: str) -> Config:
     config = Config(str(service_dir / "alembic.ini"))
     config.set_main_option("script_location", str(service_dir / "migrations"))

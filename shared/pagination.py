@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from urllib.parse import quote
 from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import quote
 
 import orjson
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.problems import InvalidInput
 
@@ -24,9 +26,14 @@ MAX_LIMIT = 500
 FORWARDED_PREFIX_HEADER = "x-forwarded-prefix"
 
 
+COUNT_CAP = 10_000
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
-    count: int
+    count: int = Field(description=f"Rows matching the query, counted up to {COUNT_CAP:,}.")
+    count_capped: bool = Field(False, description=f"True when more than {COUNT_CAP:,} rows match: count is then "
+                                                  "a lower bound (follow next_page to the end to see them all).")
     next_page: str | None = None
     next_cursor: str | None = None
 
@@ -42,7 +49,8 @@ class PageRequest:
         has_more = len(rows) > self.limit
         rows = rows[: self.limit]
         next_cursor = encode_cursor(sort_key(rows[-1])) if has_more and rows else None
-        return Page[Any](items=rows, count=count, next_cursor=next_cursor,
+        return Page[Any](items=rows, count=min(count, COUNT_CAP), count_capped=count > COUNT_CAP,
+                         next_cursor=next_cursor,
                          next_page=self._link(next_cursor) if next_cursor else None)
 
     def _link(self, cursor: str) -> str:
@@ -87,3 +95,9 @@ Paging = Annotated[PageRequest, Depends(page_request)]
 def public_path(request: Request, path: str) -> str:
     """A path as the caller reaches it: behind the gateway it carries the service's public prefix."""
     return request.headers.get(FORWARDED_PREFIX_HEADER, "") + path
+
+
+async def count_rows(session: AsyncSession, query: Select[Any]) -> int:
+    """Rows matching `query`, counted up to COUNT_CAP + 1: a page costs the same however large the table grows."""
+    limited = query.order_by(None).limit(COUNT_CAP + 1).subquery()
+    return await session.scalar(select(func.count()).select_from(limited)) or 0

@@ -1,7 +1,6 @@
 """Relations, posts and memberships: periods, overlaps, cycles, vacancies, personal data and erasure."""
 
-from tests.registry_helpers import (create_organisation, create_person, create_post, create_relation, unique,
-                                    with_etag)
+from tests.registry_helpers import create_organisation, create_person, create_post, create_relation, unique, with_etag
 from tests.support import assert_problem
 
 

@@ -1,13 +1,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.actors.audit.models import AuditEvent
 from services.actors.audit.schemas import AuditEventOut
 from shared.database import Session
 from shared.identity import Caller
-from shared.pagination import Page, Paging
+from shared.pagination import Page, Paging, count_rows
 from shared.problems import InvalidInput, problem_responses
 
 router = APIRouter(tags=["audit"], responses=problem_responses(401, 422))
@@ -27,7 +27,7 @@ async def list_audit_events(session: Session, _caller: Caller, paging: Paging, e
         query = query.where(AuditEvent.entity_id == entity_id)
     if actor:
         query = query.where(AuditEvent.actor == actor)
-    count = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    count = await count_rows(session, query)
     if paging.after is not None:
         if len(paging.after) != 1 or not isinstance(paging.after[0], int):
             raise InvalidInput.field("query.cursor", "cursor_format", "The cursor is not one this API handed out.")

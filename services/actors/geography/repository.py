@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from services.actors.geography.models import County, Municipality, MunicipalityPopulation
+from shared.pagination import count_rows
 from shared.text_search import like_pattern
 
 
@@ -24,7 +25,7 @@ class GeographyRepository:
         query = select(County)
         if name:
             query = query.where(County.search_name.like(like_pattern(name)))
-        count = await self.session.scalar(select(func.count()).select_from(query.subquery()))
+        count = await count_rows(self.session, query)
         if after is not None:
             query = query.where(County.code > after)
         rows = (await self.session.scalars(query.order_by(County.code).limit(limit))).all()
@@ -59,7 +60,7 @@ class GeographyRepository:
             query = query.where(Municipality.county_code == county_code)
         if name:
             query = query.where(Municipality.search_name.like(like_pattern(name)))
-        count = await self.session.scalar(select(func.count()).select_from(query.subquery()))
+        count = await count_rows(self.session, query)
         if after is not None:
             query = query.where(Municipality.code > after)
         query = (query.order_by(Municipality.code).limit(limit)

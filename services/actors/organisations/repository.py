@@ -3,10 +3,11 @@
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
+from shared.pagination import count_rows
 from shared.periods import active_on
 from shared.text_search import like_pattern
 
@@ -48,7 +49,7 @@ class OrganisationRepository:
             named = select(OrganisationName.organisation_id).where(
                 OrganisationName.search_name.like(like_pattern(name)))
             query = query.where(Organisation.id.in_(named))
-        count = await self.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        count = await count_rows(self.session, query)
         if after is not None:
             query = query.where(Organisation.id > after)
         rows = (await self.session.scalars(query.order_by(Organisation.id).limit(limit))).all()

@@ -11,8 +11,13 @@ from services.actors.authorization import require_county_write
 from services.actors.geography.repository import GeographyRepository
 from services.actors.identifiers import new_record_id
 from services.actors.organisations import schemas
-from services.actors.organisations.models import (ContactChannel, IdentifierScheme, Organisation,
-                                                  OrganisationIdentifier, OrganisationName)
+from services.actors.organisations.models import (
+    ContactChannel,
+    IdentifierScheme,
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationName,
+)
 from services.actors.organisations.presenter import name_on, organisation_out
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.timestamps import utcnow

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
@@ -15,7 +15,7 @@ from services.actors.people.schemas import PersonIn, PersonOut, PersonPatch
 from services.actors.timestamps import utcnow
 from shared.etag import check_if_match
 from shared.identity import Principal
-from shared.pagination import Page, PageRequest
+from shared.pagination import Page, PageRequest, count_rows
 from shared.problems import Conflict, NotFound
 from shared.text_search import fold_for_search, like_pattern
 
@@ -39,7 +39,7 @@ class PersonService:
         query = select(Person)
         if name:
             query = query.where(Person.search_name.like(like_pattern(name)))
-        count = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        count = await count_rows(self.session, query)
         if paging.after:
             query = query.where(Person.id > paging.after[0])
         rows = (await self.session.scalars(query.order_by(Person.id).limit(paging.limit + 1))).all()

@@ -1,12 +1,13 @@
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.organisations.models import Organisation
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
+from shared.pagination import count_rows
 from shared.periods import active_on
 
 
@@ -58,7 +59,7 @@ class PostRepository:
             held = exists().where(Membership.post_id == Post.id,
                                   active_on(Membership.valid_from, Membership.valid_to, as_of))
             query = query.where(~held if vacant else held)
-        count = (await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0) if with_count else -1
+        count = (await count_rows(self.session, query)) if with_count else -1
         if after is not None:
             query = query.where(Post.id > after)
         return (await self.session.scalars(query.order_by(Post.id).limit(limit))).all(), count
@@ -72,7 +73,7 @@ class PostRepository:
             query = query.where(Membership.post_id == post_id)
         if as_of is not None:
             query = query.where(active_on(Membership.valid_from, Membership.valid_to, as_of))
-        count = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        count = await count_rows(self.session, query)
         if after is not None:
             query = query.where(Membership.id > after)
         return (await self.session.scalars(query.order_by(Membership.id).limit(limit))).all(), count

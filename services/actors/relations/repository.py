@@ -1,10 +1,11 @@
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.relations.models import Relation
+from shared.pagination import count_rows
 from shared.periods import active_on
 
 
@@ -44,7 +45,7 @@ class RelationRepository:
             query = query.where(or_(Relation.subject_id == organisation_id, Relation.object_id == organisation_id))
         if as_of is not None:
             query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
-        count = await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        count = await count_rows(self.session, query)
         if after is not None:
             query = query.where(Relation.id > after)
         return (await self.session.scalars(query.order_by(Relation.id).limit(limit))).all(), count
