@@ -1,0 +1,152 @@
+"""`make bench` (registry part): the actor registry under a realistic load of people and memberships.
+
+Builds two registers side by side, each with the full reference data plus generated fictional people and
+memberships: 1x (5,000 people, 20,000 memberships) and 10x (50,000 and 200,000). Through the gateway it times
+  - the as-of lookup of a county's representatives in a network, against the bare counties list (goal: <= 2x);
+  - list pages of organisations, posts, memberships and people at 1x and 10x (goal: a page costs the same).
+Latency is the median of sequential requests over one keep-alive connection, after a warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert, select
+
+from deploy.stack import ROOT, Stack, sqlite_urls
+from services.actors.organisations.models import Organisation, OrganisationKind
+from services.actors.people.models import Person
+from services.actors.posts.models import Membership, Post, PostRole
+from shared.database import create_engine
+from shared.text_search import fold_for_search
+from tests.support import free_port
+
+RESULTS_DIR = ROOT / "bench" / "results"
+REPRESENTATIVES_GOAL = 2.0  # representatives lookup / counties list
+PAGE_GROWTH_GOAL = 1.5  # a page at 10x data / the same page at 1x
+YEARS = list(range(2014, 2024))  # each generated post changes holder every year
+LIST_PATHS = ["/actors/organisations?limit=50", "/actors/posts?limit=50", "/actors/memberships?limit=50",
+              "/actors/people?limit=50"]
+REPRESENTATIVES = "/actors/representatives?county=20&network=network-rss&as_of=2019-11-01"
+COUNTIES = "/actors/counties"
+
+
+async def generate(database_url: str, *, people: int, memberships: int, seed: int = 2019) -> dict[str, int]:
+    """Fictional people holding seats in the national networks on behalf of municipalities, one year each."""
+    rng = random.Random(seed)
+    engine = create_engine(database_url)
+    async with engine.begin() as conn:
+        networks = (await conn.scalars(select(Organisation.id).where(
+            Organisation.kind == OrganisationKind.NATIONAL_NETWORK.value).order_by(Organisation.id))).all()
+        municipalities = (await conn.scalars(select(Organisation.id).where(
+            Organisation.kind == OrganisationKind.MUNICIPALITY.value).order_by(Organisation.id))).all()
+        roles = [r.value for r in PostRole]
+        seats = [(n, m, r) for r in roles for n in networks for m in municipalities]
+        posts_needed = memberships // len(YEARS)
+        if posts_needed > len(seats):
+            raise SystemExit(f"only {len(seats)} distinct seats for {posts_needed} posts")
+        now = datetime.now(timezone.utc)
+        person_rows = [{"id": f"bench-person-{i:06d}", "given_name": "Bench", "family_name": f"Person {i}",
+                        "search_name": fold_for_search(f"Bench Person {i}"), "email": f"bench.{i}@example.org",
+                        "version": 1, "created_at": now, "updated_at": now} for i in range(people)]
+        post_rows, membership_rows = [], []
+        for i, (network, municipality, role) in enumerate(seats[:posts_needed]):
+            post_id = f"bench-post-{i:06d}"
+            post_rows.append({"id": post_id, "organisation_id": network, "role": role, "label": "Bench seat",
+                              "on_behalf_of_id": municipality, "version": 1, "created_at": now, "updated_at": now})
+            for year in YEARS:
+                membership_rows.append({
+                    "id": f"bench-m-{i:06d}-{year}", "post_id": post_id,
+                    "person_id": f"bench-person-{rng.randrange(people):06d}", "valid_from": date(year, 1, 1),
+                    "valid_to": date(year + 1, 1, 1), "version": 1, "created_at": now, "updated_at": now})
+        for table, rows in ((Person, person_rows), (Post, post_rows), (Membership, membership_rows)):
+            for start in range(0, len(rows), 5000):
+                await conn.execute(insert(table), rows[start:start + 5000])
+    await engine.dispose()
+    return {"people": len(person_rows), "posts": len(post_rows), "memberships": len(membership_rows)}
+
+
+def median_ms(client: httpx.Client, path: str, headers: dict[str, str], *, warmup: int, samples: int) -> float:
+    for _ in range(warmup):
+        client.get(path, headers=headers).raise_for_status()
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        client.get(path, headers=headers).raise_for_status()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def measure(stack: Stack, *, warmup: int, samples: int) -> dict[str, float]:
+    headers = {"X-API-Key": stack.keys["skr-admin"]}
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        return {path: median_ms(client, path, headers, warmup=warmup, samples=samples)
+                for path in [COUNTIES, REPRESENTATIVES, *LIST_PATHS]}
+
+
+def start(data_dir: Path, scale: int) -> tuple[Stack, dict[str, int]]:
+    urls = sqlite_urls(data_dir)
+    stack = Stack(data_dir=data_dir, database_urls=urls, environment="test",
+                  ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
+    stack.prepare(demo=False)
+    counts = asyncio.run(generate(urls["actors"], people=5_000 * scale, memberships=20_000 * scale))
+    stack.start()
+    stack.wait_ready()
+    return stack, counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=30)
+    args = parser.parse_args()
+    stacks: list[Stack] = []
+    results: dict[str, dict] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="rss-bench-registry-") as tmp:
+            for scale in (1, 10):
+                print(f"building the {scale}x register ...", flush=True)
+                stack, counts = start(Path(tmp) / f"x{scale}", scale)
+                stacks.append(stack)
+                results[f"{scale}x"] = {"data": counts}
+            for scale, stack in zip((1, 10), stacks):  # measured one after the other, each on an idle machine
+                results[f"{scale}x"]["median_ms"] = measure(stack, warmup=args.warmup, samples=args.samples)
+    finally:
+        for stack in stacks:
+            stack.stop()
+    print(report(results))
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    out = RESULTS_DIR / f"registry-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"results written to {out.relative_to(ROOT)}")
+    return 0
+
+
+def report(results: dict[str, dict]) -> str:
+    one, ten = results["1x"]["median_ms"], results["10x"]["median_ms"]
+    lines = ["", "Actor registry through the gateway (median ms, sequential requests, SQLite)",
+             f"  data 1x: {results['1x']['data']}", f"  data 10x: {results['10x']['data']}", "",
+             f"  {'request':58s} {'1x':>8s} {'10x':>8s} {'10x/1x':>7s}"]
+    for path in one:
+        lines.append(f"  {path:58s} {one[path]:8.2f} {ten[path]:8.2f} {ten[path] / one[path]:7.2f}")
+    ratio = one[REPRESENTATIVES] / one[COUNTIES]
+    growth = max(ten[p] / one[p] for p in LIST_PATHS)
+    lines += ["",
+              f"  representatives / counties list at 1x: {ratio:.2f}  (goal <= {REPRESENTATIVES_GOAL}) "
+              f"{'MET' if ratio <= REPRESENTATIVES_GOAL else 'MISSED'}",
+              f"  worst list page 10x / 1x: {growth:.2f}  (goal <= {PAGE_GROWTH_GOAL}: a page does not grow with "
+              f"the data) {'MET' if growth <= PAGE_GROWTH_GOAL else 'MISSED'}"]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

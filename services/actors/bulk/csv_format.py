@@ -1,0 +1,134 @@
+"""Reading and writing the CSV files county systems exchange: UTF-8 (BOM or not), `;` or `,`, header first.
+
+Reading knows nothing about the register: it checks the body's size, encoding and header, and hands out the data
+rows as dicts keyed by column, with spreadsheet row numbers (the header is row 1, the first data row row 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from shared.problems import FieldError, InvalidInput, ProblemError
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+BOM = "\ufeff"
+CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"})
+DELIMITERS = {"semicolon": ";", "comma": ","}
+
+
+class RequestTooLarge(ProblemError):
+    status = 413
+    slug = "request-too-large"
+
+
+class UnsupportedMediaType(ProblemError):
+    status = 415
+    slug = "unsupported-media-type"
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    number: int  # as a spreadsheet shows it: the header is row 1
+    cells: dict[str, str | None]  # column -> stripped value; empty cells are None
+    extra_cells: bool = False  # more cells than the header has columns, some of them filled
+
+
+async def read_csv_body(request: Request, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """The raw request body, refused with 413 past `limit` bytes and 415 when it is declared as something else."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type and media_type not in CSV_MEDIA_TYPES:
+        raise UnsupportedMediaType(f"Send the file as the request body with Content-Type text/csv, not "
+                                   f"{media_type} (no multipart form).")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestTooLarge(f"An import file may be at most {limit // (1024 * 1024)} MB; split it into "
+                              "several files.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestTooLarge(f"An import file may be at most {limit // (1024 * 1024)} MB; split it into "
+                                  "several files.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode(raw: bytes) -> str:
+    advice = "in Excel choose 'Save as' > 'CSV UTF-8 (comma delimited)'"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise InvalidInput.field("body", "encoding", f"The file is not UTF-8 (first bad byte on line {line}); "
+                                                     f"{advice}.") from None
+    if "\x00" in text:  # UTF-16 ("Unicode text") files, or binary ones; no database stores a NUL in text
+        line = text[:text.index("\x00")].count("\n") + 1
+        raise InvalidInput.field("body", "encoding", f"The file holds a NUL character (line {line}): it is not "
+                                                     f"UTF-8 text; {advice}.")
+    return text
+
+
+def detect_delimiter(header_line: str) -> str:
+    """Swedish Excel writes `;`, most other tools `,`: whichever the header line has more of."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def parse_csv(raw: bytes, *, columns: Sequence[str], required: Iterable[str],
+              ignored: Iterable[str] = ()) -> list[CsvRow]:
+    """Data rows of a CSV whose header names only `columns` (or `ignored`, read-only export columns)."""
+    text = decode(raw)
+    header_line = text.split("\n", 1)[0]
+    if not header_line.strip():
+        raise InvalidInput.field("body", "missing_header",
+                                 "The file is empty or does not start with a header line naming its columns: "
+                                 + ", ".join(columns) + ".")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(header_line))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+        _check_header(header, columns, set(required), set(ignored))
+        rows = []
+        for number, record in enumerate(reader, start=2):
+            values = [cell.strip() for cell in record]
+            if not any(values):
+                continue  # blank lines, and the ";;;;" lines spreadsheets leave at the end
+            extra = any(values[len(header):])
+            cells = {name: (values[i] if i < len(values) and values[i] else None)
+                     for i, name in enumerate(header) if name in columns}
+            rows.append(CsvRow(number=number, cells=cells, extra_cells=extra))
+    except csv.Error as exc:  # a NUL byte, a cell past the size limit
+        raise InvalidInput.field("body", "csv_format", f"The file cannot be read as CSV on line "
+                                                       f"{reader.line_num}: {exc}.") from None
+    return rows
+
+
+def _check_header(header: list[str], columns: Sequence[str], required: set[str], ignored: set[str]) -> None:
+    errors = []
+    for position, name in enumerate(header, start=1):
+        if not name:
+            errors.append(FieldError(f"header.column {position}", "blank_column",
+                                     f"Column {position} of the header has no name."))
+        elif name not in columns and name not in ignored:
+            errors.append(FieldError(f"header.{name}", "unknown_column",
+                                     f"Unknown column '{name}'; the columns are: {', '.join(columns)}."))
+        elif header.index(name) != position - 1:
+            errors.append(FieldError(f"header.{name}", "duplicate_column", f"Column '{name}' appears twice."))
+    for name in columns:
+        if name in required and name not in header:
+            errors.append(FieldError(f"header.{name}", "missing_column", f"The header lacks the column '{name}'."))
+    if errors:
+        raise InvalidInput("The header line does not fit. " + " ".join(e.message for e in errors), errors=errors)
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]], *, delimiter: str = ";") -> bytes:
+    """UTF-8 with a BOM, so Excel shows å, ä and ö; None becomes an empty cell, dates ISO 8601."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([("" if value is None else str(value)) for value in row] for row in rows)
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,230 @@
+"""The whole register as of a date, read with a handful of queries whatever its size.
+
+One query per table (organisations, their names, identifiers and contact channels, posts, relations and
+memberships as of the date, the latter joined with their people), read as plain rows rather than ORM objects:
+an export of tens of thousands of records then takes a second or two, not the gateway's whole time limit.
+The rows are presented by the registry's own presenters (`organisation_out`, `organisation_ref`, `name_on`,
+`person_brief`), so an export says exactly what the single-record API says.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.bulk.schemas import RegisterExport
+from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, POSTS
+from services.actors.organisations.models import (ContactChannel, IdentifierScheme, Organisation,
+                                                  OrganisationIdentifier, OrganisationName)
+from services.actors.organisations.presenter import name_on, organisation_out, organisation_ref
+from services.actors.organisations.schemas import ContactIn, OrganisationOut, OrganisationRef
+from services.actors.people.models import Person
+from services.actors.people.presenter import person_brief
+from services.actors.people.schemas import PersonBrief
+from services.actors.posts.models import Membership, Post
+from services.actors.posts.schemas import MembershipOut, PostOut
+from services.actors.relations.models import Relation
+from services.actors.relations.schemas import RelationOut
+from shared.identity import Principal
+from shared.periods import active_on, holds_on
+
+RELATION_COLUMNS = ("id", "kind", "subject_id", "object_id", "valid_from", "valid_to", "reported", "note", "source",
+                    "subject_name", "object_name")
+CSV_COLUMNS = {
+    "organisations": ORGANISATIONS.columns + ORGANISATIONS.export_only,
+    "relations": RELATION_COLUMNS,
+    "posts": POSTS.columns + POSTS.export_only,
+    "memberships": MEMBERSHIPS.columns + MEMBERSHIPS.export_only,
+}
+CsvRow = list[object]
+
+
+@dataclass(slots=True)
+class OrganisationRecord:
+    """An organisation row with its names, identifiers and contacts: what the presenters read, without the ORM."""
+
+    id: str
+    kind: str
+    county_code: str | None
+    valid_from: date | None
+    valid_to: date | None
+    note: str | None
+    source: str | None
+    version: int
+    names: list[Row[Any]] = field(default_factory=list)
+    identifiers: list[Row[Any]] = field(default_factory=list)
+    contacts: list[Row[Any]] = field(default_factory=list)
+
+
+def _columns(table: Any, *names: str) -> list[Any]:
+    return [table.__table__.c[name] for name in names]
+
+
+class RegisterSnapshot:
+    """The register on one date; `load` first, then read it as JSON models or as CSV rows."""
+
+    def __init__(self, session: AsyncSession, caller: Principal, on: date) -> None:
+        self.session = session
+        self.caller = caller
+        self.on = on
+        self.organisations_by_id: dict[str, OrganisationRecord] = {}
+        self.posts_by_id: dict[str, Row[Any]] = {}
+        self.post_contacts: dict[str, list[Row[Any]]] = defaultdict(list)
+        self.relations: list[Row[Any]] = []
+        self.memberships: list[Row[Any]] = []  # membership columns plus the person's, as of the date
+        self.holders: dict[str, Row[Any]] = {}
+        self._refs: dict[str, OrganisationRef] = {}
+        self._people: dict[str, PersonBrief] = {}
+
+    async def _rows(self, query: Any) -> list[Row[Any]]:
+        return list((await self.session.execute(query)).all())
+
+    async def load(self, *, relations: bool = True, posts: bool = True) -> RegisterSnapshot:
+        """Organisations always (every table names them); relations, and posts with memberships, on demand."""
+        await self._load_organisations()
+        if relations:
+            query = select(Relation.__table__).where(active_on(Relation.valid_from, Relation.valid_to, self.on))
+            self.relations = await self._rows(query.order_by(Relation.id))
+        if posts:
+            self.posts_by_id = {p.id: p for p in await self._rows(select(Post.__table__).order_by(Post.id))}
+            contacts = select(*_columns(ContactChannel, "post_id", "kind", "value", "label")).where(
+                ContactChannel.post_id.is_not(None)).order_by(ContactChannel.id)
+            for contact in await self._rows(contacts):
+                self.post_contacts[contact.post_id].append(contact)
+            query = (select(*_columns(Membership, "id", "post_id", "person_id", "valid_from", "valid_to", "note",
+                                      "version"),
+                            *_columns(Person, "given_name", "family_name", "email", "phone"))
+                     .join(Person, Person.id == Membership.person_id)
+                     .where(active_on(Membership.valid_from, Membership.valid_to, self.on)).order_by(Membership.id))
+            self.memberships = await self._rows(query)
+            self.holders = {m.post_id: m for m in self.memberships}
+        return self
+
+    async def _load_organisations(self) -> None:
+        query = select(*_columns(Organisation, "id", "kind", "county_code", "valid_from", "valid_to", "note",
+                                 "source", "version")).order_by(Organisation.id)
+        self.organisations_by_id = {r.id: OrganisationRecord(*r) for r in await self._rows(query)}
+        parts = (
+            ("names", select(*_columns(OrganisationName, "organisation_id", "name", "short_name", "valid_from",
+                                       "valid_to")).order_by(OrganisationName.position, OrganisationName.id)),
+            ("identifiers", select(*_columns(OrganisationIdentifier, "organisation_id", "scheme", "value",
+                                             "valid_from", "valid_to")).order_by(OrganisationIdentifier.id)),
+            ("contacts", select(*_columns(ContactChannel, "organisation_id", "kind", "value", "label")).where(
+                ContactChannel.organisation_id.is_not(None)).order_by(ContactChannel.id)),
+        )
+        for attribute, query in parts:
+            for row in await self._rows(query):
+                getattr(self.organisations_by_id[row.organisation_id], attribute).append(row)
+
+    # --- records valid on the date, presented once each ---------------------------------------------------
+
+    def organisations(self) -> Iterator[OrganisationRecord]:
+        return (o for o in self.organisations_by_id.values() if holds_on(o.valid_from, o.valid_to, self.on))
+
+    def posts(self) -> Iterator[Row[Any]]:
+        return (p for p in self.posts_by_id.values() if holds_on(p.valid_from, p.valid_to, self.on))
+
+    def _ref(self, organisation_id: str | None) -> OrganisationRef | None:
+        if organisation_id is None:
+            return None
+        if (ref := self._refs.get(organisation_id)) is None:
+            ref = self._refs[organisation_id] = organisation_ref(
+                self.organisations_by_id[organisation_id], self.on)  # type: ignore[arg-type]
+        return ref
+
+    def _name(self, organisation_id: str | None) -> str | None:
+        ref = self._ref(organisation_id)
+        return ref.name if ref else None
+
+    def _person(self, membership: Row[Any]) -> PersonBrief:
+        """E-mail and phone for authenticated callers only: the registry's own rule, in person_brief."""
+        if (brief := self._people.get(membership.person_id)) is None:
+            person = SimpleNamespace(id=membership.person_id, given_name=membership.given_name,
+                                     family_name=membership.family_name, email=membership.email,
+                                     phone=membership.phone)
+            brief = self._people[membership.person_id] = person_brief(person, self.caller)  # type: ignore[arg-type]
+        return brief
+
+    # --- JSON: the single-record API's models, built from trusted rows without validating them again --------
+
+    def as_json(self) -> RegisterExport:
+        return RegisterExport.model_construct(
+            as_of=self.on,
+            organisations=[self._organisation_out(o) for o in self.organisations()],
+            relations=[self._relation_out(r) for r in self.relations],
+            posts=[self._post_out(p) for p in self.posts()],
+            memberships=[self._membership_out(m) for m in self.memberships],
+        )
+
+    def _organisation_out(self, organisation: OrganisationRecord) -> OrganisationOut:
+        return organisation_out(organisation, self.on)  # type: ignore[arg-type]
+
+    def _relation_out(self, r: Row[Any]) -> RelationOut:
+        return RelationOut.model_construct(
+            id=r.id, kind=r.kind, subject=self._ref(r.subject_id), object=self._ref(r.object_id),
+            valid_from=r.valid_from, valid_to=r.valid_to, active=True, reported=r.reported, note=r.note,
+            source=r.source, version=r.version)
+
+    def _post_out(self, post: Row[Any]) -> PostOut:
+        holder = self.holders.get(post.id)
+        return PostOut.model_construct(
+            id=post.id, organisation=self._ref(post.organisation_id), role=post.role, label=post.label,
+            on_behalf_of=self._ref(post.on_behalf_of_id), valid_from=post.valid_from, valid_to=post.valid_to,
+            active=True, contacts=[ContactIn.model_validate(c) for c in self.post_contacts.get(post.id, ())],
+            holder=self._person(holder) if holder else None, holder_membership_id=holder.id if holder else None,
+            as_of=self.on, version=post.version)
+
+    def _membership_out(self, m: Row[Any]) -> MembershipOut:
+        post = self.posts_by_id[m.post_id]
+        return MembershipOut.model_construct(
+            id=m.id, post_id=post.id, role=post.role, organisation=self._ref(post.organisation_id),
+            on_behalf_of=self._ref(post.on_behalf_of_id), person=self._person(m), valid_from=m.valid_from,
+            valid_to=m.valid_to, active=True, note=m.note, version=m.version)
+
+    # --- CSV: the import columns first (so a file re-imports), then readable ones ---------------------------
+
+    def csv_rows(self, table: str) -> Iterator[CsvRow]:
+        return {"organisations": self._organisation_rows, "relations": self._relation_rows,
+                "posts": self._post_rows, "memberships": self._membership_rows}[table]()
+
+    def _organisation_rows(self) -> Iterator[CsvRow]:
+        for o in self.organisations():
+            # `name` is the first name, the one an import creates (so re-importing it is "unchanged");
+            # `name_on_date` is what the organisation was called on the export's date.
+            first = o.names[0] if o.names else None
+            current = name_on(o, self.on)  # type: ignore[arg-type]
+            org_number = next((i.value for i in o.identifiers if i.scheme == IdentifierScheme.ORG_NUMBER.value
+                               and holds_on(i.valid_from, i.valid_to, self.on)), None)
+            yield [o.id, o.kind, first.name if first else None, first.short_name if first else None,
+                   o.county_code, org_number, o.valid_from, o.valid_to, o.note, o.source,
+                   current.name if current else None, current.short_name if current else None]
+
+    def _relation_rows(self) -> Iterator[CsvRow]:
+        for r in self.relations:
+            yield [r.id, r.kind, r.subject_id, r.object_id, r.valid_from, r.valid_to, r.reported, r.note, r.source,
+                   self._name(r.subject_id), self._name(r.object_id)]
+
+    def _post_rows(self) -> Iterator[CsvRow]:
+        for p in self.posts():
+            holder = self.holders.get(p.id)
+            person = self._person(holder) if holder else None
+            yield [p.id, p.organisation_id, p.role, p.label, p.on_behalf_of_id, p.valid_from, p.valid_to,
+                   self._name(p.organisation_id), self._name(p.on_behalf_of_id),
+                   holder.id if holder else None, person.id if person else None,
+                   person.name if person else None, person.email if person else None,
+                   person.phone if person else None]
+
+    def _membership_rows(self) -> Iterator[CsvRow]:
+        for m in self.memberships:
+            post = self.posts_by_id[m.post_id]
+            person = self._person(m)
+            yield [m.id, m.post_id, m.person_id, m.valid_from, m.valid_to, m.note, person.name, person.email,
+                   person.phone, post.organisation_id, self._name(post.organisation_id), post.role,
+                   self._name(post.on_behalf_of_id)]

@@ -1,0 +1,151 @@
+"""All-or-nothing imports with a complete, row-by-row error report.
+
+Every row is stored through the single-record service (same validation, same authorisation). A row that fails
+is reported and the next rows are still tried, so one answer lists every problem in the file; when any row
+failed, the import raises and the request's transaction rolls back: nothing from the file is kept.
+Rows see the rows before them (each create flushes), so a later row may refer to an id an earlier one made.
+
+An import runs inside one request and one transaction; when the caller goes away (the gateway's time limit for
+the registry has passed, or the client gave up) the import stops and rolls back rather than being stored
+unseen: the caller never learned whether it succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.bulk.csv_format import CsvRow, parse_csv
+from services.actors.bulk.schemas import ImportResult
+from services.actors.bulk.tables import ImportTable, Services
+from shared.identity import Principal
+from shared.problems import FieldError, InvalidInput, ProblemError
+
+MAX_REPORTED_ERRORS = 1000
+CHUNK = 500  # keys per IN (...) when preloading
+CHECK_CALLER_EVERY = 50  # rows
+RULE_BY_STATUS = {403: "forbidden", 404: "not_found", 409: "conflict", 412: "precondition_failed"}
+
+
+class ImportAbandoned(ProblemError):
+    """The caller disconnected mid-import; nobody reads this answer (499 as nginx logs it), the rollback matters."""
+
+    status = 499
+    slug = "import-abandoned"
+    title = "Client closed request"
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
+
+
+class ImportService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.services = Services(session, caller)
+        self._held: list[Any] = []  # the session's identity map only keeps records someone references
+
+    async def run(self, table: ImportTable, raw: bytes,
+                  caller_gone: Callable[[], Awaitable[bool]] | None = None) -> ImportResult:
+        rows = parse_csv(raw, columns=table.columns, required=table.required, ignored=table.export_only)
+        await self._preload(table, rows)
+        errors: list[FieldError] = []
+        failed: list[int] = []
+        ids: list[str] = []
+        created = 0
+        first_row_of: dict[str, int] = {}
+        for index, row in enumerate(rows, start=1):
+            if caller_gone is not None and index % CHECK_CALLER_EVERY == 0 and await caller_gone():
+                raise ImportAbandoned(f"The caller went away after {index} of {_rows(len(rows))}; "
+                                      "nothing was imported.")
+            row_errors, out, was_created = await self._import_row(table, row, first_row_of)
+            if row_errors:
+                failed.append(row.number)
+                errors.extend(row_errors)
+            else:
+                ids.append(out.id)
+                created += was_created
+        if failed:
+            verb = "has" if len(failed) == 1 else "have"
+            detail = f"{len(failed)} of {_rows(len(rows))} {verb} errors; nothing was imported."
+            if len(errors) > MAX_REPORTED_ERRORS:
+                detail += f" The first {MAX_REPORTED_ERRORS} of {len(errors)} errors are listed."
+            raise InvalidInput(detail, errors=errors[:MAX_REPORTED_ERRORS], rows=len(rows),
+                               rows_with_errors=failed[:MAX_REPORTED_ERRORS])
+        return ImportResult(imported=len(rows), created=created, unchanged=len(rows) - created, ids=ids)
+
+    async def _preload(self, table: ImportTable, rows: list[CsvRow]) -> None:
+        """Loads, a few hundred per query, the records the service will look up by key row by row."""
+        for model, column in table.preload:
+            key = inspect(model).primary_key[0]
+            if column is None:
+                self._held.extend(await self.session.scalars(select(model)))
+                continue
+            keys = sorted({value for row in rows if (value := row.cells.get(column)) is not None})
+            for start in range(0, len(keys), CHUNK):
+                query = select(model).where(key.in_(keys[start:start + CHUNK]))
+                self._held.extend(await self.session.scalars(query))
+
+    async def _import_row(self, table: ImportTable, row: CsvRow,
+                          first_row_of: dict[str, int]) -> tuple[list[FieldError], Any, bool]:
+        prefix = f"row {row.number}"
+        errors = self._file_errors(row, prefix, first_row_of)
+        try:
+            data = table.model.model_validate(table.to_input(row.cells))
+        except ValidationError as exc:
+            return errors + self._validation_errors(table, row, prefix, exc), None, False
+        if errors:
+            return errors, None, False
+        try:
+            out, was_created = await table.store(self.services, data)
+        except ProblemError as exc:
+            return self._problem_errors(table, prefix, exc), None, False
+        return [], out, was_created
+
+    @staticmethod
+    def _file_errors(row: CsvRow, prefix: str, first_row_of: dict[str, int]) -> list[FieldError]:
+        """What only a file can get wrong: a row without an id, an id twice, a row wider than its header."""
+        errors = []
+        if row.extra_cells:
+            errors.append(FieldError(prefix, "extra_cells",
+                                     "The row has more cells than the header has columns; a value holding the "
+                                     "delimiter needs quotes around it."))
+        row_id = row.cells.get("id")
+        if row_id is None:
+            errors.append(FieldError(f"{prefix}.id", "missing", "Every imported row needs its own id, so that a "
+                                                                "retried import creates nothing twice."))
+        elif row_id in first_row_of:
+            errors.append(FieldError(f"{prefix}.id", "duplicate_id",
+                                     f"Row {first_row_of[row_id]} already has the id '{row_id}'."))
+        else:
+            first_row_of[row_id] = row.number
+        return errors
+
+    @staticmethod
+    def _validation_errors(table: ImportTable, row: CsvRow, prefix: str,
+                           exc: ValidationError) -> list[FieldError]:
+        errors = []
+        for error in exc.errors():
+            path = ".".join(str(part) for part in error.get("loc", ()))
+            column = table.column_for(path) if path else None
+            rule = str(error.get("type", "invalid"))
+            message = str(error.get("msg", "invalid value"))
+            value = row.cells.get(column) if column else None
+            if rule == "missing":
+                message = "This column needs a value."
+            elif value is not None and value not in message:
+                message = f"{message} (the cell holds '{value}')"
+            errors.append(FieldError(f"{prefix}.{column}" if column else prefix, rule, message))
+        return errors
+
+    @staticmethod
+    def _problem_errors(table: ImportTable, prefix: str, exc: ProblemError) -> list[FieldError]:
+        if exc.errors:
+            return [FieldError(f"{prefix}.{table.column_for(e.field)}", e.rule, e.message) for e in exc.errors]
+        rule = RULE_BY_STATUS.get(exc.status, exc.slug or "invalid")
+        column = table.forbidden_column if exc.status == 403 else "id"
+        return [FieldError(f"{prefix}.{column}", rule, exc.detail)]
