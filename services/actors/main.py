@@ -8,8 +8,8 @@ from services.actors.organisations.router import router as organisations_router
 from services.actors.people.router import router as people_router
 from services.actors.posts.router import router as posts_router
 from services.actors.relations.router import router as relations_router
-from services.actors.structure.router import router as structure_router
 from services.actors.settings import ActorsSettings
+from services.actors.structure.router import router as structure_router
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
 

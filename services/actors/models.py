@@ -2,8 +2,7 @@
 
 from services.actors.audit.models import AuditEvent
 from services.actors.geography.models import County, Municipality, MunicipalityPopulation
-from services.actors.organisations.models import (ContactChannel, Organisation, OrganisationIdentifier,
-                                                  OrganisationName)
+from services.actors.organisations.models import ContactChannel, Organisation, OrganisationIdentifier, OrganisationName
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
 from services.actors.relations.models import Relation

@@ -16,8 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
-from services.actors.organisations.models import (IdentifierScheme, Organisation, OrganisationIdentifier,
-                                                  OrganisationKind, OrganisationName)
+from services.actors.organisations.models import (
+    IdentifierScheme,
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationKind,
+    OrganisationName,
+)
 from services.actors.organisations.service import search_text
 from services.actors.posts.models import Post, PostRole
 from services.actors.relations.models import Relation, RelationKind
