@@ -36,7 +36,7 @@ TARGETS = [("county", "/counties/20"), ("service-info", "/")]
 ROUTES = ("direct", "gateway", "nginx")
 NGINX_CONFIG = """\
 daemon off;
-worker_processes 1;
+worker_processes 1;  # one process, as the gateway has
 user root;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
