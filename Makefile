@@ -25,8 +25,11 @@ test-sqlite: $(STAMP)
 test-postgresql: $(STAMP)
 	RSS_TEST_DATABASE=postgresql PYTHONPATH=. $(PY) -m pytest -q
 
+# Benchmarks, not tests: the gateway's cost (wrk, nginx; installed from Debian's packages if missing) and the
+# registry under 1x and 10x data. Each prints its figures and writes bench/results/*.json.
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.gateway
+	PYTHONPATH=. $(PY) -m bench.registry
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -36,7 +36,7 @@ PAGE_GROWTH_GOAL = 1.5  # a page at 10x data / the same page at 1x
 YEARS = list(range(2014, 2024))  # each generated post changes holder every year
 LIST_PATHS = ["/actors/organisations?limit=50", "/actors/posts?limit=50", "/actors/memberships?limit=50",
               "/actors/people?limit=50"]
-REPRESENTATIVES = "/actors/representatives?county=20&network=network-rss&as_of=2019-11-01"
+REPRESENTATIVES = "/actors/representatives?county=01&network=network-rss&as_of=2019-11-01"
 COUNTIES = "/actors/counties"
 
 
@@ -50,7 +50,9 @@ async def generate(database_url: str, *, people: int, memberships: int, seed: in
         municipalities = (await conn.scalars(select(Organisation.id).where(
             Organisation.kind == OrganisationKind.MUNICIPALITY.value).order_by(Organisation.id))).all()
         roles = [r.value for r in PostRole]
-        seats = [(n, m, r) for r in roles for n in networks for m in municipalities]
+        # Every municipality gets a seat in every network before any gets a second role: at 1x Stockholm county's
+        # 26 municipalities each hold an ordinary seat in each network.
+        seats = [(n, m, r) for r in roles for m in municipalities for n in networks]
         posts_needed = memberships // len(YEARS)
         if posts_needed > len(seats):
             raise SystemExit(f"only {len(seats)} distinct seats for {posts_needed} posts")

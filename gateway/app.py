@@ -13,11 +13,11 @@ from gateway.api_keys import ApiKeyStore
 from gateway.control import create_control_app
 from gateway.identity import IdentityIssuer, InvalidApiKey, api_key_from_headers
 from gateway.openapi import OpenAPIAggregator
-from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, forward, new_client_session, read_body
+from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, forward, read_body
 from gateway.settings import GatewaySettings
 from gateway.upstreams import Upstream, build_upstreams
 from shared.identity import Role
-from shared.logging import configure_logging, get_logger
+from shared.logging import access_line, configure_logging, get_logger
 from shared.problems import Problem, problem_response
 from shared.request_context import accept_request_id
 
@@ -30,10 +30,12 @@ class Gateway:
         configure_logging(service="gateway", log_format=settings.log_format, level=settings.log_level,
                           log_file=settings.log_file)
         self.log = get_logger("gateway")
-        self.upstreams: dict[str, Upstream] = build_upstreams(settings.upstreams())
+        self.upstreams: dict[str, Upstream] = build_upstreams(settings.upstreams(),
+                                                             connect_timeout=settings.connect_timeout)
         self._by_prefix = {u.prefix.encode(): u for u in self.upstreams.values()}
         self._prefix_headers = {name: (b"x-forwarded-prefix", u.prefix.encode()) for name, u in self.upstreams.items()}
         self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
+        # For the gateway's own calls (readiness, OpenAPI); forwarding uses the replica pools.
         self.session: aiohttp.ClientSession | None = None
         self.openapi = OpenAPIAggregator(self)
         self.control = create_control_app(self)
@@ -90,9 +92,8 @@ class Gateway:
                     self._prefix_headers[upstream.name],
                     (b"x-forwarded-for", (client[0] if client else "").encode()),
                 ))
-                assert self.session is not None
-                status = await forward(session=self.session, upstream=upstream, scope=scope, receive=receive,
-                                       send=send, headers=headers, body=body, response_headers=response_headers,
+                status = await forward(upstream=upstream, scope=scope, send=send, headers=headers, body=body,
+                                       response_headers=response_headers,
                                        retry_after=self.settings.replica_retry_after)
         except InvalidApiKey:
             status = await self._reject(send, response_headers, 401, "The API key is not valid.",
@@ -101,9 +102,8 @@ class Gateway:
             status = await self._reject(send, response_headers, 413,
                                         f"The request body is larger than {self.settings.max_body_bytes} bytes.")
         if self.settings.access_log:
-            self.log.info("request", request_id=rid, method=method, path=scope["path"], status=status,
-                          upstream=upstream.name, caller=subject,
-                          duration_ms=round((time.perf_counter() - started) * 1000, 2))
+            access_line(request_id=rid, method=method, path=scope["path"], status=status, upstream=upstream.name,
+                        caller=subject, duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
     @staticmethod
     async def _reject(send, response_headers, status: int, detail: str, *,  # type: ignore[no-untyped-def]
@@ -119,7 +119,9 @@ class Gateway:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self.session = new_client_session(self.settings.connect_timeout)
+                self.session = aiohttp.ClientSession(
+                    cookie_jar=aiohttp.DummyCookieJar(),
+                    timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_timeout))
                 structlog.contextvars.bind_contextvars(service="gateway")
                 self.log.info("started", upstreams={n: [r.base_url for r in u.replicas]
                                                     for n, u in self.upstreams.items()})
@@ -127,6 +129,9 @@ class Gateway:
             elif message["type"] == "lifespan.shutdown":
                 if self.session is not None:
                     await self.session.close()
+                for upstream in self.upstreams.values():
+                    for replica in upstream.replicas:
+                        replica.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

@@ -1,19 +1,17 @@
-"""The forwarding hot path: plain ASGI in, aiohttp out, no routing framework in between.
+"""The forwarding hot path: plain ASGI in, a lean keep-alive HTTP/1.1 client out, no framework in between.
 
 Forwards method, path, query string and body unchanged, with the caller's verified identity and the request id;
-passes the upstream's status, headers and body back unchanged. Refused connections move on to the next replica;
-no answer within the upstream's time limit is 504; no replica reachable is 503.
+passes the upstream's status, headers and body back unchanged. A replica that refuses the connection is skipped
+for the next one; no answer within the upstream's time limit is 504; no replica reachable is 503.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 
-import aiohttp
-from yarl import URL
-
+from gateway.upstream_client import (UpstreamConnection, UpstreamDisconnected, UpstreamProtocolError,
+                                     UpstreamUnreachable, request_bytes)
 from gateway.upstreams import Upstream
 from shared.problems import Problem, problem_response
 
@@ -29,8 +27,7 @@ DROPPED_REQUEST_HEADERS = HOP_BY_HOP | {
 }
 DROPPED_RESPONSE_HEADERS = HOP_BY_HOP | {b"content-length", b"x-request-id", b"date", b"server"}
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-STREAM_THRESHOLD = 1024 * 1024
-CHUNK = 64 * 1024
+STREAM_THRESHOLD = 256 * 1024  # responses up to this size are sent in one piece, larger ones streamed
 
 
 class BodyTooLarge(Exception):
@@ -54,80 +51,97 @@ async def read_body(receive, limit: int) -> bytes:  # type: ignore[no-untyped-de
     return b"".join(chunks)
 
 
-def new_client_session(connect_timeout: float) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(limit=0, limit_per_host=256, keepalive_timeout=30, ttl_dns_cache=300)
-    return aiohttp.ClientSession(
-        connector=connector,
-        auto_decompress=False,
-        cookie_jar=aiohttp.DummyCookieJar(),  # never carry one caller's cookies to another
-        skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
-        timeout=aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout),
-    )
-
-
-@functools.lru_cache(maxsize=16)
-def _timeout(total: float) -> aiohttp.ClientTimeout:
-    """One ClientTimeout per distinct limit, not one per request."""
-    return aiohttp.ClientTimeout(total=total)
-
-
-async def forward(*, session: aiohttp.ClientSession, upstream: Upstream, scope, receive, send,  # type: ignore[no-untyped-def]
-                  headers: list[tuple[bytes, bytes]], body: bytes, response_headers: list[tuple[bytes, bytes]],
-                  retry_after: float) -> int:
+async def forward(*, upstream: Upstream, scope, send, headers: list[tuple[bytes, bytes]],  # type: ignore[no-untyped-def]
+                  body: bytes, response_headers: list[tuple[bytes, bytes]], retry_after: float) -> int:
     """Sends the request to one replica after another until one answers; returns the status sent back."""
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-    upstream_path = raw_path[len(upstream.prefix):] or b"/"
-    query: bytes = scope["query_string"]
-    target = upstream_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+    target = (raw_path[len(upstream.prefix):] or b"/").decode("latin-1")
+    if scope["query_string"]:
+        target += "?" + scope["query_string"].decode("latin-1")
     method = scope["method"]
-    timeout = _timeout(upstream.timeout)
-    str_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers]
+    safe_to_repeat = method in IDEMPOTENT_METHODS
+    deadline = asyncio.get_running_loop().time() + upstream.timeout
     last_error = "no replica configured"
-    # One replica (the usual case) needs no ordering; choose_order() builds three lists per call.
-    replicas = upstream.replicas if len(upstream.replicas) == 1 else upstream.choose_order()
-    for replica in replicas:
-        url = URL(replica.base_url + target, encoded=True)
-        try:
-            async with session.request(method, url, headers=str_headers, data=body or None,
-                                       allow_redirects=False, timeout=timeout) as resp:
-                out_headers = [(name, v) for k, v in resp.raw_headers
-                               if (name := k.lower()) not in DROPPED_RESPONSE_HEADERS]
-                out_headers.extend(response_headers)
-                length = resp.content_length
-                if length is not None and length <= STREAM_THRESHOLD:
-                    content = await resp.read()
-                    out_headers.append((b"content-length", str(len(content)).encode()))
-                    await send({"type": "http.response.start", "status": resp.status, "headers": out_headers})
-                    await send({"type": "http.response.body", "body": content})
-                    return resp.status
-                await send({"type": "http.response.start", "status": resp.status, "headers": out_headers})
-                async for chunk in resp.content.iter_chunked(CHUNK):
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await send({"type": "http.response.body", "body": b""})
-                return resp.status
-        except aiohttp.ClientConnectorError as exc:
-            # Refused or unreachable: the request never left, so the next replica may have it.
-            replica.down_until = time.monotonic() + retry_after
-            last_error = type(exc).__name__
-            continue
-        except aiohttp.ServerDisconnectedError as exc:
-            # Dropped without an answer: only a request that is safe to repeat goes to the next replica.
-            if method not in IDEMPOTENT_METHODS:
+    for replica in upstream.choose_order():
+        pool = replica.pool
+        request = request_bytes(method, target, pool.host_header, headers, body)
+        for _attempt in range(2):  # a kept-alive connection closed under us is tried once more, fresh
+            try:
+                conn = await pool.acquire(reuse=safe_to_repeat)
+            except UpstreamUnreachable as exc:
+                replica.down_until = time.monotonic() + retry_after
+                last_error = str(exc)
+                break
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await conn.send_request(request)
+            except UpstreamDisconnected as exc:
+                conn.close()
+                if exc.reused:
+                    continue
+                if not safe_to_repeat:
+                    return await _problem(send, response_headers, 502,
+                                          f"The {upstream.name} service closed the connection without answering; "
+                                          "the request may or may not have taken effect.")
+                replica.down_until = time.monotonic() + retry_after
+                last_error = "the service closed the connection"
+                break
+            except TimeoutError:
+                conn.close()
+                return await _problem(send, response_headers, 504,
+                                      f"The {upstream.name} service did not answer within {upstream.timeout:g} s.")
+            except UpstreamProtocolError as exc:
+                conn.close()
                 return await _problem(send, response_headers, 502,
-                                      f"The {upstream.name} service closed the connection without answering; "
-                                      "the request may or may not have taken effect.")
-            replica.down_until = time.monotonic() + retry_after
-            last_error = type(exc).__name__
-            continue
-        except asyncio.TimeoutError:
-            return await _problem(send, response_headers, 504,
-                                  f"The {upstream.name} service did not answer within {upstream.timeout:g} s.")
-        except aiohttp.ClientError as exc:
-            return await _problem(send, response_headers, 502,
-                                  f"The {upstream.name} service sent an invalid response ({type(exc).__name__}).")
+                                      f"The {upstream.name} service sent an invalid response ({exc}).")
+            return await _relay(conn, pool, method, send, response_headers, deadline)
     return await _problem(send, response_headers, 503,
                           f"The {upstream.name} service is unavailable ({last_error}); try again shortly.",
                           retry_after=max(1, int(retry_after)))
+
+
+async def _relay(conn: UpstreamConnection, pool, method: str, send, response_headers,  # type: ignore[no-untyped-def]
+                 deadline: float) -> int:
+    """Passes the response on: in one piece when small, streamed when large."""
+    status = conn.status
+    if method == "HEAD":  # the parser cannot know a HEAD answer has no body: end here, do not reuse
+        conn.complete, conn.keep_alive = True, False
+    upstream_length = None
+    out = []
+    for name, value in conn.headers:
+        if name == b"content-length":
+            upstream_length = value
+        elif name not in DROPPED_RESPONSE_HEADERS:
+            out.append((name, value))
+    out.extend(response_headers)
+    try:
+        async with asyncio.timeout_at(deadline):
+            while not conn.complete and conn.buffered < STREAM_THRESHOLD:
+                await conn.more()
+            if conn.complete:
+                content = conn.take() if method != "HEAD" else b""
+                length = upstream_length if method == "HEAD" and upstream_length else str(len(content)).encode()
+                out.append((b"content-length", length))
+                await send({"type": "http.response.start", "status": status, "headers": out})
+                await send({"type": "http.response.body", "body": content})
+                pool.release(conn)
+                return status
+            if upstream_length is not None:
+                out.append((b"content-length", upstream_length))
+            await send({"type": "http.response.start", "status": status, "headers": out})
+            while True:
+                chunk = conn.take()
+                if conn.complete:
+                    await send({"type": "http.response.body", "body": chunk})
+                    pool.release(conn)
+                    return status
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await conn.more()
+    except BaseException:
+        # Headers may already be on their way: the only honest signal left is to break the connection.
+        conn.close()
+        raise
 
 
 async def _problem(send, response_headers, status: int, detail: str, *, retry_after: int | None = None) -> int:  # type: ignore[no-untyped-def]

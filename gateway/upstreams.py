@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from gateway.upstream_client import ReplicaPool
+
 
 @dataclass
 class Replica:
     base_url: str
+    pool: ReplicaPool
     down_until: float = 0.0
 
 
@@ -26,6 +29,8 @@ class Upstream:
     def choose_order(self) -> list[Replica]:
         """All replicas, starting with the next in turn; replicas marked down go last."""
         n = len(self.replicas)
+        if n == 1:
+            return self.replicas
         start = self._next % n
         self._next = start + 1
         ordered = self.replicas[start:] + self.replicas[:start]
@@ -34,6 +39,7 @@ class Upstream:
         return up + [r for r in ordered if r.down_until > now] if len(up) < n else ordered
 
 
-def build_upstreams(config: dict[str, tuple[list[str], float]]) -> dict[str, Upstream]:
-    return {name: Upstream(name=name, replicas=[Replica(u) for u in urls], timeout=timeout)
+def build_upstreams(config: dict[str, tuple[list[str], float]], *, connect_timeout: float) -> dict[str, Upstream]:
+    return {name: Upstream(name=name, replicas=[Replica(u, ReplicaPool(u, connect_timeout)) for u in urls],
+                           timeout=timeout)
             for name, (urls, timeout) in config.items()}

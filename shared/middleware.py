@@ -7,7 +7,7 @@ import time
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.logging import get_logger
+from shared.logging import access_line
 from shared.request_context import REQUEST_ID_HEADER, accept_request_id
 
 _REQUEST_ID_HEADER_BYTES = REQUEST_ID_HEADER.encode()
@@ -19,7 +19,6 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, *, access_log: bool = True) -> None:
         self.app = app
         self.access_log = access_log
-        self.log = get_logger("access")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,7 +47,7 @@ class RequestContextMiddleware:
         finally:
             if self.access_log:
                 principal = scope.get("state", {}).get("principal")
-                self.log.info("request", method=scope["method"], path=scope["path"], status=status,
-                              duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                              caller=getattr(principal, "subject", None))
+                access_line(request_id=request_id, method=scope["method"], path=scope["path"], status=status,
+                            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                            caller=getattr(principal, "subject", None))
             structlog.contextvars.unbind_contextvars("request_id")

@@ -53,6 +53,10 @@ class PageRequest:
                          next_cursor=next_cursor,
                          next_page=self._link(next_cursor) if next_cursor else None)
 
+    def link_base(self) -> str:
+        """What the page's links depend on besides the cursor: the public prefix and path."""
+        return self.request.headers.get(FORWARDED_PREFIX_HEADER, "") + self.request.url.path
+
     def _link(self, cursor: str) -> str:
         prefix = self.request.headers.get(FORWARDED_PREFIX_HEADER, "")
         params = dict(self.request.query_params)

@@ -5,6 +5,8 @@ import time
 
 import httpx
 
+from gateway.proxy import STREAM_THRESHOLD
+from shared.identity import Role
 from tests.support import assert_problem, identity_header
 
 
@@ -69,3 +71,20 @@ def test_gateway_health_and_readiness(gateway):
     ready = gateway.get("/readyz").json()
     assert ready["status"] == "ready"
     assert set(ready["services"]) == {"actors", "funding", "surveys"}
+
+
+def test_large_responses_stream_through_unchanged(gateway, stack, admin_key):
+    via_gateway = gateway.get("/actors/exports/register", headers=admin_key)
+    direct = httpx.get(stack.service_url("actors") + "/exports/register",
+                       headers=identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None), timeout=30)
+
+    assert via_gateway.status_code == 200
+    assert len(via_gateway.content) > STREAM_THRESHOLD  # larger than the gateway sends in one piece
+    assert via_gateway.json()["organisations"] == direct.json()["organisations"]
+
+
+def test_head_requests_get_the_services_answer_without_a_body(gateway):
+    response = gateway.head("/actors/counties/20")
+    assert response.status_code == 405  # the service answers GET only; its answer passes through
+    assert response.content == b""
+    assert gateway.get("/actors/counties/20").status_code == 200  # the connection after a HEAD still works

@@ -134,7 +134,7 @@ def test_people_posts_and_memberships_import_and_an_overlap_in_the_file_is_a_row
 
     export = gateway.get("/actors/exports/register", params={"as_of": "2022-06-01"}, headers=county_key).json()
     exported_post = next(p for p in export["posts"] if p["id"] == chair)
-    assert exported_post["holder"]["email"] == "asa.oberg@example.org"
+    assert exported_post["holder"]["email"] == "asa.exempel@example.org"
     # The export says exactly what the single-record API says about the same date.
     assert exported_post == gateway.get(f"/actors/posts/{chair}", params={"as_of": "2022-06-01"},
                                         headers=county_key).json()

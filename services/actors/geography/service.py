@@ -5,6 +5,7 @@ from services.actors.geography.models import County, Municipality
 from services.actors.geography.repository import GeographyRepository
 from shared.pagination import Page, PageRequest
 from shared.problems import InvalidInput, NotFound
+from shared.ttl_cache import TTLCache
 
 
 def _municipality(m: Municipality) -> schemas.Municipality:
@@ -24,17 +25,29 @@ def _cursor_code(paging: PageRequest) -> str | None:
     return paging.after[0]
 
 
+# SCB's division changes once a year, through the reference-data loader: each process keeps its answers for a
+# minute, so a reload shows within a minute and the most-read endpoints do not touch the database.
+REFERENCE_CACHE: TTLCache[object] = TTLCache(ttl_seconds=60)
+
+
 class GeographyService:
     def __init__(self, repository: GeographyRepository) -> None:
         self.repository = repository
 
     async def list_counties(self, *, name: str | None, paging: PageRequest) -> Page[schemas.CountySummary]:
+        key = ("counties", name, paging.limit, tuple(paging.after or ()), paging.link_base())
+        return await REFERENCE_CACHE.get_or_compute(key, lambda: self._list_counties(name, paging))  # type: ignore[return-value]
+
+    async def _list_counties(self, name: str | None, paging: PageRequest) -> Page[schemas.CountySummary]:
         rows, count = await self.repository.counties(name=name, after=_cursor_code(paging), limit=paging.limit + 1)
         stats = await self.repository.county_populations([c.code for c in rows])
         items = [self._county_summary(c, stats.get(c.code)) for c in rows]
         return paging.page(items, count=count, sort_key=lambda c: [c.code])
 
     async def get_county(self, code: str) -> schemas.County:
+        return await REFERENCE_CACHE.get_or_compute(("county", code), lambda: self._get_county(code))  # type: ignore[return-value]
+
+    async def _get_county(self, code: str) -> schemas.County:
         county = await self.repository.county(code)
         if county is None:
             raise NotFound(f"No county has SCB code {code}. Counties are 01-25 (21 in use).")
@@ -53,6 +66,10 @@ class GeographyService:
         return paging.page([_municipality(m) for m in rows], count=count, sort_key=lambda m: [m.code])
 
     async def get_municipality(self, code: str) -> schemas.Municipality:
+        return await REFERENCE_CACHE.get_or_compute(("municipality", code),  # type: ignore[return-value]
+                                                    lambda: self._get_municipality(code))
+
+    async def _get_municipality(self, code: str) -> schemas.Municipality:
         municipality = await self.repository.municipality(code)
         if municipality is None:
             raise NotFound(f"No municipality has SCB code {code}.")

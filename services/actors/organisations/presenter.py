@@ -21,6 +21,19 @@ def name_on(organisation: Organisation, on: date) -> OrganisationName | None:
     return names[-1]
 
 
+def name_on_rows(names: list, on: date) -> str | None:
+    """The same rule as name_on, over plain (name, valid_from, valid_to) rows in history order."""
+    if not names:
+        return None
+    for row in names:
+        if holds_on(row.valid_from, row.valid_to, on):
+            return row.name
+    first = names[0]
+    if first.valid_from is not None and on < first.valid_from:
+        return first.name
+    return names[-1].name
+
+
 def organisation_out(organisation: Organisation, on: date) -> schemas.OrganisationOut:
     name = name_on(organisation, on)
     return schemas.OrganisationOut(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.organisations.models import Organisation, OrganisationKind
-from services.actors.organisations.presenter import organisation_out, organisation_ref
+from services.actors.organisations.presenter import name_on_rows, organisation_out, organisation_ref
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import ContactIn, NameOut
 from services.actors.posts.models import PostRole
@@ -16,7 +17,11 @@ from services.actors.posts.service import PostService
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.service import relation_out
+from services.actors.organisations.schemas import OrganisationRef
+from services.actors.people.schemas import PersonBrief
+from services.actors.posts.schemas import PostOut
 from services.actors.structure import schemas
+from services.actors.structure.repository import StructureRepository
 from shared.identity import Principal
 from shared.problems import InvalidInput, NotFound
 
@@ -29,6 +34,8 @@ class StructureService:
         self.relations = RelationRepository(session)
         self.posts = PostRepository(session)
         self.post_service = PostService(session, caller)
+        self.flat = StructureRepository(session)
+        self.caller = caller
 
     async def _organisation(self, organisation_id: str) -> Organisation:
         organisation = await self.organisations.get(organisation_id)
@@ -93,14 +100,34 @@ class StructureService:
                                posts=await self.post_service.present_posts(list(posts), on))
 
     async def representatives(self, county_code: str, network_id: str, on: date) -> schemas.Representatives:
-        network = await self.organisations.get(network_id)
-        if network is None:
+        """The most asked question, answered in four flat queries whatever the size of the register."""
+        heads = await self.flat.organisation_heads([network_id])
+        if network_id not in heads:
             raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
-        posts, _ = await self.posts.search(organisation_id=network_id, on_behalf_of_id=None, role=None,
-                                           network_county=county_code, vacant=None, as_of=on, after=None,
-                                           limit=UNBOUNDED, with_count=False)
-        return schemas.Representatives(county_code=county_code, network=organisation_ref(network, on), as_of=on,
-                                       posts=await self.post_service.present_posts(list(posts), on))
+        seats = await self.flat.seats(organisation_id=network_id, county_code=county_code, on=on)
+        names = await self.flat.names({network_id} | {s.behalf_id for s in seats})
+        contacts = await self.flat.post_contacts([s.id for s in seats]) if seats else {}
+
+        def ref(org_id: str, kind: str, county: str | None) -> OrganisationRef:
+            name = name_on_rows(names.get(org_id, []), on)
+            return OrganisationRef(id=org_id, kind=kind, name=name, county_code=county)
+
+        network = heads[network_id]
+        network_ref = ref(network.id, network.kind, network.county_code)
+        posts = [PostOut(
+            id=s.id, organisation=network_ref, role=s.role, label=s.label,
+            on_behalf_of=ref(s.behalf_id, s.behalf_kind, s.behalf_county), valid_from=s.valid_from,
+            valid_to=s.valid_to, active=True, contacts=[ContactIn.model_validate(c) for c in contacts.get(s.id, [])],
+            holder=self._holder(s), holder_membership_id=s.membership_id, as_of=on, version=s.version)
+            for s in seats]
+        return schemas.Representatives(county_code=county_code, network=network_ref, as_of=on, posts=posts)
+
+    def _holder(self, seat: Any) -> PersonBrief | None:
+        if seat.person_id is None:
+            return None
+        show = self.caller.is_authenticated
+        return PersonBrief(id=seat.person_id, name=f"{seat.given_name} {seat.family_name}",
+                           email=seat.email if show else None, phone=seat.phone if show else None)
 
     async def history(self, organisation_id: str) -> schemas.OrganisationHistory:
         organisation = await self._organisation(organisation_id)
