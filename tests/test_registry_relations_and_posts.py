@@ -1,5 +1,9 @@
 """Relations, posts and memberships: periods, overlaps, cycles, vacancies, personal data and erasure."""
 
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
 from tests.registry_helpers import create_organisation, create_person, create_post, create_relation, unique, with_etag
 from tests.support import assert_problem
 
@@ -121,3 +125,38 @@ def test_representatives_of_a_county_in_a_network_on_a_date(gateway, admin_key):
     assert [p["holder"]["name"] for p in during["posts"]] == ["Representant Exempelsson"]
     assert [p["holder"] for p in after["posts"]] == [None]
     assert other_county["posts"] == []
+
+
+def test_concurrent_holders_of_one_post_never_both_win(gateway, stack, admin_key):
+    group = create_organisation(gateway, admin_key, name="Race group", kind="working_committee")
+    post = create_post(gateway, admin_key, organisation_id=group["id"], role="chair")
+    people = [create_person(gateway, admin_key, given_name="Samtidig", family_name=f"Testsson {i}")
+              for i in range(6)]
+
+    def claim(person):
+        with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+            return client.post("/actors/memberships", headers=admin_key,
+                               json={"post_id": post["id"], "person_id": person["id"], "valid_from": "2024-01-01"})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(r.status_code for r in pool.map(claim, people))
+
+    assert statuses == [201, 409, 409, 409, 409, 409]
+    assert gateway.get("/actors/memberships", params={"post": post["id"]}).json()["count"] == 1
+
+
+def test_concurrent_updates_with_the_same_etag_one_wins_one_gets_412(gateway, stack, admin_key):
+    org = create_organisation(gateway, admin_key, name="Race org", kind="other")
+    url = f"/actors/organisations/{org['id']}"
+    headers = with_etag(admin_key, gateway.get(url))
+
+    def change(note):
+        with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+            return client.patch(url, headers=headers, json={"note": note})
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        responses = list(pool.map(change, ["a", "b", "c", "d"]))
+
+    assert sorted(r.status_code for r in responses) == [200, 412, 412, 412]
+    winner = next(r for r in responses if r.status_code == 200).json()["note"]
+    assert gateway.get(url).json()["note"] == winner

@@ -18,6 +18,10 @@ class PostRepository:
     async def get(self, post_id: str) -> Post | None:
         return await self.session.get(Post, post_id)
 
+    async def get_for_update(self, post_id: str) -> Post | None:
+        """The post, locked until the transaction ends: memberships of one post are checked and added in turn."""
+        return await self.session.get(Post, post_id, with_for_update=True)
+
     async def get_many(self, ids: set[str]) -> dict[str, Post]:
         if not ids:
             return {}

@@ -144,7 +144,7 @@ class PostService:
                     (data.post_id, data.person_id, data.valid_from):
                 return (await self.present_memberships([existing], date.today()))[0], False
             raise Conflict(f"The id '{data.id}' is already used by another membership.")
-        post = await self.repository.get(data.post_id)
+        post = await self.repository.get_for_update(data.post_id)
         if post is None:
             raise InvalidInput.field("body.post_id", "unknown_reference", f"No post has id '{data.post_id}'.")
         person = await self.session.get(Person, data.person_id)
