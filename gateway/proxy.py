@@ -73,8 +73,7 @@ async def forward(*, upstream: Upstream, scope, send, headers: list[tuple[bytes,
                 last_error = str(exc)
                 break
             try:
-                async with asyncio.timeout_at(deadline):
-                    await conn.send_request(request)
+                await conn.send_request(request, deadline)
             except UpstreamDisconnected as exc:
                 conn.close()
                 if exc.reused:
@@ -94,14 +93,13 @@ async def forward(*, upstream: Upstream, scope, send, headers: list[tuple[bytes,
                 conn.close()
                 return await _problem(send, response_headers, 502,
                                       f"The {upstream.name} service sent an invalid response ({exc}).")
-            return await _relay(conn, pool, method, send, response_headers, deadline)
+            return await _relay(conn, pool, method, send, response_headers)
     return await _problem(send, response_headers, 503,
                           f"The {upstream.name} service is unavailable ({last_error}); try again shortly.",
                           retry_after=max(1, int(retry_after)))
 
 
-async def _relay(conn: UpstreamConnection, pool, method: str, send, response_headers,  # type: ignore[no-untyped-def]
-                 deadline: float) -> int:
+async def _relay(conn: UpstreamConnection, pool, method: str, send, response_headers) -> int:  # type: ignore[no-untyped-def]
     """Passes the response on: in one piece when small, streamed when large."""
     status = conn.status
     if method == "HEAD":  # the parser cannot know a HEAD answer has no body: end here, do not reuse
@@ -115,29 +113,28 @@ async def _relay(conn: UpstreamConnection, pool, method: str, send, response_hea
             out.append((name, value))
     out.extend(response_headers)
     try:
-        async with asyncio.timeout_at(deadline):
-            while not conn.complete and conn.buffered < STREAM_THRESHOLD:
-                await conn.more()
-            if conn.complete:
-                content = conn.take() if method != "HEAD" else b""
-                length = upstream_length if method == "HEAD" and upstream_length else str(len(content)).encode()
-                out.append((b"content-length", length))
-                await send({"type": "http.response.start", "status": status, "headers": out})
-                await send({"type": "http.response.body", "body": content})
-                pool.release(conn)
-                return status
-            if upstream_length is not None:
-                out.append((b"content-length", upstream_length))
+        while not conn.complete and conn.buffered < STREAM_THRESHOLD:
+            await conn.more()
+        if conn.complete:
+            content = conn.take() if method != "HEAD" else b""
+            length = upstream_length if method == "HEAD" and upstream_length else str(len(content)).encode()
+            out.append((b"content-length", length))
+            pool.release(conn)
             await send({"type": "http.response.start", "status": status, "headers": out})
-            while True:
-                chunk = conn.take()
-                if conn.complete:
-                    await send({"type": "http.response.body", "body": chunk})
-                    pool.release(conn)
-                    return status
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await conn.more()
+            await send({"type": "http.response.body", "body": content})
+            return status
+        if upstream_length is not None:
+            out.append((b"content-length", upstream_length))
+        await send({"type": "http.response.start", "status": status, "headers": out})
+        while True:
+            chunk = conn.take()
+            if conn.complete:
+                pool.release(conn)
+                await send({"type": "http.response.body", "body": chunk})
+                return status
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await conn.more()
     except BaseException:
         # Headers may already be on their way: the only honest signal left is to break the connection.
         conn.close()

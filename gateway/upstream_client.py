@@ -42,6 +42,7 @@ class UpstreamConnection(asyncio.Protocol):
         self.closed = False
         self.last_used = 0.0
         self.reused = False
+        self.timer: asyncio.TimerHandle | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -106,12 +107,26 @@ class UpstreamConnection(asyncio.Protocol):
             if future is not None and not future.done():
                 future.set_exception(exc)
 
-    def send_request(self, data: bytes) -> asyncio.Future[None]:
+    def send_request(self, data: bytes, deadline: float) -> asyncio.Future[None]:
+        """Writes the request; the returned future resolves when the response head has arrived. Past the
+        deadline every wait on this exchange raises TimeoutError (one timer for the whole exchange)."""
         self._reset()
-        self.head = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self.head = loop.create_future()
+        self.timer = loop.call_at(deadline, self._expire)
         assert self.transport is not None
         self.transport.write(data)
         return self.head
+
+    def _expire(self) -> None:
+        self.timer = None
+        if not self.complete:
+            self._fail(TimeoutError())
+
+    def disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
     def take(self) -> bytes:
         data = b"".join(self.chunks) if len(self.chunks) != 1 else self.chunks[0]
@@ -132,6 +147,7 @@ class UpstreamConnection(asyncio.Protocol):
 
     def close(self) -> None:
         self.closed = True
+        self.disarm()
         if self.transport is not None:
             self.transport.close()
 
@@ -170,6 +186,7 @@ class ReplicaPool:
         return conn
 
     def release(self, conn: UpstreamConnection) -> None:
+        conn.disarm()
         if conn.closed or not conn.keep_alive or not conn.complete or len(self.idle) >= MAX_IDLE_PER_REPLICA:
             conn.close()
             return

@@ -54,10 +54,11 @@ def access_line(**fields: Any) -> None:
     measured on the gateway's hot path) with the same keys structlog would write."""
     if not _access["enabled"]:
         return
-    if not _access["json"]:
-        structlog.get_logger("access").info("request", **fields)
-        return
     stream: TextIO = _access["stream"]
-    fields.update(event="request", level="info", service=_access["service"],
-                  timestamp=datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"))
+    timestamp = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    if not _access["json"]:
+        pairs = " ".join(f"{key}={value}" for key, value in fields.items())
+        stream.write(f"{timestamp} [info     ] request  {pairs} service={_access['service']}\n")
+        return
+    fields.update(event="request", level="info", service=_access["service"], timestamp=timestamp)
     stream.write(orjson.dumps(fields).decode() + "\n")
