@@ -30,6 +30,7 @@ test-postgresql: $(STAMP)
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.gateway
 	PYTHONPATH=. $(PY) -m bench.registry
+	PYTHONPATH=. $(PY) -m bench.registry --database postgresql
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -19,8 +20,9 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import asyncpg
 import httpx
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from deploy.stack import ROOT, Stack, sqlite_urls
 from services.actors.organisations.models import Organisation, OrganisationKind
@@ -31,6 +33,8 @@ from shared.text_search import fold_for_search
 from tests.support import free_port
 
 RESULTS_DIR = ROOT / "bench" / "results"
+POSTGRES_ADMIN_URL = os.environ.get("RSS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+CREATED_DATABASES: list[str] = []
 REPRESENTATIVES_GOAL = 2.0  # representatives lookup / counties list
 PAGE_GROWTH_GOAL = 1.5  # a page at 10x data / the same page at 1x
 YEARS = list(range(2014, 2024))  # each generated post changes holder every year
@@ -77,6 +81,15 @@ async def generate(database_url: str, *, people: int, memberships: int, seed: in
     return {"people": len(person_rows), "posts": len(post_rows), "memberships": len(membership_rows)}
 
 
+async def _analyze(url: str) -> None:
+    """Fresh statistics after the bulk load, as autovacuum would gather them in production."""
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        await conn.execute(text("ANALYZE"))
+        await conn.commit()
+    await engine.dispose()
+
+
 def median_ms(client: httpx.Client, path: str, headers: dict[str, str], *, warmup: int, samples: int) -> float:
     for _ in range(warmup):
         client.get(path, headers=headers).raise_for_status()
@@ -95,12 +108,35 @@ def measure(stack: Stack, *, warmup: int, samples: int) -> dict[str, float]:
                 for path in [COUNTIES, REPRESENTATIVES, *LIST_PATHS]}
 
 
-def start(data_dir: Path, scale: int) -> tuple[Stack, dict[str, int]]:
-    urls = sqlite_urls(data_dir)
+async def _postgres_admin(sql: str) -> None:
+    conn = await asyncpg.connect(POSTGRES_ADMIN_URL)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def postgres_urls(scale: int) -> dict[str, str]:
+    """Fresh PostgreSQL databases for one register (dropped again at the end)."""
+    urls = {}
+    for service in ("actors", "funding", "surveys"):
+        name = f"rss_bench_{service}_x{scale}_{os.getpid()}"
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+        asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+        server = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+        urls[service] = f"{server}/{name}"
+        CREATED_DATABASES.append(name)
+    return urls
+
+
+def start(data_dir: Path, scale: int, database: str) -> tuple[Stack, dict[str, int]]:
+    urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(scale)
     stack = Stack(data_dir=data_dir, database_urls=urls, environment="test",
                   ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
     stack.prepare(demo=False)
     counts = asyncio.run(generate(urls["actors"], people=5_000 * scale, memberships=20_000 * scale))
+    if database == "postgresql":
+        asyncio.run(_analyze(urls["actors"]))
     stack.start()
     stack.wait_ready()
     return stack, counts
@@ -110,6 +146,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql uses RSS_TEST_POSTGRES_URL's server (default 127.0.0.1:5432)")
     args = parser.parse_args()
     stacks: list[Stack] = []
     results: dict[str, dict] = {}
@@ -117,7 +155,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="rss-bench-registry-") as tmp:
             for scale in (1, 10):
                 print(f"building the {scale}x register ...", flush=True)
-                stack, counts = start(Path(tmp) / f"x{scale}", scale)
+                stack, counts = start(Path(tmp) / f"x{scale}", scale, args.database)
                 stacks.append(stack)
                 results[f"{scale}x"] = {"data": counts}
             for scale, stack in zip((1, 10), stacks):  # measured one after the other, each on an idle machine
@@ -125,6 +163,9 @@ def main() -> int:
     finally:
         for stack in stacks:
             stack.stop()
+        for name in CREATED_DATABASES:
+            asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    results["database"] = args.database  # type: ignore[assignment]
     print(report(results))
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f"registry-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
@@ -135,7 +176,7 @@ def main() -> int:
 
 def report(results: dict[str, dict]) -> str:
     one, ten = results["1x"]["median_ms"], results["10x"]["median_ms"]
-    lines = ["", "Actor registry through the gateway (median ms, sequential requests, SQLite)",
+    lines = ["", f"Actor registry through the gateway (median ms, sequential requests, {results['database']})",
              f"  data 1x: {results['1x']['data']}", f"  data 10x: {results['10x']['data']}", "",
              f"  {'request':58s} {'1x':>8s} {'10x':>8s} {'10x/1x':>7s}"]
     for path in one:

@@ -26,7 +26,7 @@ MAX_LIMIT = 500
 FORWARDED_PREFIX_HEADER = "x-forwarded-prefix"
 
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class Page(BaseModel, Generic[T]):
