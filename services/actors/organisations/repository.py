@@ -1,12 +1,16 @@
 """All SQL for organisations and their names, identifiers and contacts."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
+from services.actors.organisations.presenter import name_on_rows
+from services.actors.organisations.schemas import OrganisationRef
 from shared.pagination import count_rows
 from shared.periods import active_on
 from shared.text_search import like_pattern
@@ -24,6 +28,22 @@ class OrganisationRepository:
             return {}
         rows = await self.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
         return {o.id: o for o in rows}
+
+    async def refs(self, ids: set[str], on: date) -> dict[str, OrganisationRef]:
+        """Id, kind, county and the name on a date, for embedding: two flat queries, no ORM objects."""
+        if not ids:
+            return {}
+        heads = (await self.session.execute(
+            select(Organisation.id, Organisation.kind, Organisation.county_code).where(Organisation.id.in_(ids)))).all()
+        names: dict[str, list[Any]] = defaultdict(list)
+        rows = await self.session.execute(
+            select(OrganisationName.organisation_id, OrganisationName.name, OrganisationName.valid_from,
+                   OrganisationName.valid_to)
+            .where(OrganisationName.organisation_id.in_(ids)).order_by(OrganisationName.position))
+        for row in rows.all():
+            names[row.organisation_id].append(row)
+        return {h.id: OrganisationRef(id=h.id, kind=h.kind, county_code=h.county_code,
+                                      name=name_on_rows(names.get(h.id, []), on)) for h in heads}
 
     async def existing_ids(self, ids: set[str]) -> set[str]:
         if not ids:

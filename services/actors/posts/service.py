@@ -10,7 +10,6 @@ from services.actors.audit.trail import AuditTrail
 from services.actors.authorization import require_county_write
 from services.actors.identifiers import new_record_id
 from services.actors.organisations.models import ContactChannel, Organisation
-from services.actors.organisations.presenter import organisation_ref
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import CloseIn, ContactIn
 from services.actors.people.models import Person
@@ -37,16 +36,15 @@ class PostService:
     # --- reading -------------------------------------------------------------------------------------------
 
     async def present_posts(self, posts: list[Post], on: date) -> list[PostOut]:
-        orgs = await self.organisations.get_many({p.organisation_id for p in posts} |
-                                                 {p.on_behalf_of_id for p in posts if p.on_behalf_of_id})
+        orgs = await self.organisations.refs({p.organisation_id for p in posts} |
+                                             {p.on_behalf_of_id for p in posts if p.on_behalf_of_id}, on)
         holders = await self.repository.holders_on([p.id for p in posts], on)
         out = []
         for post in posts:
             membership, person = holders.get(post.id, (None, None))
             out.append(PostOut(
-                id=post.id, organisation=organisation_ref(orgs[post.organisation_id], on), role=post.role,
-                label=post.label,
-                on_behalf_of=organisation_ref(orgs[post.on_behalf_of_id], on) if post.on_behalf_of_id else None,
+                id=post.id, organisation=orgs[post.organisation_id], role=post.role, label=post.label,
+                on_behalf_of=orgs[post.on_behalf_of_id] if post.on_behalf_of_id else None,
                 valid_from=post.valid_from, valid_to=post.valid_to,
                 active=holds_on(post.valid_from, post.valid_to, on),
                 contacts=[ContactIn.model_validate(c) for c in post.contacts],
@@ -57,15 +55,15 @@ class PostService:
     async def present_memberships(self, memberships: list[Membership], on: date) -> list[MembershipOut]:
         posts = await self.repository.get_many({m.post_id for m in memberships})
         people = await self.repository.people({m.person_id for m in memberships})
-        orgs = await self.organisations.get_many({p.organisation_id for p in posts.values()} |
-                                                 {p.on_behalf_of_id for p in posts.values() if p.on_behalf_of_id})
+        orgs = await self.organisations.refs({p.organisation_id for p in posts.values()} |
+                                             {p.on_behalf_of_id for p in posts.values() if p.on_behalf_of_id}, on)
         out = []
         for m in memberships:
             post, person = posts[m.post_id], people[m.person_id]
             out.append(MembershipOut(
                 id=m.id, post_id=post.id, role=post.role,
-                organisation=organisation_ref(orgs[post.organisation_id], on),
-                on_behalf_of=organisation_ref(orgs[post.on_behalf_of_id], on) if post.on_behalf_of_id else None,
+                organisation=orgs[post.organisation_id],
+                on_behalf_of=orgs[post.on_behalf_of_id] if post.on_behalf_of_id else None,
                 person=person_brief(person, self.caller), valid_from=m.valid_from, valid_to=m.valid_to,
                 active=holds_on(m.valid_from, m.valid_to, on), note=m.note, version=m.version))
         return out

@@ -9,10 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.actors.audit.trail import AuditTrail
 from services.actors.authorization import require_county_write
 from services.actors.identifiers import new_record_id
-from services.actors.organisations.models import Organisation
-from services.actors.organisations.presenter import organisation_ref
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.organisations.schemas import CloseIn
+from services.actors.organisations.schemas import CloseIn, OrganisationRef
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.schemas import RelationIn, RelationOut
@@ -24,10 +22,10 @@ from shared.periods import check_period, holds_on, overlaps
 from shared.problems import Conflict, InvalidInput, NotFound
 
 
-def relation_out(relation: Relation, organisations: dict[str, Organisation], on: date) -> RelationOut:
+def relation_out(relation: Relation, organisations: dict[str, OrganisationRef], on: date) -> RelationOut:
     return RelationOut(
-        id=relation.id, kind=relation.kind, subject=organisation_ref(organisations[relation.subject_id], on),
-        object=organisation_ref(organisations[relation.object_id], on), valid_from=relation.valid_from,
+        id=relation.id, kind=relation.kind, subject=organisations[relation.subject_id],
+        object=organisations[relation.object_id], valid_from=relation.valid_from,
         valid_to=relation.valid_to, active=holds_on(relation.valid_from, relation.valid_to, on),
         reported=relation.reported, note=relation.note, source=relation.source, version=relation.version)
 
@@ -42,7 +40,7 @@ class RelationService:
 
     async def present(self, relations: list[Relation], on: date) -> list[RelationOut]:
         ids = {r.subject_id for r in relations} | {r.object_id for r in relations}
-        organisations = await self.organisations.get_many(ids)
+        organisations = await self.organisations.refs(ids, on)
         return [relation_out(r, organisations, on) for r in relations]
 
     async def get_or_404(self, relation_id: str) -> Relation:
@@ -88,7 +86,7 @@ class RelationService:
                             reported=data.reported, note=data.note, source=data.source)
         self.session.add(relation)
         await self.session.flush()
-        out = relation_out(relation, ends, date.today())
+        out = (await self.present([relation], date.today()))[0]
         self.audit.record("create", "relation", relation.id, after=out.model_dump(mode="json"))
         return out, True
 
@@ -101,13 +99,13 @@ class RelationService:
         if relation.valid_to is not None:
             raise Conflict(f"Relation '{relation_id}' already ended on {relation.valid_to}.")
         check_period(relation.valid_from, data.valid_to)
-        before = relation_out(relation, ends, date.today()).model_dump(mode="json")
+        before = (await self.present([relation], date.today()))[0].model_dump(mode="json")
         relation.valid_to = data.valid_to
         if data.note:
             relation.note = data.note
         relation.updated_at = utcnow()
         await self.session.flush()
-        out = relation_out(relation, ends, date.today())
+        out = (await self.present([relation], date.today()))[0]
         self.audit.record("close", "relation", relation.id, before=before, after=out.model_dump(mode="json"))
         return out
 

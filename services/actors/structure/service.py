@@ -44,10 +44,10 @@ class StructureService:
         return organisation
 
     async def _related(self, relations: list[Relation], *, other_side: str, on: date,
-                       orgs: dict[str, Organisation] | None = None) -> list[schemas.RelatedOrganisation]:
+                       orgs: dict[str, OrganisationRef] | None = None) -> list[schemas.RelatedOrganisation]:
         if orgs is None:
-            orgs = await self.organisations.get_many({getattr(r, other_side) for r in relations})
-        return [schemas.RelatedOrganisation(organisation=organisation_ref(orgs[getattr(r, other_side)], on),
+            orgs = await self.organisations.refs({getattr(r, other_side) for r in relations}, on)
+        return [schemas.RelatedOrganisation(organisation=orgs[getattr(r, other_side)],
                                             relation_id=r.id, valid_from=r.valid_from, valid_to=r.valid_to,
                                             reported=r.reported, note=r.note) for r in relations]
 
@@ -69,7 +69,7 @@ class StructureService:
                                                   network_county=None, vacant=None, as_of=on, after=None,
                                                   limit=UNBOUNDED, with_count=False)
         # Every organisation on the page in one query.
-        orgs = await self.organisations.get_many({r.subject_id for r in incoming} | {r.object_id for r in outgoing})
+        orgs = await self.organisations.refs({r.subject_id for r in incoming} | {r.object_id for r in outgoing}, on)
 
         async def related(rels: list[Relation], side: str) -> list[schemas.RelatedOrganisation]:
             return await self._related(rels, other_side=side, on=on, orgs=orgs)
@@ -133,7 +133,8 @@ class StructureService:
         organisation = await self._organisation(organisation_id)
         today = date.today()
         relations = list(await self.relations.touching(organisation_id))
-        orgs = await self.organisations.get_many({r.subject_id for r in relations} | {r.object_id for r in relations})
+        ends = {r.subject_id for r in relations} | {r.object_id for r in relations}
+        orgs = await self.organisations.refs(ends, today)
         relation_views = [relation_out(r, orgs, today) for r in relations]
         timeline: list[schemas.HistoryEvent] = []
         if organisation.valid_from:
