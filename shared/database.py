@@ -59,7 +59,8 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     # No pre-ping: it costs a round trip on every request (measured 2.9 -> 4.9 ms for a one-row read). A
     # connection broken by a database restart fails one request and the pool is then refreshed.
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    # LIFO: the most recently used connection serves the next request, so its prepared statements are warm.
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_use_lifo=True)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -18,17 +18,40 @@ from services.actors.posts.models import Membership, Post
 from shared.periods import active_on
 
 
+def name_on_date(organisation_id: Any, on: date) -> Any:
+    """SQL for the name an organisation had on a date, by the same rule as presenter.name_on: the name that held
+    then; before the first name, the first; otherwise the latest."""
+    names = OrganisationName
+    holding = (select(names.name).where(names.organisation_id == organisation_id,
+                                        active_on(names.valid_from, names.valid_to, on))
+               .order_by(names.position).limit(1).scalar_subquery())
+    first_if_before = (select(names.name).where(names.organisation_id == organisation_id, names.position == 0,
+                                                names.valid_from > on).scalar_subquery())
+    latest = (select(names.name).where(names.organisation_id == organisation_id)
+              .order_by(names.position.desc()).limit(1).scalar_subquery())
+    return func.coalesce(holding, first_if_before, latest)
+
+
 class StructureRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def heads(self, ids: Iterable[str], on: date) -> dict[str, Row[Any]]:
+        """Id, kind, county and the name on the date, in one query."""
+        query = select(Organisation.id, Organisation.kind, Organisation.county_code,
+                       name_on_date(Organisation.id, on).label("name")).where(Organisation.id.in_(ids))
+        return {row.id: row for row in (await self.session.execute(query)).all()}
+
     async def seats(self, *, organisation_id: str, county_code: str, on: date) -> Sequence[Row[Any]]:
         """Posts in an organisation held on behalf of a county's organisations on a date, with their holders."""
         behalf = aliased(Organisation)
+        has_contacts = select(ContactChannel.id).where(ContactChannel.post_id == Post.id).exists()
         query = (
             select(Post.id, Post.role, Post.label, Post.valid_from, Post.valid_to, Post.version,
+                   has_contacts.label("has_contacts"),
                    behalf.id.label("behalf_id"), behalf.kind.label("behalf_kind"),
-                   behalf.county_code.label("behalf_county"), Membership.id.label("membership_id"),
+                   behalf.county_code.label("behalf_county"), name_on_date(behalf.id, on).label("behalf_name"),
+                   Membership.id.label("membership_id"),
                    Person.id.label("person_id"), Person.given_name, Person.family_name, Person.email,
                    Person.phone)
             .join(behalf, behalf.id == Post.on_behalf_of_id)
@@ -40,19 +63,6 @@ class StructureRepository:
             .order_by(Post.id)
         )
         return (await self.session.execute(query)).all()
-
-    async def organisation_heads(self, ids: Iterable[str]) -> dict[str, Row[Any]]:
-        query = select(Organisation.id, Organisation.kind, Organisation.county_code).where(Organisation.id.in_(ids))
-        return {row.id: row for row in (await self.session.execute(query)).all()}
-
-    async def names(self, ids: Iterable[str]) -> dict[str, list[Row[Any]]]:
-        query = (select(OrganisationName.organisation_id, OrganisationName.name, OrganisationName.valid_from,
-                        OrganisationName.valid_to)
-                 .where(OrganisationName.organisation_id.in_(ids)).order_by(OrganisationName.position))
-        names: dict[str, list[Row[Any]]] = defaultdict(list)
-        for row in (await self.session.execute(query)).all():
-            names[row.organisation_id].append(row)
-        return names
 
     async def post_contacts(self, post_ids: Iterable[str]) -> dict[str, list[ContactChannel]]:
         contacts: dict[str, list[ContactChannel]] = defaultdict(list)
