@@ -144,7 +144,7 @@ def postgres_urls(scale: int) -> dict[str, str]:
 
 def start(data_dir: Path, scale: int, database: str) -> tuple[Stack, dict[str, int]]:
     urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(scale)
-    stack = Stack(data_dir=data_dir, database_urls=urls, environment="test",
+    stack = Stack(data_dir=data_dir, database_urls=urls, environment="test", log_to_files=True,
                   ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
     stack.prepare(demo=False)
     counts = asyncio.run(generate(urls["actors"], people=5_000 * scale, memberships=20_000 * scale))

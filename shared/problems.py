@@ -161,6 +161,16 @@ class PreconditionFailed(ProblemError):
     slug = "precondition-failed"
 
 
+class RequestTooLarge(ProblemError):
+    status = 413
+    slug = "request-too-large"
+
+
+class UnsupportedMediaType(ProblemError):
+    status = 415
+    slug = "unsupported-media-type"
+
+
 class PreconditionRequired(ProblemError):
     status = 428
     slug = "precondition-required"

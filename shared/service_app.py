@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
-from shared.database import create_engine, create_sessionmaker, current_revision
+from shared.database import create_engine, create_read_sessionmaker, create_sessionmaker, current_revision
 from shared.identity import IdentityVerifier
 from shared.logging import configure_logging, get_logger
 from shared.middleware import RequestContextMiddleware
@@ -31,6 +31,7 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
         engine = create_engine(settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.read_sessionmaker = create_read_sessionmaker(engine)
         app.state.identity_verifier = IdentityVerifier(settings.identity_secret)
         app.state.settings = settings
         log.info("started", database=engine.url.render_as_string(hide_password=True))

@@ -13,22 +13,12 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from shared.problems import FieldError, InvalidInput, ProblemError
+from shared.problems import FieldError, InvalidInput, RequestTooLarge, UnsupportedMediaType
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 BOM = "\ufeff"
 CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"})
 DELIMITERS = {"semicolon": ";", "comma": ","}
-
-
-class RequestTooLarge(ProblemError):
-    status = 413
-    slug = "request-too-large"
-
-
-class UnsupportedMediaType(ProblemError):
-    status = 415
-    slug = "unsupported-media-type"
 
 
 @dataclass(frozen=True)

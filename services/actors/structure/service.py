@@ -100,17 +100,23 @@ class StructureService:
                                posts=await self.post_service.present_posts(list(posts), on))
 
     async def representatives(self, county_code: str, network_id: str, on: date) -> schemas.Representatives:
-        """The most asked question: two flat queries whatever the size of the register (a third when a seat
-        has contact channels of its own)."""
-        heads = await self.flat.heads([network_id], on)
-        if network_id not in heads:
-            raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
+        """The most asked question: one flat query whatever the size of the register (another when no seat
+        matched, to tell an unknown network from an empty answer, or when a seat has contact channels)."""
         seats = await self.flat.seats(organisation_id=network_id, county_code=county_code, on=on)
+        if seats:
+            first = seats[0]
+            network_ref = OrganisationRef(id=network_id, kind=first.in_kind, name=first.in_name,
+                                          county_code=first.in_county)
+        else:
+            heads = await self.flat.heads([network_id], on)
+            if network_id not in heads:
+                raise InvalidInput.field("query.network", "unknown_reference",
+                                         f"No organisation has id '{network_id}'.")
+            network = heads[network_id]
+            network_ref = OrganisationRef(id=network.id, kind=network.kind, name=network.name,
+                                          county_code=network.county_code)
         with_contacts = [s.id for s in seats if s.has_contacts]
         contacts = await self.flat.post_contacts(with_contacts) if with_contacts else {}
-        network = heads[network_id]
-        network_ref = OrganisationRef(id=network.id, kind=network.kind, name=network.name,
-                                      county_code=network.county_code)
         posts = [PostOut(
             id=s.id, organisation=network_ref, role=s.role, label=s.label,
             on_behalf_of=OrganisationRef(id=s.behalf_id, kind=s.behalf_kind, name=s.behalf_name,
