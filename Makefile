@@ -32,5 +32,8 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.registry
 	PYTHONPATH=. $(PY) -m bench.registry --database postgresql
 
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -10,8 +10,13 @@ from __future__ import annotations
 import asyncio
 import time
 
-from gateway.upstream_client import (UpstreamConnection, UpstreamDisconnected, UpstreamProtocolError,
-                                     UpstreamUnreachable, request_bytes)
+from gateway.upstream_client import (
+    UpstreamConnection,
+    UpstreamDisconnected,
+    UpstreamProtocolError,
+    UpstreamUnreachable,
+    request_bytes,
+)
 from gateway.upstreams import Upstream
 from shared.problems import Problem, problem_response
 

@@ -41,7 +41,7 @@ INFRASTRUCTURE = {"postgres"}
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN", re.IGNORECASE)
 # A required variable: `${NAME:?message}` or `${NAME?message}`. No default, so compose stops when it is unset.
 REQUIRED_VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):?\?[^}]*\}")
-VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<arg>[^}]*)\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")
+VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<arg>[^}]*)\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)")  # noqa: E501
 URL_IN_TEXT = re.compile(r"https?://[^\s'\"]+")
 
 
@@ -199,7 +199,7 @@ def test_each_compose_service_is_a_real_package(service: str) -> None:
                             "rename the compose service to its package name or remove it")
     module = importlib.import_module(module_name)
     assert callable(getattr(module, "create_app", None)), (
-        f"{module_name} has no create_app(); deploy/entrypoint.sh starts uvicorn with --factory {module_name}:create_app")
+        f"{module_name} has no create_app(); deploy/entrypoint.sh starts uvicorn with --factory {module_name}:create_app")  # noqa: E501
     assert service in SETTINGS_CLASSES, (f"{service!r} has no settings class in SETTINGS_CLASSES of "
                                          "tests/test_compose.py; add it so its environment is checked")
     assert command_args(service)[:1] == [service], (
@@ -245,7 +245,7 @@ def test_gateway_points_at_each_service_on_its_port() -> None:
         upstream = field.removesuffix("_url")
         variable = f"GATEWAY_{field.upper()}"
         assert field in gateway_env, (f"docker-compose.yml: the gateway does not set {variable}; its default "
-                                      f"({GatewaySettings.model_fields[field].default}) is not reachable in a container")
+                                      f"({GatewaySettings.model_fields[field].default}) is not reachable in a container")  # noqa: E501
         assert upstream in SERVICES, f"docker-compose.yml: {variable} is set but there is no service {upstream!r}"
         port = container_port(upstream)
         for replica in (u.strip() for u in gateway_env[field].split(",") if u.strip()):

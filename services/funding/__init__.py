@@ -1,4 +1,6 @@
-"""RSS funding and requisitions: State stimulus funds from agreement to allocation, requisition, distribution, spending report and repayment, and co-financing, exact to the öre."""
+"""RSS funding and requisitions: State stimulus funds from agreement to allocation, requisition, distribution,
+spending report and repayment, and co-financing, exact to the öre.
+"""
 
 from pathlib import Path
 

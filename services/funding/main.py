@@ -5,7 +5,8 @@ from services.funding.settings import FundingSettings
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
 
-DESCRIPTION = "State stimulus funds from agreement to allocation, requisition, distribution, spending report and repayment, and co-financing, exact to the öre."
+DESCRIPTION = ("State stimulus funds from agreement to allocation, requisition, distribution, spending report and "
+               "repayment, and co-financing, exact to the öre.")
 
 
 def create_app(settings: FundingSettings | None = None) -> FastAPI:

@@ -1,4 +1,6 @@
-"""RSS needs surveys and reports: Needs surveys and county status reports, aggregated into county and national pictures."""
+"""RSS needs surveys and reports: Needs surveys and county status reports, aggregated into county and national
+pictures.
+"""
 
 from pathlib import Path
 

@@ -21,8 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.schemas import RegisterExport
 from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, POSTS
-from services.actors.organisations.models import (ContactChannel, IdentifierScheme, Organisation,
-                                                  OrganisationIdentifier, OrganisationName)
+from services.actors.organisations.models import (
+    ContactChannel,
+    IdentifierScheme,
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationName,
+)
 from services.actors.organisations.presenter import name_on, organisation_out, organisation_ref
 from services.actors.organisations.schemas import ContactIn, OrganisationOut, OrganisationRef
 from services.actors.people.models import Person

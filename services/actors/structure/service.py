@@ -10,16 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import organisation_out, organisation_ref
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.organisations.schemas import ContactIn, NameOut
+from services.actors.organisations.schemas import ContactIn, NameOut, OrganisationRef
+from services.actors.people.schemas import PersonBrief
 from services.actors.posts.models import PostRole
 from services.actors.posts.repository import PostRepository
+from services.actors.posts.schemas import PostOut
 from services.actors.posts.service import PostService
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.service import relation_out
-from services.actors.organisations.schemas import OrganisationRef
-from services.actors.people.schemas import PersonBrief
-from services.actors.posts.schemas import PostOut
 from services.actors.structure import schemas
 from services.actors.structure.repository import StructureRepository
 from shared.identity import Principal
