@@ -60,7 +60,10 @@ def create_engine(url: str) -> AsyncEngine:
     # No pre-ping: it costs a round trip on every request (measured 2.9 -> 4.9 ms for a one-row read). A
     # connection broken by a database restart fails one request and the pool is then refreshed.
     # LIFO: the most recently used connection serves the next request, so its prepared statements are warm.
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_use_lifo=True)
+    # Generic plans: the statements are prepared (asyncpg) and are index lookups whose best plan does not depend
+    # on the values; planning the representatives query anew each time cost 2.8 ms against 1 ms to run it.
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_use_lifo=True,
+                               connect_args={"server_settings": {"plan_cache_mode": "force_generic_plan"}})
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
