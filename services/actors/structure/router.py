@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from services.actors.identifiers import RECORD_ID_PATTERN
 from services.actors.structure import schemas
@@ -41,12 +41,16 @@ async def get_history(organisation_id: RecordPath, structure: Structure) -> sche
     return await structure.history(organisation_id)
 
 
-@router.get("/representatives", summary="Who represents county X in network Y on date D")
+@router.get("/representatives", summary="Who represents county X in network Y on date D",
+            response_model=schemas.Representatives)
 async def get_representatives(
     structure: Structure,
     county: Annotated[str, Query(pattern=r"^\d{2}$", description="SCB county code", examples=["01"])],
     network: Annotated[str, Query(pattern=RECORD_ID_PATTERN, description="Network or group id",
                                   examples=["network-rss"])],
     as_of: AsOfQuery = None,
-) -> schemas.Representatives:
-    return await structure.representatives(county, network, as_of or date.today())
+) -> Response:
+    # The answer is built from typed models already; serialising it directly skips a second validation pass
+    # of every post (measured on this, the registry's most frequent read).
+    answer = await structure.representatives(county, network, as_of or date.today())
+    return Response(content=answer.model_dump_json(), media_type="application/json")
