@@ -32,7 +32,6 @@ class Gateway:
         self.log = get_logger("gateway")
         self.upstreams: dict[str, Upstream] = build_upstreams(settings.upstreams(),
                                                              connect_timeout=settings.connect_timeout)
-        self._by_prefix = {u.prefix.encode(): u for u in self.upstreams.values()}
         self._prefix_headers = {name: (b"x-forwarded-prefix", u.prefix.encode()) for name, u in self.upstreams.items()}
         self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
         # For the gateway's own calls (readiness, OpenAPI); forwarding uses the replica pools.

@@ -44,6 +44,16 @@ class PageRequest:
         self.limit = limit
         self.after: list[Any] | None = decode_cursor(cursor) if cursor else None
 
+    def after_key(self, kind: type) -> Any:
+        """The single sort key this API put in the cursor (None on the first page); 422 for any other shape,
+        so a hand-made cursor never reaches the database as a value of the wrong type."""
+        if self.after is None:
+            return None
+        if len(self.after) != 1 or type(self.after[0]) is not kind:
+            raise InvalidInput.field("query.cursor", "cursor_format",
+                                     "The cursor is not one this API handed out; start again without it.")
+        return self.after[0]
+
     def page(self, rows: list[T], *, count: int, sort_key: Any) -> Page[T]:
         """`rows` is up to limit+1 rows fetched after the cursor; the extra row tells there is a next page."""
         has_more = len(rows) > self.limit

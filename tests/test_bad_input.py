@@ -2,6 +2,7 @@
 
 import pytest
 
+from shared.pagination import encode_cursor
 from tests.support import assert_problem
 
 
@@ -39,3 +40,13 @@ def test_filter_by_a_county_that_does_not_exist_is_refused(gateway):
                    field="query.county", rule="unknown_code")
     assert_problem(gateway.get("/actors/municipalities", params={"county": "Dalarna"}), 422,
                    field="query.county", rule="string_pattern_mismatch")
+
+
+@pytest.mark.parametrize("path", ["/actors/organisations", "/actors/relations", "/actors/posts", "/actors/memberships",
+                                  "/actors/people", "/actors/audit", "/actors/counties", "/actors/municipalities"])
+def test_a_well_formed_cursor_of_the_wrong_shape_is_refused_on_every_list(gateway, admin_key, path):
+    forged = encode_cursor([42])  # decodes fine, but no list here sorts by a number
+    if path == "/actors/audit":
+        forged = encode_cursor(["not-an-event-id"])
+    assert_problem(gateway.get(path, params={"cursor": forged}, headers=admin_key), 422,
+                   field="query.cursor", rule="cursor_format")

@@ -8,7 +8,7 @@ from services.actors.audit.schemas import AuditEventOut
 from shared.database import Session
 from shared.identity import Caller
 from shared.pagination import Page, Paging, count_rows
-from shared.problems import InvalidInput, problem_responses
+from shared.problems import problem_responses
 
 router = APIRouter(tags=["audit"], responses=problem_responses(401, 422))
 
@@ -28,9 +28,7 @@ async def list_audit_events(session: Session, _caller: Caller, paging: Paging, e
     if actor:
         query = query.where(AuditEvent.actor == actor)
     count = await count_rows(session, query)
-    if paging.after is not None:
-        if len(paging.after) != 1 or not isinstance(paging.after[0], int):
-            raise InvalidInput.field("query.cursor", "cursor_format", "The cursor is not one this API handed out.")
-        query = query.where(AuditEvent.id > paging.after[0])
+    if (after := paging.after_key(int)) is not None:
+        query = query.where(AuditEvent.id > after)
     rows = (await session.scalars(query.order_by(AuditEvent.id).limit(paging.limit + 1))).all()
     return paging.page([AuditEventOut.model_validate(r) for r in rows], count=count, sort_key=lambda e: [e.id])

@@ -16,15 +16,6 @@ def _municipality(m: Municipality) -> schemas.Municipality:
                                 population_year=latest.year if latest else None, populations=populations)
 
 
-def _cursor_code(paging: PageRequest) -> str | None:
-    if paging.after is None:
-        return None
-    if len(paging.after) != 1 or not isinstance(paging.after[0], str):
-        raise InvalidInput.field("query.cursor", "cursor_format",
-                                 "The cursor is not one this API handed out; start again without it.")
-    return paging.after[0]
-
-
 # SCB's division changes once a year, through the reference-data loader: each process keeps its answers for a
 # minute, so a reload shows within a minute and the most-read endpoints do not touch the database.
 REFERENCE_CACHE: TTLCache[object] = TTLCache(ttl_seconds=60)
@@ -39,7 +30,7 @@ class GeographyService:
         return await REFERENCE_CACHE.get_or_compute(key, lambda: self._list_counties(name, paging))  # type: ignore[return-value]
 
     async def _list_counties(self, name: str | None, paging: PageRequest) -> Page[schemas.CountySummary]:
-        rows, count = await self.repository.counties(name=name, after=_cursor_code(paging), limit=paging.limit + 1)
+        rows, count = await self.repository.counties(name=name, after=paging.after_key(str), limit=paging.limit + 1)
         stats = await self.repository.county_populations([c.code for c in rows])
         items = [self._county_summary(c, stats.get(c.code)) for c in rows]
         return paging.page(items, count=count, sort_key=lambda c: [c.code])
@@ -62,7 +53,7 @@ class GeographyService:
         if county_code and not await self.repository.county_exists(county_code):
             raise InvalidInput.field("query.county", "unknown_code", f"No county has SCB code {county_code}.")
         rows, count = await self.repository.municipalities(county_code=county_code, name=name,
-                                                           after=_cursor_code(paging), limit=paging.limit + 1)
+                                                           after=paging.after_key(str), limit=paging.limit + 1)
         return paging.page([_municipality(m) for m in rows], count=count, sort_key=lambda m: [m.code])
 
     async def get_municipality(self, code: str) -> schemas.Municipality:

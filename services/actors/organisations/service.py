@@ -56,9 +56,7 @@ class OrganisationService:
 
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
                      include_inactive: bool, paging: PageRequest) -> Page[schemas.OrganisationOut]:
-        after = paging.after[0] if paging.after else None
-        if paging.after is not None and (len(paging.after) != 1 or not isinstance(after, str)):
-            raise InvalidInput.field("query.cursor", "cursor_format", "The cursor is not one this API handed out.")
+        after = paging.after_key(str)
         rows, count = await self.repository.search(kind=kind, county_code=county_code, name=name, as_of=as_of,
                                                    include_inactive=include_inactive, after=after,
                                                    limit=paging.limit + 1)

@@ -40,8 +40,8 @@ class PersonService:
         if name:
             query = query.where(Person.search_name.like(like_pattern(name)))
         count = await count_rows(self.session, query)
-        if paging.after:
-            query = query.where(Person.id > paging.after[0])
+        if (after := paging.after_key(str)) is not None:
+            query = query.where(Person.id > after)
         rows = (await self.session.scalars(query.order_by(Person.id).limit(paging.limit + 1))).all()
         return paging.page([person_out(p, self.caller) for p in rows], count=count, sort_key=lambda p: [p.id])
 

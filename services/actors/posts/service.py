@@ -80,7 +80,7 @@ class PostService:
     async def search_posts(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
                            county: str | None, vacant: bool | None, as_of: date,
                            paging: PageRequest) -> Page[PostOut]:
-        after = paging.after[0] if paging.after else None
+        after = paging.after_key(str)
         rows, count = await self.repository.search(organisation_id=organisation_id, on_behalf_of_id=on_behalf_of_id,
                                                    role=role, network_county=county, vacant=vacant, as_of=as_of,
                                                    after=after, limit=paging.limit + 1)
@@ -89,7 +89,7 @@ class PostService:
 
     async def search_memberships(self, *, person_id: str | None, post_id: str | None, as_of: date | None,
                                  paging: PageRequest) -> Page[MembershipOut]:
-        after = paging.after[0] if paging.after else None
+        after = paging.after_key(str)
         rows, count = await self.repository.memberships(person_id=person_id, post_id=post_id, as_of=as_of,
                                                         after=after, limit=paging.limit + 1)
         items = await self.present_memberships(list(rows), as_of or date.today())

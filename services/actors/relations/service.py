@@ -54,7 +54,7 @@ class RelationService:
 
     async def search(self, *, kind: str | None, organisation_id: str | None, as_of: date | None,
                      paging: PageRequest) -> Page[RelationOut]:
-        after = paging.after[0] if paging.after else None
+        after = paging.after_key(str)
         rows, count = await self.repository.search(kind=kind, organisation_id=organisation_id, as_of=as_of,
                                                    after=after, limit=paging.limit + 1)
         items = await self.present(list(rows), as_of or date.today())
