@@ -2,7 +2,9 @@
 
 Builds two registers side by side, each with the full reference data plus generated fictional people and
 memberships: 1x (5,000 people, 20,000 memberships) and 10x (50,000 and 200,000). Through the gateway it times
-  - the as-of lookup of a county's representatives in a network, against the bare counties list (goal: <= 2x);
+  - the as-of lookup of a county's representatives in a network, against the bare counties list (goal: <= 2x),
+    asked repeatedly (answered from the replica's memory while the register is unchanged) and on a new date
+    each time (the query runs every time);
   - list pages of organisations, posts, memberships and people at 1x and 10x (goal: a page costs the same).
 Latency is the median of sequential requests over one keep-alive connection, after a warm-up; the two
 registers take turns over several rounds.
@@ -12,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
 import statistics
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import asyncpg
@@ -42,7 +45,17 @@ YEARS = list(range(2014, 2024))  # each generated post changes holder every year
 LIST_PATHS = ["/actors/organisations?limit=50", "/actors/posts?limit=50", "/actors/memberships?limit=50",
               "/actors/people?limit=50"]
 REPRESENTATIVES = "/actors/representatives?county=01&network=network-rss&as_of=2019-11-01"
+# The same lookup on a date not asked before, every time: no replica holds its answer, so each request runs
+# the query (the repeated lookup above is answered from the replica's memory while the register is unchanged).
+REPRESENTATIVES_NEW_DATE = "/actors/representatives?county=01&network=network-rss&as_of=<a new date each time>"
 COUNTIES = "/actors/counties"
+_new_dates = (date(2016, 1, 1) + timedelta(days=n) for n in itertools.count())
+
+
+def _request_path(path: str) -> str:
+    if path == REPRESENTATIVES_NEW_DATE:
+        return path.split("as_of=")[0] + f"as_of={next(_new_dates).isoformat()}"
+    return path
 
 
 async def generate(database_url: str, *, people: int, memberships: int, seed: int = 2019) -> dict[str, int]:
@@ -93,11 +106,12 @@ async def _analyze(url: str) -> None:
 
 def median_ms(client: httpx.Client, path: str, headers: dict[str, str], *, warmup: int, samples: int) -> float:
     for _ in range(warmup):
-        client.get(path, headers=headers).raise_for_status()
+        client.get(_request_path(path), headers=headers).raise_for_status()
     times = []
     for _ in range(samples):
+        url = _request_path(path)
         started = time.perf_counter()
-        client.get(path, headers=headers).raise_for_status()
+        client.get(url, headers=headers).raise_for_status()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
@@ -109,7 +123,7 @@ def measure(stacks: dict[str, Stack], *, warmup: int, samples: int, rounds: int)
     headers = {label: {"X-API-Key": stack.keys["skr-admin"]} for label, stack in stacks.items()}
     rounds_ms: dict[str, dict[str, list[float]]] = {label: {} for label in stacks}
     try:
-        for path in [COUNTIES, REPRESENTATIVES, *LIST_PATHS]:
+        for path in [COUNTIES, REPRESENTATIVES, REPRESENTATIVES_NEW_DATE, *LIST_PATHS]:
             for _ in range(rounds):
                 for label, client in clients.items():
                     rounds_ms[label].setdefault(path, []).append(
@@ -150,6 +164,9 @@ def start(data_dir: Path, scale: int, database: str) -> tuple[Stack, dict[str, i
     counts = asyncio.run(generate(urls["actors"], people=5_000 * scale, memberships=20_000 * scale))
     if database == "postgresql":
         asyncio.run(_analyze(urls["actors"]))
+    # Ports are chosen only now: one chosen before the load could meanwhile be taken as the source port of a
+    # database connection (seen: "address already in use" when the service started).
+    stack.ports = {n: free_port() for n in stack.ports}
     stack.start()
     stack.wait_ready()
     return stack, counts
@@ -197,11 +214,13 @@ def report(results: dict[str, dict]) -> str:
              f"  {'request':58s} {'1x':>8s} {'10x':>8s} {'10x/1x':>7s}"]
     for path in one:
         lines.append(f"  {path:58s} {one[path]:8.2f} {ten[path]:8.2f} {ten[path] / one[path]:7.2f}")
-    ratio = one[REPRESENTATIVES] / one[COUNTIES]
     growth = max(ten[p] / one[p] for p in LIST_PATHS)
-    lines += ["",
-              f"  representatives / counties list at 1x: {ratio:.2f}  (goal <= {REPRESENTATIVES_GOAL}) "
-              f"{'MET' if ratio <= REPRESENTATIVES_GOAL else 'MISSED'}",
+    lines.append("")
+    for label, path in (("repeated", REPRESENTATIVES), ("a new date each time", REPRESENTATIVES_NEW_DATE)):
+        ratio = one[path] / one[COUNTIES]
+        lines.append(f"  representatives ({label}) / counties list at 1x: {ratio:.2f}  (goal <= "
+                     f"{REPRESENTATIVES_GOAL}) {'MET' if ratio <= REPRESENTATIVES_GOAL else 'MISSED'}")
+    lines += [
               f"  worst list page 10x / 1x: {growth:.2f}  (goal <= {PAGE_GROWTH_GOAL}: a page does not grow with "
               f"the data) {'MET' if growth <= PAGE_GROWTH_GOAL else 'MISSED'}"]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session as OrmSession
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_OPTION = "rss_writing_request"
@@ -66,16 +67,20 @@ def create_engine(url: str) -> AsyncEngine:
                                connect_args={"server_settings": {"plan_cache_mode": "force_generic_plan"}})
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_sessionmaker(engine: AsyncEngine, session_class: type[OrmSession] = OrmSession,
+                        ) -> async_sessionmaker[AsyncSession]:
+    """`session_class` lets a service attach its own session events (the registry counts its changes)."""
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class)
 
 
-def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_read_sessionmaker(engine: AsyncEngine, session_class: type[OrmSession] = OrmSession,
+                             ) -> async_sessionmaker[AsyncSession]:
     """Sessions for reading requests. On PostgreSQL they run in autocommit: at READ COMMITTED every statement
     sees its own snapshot inside a transaction too, so BEGIN and COMMIT would only add two round trips."""
     if engine.dialect.name == "sqlite":
-        return create_sessionmaker(engine)
-    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))  # type: ignore[arg-type]
+        return create_sessionmaker(engine, session_class)
+    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"),  # type: ignore[arg-type]
+                               session_class)
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -95,7 +95,7 @@ def decode_cursor(cursor: str) -> list[Any]:
     return key
 
 
-def page_request(
+async def page_request(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page (1-500).")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor.")] = None,

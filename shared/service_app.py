@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session as OrmSession
 
 from shared.database import create_engine, create_read_sessionmaker, create_sessionmaker, current_revision
 from shared.identity import IdentityVerifier
@@ -20,7 +21,7 @@ from shared.settings import BaseServiceSettings
 
 def create_service_app(*, name: str, title: str, description: str, version: str,
                        settings: BaseServiceSettings, service_dir: Path,
-                       routers: Sequence[APIRouter]) -> FastAPI:
+                       routers: Sequence[APIRouter], session_class: type[OrmSession] = OrmSession) -> FastAPI:
     configure_logging(service=name, log_format=settings.log_format, level=settings.log_level,
                       log_file=settings.log_file)
     log = get_logger("lifespan")
@@ -30,8 +31,8 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         app.state.engine = engine
-        app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.read_sessionmaker = create_read_sessionmaker(engine)
+        app.state.sessionmaker = create_sessionmaker(engine, session_class)
+        app.state.read_sessionmaker = create_read_sessionmaker(engine, session_class)
         app.state.identity_verifier = IdentityVerifier(settings.identity_secret)
         app.state.settings = settings
         log.info("started", database=engine.url.render_as_string(hide_password=True))

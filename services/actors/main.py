@@ -3,6 +3,7 @@ from fastapi import FastAPI
 from services.actors import SERVICE_DIR, VERSION
 from services.actors.audit.router import router as audit_router
 from services.actors.bulk.router import router as bulk_router
+from services.actors.changes.counter import RegistrySession
 from services.actors.geography.router import router as geography_router
 from services.actors.organisations.router import router as organisations_router
 from services.actors.people.router import router as people_router
@@ -12,13 +13,14 @@ from services.actors.settings import ActorsSettings
 from services.actors.structure.router import router as structure_router
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
+from shared.versioned_cache import VersionedCache
 
 DESCRIPTION = ("Counties, municipalities and the organisations, networks, posts and representatives "
                "of Sweden's regional collaboration and support structures for social services.")
 
 
 def create_app(settings: ActorsSettings | None = None) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         name="actors",
         title="RSS actor registry",
         description=DESCRIPTION,
@@ -27,5 +29,9 @@ def create_app(settings: ActorsSettings | None = None) -> FastAPI:
         service_dir=SERVICE_DIR,
         routers=[service_info_router("actors", VERSION, DESCRIPTION), geography_router, organisations_router,
                  relations_router, people_router, posts_router, structure_router, audit_router, bulk_router],
+        session_class=RegistrySession,
     )
+    # Answers to the most frequent question, each served only while the register is unchanged.
+    app.state.representatives_cache = VersionedCache()
+    return app
 

@@ -24,7 +24,7 @@ from shared.periods import AsOfQuery
 from shared.problems import FieldError, InvalidInput, problem_responses
 
 
-def importing(session: Session, caller: WritingCaller) -> ImportService:
+async def importing(session: Session, caller: WritingCaller) -> ImportService:
     return ImportService(session, caller)
 
 

@@ -11,7 +11,7 @@ from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 
 
-def geography_service(session: Session) -> GeographyService:
+async def geography_service(session: Session) -> GeographyService:
     return GeographyService(GeographyRepository(session))
 
 

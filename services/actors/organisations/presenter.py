@@ -1,10 +1,13 @@
 """How an organisation reads on a given date: its name then, whether it existed, its identifiers."""
 
 from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
 
 from services.actors.organisations import schemas
 from services.actors.organisations.models import Organisation, OrganisationName
-from shared.periods import holds_on
+from shared.periods import active_on, holds_on
 
 
 def name_on(organisation: Organisation, on: date) -> OrganisationName | None:
@@ -19,6 +22,20 @@ def name_on(organisation: Organisation, on: date) -> OrganisationName | None:
     if first.valid_from is not None and on < first.valid_from:
         return first
     return names[-1]
+
+
+def name_on_date(organisation_id: Any, on: Any) -> Any:
+    """The same rule as name_on, as SQL: a scalar for the name the organisation (a column) had on the date (a
+    date or a bound parameter)."""
+    names = OrganisationName
+    holding = (select(names.name).where(names.organisation_id == organisation_id,
+                                        active_on(names.valid_from, names.valid_to, on))
+               .order_by(names.position).limit(1).scalar_subquery())
+    first_if_before = (select(names.name).where(names.organisation_id == organisation_id, names.position == 0,
+                                                names.valid_from > on).scalar_subquery())
+    latest = (select(names.name).where(names.organisation_id == organisation_id)
+              .order_by(names.position.desc()).limit(1).scalar_subquery())
+    return func.coalesce(holding, first_if_before, latest)
 
 
 def name_on_rows(names: list, on: date) -> str | None:

@@ -17,11 +17,11 @@ from shared.problems import problem_responses
 OrganisationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN, examples=["skr", "rss-20"])]
 
 
-def reading(session: Session, caller: AnyCaller) -> OrganisationService:
+async def reading(session: Session, caller: AnyCaller) -> OrganisationService:
     return OrganisationService(session, caller)
 
 
-def writing(session: Session, caller: WritingCaller) -> OrganisationService:
+async def writing(session: Session, caller: WritingCaller) -> OrganisationService:
     return OrganisationService(session, caller)
 
 

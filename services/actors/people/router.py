@@ -14,15 +14,15 @@ from shared.problems import problem_responses
 PersonId = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 
 
-def reading(session: Session, caller: AnyCaller) -> PersonService:
+async def reading(session: Session, caller: AnyCaller) -> PersonService:
     return PersonService(session, caller)
 
 
-def listing(session: Session, caller: Caller) -> PersonService:
+async def listing(session: Session, caller: Caller) -> PersonService:
     return PersonService(session, caller)
 
 
-def writing(session: Session, caller: WritingCaller) -> PersonService:
+async def writing(session: Session, caller: WritingCaller) -> PersonService:
     return PersonService(session, caller)
 
 

@@ -19,11 +19,11 @@ RecordPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 RecordQuery = Annotated[str | None, Query(pattern=RECORD_ID_PATTERN)]
 
 
-def reading(session: Session, caller: AnyCaller) -> PostService:
+async def reading(session: Session, caller: AnyCaller) -> PostService:
     return PostService(session, caller)
 
 
-def writing(session: Session, caller: WritingCaller) -> PostService:
+async def writing(session: Session, caller: WritingCaller) -> PostService:
     return PostService(session, caller)
 
 

@@ -18,11 +18,11 @@ from shared.problems import problem_responses
 RelationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 
 
-def reading(session: Session, caller: AnyCaller) -> RelationService:
+async def reading(session: Session, caller: AnyCaller) -> RelationService:
     return RelationService(session, caller)
 
 
-def writing(session: Session, caller: WritingCaller) -> RelationService:
+async def writing(session: Session, caller: WritingCaller) -> RelationService:
     return RelationService(session, caller)
 
 

@@ -1,20 +1,25 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+import orjson
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from services.actors.changes.counter import registry_version
 from services.actors.identifiers import RECORD_ID_PATTERN
 from services.actors.structure import schemas
+from services.actors.structure.representatives import representatives
 from services.actors.structure.service import StructureService
 from shared.database import Session
+from shared.driver_reads import Driver
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
+from shared.versioned_cache import VersionedCache
 
 RecordPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 
 
-def structure_service(session: Session, caller: AnyCaller) -> StructureService:
+async def structure_service(session: Session, caller: AnyCaller) -> StructureService:
     return StructureService(session, caller)
 
 
@@ -42,15 +47,29 @@ async def get_history(organisation_id: RecordPath, structure: Structure) -> sche
 
 
 @router.get("/representatives", summary="Who represents county X in network Y on date D",
-            response_model=schemas.Representatives)
+            response_model=schemas.Representatives,
+            responses={304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}})
 async def get_representatives(
-    structure: Structure,
+    request: Request,
+    db: Driver,
+    caller: AnyCaller,
     county: Annotated[str, Query(pattern=r"^\d{2}$", description="SCB county code", examples=["01"])],
     network: Annotated[str, Query(pattern=RECORD_ID_PATTERN, description="Network or group id",
                                   examples=["network-rss"])],
     as_of: AsOfQuery = None,
 ) -> Response:
-    # The answer is built from typed models already; serialising it directly skips a second validation pass
-    # of every post (measured on this, the registry's most frequent read).
-    answer = await structure.representatives(county, network, as_of or date.today())
-    return Response(content=answer.model_dump_json(), media_type="application/json")
+    """The answer carries an ETag that changes whenever the register changes: a county system that polls can
+    send it back in If-None-Match and gets 304 Not Modified until something changed."""
+    on = as_of or date.today()
+    version = await registry_version(db)
+    audience = "authenticated" if caller.is_authenticated else "public"  # contact details differ between the two
+    etag = f'"r{version}-{on.isoformat()}-{audience[0]}"'
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    cache: VersionedCache[bytes] = request.app.state.representatives_cache
+
+    async def answer() -> bytes:
+        return orjson.dumps(await representatives(db, caller, county_code=county, network_id=network, on=on))
+
+    body = await cache.get_or_compute((county, network, on, audience), version, answer)
+    return Response(content=body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})

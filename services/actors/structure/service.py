@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,18 +10,15 @@ from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import organisation_out, organisation_ref
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import ContactIn, NameOut, OrganisationRef
-from services.actors.people.schemas import PersonBrief
 from services.actors.posts.models import PostRole
 from services.actors.posts.repository import PostRepository
-from services.actors.posts.schemas import PostOut
 from services.actors.posts.service import PostService
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.service import relation_out
 from services.actors.structure import schemas
-from services.actors.structure.repository import StructureRepository
 from shared.identity import Principal
-from shared.problems import InvalidInput, NotFound
+from shared.problems import NotFound
 
 UNBOUNDED = 10_000  # the posts of one organisation on one date: a few hundred at most
 
@@ -33,7 +29,6 @@ class StructureService:
         self.relations = RelationRepository(session)
         self.posts = PostRepository(session)
         self.post_service = PostService(session, caller)
-        self.flat = StructureRepository(session)
         self.caller = caller
 
     async def _organisation(self, organisation_id: str) -> Organisation:
@@ -97,41 +92,6 @@ class StructureService:
         return schemas.Members(organisation=organisation_ref(organisation, on), as_of=on,
                                organisations=await self._related(list(relations), other_side="subject_id", on=on),
                                posts=await self.post_service.present_posts(list(posts), on))
-
-    async def representatives(self, county_code: str, network_id: str, on: date) -> schemas.Representatives:
-        """The most asked question: one flat query whatever the size of the register (another when no seat
-        matched, to tell an unknown network from an empty answer, or when a seat has contact channels)."""
-        seats = await self.flat.seats(organisation_id=network_id, county_code=county_code, on=on)
-        if seats:
-            first = seats[0]
-            network_ref = OrganisationRef(id=network_id, kind=first.in_kind, name=first.in_name,
-                                          county_code=first.in_county)
-        else:
-            heads = await self.flat.heads([network_id], on)
-            if network_id not in heads:
-                raise InvalidInput.field("query.network", "unknown_reference",
-                                         f"No organisation has id '{network_id}'.")
-            network = heads[network_id]
-            network_ref = OrganisationRef(id=network.id, kind=network.kind, name=network.name,
-                                          county_code=network.county_code)
-        with_contacts = [s.id for s in seats if s.has_contacts]
-        contacts = await self.flat.post_contacts(with_contacts) if with_contacts else {}
-        posts = [PostOut(
-            id=s.id, organisation=network_ref, role=s.role, label=s.label,
-            on_behalf_of=OrganisationRef(id=s.behalf_id, kind=s.behalf_kind, name=s.behalf_name,
-                                         county_code=s.behalf_county),
-            valid_from=s.valid_from, valid_to=s.valid_to, active=True,
-            contacts=[ContactIn.model_validate(c) for c in contacts.get(s.id, [])],
-            holder=self._holder(s), holder_membership_id=s.membership_id, as_of=on, version=s.version)
-            for s in seats]
-        return schemas.Representatives(county_code=county_code, network=network_ref, as_of=on, posts=posts)
-
-    def _holder(self, seat: Any) -> PersonBrief | None:
-        if seat.person_id is None:
-            return None
-        show = self.caller.is_authenticated
-        return PersonBrief(id=seat.person_id, name=f"{seat.given_name} {seat.family_name}",
-                           email=seat.email if show else None, phone=seat.phone if show else None)
 
     async def history(self, organisation_id: str) -> schemas.OrganisationHistory:
         organisation = await self._organisation(organisation_id)

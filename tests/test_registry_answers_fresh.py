@@ -1,0 +1,105 @@
+"""The representatives answer is kept in memory by each actors replica, and is never stale: every committed change
+to the register moves the registry's change counter, and a kept answer is served only at the number it was
+computed at. Its ETag follows the same number, so a polling county system gets 304 until something changed.
+
+Two actors replicas behind the gateway: requests alternate between them, so both keep answers, and a change
+written through one must show at once on the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.registry_helpers import create_organisation, create_person, create_post, unique, with_etag
+from tests.support import start_stack
+
+
+@pytest.fixture(scope="module")
+def replicated(tmp_path_factory, new_database_url) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
+    stack = start_stack(tmp_path_factory.mktemp("replicated"), new_database_url, extra_replicas={"actors": 1})
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as client:
+        yield client, {"X-API-Key": stack.keys["skr-admin"]}
+    stack.stop()
+
+
+def _seat(gateway: httpx.Client, admin: dict[str, str]) -> dict[str, str]:
+    network = create_organisation(gateway, admin, name=unique("Fokusnätverk"), kind="national_network")
+    municipality_body = create_organisation(gateway, admin, name="Östhammars FoU-enhet", kind="rd_unit",
+                                            county_code="03")
+    post = create_post(gateway, admin, organisation_id=network["id"], on_behalf_of_id=municipality_body["id"])
+    return {"network": network["id"], "unit": municipality_body["id"], "post": post["id"]}
+
+
+def _ask(gateway: httpx.Client, headers: dict[str, str], network: str, **extra: str) -> httpx.Response:
+    response = gateway.get("/actors/representatives", headers=headers,
+                           params={"county": "03", "network": network, "as_of": "2025-06-01", **extra})
+    return response
+
+
+def test_a_new_holder_shows_at_once_on_every_replica(replicated):
+    gateway, admin = replicated
+    seat = _seat(gateway, admin)
+    before = [_ask(gateway, admin, seat["network"]).json() for _ in range(4)]  # both replicas keep the answer
+    assert [[p["holder"] for p in answer["posts"]] for answer in before] == [[None]] * 4
+
+    person = create_person(gateway, admin, given_name="Åsa", family_name="Öberg-Exempel",
+                           email="asa.oberg@example.org")
+    created = gateway.post("/actors/memberships", headers=admin,
+                           json={"post_id": seat["post"], "person_id": person["id"], "valid_from": "2025-01-01"})
+    assert created.status_code == 201, created.text
+
+    after = [_ask(gateway, admin, seat["network"]).json() for _ in range(4)]
+    assert [[p["holder"]["name"] for p in answer["posts"]] for answer in after] == [["Åsa Öberg-Exempel"]] * 4
+
+    url = f"/actors/organisations/{seat['unit']}"
+    renamed = gateway.post(f"{url}/names", headers=with_etag(admin, gateway.get(url, headers=admin)),
+                           json={"name": "FoU Östhammar", "valid_from": "2025-03-01"})
+    assert renamed.status_code == 200, renamed.text
+    names = {_ask(gateway, admin, seat["network"]).json()["posts"][0]["on_behalf_of"]["name"] for _ in range(4)}
+    assert names == {"FoU Östhammar"}
+
+
+def test_the_public_never_gets_the_contact_details_kept_for_an_authenticated_caller(replicated):
+    gateway, admin = replicated
+    seat = _seat(gateway, admin)
+    person = create_person(gateway, admin, given_name="Kontakt", family_name="Exempelsson",
+                           email="kontakt@example.org", phone="+46 8 000 00 00")
+    gateway.post("/actors/memberships", headers=admin,
+                 json={"post_id": seat["post"], "person_id": person["id"], "valid_from": "2025-01-01"})
+
+    for _ in range(2):
+        assert _ask(gateway, admin, seat["network"]).json()["posts"][0]["holder"]["email"] == "kontakt@example.org"
+    public = [_ask(gateway, {}, seat["network"]) for _ in range(2)]
+    assert [r.json()["posts"][0]["holder"] for r in public] == [
+        {"id": person["id"], "name": "Kontakt Exempelsson", "email": None, "phone": None}] * 2
+    assert public[0].headers["etag"] != _ask(gateway, admin, seat["network"]).headers["etag"]
+
+
+def test_a_polling_system_gets_304_until_the_register_changes(replicated):
+    gateway, admin = replicated
+    seat = _seat(gateway, admin)
+    first = _ask(gateway, admin, seat["network"])
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+
+    unchanged = [_ask(gateway, {**admin, "If-None-Match": etag}, seat["network"]) for _ in range(2)]
+    assert [(r.status_code, r.content, r.headers["etag"]) for r in unchanged] == [(304, b"", etag)] * 2
+
+    # A write that is refused changes nothing, so the answer is still the same.
+    refused = gateway.post("/actors/people", headers=admin, json={"given_name": "", "family_name": "Tom"})
+    assert refused.status_code == 422
+    assert _ask(gateway, {**admin, "If-None-Match": etag}, seat["network"]).status_code == 304
+
+    # Any committed change moves the counter: the answer is sent again, with a new ETag.
+    create_person(gateway, admin, given_name="Ny", family_name="Personsson")
+    changed = _ask(gateway, {**admin, "If-None-Match": etag}, seat["network"])
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert changed.json()["posts"][0]["id"] == seat["post"]
+
+    # Another date is another answer, with its own ETag.
+    other_day = _ask(gateway, {**admin, "If-None-Match": changed.headers["etag"]}, seat["network"],
+                     as_of="2025-06-02")
+    assert other_day.status_code == 200 and other_day.headers["etag"] != changed.headers["etag"]
