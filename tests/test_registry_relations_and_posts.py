@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from services.actors.structure.schemas import Representatives
 from tests.registry_helpers import create_organisation, create_person, create_post, create_relation, unique, with_etag
 from tests.support import assert_problem
 
@@ -125,6 +126,36 @@ def test_representatives_of_a_county_in_a_network_on_a_date(gateway, admin_key):
     assert [p["holder"]["name"] for p in during["posts"]] == ["Representant Exempelsson"]
     assert [p["holder"] for p in after["posts"]] == [None]
     assert other_county["posts"] == []
+
+
+def test_representatives_show_a_seats_own_contact_channels_and_vacancies(gateway, admin_key):
+    network = create_organisation(gateway, admin_key, name=unique("Nätverk"), kind="national_network")
+    region = create_organisation(gateway, admin_key, name="Region Västmanland Test", kind="region",
+                                 county_code="19")
+    contact_point = create_post(gateway, admin_key, organisation_id=network["id"], on_behalf_of_id=region["id"],
+                                role="contact_person", label="Länets kontaktfunktion",
+                                contacts=[{"kind": "email", "value": "kontakt.rss@example.org",
+                                           "label": "Funktionsbrevlåda"}])
+    vacant = create_post(gateway, admin_key, organisation_id=network["id"], on_behalf_of_id=region["id"])
+
+    answer = gateway.get("/actors/representatives", headers=admin_key,
+                         params={"county": "19", "network": network["id"], "as_of": "2025-01-01"}).json()
+
+    by_id = {p["id"]: p for p in answer["posts"]}
+    assert by_id[contact_point["id"]]["contacts"] == [
+        {"kind": "email", "value": "kontakt.rss@example.org", "label": "Funktionsbrevlåda"}]
+    assert by_id[vacant["id"]]["contacts"] == [] and by_id[vacant["id"]]["holder"] is None
+    assert answer["network"]["name"] == network["name"]
+    assert by_id[vacant["id"]]["on_behalf_of"] == {"id": region["id"], "kind": "region",
+                                                   "name": "Region Västmanland Test", "county_code": "19"}
+    # The answer is exactly what the published schema says: nothing missing, nothing extra.
+    assert Representatives.model_validate(answer).model_dump(mode="json") == answer
+
+
+def test_representatives_in_an_unknown_network_is_a_clear_422(gateway, admin_key):
+    response = gateway.get("/actors/representatives", headers=admin_key,
+                           params={"county": "19", "network": "no-such-network"})
+    assert_problem(response, 422, field="query.network", rule="unknown_reference")
 
 
 def test_concurrent_holders_of_one_post_never_both_win(gateway, stack, admin_key):

@@ -45,6 +45,12 @@ def _forget_change(session: Session) -> None:
     session.info.pop(_CHANGED, None)
 
 
+def registry_version_column() -> Any:
+    """The current version as a column, to read it in the same statement (the same snapshot) as other data."""
+    return (select(RegistryState.version).where(RegistryState.id == THE_ROW).scalar_subquery()
+            .label("registry_version"))
+
+
 _VERSION = DriverRead(select(RegistryState.version).where(RegistryState.id == THE_ROW))
 
 

@@ -61,15 +61,19 @@ async def get_representatives(
     """The answer carries an ETag that changes whenever the register changes: a county system that polls can
     send it back in If-None-Match and gets 304 Not Modified until something changed."""
     on = as_of or date.today()
-    version = await registry_version(db)
     audience = "authenticated" if caller.is_authenticated else "public"  # contact details differ between the two
-    etag = f'"r{version}-{on.isoformat()}-{audience[0]}"'
-    if etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
     cache: VersionedCache[bytes] = request.app.state.representatives_cache
 
-    async def answer() -> bytes:
-        return orjson.dumps(await representatives(db, caller, county_code=county, network_id=network, on=on))
+    async def current_version() -> int:
+        return await registry_version(db)
 
-    body = await cache.get_or_compute((county, network, on, audience), version, answer)
-    return Response(content=body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})
+    async def answer() -> tuple[bytes, int]:
+        data, version = await representatives(db, caller, county_code=county, network_id=network, on=on)
+        return orjson.dumps(data), version
+
+    body, version = await cache.get_or_compute((county, network, on, audience), current_version, answer)
+    etag = f'"r{version}-{on.isoformat()}-{audience[0]}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(content=body, media_type="application/json", headers=headers)
