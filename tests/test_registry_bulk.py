@@ -237,6 +237,48 @@ def test_the_other_csv_exports_carry_import_columns_first(gateway, county_key):
         assert header[:len(first_columns)] == first_columns, (table, header)
 
 
+def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unchanged(gateway, county_key):
+    group, seat, holder, former = (unique("bulk-grupp"), unique("bulk-seat"), unique("bulk-person"),
+                                   unique("bulk-person"))
+    assert post_csv(gateway, "organisations", csv_file([
+        ["id", "kind", "name", "county_code"], [group, "reference_group", "Referensgrupp Äldreomsorg", "20"]]),
+        county_key).status_code == 200
+    assert post_csv(gateway, "people", csv_file([
+        ["id", "given_name", "family_name", "email", "phone"],
+        [holder, "Örjan", "Åkesson-Exempel", "orjan.exempel@example.org", "+46 10 000 00 02"],
+        [former, "Märta", "Tidigare", "", ""]]), county_key).status_code == 200
+    assert post_csv(gateway, "posts", csv_file([
+        ["id", "organisation_id", "role", "valid_from"], [seat, group, "ordinary_member", "2020-01-01"]]),
+        county_key).status_code == 200
+    assert post_csv(gateway, "memberships", csv_file([
+        ["id", "post_id", "person_id", "valid_from", "valid_to"],
+        [unique("bulk-mship"), seat, former, "2020-01-01", "2022-01-01"],
+        [unique("bulk-mship"), seat, holder, "2022-01-01", ""]]), county_key).status_code == 200
+
+    def people_on(day: str, headers: dict[str, str]) -> dict[str, dict[str, str]]:
+        response = gateway.get("/actors/exports/people.csv", params={"as_of": day}, headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-disposition"] == f'attachment; filename="people-{day}.csv"'
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        assert list(rows[0]) == ["id", "given_name", "family_name", "email", "phone"]
+        return {r["id"]: r for r in rows}
+
+    in_2021, in_2023 = people_on("2021-06-01", county_key), people_on("2023-06-01", county_key)
+    assert former in in_2021 and holder not in in_2021
+    assert in_2023[holder] == {"id": holder, "given_name": "Örjan", "family_name": "Åkesson-Exempel",
+                               "email": "orjan.exempel@example.org", "phone": "+46 10 000 00 02"}
+    assert former not in in_2023
+    assert people_on("2023-06-01", {})[holder]["email"] == ""  # contact details are for authenticated callers
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["id", "given_name", "family_name", "email", "phone"], delimiter=";")
+    writer.writeheader()
+    writer.writerow(in_2023[holder])
+    again = post_csv(gateway, "people", ("\ufeff" + out.getvalue()).encode("utf-8"), county_key)
+    assert again.status_code == 200, again.text
+    assert (again.json()["unchanged"], again.json()["created"]) == (1, 0)
+
+
 def test_only_writing_callers_import(gateway, dashboard_key):
     body = csv_file([ORG_HEADER, org_row(unique("bulk-dash"), "FoU Instrumentpanel")])
     assert_problem(post_csv(gateway, "organisations", body, dashboard_key), 403)

@@ -20,7 +20,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.schemas import RegisterExport
-from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, POSTS
+from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS
 from services.actors.organisations.models import (
     ContactChannel,
     IdentifierScheme,
@@ -47,6 +47,7 @@ CSV_COLUMNS = {
     "relations": RELATION_COLUMNS,
     "posts": POSTS.columns + POSTS.export_only,
     "memberships": MEMBERSHIPS.columns + MEMBERSHIPS.export_only,
+    "people": PEOPLE.columns,
 }
 CsvRow = list[object]
 
@@ -197,7 +198,7 @@ class RegisterSnapshot:
 
     def csv_rows(self, table: str) -> Iterator[CsvRow]:
         return {"organisations": self._organisation_rows, "relations": self._relation_rows,
-                "posts": self._post_rows, "memberships": self._membership_rows}[table]()
+                "posts": self._post_rows, "memberships": self._membership_rows, "people": self._people_rows}[table]()
 
     def _organisation_rows(self) -> Iterator[CsvRow]:
         for o in self.organisations():
@@ -233,3 +234,13 @@ class RegisterSnapshot:
             yield [m.id, m.post_id, m.person_id, m.valid_from, m.valid_to, m.note, person.name, person.email,
                    person.phone, post.organisation_id, self._name(post.organisation_id), post.role,
                    self._name(post.on_behalf_of_id)]
+
+    def _people_rows(self) -> Iterator[CsvRow]:
+        """The people holding a post on the date, once each: with memberships.csv, a file set that re-imports.
+        E-mail and phone are left empty for an anonymous caller, as everywhere in the registry."""
+        people = {m.person_id: m for m in self.memberships}
+        show_contact = self.caller.is_authenticated
+        for person_id in sorted(people):
+            m = people[person_id]
+            yield [person_id, m.given_name, m.family_name, m.email if show_contact else None,
+                   m.phone if show_contact else None]

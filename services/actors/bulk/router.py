@@ -66,6 +66,7 @@ class ExportTable(StrEnum):
     RELATIONS = "relations"
     POSTS = "posts"
     MEMBERSHIPS = "memberships"
+    PEOPLE = "people"
 
 
 Delimiter = Annotated[Literal["semicolon", "comma"], Query(
@@ -93,7 +94,7 @@ def _export_route(table: ExportTable) -> None:
         on = as_of or date.today()
         snapshot = await RegisterSnapshot(session, caller, on).load(
             relations=table is ExportTable.RELATIONS,
-            posts=table in (ExportTable.POSTS, ExportTable.MEMBERSHIPS))
+            posts=table in (ExportTable.POSTS, ExportTable.MEMBERSHIPS, ExportTable.PEOPLE))
         body = write_csv(CSV_COLUMNS[table.value], snapshot.csv_rows(table.value), delimiter=DELIMITERS[delimiter])
         return Response(content=body, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{table.value}-{on.isoformat()}.csv"'})
