@@ -31,7 +31,8 @@ class Gateway:
                           log_file=settings.log_file)
         self.log = get_logger("gateway")
         self.upstreams: dict[str, Upstream] = build_upstreams(settings.upstreams(),
-                                                             connect_timeout=settings.connect_timeout)
+                                                             connect_timeout=settings.connect_timeout,
+                                                             bulk_timeout=settings.bulk_timeout)
         self._prefix_headers = {name: (b"x-forwarded-prefix", u.prefix.encode()) for name, u in self.upstreams.items()}
         self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
         # For the gateway's own calls (readiness, OpenAPI); forwarding uses the replica pools.

@@ -65,7 +65,8 @@ async def forward(*, upstream: Upstream, scope, send, headers: list[tuple[bytes,
         target += "?" + scope["query_string"].decode("latin-1")
     method = scope["method"]
     safe_to_repeat = method in IDEMPOTENT_METHODS
-    deadline = asyncio.get_running_loop().time() + upstream.timeout
+    timeout = upstream.timeout_for(target)
+    deadline = asyncio.get_running_loop().time() + timeout
     last_error = "no replica configured"
     for replica in upstream.choose_order():
         pool = replica.pool
@@ -93,7 +94,7 @@ async def forward(*, upstream: Upstream, scope, send, headers: list[tuple[bytes,
             except TimeoutError:
                 conn.close()
                 return await _problem(send, response_headers, 504,
-                                      f"The {upstream.name} service did not answer within {upstream.timeout:g} s.")
+                                      f"The {upstream.name} service did not answer within {timeout:g} s.")
             except UpstreamProtocolError as exc:
                 conn.close()
                 return await _problem(send, response_headers, 502,

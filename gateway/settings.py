@@ -22,6 +22,8 @@ class GatewaySettings(BaseSettings):
     actors_timeout: float = 10.0
     funding_timeout: float = 10.0
     surveys_timeout: float = 10.0
+    # Bulk exchange (/imports/... and /exports/... of any service) moves whole files and may take minutes.
+    bulk_timeout: float = 300.0
     connect_timeout: float = 2.0
     # A replica that refused a connection is skipped for this many seconds.
     replica_retry_after: float = 2.0

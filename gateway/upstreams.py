@@ -15,12 +15,20 @@ class Replica:
     down_until: float = 0.0
 
 
+BULK_PATHS = ("/imports/", "/exports/")
+
+
 @dataclass
 class Upstream:
     name: str
     replicas: list[Replica]
     timeout: float
+    bulk_timeout: float = 300.0
     _next: int = field(default=0, repr=False)
+
+    def timeout_for(self, target: str) -> float:
+        """The whole-request time limit for a path on this service: bulk imports and exports get longer."""
+        return self.bulk_timeout if target.startswith(BULK_PATHS) else self.timeout
 
     @property
     def prefix(self) -> str:
@@ -39,7 +47,8 @@ class Upstream:
         return up + [r for r in ordered if r.down_until > now] if len(up) < n else ordered
 
 
-def build_upstreams(config: dict[str, tuple[list[str], float]], *, connect_timeout: float) -> dict[str, Upstream]:
+def build_upstreams(config: dict[str, tuple[list[str], float]], *, connect_timeout: float,
+                    bulk_timeout: float = 300.0) -> dict[str, Upstream]:
     return {name: Upstream(name=name, replicas=[Replica(u, ReplicaPool(u, connect_timeout)) for u in urls],
-                           timeout=timeout)
+                           timeout=timeout, bulk_timeout=bulk_timeout)
             for name, (urls, timeout) in config.items()}

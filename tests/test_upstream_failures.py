@@ -49,12 +49,13 @@ def silent_server() -> Iterator[SilentServer]:
 
 @pytest.fixture(scope="module")
 def degraded(tmp_path_factory, new_database_url, silent_server):
-    """Actors on two replicas; funding hangs (1 s limit); surveys points at a port nobody listens on."""
+    """Actors on two replicas; funding hangs (1 s limit, 2.5 s for bulk exchange); surveys points at a port nobody
+    listens on."""
     closed_port = free_port()
     stack = start_stack(
         tmp_path_factory.mktemp("degraded"), new_database_url, extra_replicas={"actors": 1},
         extra_env={"GATEWAY_FUNDING_URL": f"http://127.0.0.1:{silent_server.port}",
-                   "GATEWAY_FUNDING_TIMEOUT": "1",
+                   "GATEWAY_FUNDING_TIMEOUT": "1", "GATEWAY_BULK_TIMEOUT": "2.5",
                    "GATEWAY_SURVEYS_URL": f"http://127.0.0.1:{closed_port}"},
     )
     yield stack
@@ -73,6 +74,16 @@ def test_an_upstream_that_hangs_gives_504_after_its_time_limit(degraded):
     # The client allows 10 s; the gateway's limit for funding is 1 s, so it must answer first.
     body = assert_problem(httpx.get(degraded.gateway_url + "/funding/", timeout=10), 504)
     assert "1 s" in body["detail"]
+
+
+def test_bulk_imports_and_exports_get_the_longer_bulk_time_limit(degraded):
+    # A whole file may take minutes to import; the gateway waits the bulk limit for it, not the ordinary one.
+    body = assert_problem(httpx.post(degraded.gateway_url + "/funding/imports/allocations", content=b"id\n",
+                                     headers={"Content-Type": "text/csv", "X-API-Key": degraded.keys["skr-admin"]},
+                                     timeout=10), 504)
+    assert "2.5 s" in body["detail"]
+    assert "2.5 s" in assert_problem(httpx.get(degraded.gateway_url + "/funding/exports/allocations.csv",
+                                               timeout=10), 504)["detail"]
 
 
 def test_readiness_names_the_services_that_are_not_ready(degraded):
