@@ -279,6 +279,47 @@ def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unch
     assert (again.json()["unchanged"], again.json()["created"]) == (1, 0)
 
 
+def test_relations_import_with_row_errors_then_whole_and_the_export_re_imports_unchanged(gateway, county_key):
+    unit, network = unique("bulk-fou"), unique("bulk-natverk")
+    assert post_csv(gateway, "organisations", csv_file([
+        ["id", "kind", "name", "county_code"], [unit, "rd_unit", "FoU Södra Dalarna", "20"],
+        [network, "working_committee", "Länsnätverk Äldre", "20"]]), county_key).status_code == 200
+    header = ["id", "kind", "subject_id", "object_id", "valid_from", "valid_to", "reported", "note", "source"]
+    member, part, cycle = unique("bulk-rel"), unique("bulk-rel"), unique("bulk-rel")
+    good = [[member, "member_of", "municipality-2080", network, "2019-01-01", "", "", "Avtal 2019", "bulk test"],
+            [part, "part_of", unit, network, "2018-01-01", "", "2018", "", ""]]
+
+    refused = post_csv(gateway, "relations", csv_file([
+        header, *good,
+        [unique("bulk-rel"), "member_of", "municipality-2080", network, "2020-01-01", "", "", "", ""],
+        [cycle, "part_of", network, unit, "2018-01-01", "", "", "", ""],
+        [unique("bulk-rel"), "member_of", "no-such-org", network, "", "", "", "", ""],
+        [unique("bulk-rel"), "member_of", "municipality-0180", "municipality-0127", "", "", "", "", ""]]),
+        county_key)
+
+    problem = assert_problem(refused, 422)
+    assert errors_by_field(problem) == {"row 4.valid_from": "conflict", "row 5.object_id": "part_of_cycle",
+                                        "row 6.subject_id": "unknown_reference", "row 7.subject_id": "forbidden"}
+    assert gateway.get(f"/actors/relations/{member}").status_code == 404
+    imported = post_csv(gateway, "relations", csv_file([header, *good]), county_key)
+    assert imported.status_code == 200, imported.text
+    assert imported.json() == {"imported": 2, "created": 2, "unchanged": 0, "ids": [member, part]}
+    stored = gateway.get(f"/actors/relations/{part}").json()
+    assert (stored["subject"]["name"], stored["object"]["name"], stored["reported"]) == \
+        ("FoU Södra Dalarna", "Länsnätverk Äldre", 2018)
+
+    export = gateway.get("/actors/exports/relations.csv", params={"as_of": "2021-01-01"}, headers=county_key)
+    ours = [r for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
+            if r["id"] in (member, part)]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(ours[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(ours)
+    again = post_csv(gateway, "relations", ("\ufeff" + out.getvalue()).encode("utf-8"), county_key)
+    assert again.status_code == 200, again.text
+    assert (again.json()["unchanged"], again.json()["created"]) == (2, 0)
+
+
 def test_only_writing_callers_import(gateway, dashboard_key):
     body = csv_file([ORG_HEADER, org_row(unique("bulk-dash"), "FoU Instrumentpanel")])
     assert_problem(post_csv(gateway, "organisations", body, dashboard_key), 403)

@@ -20,7 +20,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.schemas import RegisterExport
-from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS
+from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS, RELATIONS
 from services.actors.organisations.models import (
     ContactChannel,
     IdentifierScheme,
@@ -40,11 +40,9 @@ from services.actors.relations.schemas import RelationOut
 from shared.identity import Principal
 from shared.periods import active_on, holds_on
 
-RELATION_COLUMNS = ("id", "kind", "subject_id", "object_id", "valid_from", "valid_to", "reported", "note", "source",
-                    "subject_name", "object_name")
 CSV_COLUMNS = {
     "organisations": ORGANISATIONS.columns + ORGANISATIONS.export_only,
-    "relations": RELATION_COLUMNS,
+    "relations": RELATIONS.columns + RELATIONS.export_only,
     "posts": POSTS.columns + POSTS.export_only,
     "memberships": MEMBERSHIPS.columns + MEMBERSHIPS.export_only,
     "people": PEOPLE.columns,

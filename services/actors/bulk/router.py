@@ -16,7 +16,7 @@ from services.actors.bulk.csv_format import DELIMITERS, read_csv_body, write_csv
 from services.actors.bulk.export import CSV_COLUMNS, RegisterSnapshot
 from services.actors.bulk.schemas import ImportResult, RegisterExport
 from services.actors.bulk.service import ImportService
-from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS, ImportTable
+from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS, RELATIONS, ImportTable
 from shared.database import Session
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import public_path
@@ -42,7 +42,8 @@ def _csv_body(table: ImportTable) -> dict[str, Any]:
         f"{', '.join(c for c in table.columns if c in table.required)}); an empty cell is null; every row needs "
         f"its own id, so a retried import creates nothing twice.{ignored} UTF-8 with or without BOM, `;` or `,` "
         "as delimiter (detected from the header line), at most 5 MB. Each row is checked and stored like a "
-        "single POST, roughly 100-200 rows a second: split files the gateway's time limit cannot cover."),
+        "single POST, roughly 200-500 rows a second; the gateway gives imports its bulk time limit "
+        "(GATEWAY_BULK_TIMEOUT, 300 s by default)."),
         "content": {"text/csv": {"schema": {"type": "string"}, "example": example}}}}
 
 
@@ -59,6 +60,7 @@ _import_route(ORGANISATIONS, "Import organisations from CSV: every row or none, 
 _import_route(PEOPLE, "Import people from CSV: every row or none, with a row-by-row report")
 _import_route(POSTS, "Import posts from CSV: every row or none, with a row-by-row report")
 _import_route(MEMBERSHIPS, "Import memberships from CSV: every row or none, with a row-by-row report")
+_import_route(RELATIONS, "Import relations from CSV: every row or none, with a row-by-row report")
 
 
 class ExportTable(StrEnum):

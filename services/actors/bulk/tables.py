@@ -22,6 +22,9 @@ from services.actors.people.service import PersonService
 from services.actors.posts.models import Membership, Post
 from services.actors.posts.schemas import MembershipIn, PostIn
 from services.actors.posts.service import PostService
+from services.actors.relations.models import Relation
+from services.actors.relations.schemas import RelationIn
+from services.actors.relations.service import RelationService
 from shared.identity import Principal
 from shared.problems import Conflict, FieldError
 
@@ -35,6 +38,7 @@ class Services:
         self.organisations = OrganisationService(session, caller)
         self.posts = PostService(session, caller)
         self.people = PersonService(session, caller)
+        self.relations = RelationService(session, caller)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,18 @@ async def store_membership(services: Services, data: MembershipIn) -> tuple[Any,
     return await services.posts.create_membership(data)
 
 
+async def store_relation(services: Services, data: RelationIn) -> tuple[Any, bool]:
+    try:
+        return await services.relations.create(data)
+    except Conflict as exc:
+        if exc.errors:
+            raise
+        # Either the id is taken by another relation, or the same relation already holds in an overlapping period.
+        taken = data.id is not None and await services.relations.repository.get(data.id) is not None
+        raise Conflict(exc.detail, errors=[FieldError("body.id" if taken else "body.valid_from", "conflict",
+                                                      exc.detail)]) from None
+
+
 async def store_person(services: Services, data: PersonIn) -> tuple[Any, bool]:
     return await services.people.create(data)
 
@@ -141,4 +157,14 @@ PEOPLE = ImportTable(
     export_only=(),
     model=PersonIn, to_input=_plain, store=store_person,
     forbidden_column="id", renamed={}, preload=((Person, "id"),),
+)
+
+RELATIONS = ImportTable(
+    name="relations",
+    columns=("id", "kind", "subject_id", "object_id", "valid_from", "valid_to", "reported", "note", "source"),
+    required=frozenset({"id", "kind", "subject_id", "object_id"}),
+    export_only=("subject_name", "object_name"),
+    model=RelationIn, to_input=_plain, store=store_relation,
+    forbidden_column="subject_id", renamed={},
+    preload=((Relation, "id"), (Organisation, "subject_id"), (Organisation, "object_id")),
 )
