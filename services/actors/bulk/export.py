@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -25,10 +24,9 @@ from services.actors.organisations.models import (
     ContactChannel,
     IdentifierScheme,
     Organisation,
-    OrganisationIdentifier,
-    OrganisationName,
 )
 from services.actors.organisations.presenter import name_on, organisation_out, organisation_ref
+from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, columns, load_records
 from services.actors.organisations.schemas import ContactIn, OrganisationOut, OrganisationRef
 from services.actors.people.models import Person
 from services.actors.people.presenter import person_brief
@@ -48,27 +46,6 @@ CSV_COLUMNS = {
     "people": PEOPLE.columns,
 }
 CsvRow = list[object]
-
-
-@dataclass(slots=True)
-class OrganisationRecord:
-    """An organisation row with its names, identifiers and contacts: what the presenters read, without the ORM."""
-
-    id: str
-    kind: str
-    county_code: str | None
-    valid_from: date | None
-    valid_to: date | None
-    note: str | None
-    source: str | None
-    version: int
-    names: list[Row[Any]] = field(default_factory=list)
-    identifiers: list[Row[Any]] = field(default_factory=list)
-    contacts: list[Row[Any]] = field(default_factory=list)
-
-
-def _columns(table: Any, *names: str) -> list[Any]:
-    return [table.__table__.c[name] for name in names]
 
 
 class RegisterSnapshot:
@@ -98,13 +75,13 @@ class RegisterSnapshot:
             self.relations = await self._rows(query.order_by(Relation.id))
         if posts:
             self.posts_by_id = {p.id: p for p in await self._rows(select(Post.__table__).order_by(Post.id))}
-            contacts = select(*_columns(ContactChannel, "post_id", "kind", "value", "label")).where(
+            contacts = select(*columns(ContactChannel, "post_id", "kind", "value", "label")).where(
                 ContactChannel.post_id.is_not(None)).order_by(ContactChannel.id)
             for contact in await self._rows(contacts):
                 self.post_contacts[contact.post_id].append(contact)
-            query = (select(*_columns(Membership, "id", "post_id", "person_id", "valid_from", "valid_to", "note",
+            query = (select(*columns(Membership, "id", "post_id", "person_id", "valid_from", "valid_to", "note",
                                       "version"),
-                            *_columns(Person, "given_name", "family_name", "email", "phone"))
+                            *columns(Person, "given_name", "family_name", "email", "phone"))
                      .join(Person, Person.id == Membership.person_id)
                      .where(active_on(Membership.valid_from, Membership.valid_to, self.on)).order_by(Membership.id))
             self.memberships = await self._rows(query)
@@ -112,20 +89,8 @@ class RegisterSnapshot:
         return self
 
     async def _load_organisations(self) -> None:
-        query = select(*_columns(Organisation, "id", "kind", "county_code", "valid_from", "valid_to", "note",
-                                 "source", "version")).order_by(Organisation.id)
-        self.organisations_by_id = {r.id: OrganisationRecord(*r) for r in await self._rows(query)}
-        parts = (
-            ("names", select(*_columns(OrganisationName, "organisation_id", "name", "short_name", "valid_from",
-                                       "valid_to")).order_by(OrganisationName.position, OrganisationName.id)),
-            ("identifiers", select(*_columns(OrganisationIdentifier, "organisation_id", "scheme", "value",
-                                             "valid_from", "valid_to")).order_by(OrganisationIdentifier.id)),
-            ("contacts", select(*_columns(ContactChannel, "organisation_id", "kind", "value", "label")).where(
-                ContactChannel.organisation_id.is_not(None)).order_by(ContactChannel.id)),
-        )
-        for attribute, query in parts:
-            for row in await self._rows(query):
-                getattr(self.organisations_by_id[row.organisation_id], attribute).append(row)
+        heads = select(*RECORD_COLUMNS).order_by(Organisation.id)
+        self.organisations_by_id = {r.id: r for r in await load_records(self.session, heads, every=True)}
 
     # --- records valid on the date, presented once each ---------------------------------------------------
 
@@ -140,7 +105,7 @@ class RegisterSnapshot:
             return None
         if (ref := self._refs.get(organisation_id)) is None:
             ref = self._refs[organisation_id] = organisation_ref(
-                self.organisations_by_id[organisation_id], self.on)  # type: ignore[arg-type]
+                self.organisations_by_id[organisation_id], self.on)
         return ref
 
     def _name(self, organisation_id: str | None) -> str | None:
@@ -168,7 +133,7 @@ class RegisterSnapshot:
         )
 
     def _organisation_out(self, organisation: OrganisationRecord) -> OrganisationOut:
-        return organisation_out(organisation, self.on)  # type: ignore[arg-type]
+        return organisation_out(organisation, self.on)
 
     def _relation_out(self, r: Row[Any]) -> RelationOut:
         return RelationOut.model_construct(
@@ -203,7 +168,7 @@ class RegisterSnapshot:
             # `name` is the first name, the one an import creates (so re-importing it is "unchanged");
             # `name_on_date` is what the organisation was called on the export's date.
             first = o.names[0] if o.names else None
-            current = name_on(o, self.on)  # type: ignore[arg-type]
+            current = name_on(o, self.on)
             org_number = next((i.value for i in o.identifiers if i.scheme == IdentifierScheme.ORG_NUMBER.value
                                and holds_on(i.valid_from, i.valid_to, self.on)), None)
             yield [o.id, o.kind, first.name if first else None, first.short_name if first else None,

@@ -7,10 +7,14 @@ from sqlalchemy import func, select
 
 from services.actors.organisations import schemas
 from services.actors.organisations.models import Organisation, OrganisationName
+from services.actors.organisations.records import OrganisationRecord
 from shared.periods import active_on, holds_on
 
+# An ORM object (single records, writes) or a plain record (list pages, exports): the same presentation.
+OrganisationLike = Organisation | OrganisationRecord
 
-def name_on(organisation: Organisation, on: date) -> OrganisationName | None:
+
+def name_on(organisation: OrganisationLike, on: date) -> Any:
     """The name that held on the date; before the first name, the first; after the last, the last."""
     names = organisation.names
     if not names:
@@ -51,7 +55,7 @@ def name_on_rows(names: list, on: date) -> str | None:
     return names[-1].name
 
 
-def organisation_out(organisation: Organisation, on: date) -> schemas.OrganisationOut:
+def organisation_out(organisation: OrganisationLike, on: date) -> schemas.OrganisationOut:
     name = name_on(organisation, on)
     return schemas.OrganisationOut(
         id=organisation.id, kind=organisation.kind, name=name.name if name else None,
@@ -66,7 +70,7 @@ def organisation_out(organisation: Organisation, on: date) -> schemas.Organisati
     )
 
 
-def organisation_ref(organisation: Organisation, on: date) -> schemas.OrganisationRef:
+def organisation_ref(organisation: OrganisationLike, on: date) -> schemas.OrganisationRef:
     name = name_on(organisation, on)
     return schemas.OrganisationRef(id=organisation.id, kind=organisation.kind, name=name.name if name else None,
                                    county_code=organisation.county_code)

@@ -1,7 +1,6 @@
 """All SQL for organisations and their names, identifiers and contacts."""
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
 from services.actors.organisations.presenter import name_on_rows
+from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, load_records
 from services.actors.organisations.schemas import OrganisationRef
 from shared.pagination import count_rows
 from shared.periods import active_on
@@ -56,8 +56,9 @@ class OrganisationRepository:
         return await self.session.scalar(query)
 
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
-                     include_inactive: bool, after: str | None, limit: int) -> tuple[Sequence[Organisation], int]:
-        query = select(Organisation)
+                     include_inactive: bool, after: str | None, limit: int,
+                     ) -> tuple[list[OrganisationRecord], int]:
+        query = select(*RECORD_COLUMNS)
         if kind:
             query = query.where(Organisation.kind == kind)
         if county_code:
@@ -72,5 +73,5 @@ class OrganisationRepository:
         count = await count_rows(self.session, query)
         if after is not None:
             query = query.where(Organisation.id > after)
-        rows = (await self.session.scalars(query.order_by(Organisation.id).limit(limit))).all()
+        rows = await load_records(self.session, query.order_by(Organisation.id).limit(limit))
         return rows, count or 0

@@ -1,0 +1,74 @@
+"""Organisations read as plain rows, for answers about many at once (list pages, exports).
+
+An OrganisationRecord carries what the presenters read (organisation_out, organisation_ref, name_on), filled by
+one query per part (the organisations, their names, identifiers and contact channels) instead of ORM objects:
+loading fifty organisations as ORM objects with their collections cost about 10 ms more than the SQL itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.organisations.models import (
+    ContactChannel,
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationName,
+)
+
+
+@dataclass(slots=True)
+class OrganisationRecord:
+    id: str
+    kind: str
+    county_code: str | None
+    valid_from: date | None
+    valid_to: date | None
+    note: str | None
+    source: str | None
+    version: int
+    names: list[Row[Any]] = field(default_factory=list)
+    identifiers: list[Row[Any]] = field(default_factory=list)
+    contacts: list[Row[Any]] = field(default_factory=list)
+
+
+def columns(table: Any, *names: str) -> list[Any]:
+    return [table.__table__.c[name] for name in names]
+
+
+RECORD_COLUMNS = columns(Organisation, "id", "kind", "county_code", "valid_from", "valid_to", "note", "source",
+                         "version")
+_PARTS = (
+    ("names", OrganisationName, select(*columns(OrganisationName, "organisation_id", "name", "short_name",
+                                                "valid_from", "valid_to"))
+     .order_by(OrganisationName.position, OrganisationName.id)),
+    ("identifiers", OrganisationIdentifier, select(*columns(OrganisationIdentifier, "organisation_id", "scheme",
+                                                            "value", "valid_from", "valid_to"))
+     .order_by(OrganisationIdentifier.id)),
+    ("contacts", ContactChannel, select(*columns(ContactChannel, "organisation_id", "kind", "value", "label"))
+     .where(ContactChannel.organisation_id.is_not(None)).order_by(ContactChannel.id)),
+)
+
+
+async def load_records(session: AsyncSession, heads: Select[Any], *, every: bool = False,
+                       ) -> list[OrganisationRecord]:
+    """The organisations `heads` selects (RECORD_COLUMNS, in its order), with their names, identifiers and
+    contacts. Each part is read joined to the same selection rather than with a list of ids: an IN list is
+    rendered anew on every request (measured at a few ms for a page of fifty). `every`: heads selects every
+    organisation, so the parts are read whole."""
+    records = [OrganisationRecord(*row) for row in (await session.execute(heads)).all()]
+    by_id = {r.id: r for r in records}
+    selection = heads.with_only_columns(Organisation.__table__.c.id).subquery("selection")
+    for attribute, table, query in _PARTS:
+        if not every:
+            query = query.join(selection, selection.c.id == table.__table__.c.organisation_id)
+        for row in (await session.execute(query)).all():
+            if (record := by_id.get(row.organisation_id)) is not None:
+                getattr(record, attribute).append(row)
+    return records
