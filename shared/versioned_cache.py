@@ -11,20 +11,25 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, TypeVar
 
-V = TypeVar("V")
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 
 
-class VersionedCache(Generic[V]):
-    def __init__(self, max_entries: int = 4096) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, tuple[int, V]] = OrderedDict()
+class VersionedAnswers:
+    """Serialised answers (bytes) by key, at most `max_bytes` of them; the least recently used go first."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     async def get_or_compute(self, key: Hashable, current_version: Callable[[], Awaitable[int]],
-                             compute: Callable[[], Awaitable[tuple[V, int]]]) -> tuple[V, int]:
+                             compute: Callable[[], Awaitable[tuple[bytes, int]]]) -> tuple[bytes, int]:
         """The answer and the version it belongs to."""
         entry = self._entries.get(key)
         if entry is not None:
@@ -34,9 +39,18 @@ class VersionedCache(Generic[V]):
                 self._entries.move_to_end(key)
                 return entry[1], version
         self.misses += 1
-        value, version = await compute()
-        self._entries[key] = (version, value)
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)  # the least recently used
-        return value, version
+        body, version = await compute()
+        self._keep(key, version, body)
+        return body, version
+
+    def _keep(self, key: Hashable, version: int, body: bytes) -> None:
+        if len(body) > self.max_bytes:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old[1])
+        self._entries[key] = (version, body)
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, (_, evicted) = self._entries.popitem(last=False)
+            self.size -= len(evicted)

@@ -35,6 +35,15 @@ def new_org_number() -> str:
     return f"{number[:6]}-{number[6:]}"
 
 
+def excel_file(rows: list[dict[str, str]]) -> bytes:
+    """Rows as Swedish Excel saves them: UTF-8 with BOM, `;` between cells."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def post_csv(gateway, table: str, body: bytes, headers: dict[str, str]):
     return gateway.post(f"/actors/imports/{table}", content=body,
                         headers={**headers, "Content-Type": "text/csv; charset=utf-8"})
@@ -216,11 +225,7 @@ def test_the_organisations_csv_export_opens_in_excel_and_re_imports_unchanged(ga
     assert (ours["name"], ours["name_on_date"], ours["org_number"]) == ("FoU Västerdal Älvdalen",) * 2 + (number,)
 
     dalarna = [r for r in rows if r["county_code"] == "20"]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
-    writer.writeheader()
-    writer.writerows(dalarna)
-    again = post_csv(gateway, "organisations", ("\ufeff" + out.getvalue()).encode("utf-8"), county_key)
+    again = post_csv(gateway, "organisations", excel_file(dalarna), county_key)
     assert again.status_code == 200, again.text
     assert again.json()["unchanged"] == len(dalarna) and again.json()["created"] == 0
     assert "municipality-2080" in again.json()["ids"]
@@ -270,11 +275,7 @@ def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unch
     assert former not in in_2023
     assert people_on("2023-06-01", {})[holder]["email"] == ""  # contact details are for authenticated callers
 
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["id", "given_name", "family_name", "email", "phone"], delimiter=";")
-    writer.writeheader()
-    writer.writerow(in_2023[holder])
-    again = post_csv(gateway, "people", ("\ufeff" + out.getvalue()).encode("utf-8"), county_key)
+    again = post_csv(gateway, "people", excel_file([in_2023[holder]]), county_key)
     assert again.status_code == 200, again.text
     assert (again.json()["unchanged"], again.json()["created"]) == (1, 0)
 
@@ -311,11 +312,7 @@ def test_relations_import_with_row_errors_then_whole_and_the_export_re_imports_u
     export = gateway.get("/actors/exports/relations.csv", params={"as_of": "2021-01-01"}, headers=county_key)
     ours = [r for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
             if r["id"] in (member, part)]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(ours[0]), delimiter=";")
-    writer.writeheader()
-    writer.writerows(ours)
-    again = post_csv(gateway, "relations", ("\ufeff" + out.getvalue()).encode("utf-8"), county_key)
+    again = post_csv(gateway, "relations", excel_file(ours), county_key)
     assert again.status_code == 200, again.text
     assert (again.json()["unchanged"], again.json()["created"]) == (2, 0)
 

@@ -13,7 +13,7 @@ from services.actors.settings import ActorsSettings
 from services.actors.structure.router import router as structure_router
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
-from shared.versioned_cache import VersionedCache
+from shared.versioned_cache import VersionedAnswers
 
 DESCRIPTION = ("Counties, municipalities and the organisations, networks, posts and representatives "
                "of Sweden's regional collaboration and support structures for social services.")
@@ -32,6 +32,6 @@ def create_app(settings: ActorsSettings | None = None) -> FastAPI:
         session_class=RegistrySession,
     )
     # Answers to the most frequent question, each served only while the register is unchanged.
-    app.state.representatives_cache = VersionedCache()
+    app.state.representatives_cache = VersionedAnswers()
     return app
 

@@ -82,16 +82,24 @@ def organisation_input(cells: Cells) -> dict[str, Any]:
     return data
 
 
-async def store_organisation(services: Services, data: OrganisationIn) -> tuple[Any, bool]:
+async def _naming_the_conflict(create: Awaitable[tuple[Any, bool]], id_taken: Callable[[], Awaitable[bool]],
+                               otherwise: str) -> tuple[Any, bool]:
+    """A 409 from the single-record service, pinned to its column: the id when another record has it,
+    otherwise the column whose value collides (an organisation number, an overlapping period)."""
     try:
-        return await services.organisations.create(data)
+        return await create
     except Conflict as exc:
         if exc.errors:
             raise
-        # Either the id is taken by other content or the organisation number identifies another organisation.
-        taken = data.id is not None and await services.organisations.repository.get(data.id) is not None
-        raise Conflict(exc.detail, errors=[FieldError("body.id" if taken else "body.org_number", "conflict",
-                                                      exc.detail)]) from None
+        field = "body.id" if await id_taken() else otherwise
+        raise Conflict(exc.detail, errors=[FieldError(field, "conflict", exc.detail)]) from None
+
+
+async def store_organisation(services: Services, data: OrganisationIn) -> tuple[Any, bool]:
+    async def id_taken() -> bool:
+        return data.id is not None and await services.organisations.repository.get(data.id) is not None
+
+    return await _naming_the_conflict(services.organisations.create(data), id_taken, "body.org_number")
 
 
 async def store_post(services: Services, data: PostIn) -> tuple[Any, bool]:
@@ -103,15 +111,10 @@ async def store_membership(services: Services, data: MembershipIn) -> tuple[Any,
 
 
 async def store_relation(services: Services, data: RelationIn) -> tuple[Any, bool]:
-    try:
-        return await services.relations.create(data)
-    except Conflict as exc:
-        if exc.errors:
-            raise
-        # Either the id is taken by another relation, or the same relation already holds in an overlapping period.
-        taken = data.id is not None and await services.relations.repository.get(data.id) is not None
-        raise Conflict(exc.detail, errors=[FieldError("body.id" if taken else "body.valid_from", "conflict",
-                                                      exc.detail)]) from None
+    async def id_taken() -> bool:
+        return data.id is not None and await services.relations.repository.get(data.id) is not None
+
+    return await _naming_the_conflict(services.relations.create(data), id_taken, "body.valid_from")
 
 
 async def store_person(services: Services, data: PersonIn) -> tuple[Any, bool]:

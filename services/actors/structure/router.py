@@ -14,7 +14,7 @@ from shared.driver_reads import Driver
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
-from shared.versioned_cache import VersionedCache
+from shared.versioned_cache import VersionedAnswers
 
 RecordPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 
@@ -62,7 +62,7 @@ async def get_representatives(
     send it back in If-None-Match and gets 304 Not Modified until something changed."""
     on = as_of or date.today()
     audience = "authenticated" if caller.is_authenticated else "public"  # contact details differ between the two
-    cache: VersionedCache[bytes] = request.app.state.representatives_cache
+    cache: VersionedAnswers = request.app.state.representatives_cache
 
     async def current_version() -> int:
         return await registry_version(db)
