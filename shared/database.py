@@ -37,7 +37,15 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str) -> AsyncEngine:
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # Reset on return is done below, only when needed: the default rollback of every connection taken
+        # straight from the pool (shared.driver_reads) cost a trip to aiosqlite's thread per request.
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
+
+        @event.listens_for(engine.sync_engine, "reset")
+        def _reset(dbapi_connection, _record, state):  # type: ignore[no-untyped-def]
+            if state.asyncio_safe and not state.transaction_was_reset and \
+                    dbapi_connection.driver_connection.in_transaction:
+                dbapi_connection.rollback()
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
