@@ -11,6 +11,7 @@ from services.actors.organisations.models import Organisation, OrganisationIdent
 from services.actors.organisations.presenter import name_on_rows
 from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, load_records
 from services.actors.organisations.schemas import OrganisationRef
+from shared.id_lists import in_ids
 from shared.pagination import count_rows
 from shared.periods import active_on
 from shared.text_search import like_pattern
@@ -26,7 +27,7 @@ class OrganisationRepository:
     async def get_many(self, ids: set[str]) -> dict[str, Organisation]:
         if not ids:
             return {}
-        rows = await self.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+        rows = await self.session.scalars(select(Organisation).where(in_ids(self.session, Organisation.id, ids)))
         return {o.id: o for o in rows}
 
     async def refs(self, ids: set[str], on: date) -> dict[str, OrganisationRef]:
@@ -34,12 +35,13 @@ class OrganisationRepository:
         if not ids:
             return {}
         heads = (await self.session.execute(
-            select(Organisation.id, Organisation.kind, Organisation.county_code).where(Organisation.id.in_(ids)))).all()
+            select(Organisation.id, Organisation.kind, Organisation.county_code)
+            .where(in_ids(self.session, Organisation.id, ids)))).all()
         names: dict[str, list[Any]] = defaultdict(list)
         rows = await self.session.execute(
             select(OrganisationName.organisation_id, OrganisationName.name, OrganisationName.valid_from,
                    OrganisationName.valid_to)
-            .where(OrganisationName.organisation_id.in_(ids)).order_by(OrganisationName.position))
+            .where(in_ids(self.session, OrganisationName.organisation_id, ids)).order_by(OrganisationName.position))
         for row in rows.all():
             names[row.organisation_id].append(row)
         return {h.id: OrganisationRef(id=h.id, kind=h.kind, county_code=h.county_code,
@@ -48,7 +50,8 @@ class OrganisationRepository:
     async def existing_ids(self, ids: set[str]) -> set[str]:
         if not ids:
             return set()
-        return set((await self.session.scalars(select(Organisation.id).where(Organisation.id.in_(ids)))).all())
+        query = select(Organisation.id).where(in_ids(self.session, Organisation.id, ids))
+        return set((await self.session.scalars(query)).all())
 
     async def identifier_holder(self, scheme: str, value: str) -> str | None:
         query = select(OrganisationIdentifier.organisation_id).where(

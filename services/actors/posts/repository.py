@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.actors.organisations.models import Organisation
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
+from shared.id_lists import in_ids
 from shared.pagination import count_rows
 from shared.periods import active_on
 
@@ -25,12 +26,13 @@ class PostRepository:
     async def get_many(self, ids: set[str]) -> dict[str, Post]:
         if not ids:
             return {}
-        return {p.id: p for p in await self.session.scalars(select(Post).where(Post.id.in_(ids)))}
+        return {p.id: p for p in await self.session.scalars(select(Post).where(in_ids(self.session, Post.id, ids)))}
 
     async def people(self, ids: set[str]) -> dict[str, Person]:
         if not ids:
             return {}
-        return {p.id: p for p in await self.session.scalars(select(Person).where(Person.id.in_(ids)))}
+        query = select(Person).where(in_ids(self.session, Person.id, ids))
+        return {p.id: p for p in await self.session.scalars(query)}
 
     async def membership(self, membership_id: str) -> Membership | None:
         return await self.session.get(Membership, membership_id)
@@ -42,7 +44,8 @@ class PostRepository:
         if not post_ids:
             return {}
         query = (select(Membership, Person).join(Person, Person.id == Membership.person_id)
-                 .where(Membership.post_id.in_(post_ids), active_on(Membership.valid_from, Membership.valid_to, on)))
+                 .where(in_ids(self.session, Membership.post_id, post_ids),
+                        active_on(Membership.valid_from, Membership.valid_to, on)))
         return {m.post_id: (m, p) for m, p in (await self.session.execute(query)).all()}
 
     async def search(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,

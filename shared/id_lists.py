@@ -1,0 +1,27 @@
+"""Matching a column against a list of ids with one bound value.
+
+`column.in_(ids)` binds one parameter per id, and SQLAlchemy renders that list into the SQL anew on every
+execution (and PostgreSQL prepares a new statement for every new length). Here the ids travel as one JSON
+array, unpacked by the database (`json_array_elements_text` on PostgreSQL, `json_each` on SQLite): the SQL text
+is the same whatever the list, so it is compiled and prepared once. Measured on the posts list page, whose
+presenter matches three such lists (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, String, bindparam, cast, func, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def in_ids(session: AsyncSession, column: Any, ids: Iterable[str]) -> Any:
+    """`column IN (the ids)`, for the database the session is bound to."""
+    values = bindparam(None, orjson.dumps(sorted(set(ids))).decode(), type_=String)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        listed = select(func.json_array_elements_text(cast(values, JSON)))
+    else:
+        listed = select(literal_column("value")).select_from(func.json_each(values))
+    return column.in_(listed.scalar_subquery())
