@@ -78,6 +78,24 @@ def test_the_public_never_gets_the_contact_details_kept_for_an_authenticated_cal
     assert public[0].headers["etag"] != _ask(gateway, admin, seat["network"]).headers["etag"]
 
 
+def test_an_erased_holder_is_gone_at_once_from_every_kept_answer(replicated):
+    gateway, admin = replicated
+    seat = _seat(gateway, admin)
+    person = create_person(gateway, admin, given_name="Glömd", family_name="Exempelsdotter",
+                           email="glomd@example.org")
+    gateway.post("/actors/memberships", headers=admin,
+                 json={"post_id": seat["post"], "person_id": person["id"], "valid_from": "2025-01-01"})
+    kept = [_ask(gateway, admin, seat["network"]).json()["posts"][0]["holder"]["name"] for _ in range(4)]
+    assert kept == ["Glömd Exempelsdotter"] * 4
+
+    url = f"/actors/people/{person['id']}"
+    erased = gateway.post(f"{url}/erase", headers=with_etag(admin, gateway.get(url, headers=admin)))
+    assert erased.status_code == 200, erased.text
+
+    holders = [_ask(gateway, admin, seat["network"]).json()["posts"][0]["holder"] for _ in range(4)]
+    assert {(h["id"], h["name"], h["email"]) for h in holders} == {(person["id"], "Erased person", None)}
+
+
 def test_a_polling_system_gets_304_until_the_register_changes(replicated):
     gateway, admin = replicated
     seat = _seat(gateway, admin)

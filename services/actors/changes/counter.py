@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from services.actors.changes.models import THE_ROW, RegistryState
 from shared.driver_reads import DriverConnection, DriverRead
@@ -32,14 +32,22 @@ def _note_change(session: Session, _context: Any) -> None:
     session.info[_CHANGED] = True
 
 
+@event.listens_for(RegistrySession, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    """INSERT, UPDATE or DELETE statements run through the session change the register too."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_CHANGED] = True
+
+
 @event.listens_for(RegistrySession, "before_commit")
 def _count_change(session: Session) -> None:
     session.flush()  # what is still pending is part of this commit too
-    if session.info.pop(_CHANGED, False):
+    if session.info.get(_CHANGED):
         table = RegistryState.__table__
         session.execute(update(table).where(table.c.id == THE_ROW).values(version=table.c.version + 1))
 
 
+@event.listens_for(RegistrySession, "after_commit")
 @event.listens_for(RegistrySession, "after_rollback")
 def _forget_change(session: Session) -> None:
     session.info.pop(_CHANGED, None)
