@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -105,10 +105,20 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[DriverConnecti
         await greenlet_spawn(pooled.close)
 
 
-async def _request_connection(request: Request) -> AsyncIterator[DriverConnection]:
-    async with driver_connection(request.app.state.engine) as connection:
-        yield connection
+class DriverPool:
+    """Driver connections from a service's engine pool; `async with pool.connection() as db:` in a route.
+    A plain dependency (not a generator one): FastAPI's exit stack for generator dependencies was measured at
+    a few tenths of a millisecond per request on this path."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    def connection(self) -> AbstractAsyncContextManager[DriverConnection]:
+        return driver_connection(self.engine)
 
 
-# For a route that answers from DriverReads only (no ORM session at all).
-Driver = Annotated[DriverConnection, Depends(_request_connection, scope="function")]
+async def _driver_pool(request: Request) -> DriverPool:
+    return DriverPool(request.app.state.engine)
+
+
+Drivers = Annotated[DriverPool, Depends(_driver_pool)]

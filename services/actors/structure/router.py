@@ -10,7 +10,7 @@ from services.actors.structure import schemas
 from services.actors.structure.representatives import representatives
 from services.actors.structure.service import StructureService
 from shared.database import Session
-from shared.driver_reads import Driver
+from shared.driver_reads import Drivers
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
@@ -51,7 +51,7 @@ async def get_history(organisation_id: RecordPath, structure: Structure) -> sche
             responses={304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}})
 async def get_representatives(
     request: Request,
-    db: Driver,
+    drivers: Drivers,
     caller: AnyCaller,
     county: Annotated[str, Query(pattern=r"^\d{2}$", description="SCB county code", examples=["01"])],
     network: Annotated[str, Query(pattern=RECORD_ID_PATTERN, description="Network or group id",
@@ -63,15 +63,16 @@ async def get_representatives(
     on = as_of or date.today()
     audience = "authenticated" if caller.is_authenticated else "public"  # contact details differ between the two
     cache: VersionedAnswers = request.app.state.representatives_cache
+    async with drivers.connection() as db:
 
-    async def current_version() -> int:
-        return await registry_version(db)
+        async def current_version() -> int:
+            return await registry_version(db)
 
-    async def answer() -> tuple[bytes, int]:
-        data, version = await representatives(db, caller, county_code=county, network_id=network, on=on)
-        return orjson.dumps(data), version
+        async def answer() -> tuple[bytes, int]:
+            data, version = await representatives(db, caller, county_code=county, network_id=network, on=on)
+            return orjson.dumps(data), version
 
-    body, version = await cache.get_or_compute((county, network, on, audience), current_version, answer)
+        body, version = await cache.get_or_compute((county, network, on, audience), current_version, answer)
     etag = f'"r{version}-{on.isoformat()}-{audience[0]}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if etag in request.headers.get("if-none-match", ""):
