@@ -20,13 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.schemas import RegisterExport
 from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS, RELATIONS
+from services.actors.database import table_columns
 from services.actors.organisations.models import (
     ContactChannel,
     IdentifierScheme,
     Organisation,
 )
 from services.actors.organisations.presenter import name_on, organisation_out, organisation_ref
-from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, columns, load_records
+from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, load_records
 from services.actors.organisations.schemas import ContactIn, OrganisationOut, OrganisationRef
 from services.actors.people.models import Person
 from services.actors.people.presenter import person_brief
@@ -75,13 +76,13 @@ class RegisterSnapshot:
             self.relations = await self._rows(query.order_by(Relation.id))
         if posts:
             self.posts_by_id = {p.id: p for p in await self._rows(select(Post.__table__).order_by(Post.id))}
-            contacts = select(*columns(ContactChannel, "post_id", "kind", "value", "label")).where(
+            contacts = select(*table_columns(ContactChannel, "post_id", "kind", "value", "label")).where(
                 ContactChannel.post_id.is_not(None)).order_by(ContactChannel.id)
             for contact in await self._rows(contacts):
                 self.post_contacts[contact.post_id].append(contact)
-            query = (select(*columns(Membership, "id", "post_id", "person_id", "valid_from", "valid_to", "note",
-                                      "version"),
-                            *columns(Person, "given_name", "family_name", "email", "phone"))
+            query = (select(*table_columns(Membership, "id", "post_id", "person_id", "valid_from", "valid_to",
+                                            "note", "version"),
+                            *table_columns(Person, "given_name", "family_name", "email", "phone"))
                      .join(Person, Person.id == Membership.person_id)
                      .where(active_on(Membership.valid_from, Membership.valid_to, self.on)).order_by(Membership.id))
             self.memberships = await self._rows(query)

@@ -15,6 +15,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors.database import table_columns
 from services.actors.organisations.models import (
     ContactChannel,
     Organisation,
@@ -38,20 +39,17 @@ class OrganisationRecord:
     contacts: list[Row[Any]] = field(default_factory=list)
 
 
-def columns(table: Any, *names: str) -> list[Any]:
-    return [table.__table__.c[name] for name in names]
-
-
-RECORD_COLUMNS = columns(Organisation, "id", "kind", "county_code", "valid_from", "valid_to", "note", "source",
-                         "version")
+RECORD_COLUMNS = table_columns(Organisation, "id", "kind", "county_code", "valid_from", "valid_to", "note",
+                               "source", "version")
 _PARTS = (
-    ("names", OrganisationName, select(*columns(OrganisationName, "organisation_id", "name", "short_name",
-                                                "valid_from", "valid_to"))
+    ("names", OrganisationName,
+     select(*table_columns(OrganisationName, "organisation_id", "name", "short_name", "valid_from", "valid_to"))
      .order_by(OrganisationName.position, OrganisationName.id)),
-    ("identifiers", OrganisationIdentifier, select(*columns(OrganisationIdentifier, "organisation_id", "scheme",
-                                                            "value", "valid_from", "valid_to"))
+    ("identifiers", OrganisationIdentifier,
+     select(*table_columns(OrganisationIdentifier, "organisation_id", "scheme", "value", "valid_from", "valid_to"))
      .order_by(OrganisationIdentifier.id)),
-    ("contacts", ContactChannel, select(*columns(ContactChannel, "organisation_id", "kind", "value", "label"))
+    ("contacts", ContactChannel,
+     select(*table_columns(ContactChannel, "organisation_id", "kind", "value", "label"))
      .where(ContactChannel.organisation_id.is_not(None)).order_by(ContactChannel.id)),
 )
 

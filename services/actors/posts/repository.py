@@ -1,15 +1,37 @@
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actors.organisations.models import Organisation
+from services.actors.database import table_columns
+from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
 from shared.id_lists import in_ids
 from shared.pagination import count_rows
 from shared.periods import active_on
+
+
+@dataclass(slots=True)
+class PostRecord:
+    """A post as list pages read it: the columns the presenter uses and its own contact channels, no ORM."""
+
+    id: str
+    organisation_id: str
+    role: str
+    label: str | None
+    on_behalf_of_id: str | None
+    valid_from: date | None
+    valid_to: date | None
+    version: int
+    contacts: list[Any] = field(default_factory=list)
+
+
+POST_COLUMNS = table_columns(Post, "id", "organisation_id", "role", "label", "on_behalf_of_id", "valid_from",
+                             "valid_to", "version")
 
 
 class PostRepository:
@@ -40,18 +62,22 @@ class PostRepository:
     async def memberships_of_post(self, post_id: str) -> Sequence[Membership]:
         return (await self.session.scalars(select(Membership).where(Membership.post_id == post_id))).all()
 
-    async def holders_on(self, post_ids: list[str], on: date) -> dict[str, tuple[Membership, Person]]:
+    async def holders_on(self, post_ids: list[str], on: date) -> dict[str, Any]:
+        """Per post, the membership holding it on the date with its person, as plain rows: `membership_id`,
+        then the person's `id`, `given_name`, `family_name`, `email` and `phone`."""
         if not post_ids:
             return {}
-        query = (select(Membership, Person).join(Person, Person.id == Membership.person_id)
+        query = (select(Membership.post_id, Membership.id.label("membership_id"),
+                        *table_columns(Person, "id", "given_name", "family_name", "email", "phone"))
+                 .join(Person, Person.id == Membership.person_id)
                  .where(in_ids(self.session, Membership.post_id, post_ids),
                         active_on(Membership.valid_from, Membership.valid_to, on)))
-        return {m.post_id: (m, p) for m, p in (await self.session.execute(query)).all()}
+        return {row.post_id: row for row in (await self.session.execute(query)).all()}
 
     async def search(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
                      network_county: str | None, vacant: bool | None, as_of: date, after: str | None,
-                     limit: int, with_count: bool = True) -> tuple[Sequence[Post], int]:
-        query = select(Post)
+                     limit: int, with_count: bool = True) -> tuple[list[PostRecord], int]:
+        query = select(*POST_COLUMNS)
         if organisation_id:
             query = query.where(Post.organisation_id == organisation_id)
         if on_behalf_of_id:
@@ -69,7 +95,17 @@ class PostRepository:
         count = (await count_rows(self.session, query)) if with_count else -1
         if after is not None:
             query = query.where(Post.id > after)
-        return (await self.session.scalars(query.order_by(Post.id).limit(limit))).all(), count
+        page = query.order_by(Post.id).limit(limit)
+        records = [PostRecord(*row) for row in (await self.session.execute(page)).all()]
+        if records:
+            # The page's contact channels, joined to the page's own selection (no list of ids to render).
+            by_id = {r.id: r for r in records}
+            selection = page.with_only_columns(Post.__table__.c.id).subquery("selection")
+            contacts = (select(*table_columns(ContactChannel, "post_id", "kind", "value", "label"))
+                        .join(selection, selection.c.id == ContactChannel.post_id).order_by(ContactChannel.id))
+            for contact in (await self.session.execute(contacts)).all():
+                by_id[contact.post_id].contacts.append(contact)
+        return records, count
 
     async def memberships(self, *, person_id: str | None, post_id: str | None, as_of: date | None,
                           after: str | None, limit: int) -> tuple[Sequence[Membership], int]:

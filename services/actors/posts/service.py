@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from services.actors.organisations.schemas import CloseIn, ContactIn
 from services.actors.people.models import Person
 from services.actors.people.presenter import person_brief
 from services.actors.posts.models import Membership, Post
-from services.actors.posts.repository import PostRepository
+from services.actors.posts.repository import PostRecord, PostRepository
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
 from services.actors.timestamps import utcnow
 from shared.etag import check_if_match
@@ -35,21 +36,21 @@ class PostService:
 
     # --- reading -------------------------------------------------------------------------------------------
 
-    async def present_posts(self, posts: list[Post], on: date) -> list[PostOut]:
+    async def present_posts(self, posts: Sequence[Post | PostRecord], on: date) -> list[PostOut]:
         orgs = await self.organisations.refs({p.organisation_id for p in posts} |
                                              {p.on_behalf_of_id for p in posts if p.on_behalf_of_id}, on)
         holders = await self.repository.holders_on([p.id for p in posts], on)
         out = []
         for post in posts:
-            membership, person = holders.get(post.id, (None, None))
+            holder = holders.get(post.id)
             out.append(PostOut(
                 id=post.id, organisation=orgs[post.organisation_id], role=post.role, label=post.label,
                 on_behalf_of=orgs[post.on_behalf_of_id] if post.on_behalf_of_id else None,
                 valid_from=post.valid_from, valid_to=post.valid_to,
                 active=holds_on(post.valid_from, post.valid_to, on),
                 contacts=[ContactIn.model_validate(c) for c in post.contacts],
-                holder=person_brief(person, self.caller) if person else None,
-                holder_membership_id=membership.id if membership else None, as_of=on, version=post.version))
+                holder=person_brief(holder, self.caller) if holder else None,
+                holder_membership_id=holder.membership_id if holder else None, as_of=on, version=post.version))
         return out
 
     async def present_memberships(self, memberships: list[Membership], on: date) -> list[MembershipOut]:
