@@ -23,6 +23,7 @@ from services.actors.bulk.csv_format import CsvRow, parse_csv
 from services.actors.bulk.schemas import ImportResult
 from services.actors.bulk.tables import ImportTable, Services
 from shared.identity import Principal
+from shared.known_records import note_absent
 from shared.problems import FieldError, InvalidInput, ProblemError
 
 MAX_REPORTED_ERRORS = 1000
@@ -79,7 +80,8 @@ class ImportService:
         return ImportResult(imported=len(rows), created=created, unchanged=len(rows) - created, ids=ids)
 
     async def _preload(self, table: ImportTable, rows: list[CsvRow]) -> None:
-        """Loads, a few hundred per query, the records the service will look up by key row by row."""
+        """Loads, a few hundred per query, the records the service will look up by key row by row, and notes
+        the keys that do not exist."""
         for model, column in table.preload:
             key = inspect(model).primary_key[0]
             if column is None:
@@ -87,8 +89,11 @@ class ImportService:
                 continue
             keys = sorted({value for row in rows if (value := row.cells.get(column)) is not None})
             for start in range(0, len(keys), CHUNK):
-                query = select(model).where(key.in_(keys[start:start + CHUNK]))
-                self._held.extend(await self.session.scalars(query))
+                chunk = keys[start:start + CHUNK]
+                found = list(await self.session.scalars(select(model).where(key.in_(chunk))))
+                self._held.extend(found)
+                # The rows' lookups of the others then need no query (shared.known_records).
+                note_absent(self.session, model, set(chunk) - {inspect(record).identity[0] for record in found})
 
     async def _import_row(self, table: ImportTable, row: CsvRow,
                           first_row_of: dict[str, int]) -> tuple[list[FieldError], Any, bool]:

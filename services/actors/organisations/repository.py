@@ -12,6 +12,7 @@ from services.actors.organisations.presenter import name_on_rows
 from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, load_records
 from services.actors.organisations.schemas import OrganisationRef
 from shared.id_lists import in_ids
+from shared.known_records import get_record
 from shared.pagination import count_rows
 from shared.periods import active_on
 from shared.text_search import like_pattern
@@ -22,7 +23,7 @@ class OrganisationRepository:
         self.session = session
 
     async def get(self, organisation_id: str) -> Organisation | None:
-        return await self.session.get(Organisation, organisation_id)
+        return await get_record(self.session, Organisation, organisation_id)
 
     async def get_many(self, ids: set[str]) -> dict[str, Organisation]:
         if not ids:

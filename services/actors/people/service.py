@@ -15,6 +15,7 @@ from services.actors.people.schemas import PersonIn, PersonOut, PersonPatch
 from services.actors.timestamps import utcnow
 from shared.etag import check_if_match
 from shared.identity import Principal
+from shared.known_records import get_record
 from shared.pagination import Page, PageRequest, count_rows
 from shared.problems import Conflict, NotFound
 from shared.text_search import fold_for_search, like_pattern
@@ -46,7 +47,7 @@ class PersonService:
         return paging.page([person_out(p, self.caller) for p in rows], count=count, sort_key=lambda p: [p.id])
 
     async def create(self, data: PersonIn) -> tuple[PersonOut, bool]:
-        if data.id is not None and (existing := await self.session.get(Person, data.id)) is not None:
+        if data.id is not None and (existing := await get_record(self.session, Person, data.id)) is not None:
             if (existing.given_name, existing.family_name, existing.email) == \
                     (data.given_name, data.family_name, data.email):
                 return person_out(existing, self.caller), False

@@ -11,6 +11,7 @@ from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
 from shared.id_lists import in_ids
+from shared.known_records import get_record
 from shared.pagination import count_rows
 from shared.periods import active_on
 
@@ -39,7 +40,7 @@ class PostRepository:
         self.session = session
 
     async def get(self, post_id: str) -> Post | None:
-        return await self.session.get(Post, post_id)
+        return await get_record(self.session, Post, post_id)
 
     async def get_for_update(self, post_id: str) -> Post | None:
         """The post, locked until the transaction ends: memberships of one post are checked and added in turn."""
@@ -57,7 +58,7 @@ class PostRepository:
         return {p.id: p for p in await self.session.scalars(query)}
 
     async def membership(self, membership_id: str) -> Membership | None:
-        return await self.session.get(Membership, membership_id)
+        return await get_record(self.session, Membership, membership_id)
 
     async def memberships_of_post(self, post_id: str) -> Sequence[Membership]:
         return (await self.session.scalars(select(Membership).where(Membership.post_id == post_id))).all()

@@ -21,6 +21,7 @@ from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, P
 from services.actors.timestamps import utcnow
 from shared.etag import check_if_match
 from shared.identity import Principal
+from shared.known_records import get_record
 from shared.pagination import Page, PageRequest
 from shared.periods import check_period, holds_on, overlaps
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
@@ -146,7 +147,7 @@ class PostService:
         post = await self.repository.get_for_update(data.post_id)
         if post is None:
             raise InvalidInput.field("body.post_id", "unknown_reference", f"No post has id '{data.post_id}'.")
-        person = await self.session.get(Person, data.person_id)
+        person = await get_record(self.session, Person, data.person_id)
         if person is None:
             raise InvalidInput.field("body.person_id", "unknown_reference", f"No person has id '{data.person_id}'.")
         await self._require_post_write(post)

@@ -5,6 +5,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.relations.models import Relation
+from shared.known_records import get_record
 from shared.pagination import count_rows
 from shared.periods import active_on
 
@@ -14,7 +15,7 @@ class RelationRepository:
         self.session = session
 
     async def get(self, relation_id: str) -> Relation | None:
-        return await self.session.get(Relation, relation_id)
+        return await get_record(self.session, Relation, relation_id)
 
     async def of_kind(self, kind: str) -> Sequence[Relation]:
         return (await self.session.scalars(select(Relation).where(Relation.kind == kind))).all()
