@@ -8,7 +8,7 @@ is 412: a duplicate, an overlapping membership) is 409.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import orjson
 from fastapi import FastAPI, Request
@@ -126,6 +126,11 @@ class ProblemError(Exception):
         return Problem(status=self.status, detail=self.detail, slug=self.slug, title=self.title,
                        errors=self.errors, extra=self.extra)
 
+    @classmethod
+    def field(cls, field_name: str, rule: str, message: str, **extra: Any) -> Self:
+        """The error about one field: its detail is the message, and `errors` names the field and the rule."""
+        return cls(message, errors=[FieldError(field_name, rule, message)], **extra)
+
 
 class NotFound(ProblemError):
     status = 404
@@ -135,10 +140,6 @@ class NotFound(ProblemError):
 class InvalidInput(ProblemError):
     status = 422
     slug = "validation-error"
-
-    @classmethod
-    def field(cls, field_name: str, rule: str, message: str) -> "InvalidInput":
-        return cls(message, errors=[FieldError(field_name, rule, message)])
 
 
 class Conflict(ProblemError):

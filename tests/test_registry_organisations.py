@@ -23,6 +23,7 @@ def test_a_retried_create_with_the_same_id_creates_nothing_new(gateway, county_k
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
     assert_problem(clash, 409)
+    assert_problem(clash, 409, field="body.id", rule="conflict")  # the field at fault is named
 
 
 def test_a_county_system_cannot_write_outside_its_county(gateway, county_key):
@@ -67,9 +68,11 @@ def test_unknown_codes_and_reversed_periods_are_refused(gateway, admin_key):
 def test_an_identifier_already_in_use_is_a_conflict(gateway, admin_key):
     create_organisation(gateway, admin_key, name="Holder", identifiers=[{"scheme": "org_number",
                                                                          "value": "212000-1355"}])
-    assert_problem(gateway.post("/actors/organisations", headers=admin_key,
-                                json={"kind": "other", "name": "Second",
-                                      "identifiers": [{"scheme": "org_number", "value": "2120001355"}]}), 409)
+    second = gateway.post("/actors/organisations", headers=admin_key,
+                          json={"kind": "other", "name": "Second",
+                                "identifiers": [{"scheme": "org_number", "value": "2120001355"}]})
+    assert_problem(second, 409)
+    assert_problem(second, 409, field="body.identifiers.0.value", rule="conflict")
 
 
 def test_a_rename_keeps_the_old_name_in_history_and_as_of_reads_show_either(gateway, admin_key):

@@ -26,7 +26,6 @@ from services.actors.relations.models import Relation
 from services.actors.relations.schemas import RelationIn
 from services.actors.relations.service import RelationService
 from shared.identity import Principal
-from shared.problems import Conflict, FieldError
 
 Cells = dict[str, str | None]
 
@@ -82,24 +81,8 @@ def organisation_input(cells: Cells) -> dict[str, Any]:
     return data
 
 
-async def _naming_the_conflict(create: Awaitable[tuple[Any, bool]], id_taken: Callable[[], Awaitable[bool]],
-                               otherwise: str) -> tuple[Any, bool]:
-    """A 409 from the single-record service, pinned to its column: the id when another record has it,
-    otherwise the column whose value collides (an organisation number, an overlapping period)."""
-    try:
-        return await create
-    except Conflict as exc:
-        if exc.errors:
-            raise
-        field = "body.id" if await id_taken() else otherwise
-        raise Conflict(exc.detail, errors=[FieldError(field, "conflict", exc.detail)]) from None
-
-
 async def store_organisation(services: Services, data: OrganisationIn) -> tuple[Any, bool]:
-    async def id_taken() -> bool:
-        return data.id is not None and await services.organisations.repository.get(data.id) is not None
-
-    return await _naming_the_conflict(services.organisations.create(data), id_taken, "body.org_number")
+    return await services.organisations.create(data)
 
 
 async def store_post(services: Services, data: PostIn) -> tuple[Any, bool]:
@@ -111,10 +94,7 @@ async def store_membership(services: Services, data: MembershipIn) -> tuple[Any,
 
 
 async def store_relation(services: Services, data: RelationIn) -> tuple[Any, bool]:
-    async def id_taken() -> bool:
-        return data.id is not None and await services.relations.repository.get(data.id) is not None
-
-    return await _naming_the_conflict(services.relations.create(data), id_taken, "body.valid_from")
+    return await services.relations.create(data)
 
 
 async def store_person(services: Services, data: PersonIn) -> tuple[Any, bool]:

@@ -69,7 +69,8 @@ class OrganisationService:
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
             if self._same(existing, data):
                 return organisation_out(existing, date.today()), False
-            raise Conflict(f"The id '{data.id}' is already used by another organisation.")
+            raise Conflict.field("body.id", "conflict",
+                                 f"The id '{data.id}' is already used by another organisation.")
         await self._check_county(data.county_code, "body.county_code")
         identifiers = await self._checked_identifiers(data.identifiers, owner=None)
         organisation = Organisation(
@@ -182,8 +183,8 @@ class OrganisationService:
                                          f"No municipality has SCB code {identifier.value}.")
             holder = await self.repository.identifier_holder(identifier.scheme.value, identifier.value)
             if holder is not None and holder != owner:
-                raise Conflict(f"{identifier.scheme.value} {identifier.value} already identifies "
-                               f"organisation '{holder}'.")
+                raise Conflict.field(field, "conflict", f"{identifier.scheme.value} {identifier.value} already "
+                                                        f"identifies organisation '{holder}'.")
             key = (identifier.scheme.value, identifier.value)
             out.append(kept.get(key) or OrganisationIdentifier(scheme=key[0], value=key[1]))
         return out

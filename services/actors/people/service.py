@@ -51,7 +51,7 @@ class PersonService:
             if (existing.given_name, existing.family_name, existing.email) == \
                     (data.given_name, data.family_name, data.email):
                 return person_out(existing, self.caller), False
-            raise Conflict(f"The id '{data.id}' is already used by another person.")
+            raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another person.")
         person = Person(id=data.id or new_record_id("person"), given_name=data.given_name,
                         family_name=data.family_name, email=data.email, phone=data.phone,
                         search_name=fold_for_search(f"{data.given_name} {data.family_name}"),

@@ -105,7 +105,7 @@ class PostService:
             if (existing.organisation_id, existing.role, existing.on_behalf_of_id) == \
                     (data.organisation_id, data.role.value, data.on_behalf_of_id):
                 return (await self.present_posts([existing], date.today()))[0], False
-            raise Conflict(f"The id '{data.id}' is already used by another post.")
+            raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another post.")
         orgs = await self._organisations(data.organisation_id, data.on_behalf_of_id)
         require_county_write(self.caller, {o.county_code for o in orgs.values()}, what="a post")
         post = Post(id=data.id or new_record_id("post"), organisation_id=data.organisation_id, role=data.role.value,
@@ -143,7 +143,8 @@ class PostService:
             if (existing.post_id, existing.person_id, existing.valid_from) == \
                     (data.post_id, data.person_id, data.valid_from):
                 return (await self.present_memberships([existing], date.today()))[0], False
-            raise Conflict(f"The id '{data.id}' is already used by another membership.")
+            raise Conflict.field("body.id", "conflict",
+                                 f"The id '{data.id}' is already used by another membership.")
         post = await self.repository.get_for_update(data.post_id)
         if post is None:
             raise InvalidInput.field("body.post_id", "unknown_reference", f"No post has id '{data.post_id}'.")

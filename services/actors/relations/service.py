@@ -66,7 +66,7 @@ class RelationService:
             if (existing.kind, existing.subject_id, existing.object_id, existing.valid_from) == \
                     (data.kind.value, data.subject_id, data.object_id, data.valid_from):
                 return (await self.present([existing], date.today()))[0], False
-            raise Conflict(f"The id '{data.id}' is already used by another relation.")
+            raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another relation.")
         ends = await self.organisations.get_many({data.subject_id, data.object_id})
         for field, org_id in (("body.subject_id", data.subject_id), ("body.object_id", data.object_id)):
             if org_id not in ends:
@@ -77,8 +77,9 @@ class RelationService:
                              what=f"a relation of '{data.subject_id}'")
         for other in await self.repository.between(data.kind.value, data.subject_id, data.object_id):
             if overlaps(other.valid_from, other.valid_to, data.valid_from, data.valid_to):
-                raise Conflict(f"'{data.subject_id}' is already {data.kind.value} '{data.object_id}' in an "
-                               f"overlapping period (relation '{other.id}').", existing_id=other.id)
+                raise Conflict.field("body.valid_from", "conflict",
+                                     f"'{data.subject_id}' is already {data.kind.value} '{data.object_id}' in an "
+                                     f"overlapping period (relation '{other.id}').", existing_id=other.id)
         if data.kind is RelationKind.PART_OF:
             await self._refuse_cycle(data)
         relation = Relation(id=data.id or new_record_id("rel"), kind=data.kind.value, subject_id=data.subject_id,
