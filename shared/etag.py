@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Header, Response
+from fastapi import Header, Request, Response
 
+from shared.pagination import public_path
 from shared.problems import PreconditionFailed, PreconditionRequired
 
 IfMatch = Annotated[str | None, Header(description='The ETag of the version you read, e.g. "3".')]
@@ -29,3 +30,21 @@ def check_if_match(if_match: str | None, current_version: int) -> None:
         return
     raise PreconditionFailed(f"The record has changed since you read it: it is now at version {current_version}. "
                              "Read it again and re-apply your change.", current_etag=etag(current_version))
+
+
+def answer_stored(request: Request, response: Response, record: Any, path: str, created: bool) -> Any:
+    """The answer to a create that is safe to retry: 201 with Location for a new record, 200 when the same
+    record already existed; its ETag either way."""
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = public_path(request, path)
+    set_etag(response, record.version)
+    return record
+
+
+def none_match(if_none_match: str | None, current: str) -> bool:
+    """Whether an If-None-Match header names the current ETag (or is `*`): then the answer is 304 Not Modified.
+    Weak comparison, as RFC 9110 prescribes for If-None-Match."""
+    if not if_none_match:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or current.removeprefix("W/") in tags

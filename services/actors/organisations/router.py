@@ -8,9 +8,9 @@ from services.actors.organisations import schemas
 from services.actors.organisations.models import OrganisationKind
 from services.actors.organisations.service import OrganisationService
 from shared.database import Session
-from shared.etag import IfMatch, set_etag
+from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
-from shared.pagination import Page, Paging, public_path
+from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
 
@@ -48,11 +48,8 @@ async def list_organisations(
              responses=problem_responses(403, 409))
 async def create_organisation(data: schemas.OrganisationIn, organisations: OrganisationWriter,
                               request: Request, response: Response) -> schemas.OrganisationOut:
-    created, is_new = await organisations.create(data)
-    response.status_code = 201 if is_new else 200
-    response.headers["Location"] = public_path(request, f"/organisations/{created.id}")
-    set_etag(response, created.version)
-    return created
+    organisation, created = await organisations.create(data)
+    return answer_stored(request, response, organisation, f"/organisations/{organisation.id}", created)
 
 
 @router.get("/{organisation_id}", summary="One organisation as of a date", responses=problem_responses(404))

@@ -6,9 +6,9 @@ from services.actors.identifiers import RECORD_ID_PATTERN
 from services.actors.people.schemas import PersonIn, PersonOut, PersonPatch
 from services.actors.people.service import PersonService
 from shared.database import Session
-from shared.etag import IfMatch, set_etag
+from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, Caller, WritingCaller
-from shared.pagination import Page, Paging, public_path
+from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 
 PersonId = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
@@ -39,10 +39,7 @@ async def list_people(people: Annotated[PersonService, Depends(listing)], paging
 async def create_person(data: PersonIn, people: Annotated[PersonService, Depends(writing)],
                         request: Request, response: Response) -> PersonOut:
     person, created = await people.create(data)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = public_path(request, f"/people/{person.id}")
-    set_etag(response, person.version)
-    return person
+    return answer_stored(request, response, person, f"/people/{person.id}", created)
 
 
 @router.get("/{person_id}", summary="One person; contact details for authenticated callers only",

@@ -9,9 +9,9 @@ from services.actors.posts.models import PostRole
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
 from services.actors.posts.service import PostService
 from shared.database import Session
-from shared.etag import IfMatch, set_etag
+from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
-from shared.pagination import Page, Paging, public_path
+from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
 
@@ -51,10 +51,7 @@ async def list_posts(posts: Posts, paging: Paging, as_of: AsOfQuery = None, orga
 async def create_post(data: PostIn, posts: PostWriter, request: Request,
                   response: Response) -> PostOut:
     post, created = await posts.create_post(data)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = public_path(request, f"/posts/{post.id}")
-    set_etag(response, post.version)
-    return post
+    return answer_stored(request, response, post, f"/posts/{post.id}", created)
 
 
 @router.get("/posts/{post_id}", summary="One post and its holder on a date", responses=problem_responses(404))
@@ -82,12 +79,9 @@ async def list_memberships(posts: Posts, paging: Paging, as_of: AsOfQuery = None
 @router.post("/memberships", status_code=201, summary="A person takes a post for a period",
              responses=problem_responses(403, 409))
 async def create_membership(data: MembershipIn, posts: PostWriter, request: Request,
-                  response: Response) -> MembershipOut:
+                            response: Response) -> MembershipOut:
     membership, created = await posts.create_membership(data)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = public_path(request, f"/memberships/{membership.id}")
-    set_etag(response, membership.version)
-    return membership
+    return answer_stored(request, response, membership, f"/memberships/{membership.id}", created)
 
 
 @router.post("/memberships/{membership_id}/close", summary="A person leaves a post on a date",

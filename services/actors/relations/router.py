@@ -9,9 +9,9 @@ from services.actors.relations.models import RelationKind
 from services.actors.relations.schemas import RelationIn, RelationOut
 from services.actors.relations.service import RelationService
 from shared.database import Session
-from shared.etag import IfMatch, set_etag
+from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
-from shared.pagination import Page, Paging, public_path
+from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
 
@@ -46,10 +46,7 @@ async def list_relations(relations: Relations, paging: Paging, as_of: AsOfQuery 
 async def create_relation(data: RelationIn, relations: RelationWriter, request: Request,
                   response: Response) -> RelationOut:
     relation, created = await relations.create(data)
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = public_path(request, f"/relations/{relation.id}")
-    set_etag(response, relation.version)
-    return relation
+    return answer_stored(request, response, relation, f"/relations/{relation.id}", created)
 
 
 @router.get("/{relation_id}", summary="One relation", responses=problem_responses(404))

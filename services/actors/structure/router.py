@@ -11,6 +11,7 @@ from services.actors.structure.representatives import representatives
 from services.actors.structure.service import StructureService
 from shared.database import Session
 from shared.driver_reads import Drivers
+from shared.etag import none_match
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
@@ -75,6 +76,6 @@ async def get_representatives(
         body, version = await cache.get_or_compute((county, network, on, audience), current_version, answer)
     etag = f'"r{version}-{on.isoformat()}-{audience[0]}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if etag in request.headers.get("if-none-match", ""):
+    if none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(content=body, media_type="application/json", headers=headers)
