@@ -105,6 +105,10 @@ def test_a_polling_system_gets_304_until_the_register_changes(replicated):
 
     unchanged = [_ask(gateway, {**admin, "If-None-Match": etag}, seat["network"]) for _ in range(2)]
     assert [(r.status_code, r.content, r.headers["etag"]) for r in unchanged] == [(304, b"", etag)] * 2
+    # Several ETags, weak ones, or any at all (*), as RFC 9110 allows in If-None-Match.
+    for sent in (f'"r0-1999-01-01-a", {etag}', f"W/{etag}", "*"):
+        assert _ask(gateway, {**admin, "If-None-Match": sent}, seat["network"]).status_code == 304, sent
+    assert _ask(gateway, {**admin, "If-None-Match": '"r0-1999-01-01-a"'}, seat["network"]).status_code == 200
 
     # A write that is refused changes nothing, so the answer is still the same.
     refused = gateway.post("/actors/people", headers=admin, json={"given_name": "", "family_name": "Tom"})

@@ -12,6 +12,7 @@ unseen: the caller never learned whether it succeeded.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,11 +25,14 @@ from services.actors.bulk.schemas import ImportResult
 from services.actors.bulk.tables import ImportTable, Services
 from shared.identity import Principal
 from shared.known_records import note_absent
+from shared.logging import get_logger
 from shared.problems import FieldError, InvalidInput, ProblemError
 
 MAX_REPORTED_ERRORS = 1000
 CHUNK = 500  # keys per IN (...) when preloading
 CHECK_CALLER_EVERY = 50  # rows
+LOG_PROGRESS_EVERY = 1000  # rows: a long import shows in the service log, with its request id, as it goes
+log = get_logger("imports")
 RULE_BY_STATUS = {403: "forbidden", 404: "not_found", 409: "conflict", 412: "precondition_failed"}
 
 
@@ -52,7 +56,9 @@ class ImportService:
 
     async def run(self, table: ImportTable, raw: bytes,
                   caller_gone: Callable[[], Awaitable[bool]] | None = None) -> ImportResult:
+        started = time.monotonic()
         rows = parse_csv(raw, columns=table.columns, required=table.required, ignored=table.export_only)
+        log.info("import_started", table=table.name, rows=len(rows))
         await self._preload(table, rows)
         errors: list[FieldError] = []
         failed: list[int] = []
@@ -63,6 +69,9 @@ class ImportService:
             if caller_gone is not None and index % CHECK_CALLER_EVERY == 0 and await caller_gone():
                 raise ImportAbandoned(f"The caller went away after {index} of {_rows(len(rows))}; "
                                       "nothing was imported.")
+            if index % LOG_PROGRESS_EVERY == 0:
+                log.info("import_progress", table=table.name, row=index, rows=len(rows),
+                         elapsed_s=round(time.monotonic() - started, 1))
             row_errors, out, was_created = await self._import_row(table, row, first_row_of)
             if row_errors:
                 failed.append(row.number)
@@ -77,6 +86,9 @@ class ImportService:
                 detail += f" The first {MAX_REPORTED_ERRORS} of {len(errors)} errors are listed."
             raise InvalidInput(detail, errors=errors[:MAX_REPORTED_ERRORS], rows=len(rows),
                                rows_with_errors=failed[:MAX_REPORTED_ERRORS])
+        elapsed = time.monotonic() - started
+        log.info("import_checked", table=table.name, rows=len(rows), created=created, elapsed_s=round(elapsed, 1),
+                 rows_per_s=round(len(rows) / elapsed) if elapsed > 0 else None)
         return ImportResult(imported=len(rows), created=created, unchanged=len(rows) - created, ids=ids)
 
     async def _preload(self, table: ImportTable, rows: list[CsvRow]) -> None:
