@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import aiohttp
 from fastapi import FastAPI, Header
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from gateway import VERSION
+from gateway.api_docs import install_api_docs
 from gateway.identity import InvalidApiKey, api_key_from_headers
+from gateway.openapi import DocumentIncomplete
 from shared.middleware import RequestContextMiddleware
 from shared.problems import Problem, Unauthenticated, install_problem_handlers, problem_response
 
@@ -62,12 +62,17 @@ def create_control_app(gateway: Gateway) -> FastAPI:
         return Caller(subject=principal.subject, role=principal.role.value, county_code=principal.county_code)
 
     @app.get("/openapi.json", include_in_schema=False)
-    async def openapi() -> dict[str, Any]:
-        return await gateway.openapi.document(app.openapi())
+    async def openapi():  # type: ignore[no-untyped-def]
+        try:
+            return await gateway.openapi.document(app.openapi())
+        except DocumentIncomplete as exc:
+            return problem_response(
+                Problem(status=503, detail="The API description is incomplete: no document from "
+                                           f"{', '.join(exc.missing)} yet. Try again shortly.",
+                        extra={"unavailable_services": exc.missing}),
+                instance="/openapi.json", headers={"retry-after": "2"})
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="RSS platform API")
+    install_api_docs(app, openapi_url="/openapi.json")
 
     app.add_middleware(RequestContextMiddleware)
     return app

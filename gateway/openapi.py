@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from gateway.app import Gateway
 
 INTERNAL_PATHS = frozenset({"/healthz", "/readyz"})
-CACHE_SECONDS = 30.0
+RETRY_SECONDS = 2.0
 SECURITY_SCHEMES = {
     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                "description": "A key issued to a county system, a national administrator or the dashboard."},
@@ -86,10 +86,25 @@ def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, A
     return merged
 
 
+class DocumentIncomplete(Exception):
+    """A service's document could not be fetched and no complete document has been served yet."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(", ".join(missing))
+        self.missing = missing
+
+
 class OpenAPIAggregator:
+    """Serves only whole documents: every service's operations, or the last whole document, or an error.
+
+    A document missing a service would tell a client generator that the service's operations do not exist, so it
+    is never served as if it were whole.
+    """
+
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
         self._cached: tuple[float, dict[str, Any]] | None = None
+        self._last_complete: dict[str, Any] | None = None
         self._lock = asyncio.Lock()
 
     async def document(self, gateway_doc: dict[str, Any]) -> dict[str, Any]:
@@ -101,18 +116,25 @@ class OpenAPIAggregator:
             docs = await asyncio.gather(*(self._fetch(n) for n in names))
             merged = merge_documents(gateway_doc, dict(zip(names, docs)), title="RSS platform API",
                                      version=VERSION)
-            # A partial document is cached briefly so a service coming back shows up soon.
-            ttl = CACHE_SECONDS if "x-unavailable-services" not in merged["info"] else 2.0
-            self._cached = (now + ttl, merged)
-            return merged
+            missing = merged["info"].get("x-unavailable-services")
+            if not missing:
+                self._cached = (now + self.gateway.settings.openapi_cache_seconds, merged)
+                self._last_complete = merged
+                return merged
+            if self._last_complete is not None:
+                # Try again soon; meanwhile the last whole document still describes every operation.
+                self._cached = (now + RETRY_SECONDS, self._last_complete)
+                return self._last_complete
+            raise DocumentIncomplete(missing)
 
     async def _fetch(self, name: str) -> dict[str, Any] | None:
         session = self.gateway.session
         assert session is not None
         for replica in self.gateway.upstreams[name].choose_order():
             try:
-                async with session.get(replica.base_url + "/openapi.json",
-                                       timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                # Services build their documents at start-up, so this is a copy; the limit is for one that hangs.
+                timeout = aiohttp.ClientTimeout(total=self.gateway.settings.openapi_fetch_timeout)
+                async with session.get(replica.base_url + "/openapi.json", timeout=timeout) as resp:
                     if resp.status == 200:
                         return await resp.json()
             except (aiohttp.ClientError, asyncio.TimeoutError):

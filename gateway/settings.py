@@ -28,6 +28,9 @@ class GatewaySettings(BaseSettings):
     # A replica that refused a connection is skipped for this many seconds.
     replica_retry_after: float = 2.0
     max_body_bytes: int = 20 * 1024 * 1024
+    # The aggregated OpenAPI document: how long a whole one is kept, and how long a service may take to send its own.
+    openapi_cache_seconds: float = 30.0
+    openapi_fetch_timeout: float = 15.0
 
     access_log: bool = True
     log_format: Literal["json", "console"] = "console"

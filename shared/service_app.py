@@ -35,6 +35,9 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
         app.state.read_sessionmaker = create_read_sessionmaker(engine, session_class)
         app.state.identity_verifier = IdentityVerifier(settings.identity_secret)
         app.state.settings = settings
+        # The OpenAPI document is built before the first request: the gateway fetches it as soon as the
+        # service is ready, and building it on demand took seconds on a busy machine.
+        app.openapi()
         log.info("started", database=engine.url.render_as_string(hide_password=True))
         try:
             yield

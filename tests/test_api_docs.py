@@ -1,0 +1,152 @@
+"""The API documentation works on a machine without internet, and never describes part of the platform as all.
+
+The browser test drives Debian's Chromium with Playwright (.ci/run installs Chromium when it is missing; outside CI
+the test is skipped with the reason when there is no Chromium).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from tests.support import assert_problem, free_port, start_stack
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_docs_pages_load_their_assets_from_the_gateway_itself(gateway):
+    for page in ("/docs", "/redoc"):
+        html = gateway.get(page).text
+        external = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html)
+        assert external == [], f"{page} loads {external} from outside the platform"
+        assets = re.findall(r"""(?:src|href)=["'](/docs/assets/[^"']+)""", html)
+        assert assets, f"{page} names no assets"
+        for asset in assets:
+            response = gateway.get(asset)
+            assert response.status_code == 200 and len(response.content) > 1000, asset
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run installs it (Debian package chromium)")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def test_swagger_ui_lists_the_registry_and_try_it_out_reaches_the_api_with_a_key(browser, stack, county_key):
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(stack.gateway_url) else None)
+    page.goto(stack.gateway_url + "/docs")
+    page.wait_for_selector(".opblock-tag-section", timeout=20_000)
+    tags = page.locator(".opblock-tag").all_inner_texts()
+    assert any("actors · organisations" in t for t in tags), tags
+
+    page.click("button.authorize")
+    page.locator(".auth-container input").first.fill(county_key["X-API-Key"])
+    page.locator(".auth-container button.authorize").first.click()
+    page.locator("button.btn-done, .close-modal").first.click()
+
+    page.fill(".operation-filter-input", "gateway")
+    page.locator(".opblock-tag", has_text="gateway").first.click()
+    whoami = page.locator(".opblock", has_text="/whoami").first
+    whoami.locator(".opblock-summary").click()
+    whoami.locator("button.try-out__btn").click()
+    whoami.locator("button.execute").click()
+    body = whoami.locator(".live-responses-table .microlight").first
+    body.wait_for(timeout=20_000)
+    answer = json.loads(body.inner_text())
+    assert answer == {"subject": "county-20-dalarna", "role": "county", "county_code": "20"}
+    assert outside == [], f"the docs page reached outside the platform: {outside}"
+    page.close()
+
+
+def test_redoc_renders_the_operations_offline(browser, stack, tmp_path):
+    screenshot_dir = tmp_path
+    page = browser.new_page()
+    page.goto(stack.gateway_url + "/redoc")
+    page.wait_for_selector(".menu-content", timeout=30_000)
+    menu = page.locator(".menu-content").inner_text()
+    assert "actors · organisations" in menu and "whoami" in menu.lower() or "who-am-i" in menu.lower(), menu[:500]
+    page.screenshot(path=str(screenshot_dir / "redoc.png"))
+    page.close()
+
+
+class SwitchableDocumentServer:
+    """A service stand-in that serves a real service's OpenAPI document until it is switched off."""
+
+    def __init__(self, document: dict) -> None:
+        self.serving = True
+        body = json.dumps(document).encode()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+                if not outer.serving:
+                    self.send_response(503)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
+                payload = body if self.path == "/openapi.json" else b'{"status":"ready"}'
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *_args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def flaky_surveys(stack) -> Iterator[SwitchableDocumentServer]:
+    server = SwitchableDocumentServer(httpx.get(stack.service_url("surveys") + "/openapi.json").json())
+    server.serving = False
+    yield server
+    server.close()
+
+
+def test_the_gateway_never_serves_a_document_missing_a_service(tmp_path_factory, new_database_url, flaky_surveys):
+    other = start_stack(tmp_path_factory.mktemp("partial-openapi"), new_database_url,
+                        extra_env={"GATEWAY_SURVEYS_URL": flaky_surveys.url, "GATEWAY_OPENAPI_CACHE_SECONDS": "0"})
+    try:
+        with httpx.Client(base_url=other.gateway_url, timeout=30) as client:
+            body = assert_problem(client.get("/openapi.json"), 503)
+            assert body["unavailable_services"] == ["surveys"]
+
+            flaky_surveys.serving = True
+            whole = client.get("/openapi.json").json()
+            assert "/surveys/" in whole["paths"] and "/actors/organisations" in whole["paths"]
+
+            flaky_surveys.serving = False
+            again = client.get("/openapi.json")
+            assert again.status_code == 200
+            assert again.json()["paths"].keys() == whole["paths"].keys(), "the last whole document is served"
+    finally:
+        other.stop()
