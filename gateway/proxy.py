@@ -2,13 +2,15 @@
 
 Forwards method, path, query string and body unchanged, with the caller's verified identity and the request id;
 passes the upstream's status, headers and body back unchanged. A replica that refuses the connection is skipped
-for the next one; no answer within the upstream's time limit is 504; no replica reachable is 503.
+for the next one; no answer within the upstream's time limit is 504; no replica reachable is 503. The framing
+rules the exchange with the service follows are in gateway/upstream_client.py and docs/gateway.md.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import unquote_to_bytes
 
 from gateway.upstream_client import (
     UpstreamConnection,
@@ -25,26 +27,30 @@ HOP_BY_HOP = frozenset({
     b"transfer-encoding", b"upgrade",
 })
 # Never forwarded upstream: the caller's credentials (the services get the verified identity instead),
-# a forged identity, and headers the gateway sets itself.
+# a forged identity, and headers the gateway sets itself. Expect too: the gateway has the whole body before it
+# forwards (uvicorn answered the caller's 100-continue), so the service has nothing to continue.
 DROPPED_REQUEST_HEADERS = HOP_BY_HOP | {
     b"host", b"x-api-key", b"authorization", b"x-rss-identity", b"x-request-id", b"x-forwarded-prefix",
-    b"content-length",
+    b"content-length", b"expect",
 }
 DROPPED_RESPONSE_HEADERS = HOP_BY_HOP | {b"content-length", b"x-request-id", b"date", b"server"}
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 STREAM_THRESHOLD = 256 * 1024  # responses up to this size are sent in one piece, larger ones streamed
+CALLER_GONE = 499  # logged when the caller left before its request body was whole: nothing is forwarded
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-async def read_body(receive, limit: int) -> bytes:  # type: ignore[no-untyped-def]
+async def read_body(receive, limit: int) -> bytes | None:  # type: ignore[no-untyped-def]
+    """The whole request body, or None when the caller disconnected before sending all of it (a cut-off upload
+    must never reach a service as if it were the whole file)."""
     chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            return None
         body = message.get("body", b"")
         if body:
             size += len(body)
@@ -56,11 +62,28 @@ async def read_body(receive, limit: int) -> bytes:  # type: ignore[no-untyped-de
     return b"".join(chunks)
 
 
+def service_path(raw_path: bytes, name: str) -> bytes | None:
+    """The path as the service sees it: the raw path without its first segment, which names the service
+    (possibly percent-encoded, as in /%61ctors/...). None when that segment is not exactly the service's name
+    once decoded (an encoded slash, /actors%2Fcounties, would otherwise move the path's boundaries)."""
+    end = raw_path.find(b"/", 1)
+    segment = raw_path[1:end] if end > 0 else raw_path[1:]
+    if segment != name.encode() and unquote_to_bytes(segment) != name.encode():
+        return None
+    return raw_path[end:] if end > 0 else b"/"
+
+
 async def forward(*, upstream: Upstream, scope, send, headers: list[tuple[bytes, bytes]],  # type: ignore[no-untyped-def]
-                  body: bytes, response_headers: list[tuple[bytes, bytes]], retry_after: float) -> int:
+                  body: bytes | None, response_headers: list[tuple[bytes, bytes]], retry_after: float) -> int:
     """Sends the request to one replica after another until one answers; returns the status sent back."""
+    if body is None:
+        return CALLER_GONE
     raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-    target = (raw_path[len(upstream.prefix):] or b"/").decode("latin-1")
+    path = service_path(raw_path, upstream.name)
+    if path is None:
+        return await _problem(send, response_headers, 404,
+                              f"No such path: the first segment of {scope['path']!r} is not a service name.")
+    target = path.decode("latin-1")
     if scope["query_string"]:
         target += "?" + scope["query_string"].decode("latin-1")
     method = scope["method"]
@@ -99,17 +122,17 @@ async def forward(*, upstream: Upstream, scope, send, headers: list[tuple[bytes,
                 conn.close()
                 return await _problem(send, response_headers, 502,
                                       f"The {upstream.name} service sent an invalid response ({exc}).")
-            return await _relay(conn, pool, method, send, response_headers)
+            return await _relay(conn, pool, upstream.name, method, send, response_headers)
     return await _problem(send, response_headers, 503,
                           f"The {upstream.name} service is unavailable ({last_error}); try again shortly.",
                           retry_after=max(1, int(retry_after)))
 
 
-async def _relay(conn: UpstreamConnection, pool, method: str, send, response_headers) -> int:  # type: ignore[no-untyped-def]
+async def _relay(conn: UpstreamConnection, pool, service: str, method: str, send, response_headers) -> int:  # type: ignore[no-untyped-def]
     """Passes the response on: in one piece when small, streamed when large."""
     status = conn.status
-    if method == "HEAD":  # the parser cannot know a HEAD answer has no body: end here, do not reuse
-        conn.complete, conn.keep_alive = True, False
+    if method == "HEAD":
+        conn.end_at_head()
     upstream_length = None
     out = []
     for name, value in conn.headers:
@@ -119,8 +142,14 @@ async def _relay(conn: UpstreamConnection, pool, method: str, send, response_hea
             out.append((name, value))
     out.extend(response_headers)
     try:
-        while not conn.complete and conn.buffered < STREAM_THRESHOLD:
-            await conn.more()
+        try:
+            while not conn.complete and conn.buffered < STREAM_THRESHOLD:
+                await conn.more()
+        except (UpstreamDisconnected, UpstreamProtocolError, TimeoutError) as exc:
+            conn.close()  # nothing is sent yet: the caller gets a problem, not a part of an answer
+            status = 504 if isinstance(exc, TimeoutError) else 502
+            reason = "did not finish its answer in time" if status == 504 else "broke off its answer"
+            return await _problem(send, response_headers, status, f"The {service} service {reason}.")
         if conn.complete:
             content = conn.take() if method != "HEAD" else b""
             length = upstream_length if method == "HEAD" and upstream_length else str(len(content)).encode()

@@ -35,7 +35,21 @@ class UpstreamProtocolError(Exception):
     """The service's answer was not valid HTTP."""
 
 
+class UnaskedMessage(Exception):
+    """The service sent a message nobody asked for (after the answer, or on an idle connection)."""
+
+
 class UpstreamConnection(asyncio.Protocol):
+    """One keep-alive connection, one exchange at a time. The framing rules (RFC 9112) it keeps:
+
+    - interim answers (1xx other than 101) are skipped: the exchange waits for the final answer;
+    - 101 was never asked for (the gateway forwards no Upgrade): it is a protocol error;
+    - an answer ends at its Content-Length, its last chunk (trailers dropped), or without either at the
+      connection's close; an answer that stops short of its length is an error, never a complete answer;
+    - bytes that arrive when no answer is awaited (after the answer, or while idle in the pool) spoil the
+      connection: it is closed, never reused, so they cannot become the next caller's answer.
+    """
+
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
@@ -43,10 +57,11 @@ class UpstreamConnection(asyncio.Protocol):
         self.last_used = 0.0
         self.reused = False
         self.timer: asyncio.TimerHandle | None = None
+        self.awaiting = False  # an answer is due: between sending a request and the end of its final answer
         self._reset()
 
     def _reset(self) -> None:
-        self.status = 0
+        self.status = 0  # of the final answer; 0 until its head has arrived
         self.headers: list[tuple[bytes, bytes]] = []
         self.chunks: collections.deque[bytes] = collections.deque()
         self.buffered = 0
@@ -54,6 +69,8 @@ class UpstreamConnection(asyncio.Protocol):
         self.wakeup: asyncio.Future[None] | None = None
         self.complete = False
         self.keep_alive = False
+        self.interim = False
+        self.until_close = False  # the final answer has neither Content-Length nor chunks: it ends at close
         self.error: Exception | None = None
 
     # --- asyncio.Protocol ------------------------------------------------------------------------------
@@ -62,25 +79,50 @@ class UpstreamConnection(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
+        if not self.awaiting:
+            self.keep_alive = False
+            self.close()
+            return
         try:
             self.parser.feed_data(data)
-        except httptools.HttpParserError as exc:
-            self._fail(UpstreamProtocolError(str(exc)))
+        except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
+            self.keep_alive = False
+            if not self.complete:
+                cause = exc.__context__ if isinstance(exc.__context__, UpstreamProtocolError) else exc
+                self._fail(UpstreamProtocolError(str(cause) or type(cause).__name__))
             self.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        if not self.complete:
+        if not self.awaiting:
+            return
+        if self.until_close and not self.complete:
+            self.on_message_complete()
+        else:
             self._fail(UpstreamDisconnected(self.reused))
 
     # --- httptools callbacks ---------------------------------------------------------------------------
 
+    def on_message_begin(self) -> None:
+        if not self.awaiting:
+            raise UnaskedMessage()
+
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name.lower(), value))
+        if not self.status:  # trailers (after the head) are dropped
+            self.headers.append((name.lower(), value))
 
     def on_headers_complete(self) -> None:
-        self.status = self.parser.get_status_code()
+        status = self.parser.get_status_code()
+        if status < 200:
+            if status == 101:
+                raise UpstreamProtocolError("the service switched protocols without being asked")
+            self.interim = True  # 100, 102, 103: its headers are not the answer's
+            self.headers.clear()
+            return
+        self.status = status
         self.keep_alive = self.parser.should_keep_alive()
+        if not self.keep_alive and status != 204 and status != 304:
+            self.until_close = not any(n in (b"content-length", b"transfer-encoding") for n, _ in self.headers)
         if self.head is not None and not self.head.done():
             self.head.set_result(None)
 
@@ -92,7 +134,11 @@ class UpstreamConnection(asyncio.Protocol):
         self._wake()
 
     def on_message_complete(self) -> None:
+        if self.interim:
+            self.interim = False
+            return
         self.complete = True
+        self.awaiting = False
         self._wake()
 
     # --- used by the forwarder -------------------------------------------------------------------------
@@ -103,6 +149,7 @@ class UpstreamConnection(asyncio.Protocol):
 
     def _fail(self, exc: Exception) -> None:
         self.error = exc
+        self.awaiting = False
         for future in (self.head, self.wakeup):
             if future is not None and not future.done():
                 future.set_exception(exc)
@@ -111,16 +158,20 @@ class UpstreamConnection(asyncio.Protocol):
         """Writes the request; the returned future resolves when the response head has arrived. Past the
         deadline every wait on this exchange raises TimeoutError (one timer for the whole exchange)."""
         self._reset()
+        self.awaiting = True
         loop = asyncio.get_running_loop()
         self.head = loop.create_future()
         self.timer = loop.call_at(deadline, self._expire)
         assert self.transport is not None
-        self.transport.write(data)
+        if self.closed:  # closed by the service (or spoiled) since it was taken from the pool
+            self._fail(UpstreamDisconnected(self.reused))
+        else:
+            self.transport.write(data)
         return self.head
 
     def _expire(self) -> None:
         self.timer = None
-        if not self.complete:
+        if self.awaiting:
             self._fail(TimeoutError())
 
     def disarm(self) -> None:
@@ -144,6 +195,11 @@ class UpstreamConnection(asyncio.Protocol):
             raise self.error
         self.wakeup = asyncio.get_running_loop().create_future()
         await self.wakeup
+
+    def end_at_head(self) -> None:
+        """The answer to a HEAD has no body whatever its Content-Length says; the parser cannot know that, so
+        the connection is not reused (nothing it reads afterwards can be trusted as the next answer)."""
+        self.complete, self.keep_alive, self.awaiting = True, False, False
 
     def close(self) -> None:
         self.closed = True
@@ -187,7 +243,9 @@ class ReplicaPool:
 
     def release(self, conn: UpstreamConnection) -> None:
         conn.disarm()
-        if conn.closed or not conn.keep_alive or not conn.complete or len(self.idle) >= MAX_IDLE_PER_REPLICA:
+        # Only after a complete, fully read, keep-alive answer: nothing of it is left on the connection.
+        if (conn.closed or not conn.keep_alive or not conn.complete or conn.awaiting or conn.chunks
+                or len(self.idle) >= MAX_IDLE_PER_REPLICA):
             conn.close()
             return
         conn.last_used = time.monotonic()
