@@ -15,15 +15,38 @@ import structlog
 
 _access: dict[str, Any] = {"stream": sys.stdout, "json": False, "service": "", "enabled": True}
 
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators, written as escapes in the
+# console format, so a value such as a decoded path with %0A in it can never start a line of its own.
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))} | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def escape_controls(value: str) -> str:
+    return value if value.isprintable() else value.translate(_ESCAPES)
+
+
+def _escape_event_fields(logger: Any, method: str, event: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor for the console renderer, which writes text values as they are."""
+    for key, value in event.items():
+        if isinstance(value, str) and key != "exception" and key != "stack":
+            event[key] = escape_controls(value)
+    return event
+
+
+class _EscapingFormatter(logging.Formatter):
+    """Standard-library records (uvicorn, alembic) on one line each; a traceback keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        return escape_controls(super().formatMessage(record))
+
 
 def configure_logging(*, service: str, log_format: str = "console", level: str = "INFO",
                       log_file: str | None = None) -> None:
     stream = open(log_file, "a", buffering=1, encoding="utf-8") if log_file else sys.stdout
-    renderer: structlog.types.Processor
-    if log_format == "json":
-        renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
+    renderers: list[structlog.types.Processor]
+    if log_format == "json":  # JSON escapes control characters itself
+        renderers = [structlog.processors.JSONRenderer(ensure_ascii=False)]
     else:
-        renderer = structlog.dev.ConsoleRenderer(colors=False)
+        renderers = [_escape_event_fields, structlog.dev.ConsoleRenderer(colors=False)]
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -31,7 +54,7 @@ def configure_logging(*, service: str, log_format: str = "console", level: str =
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.StackInfoRenderer(),
             structlog.processors.format_exc_info,
-            renderer,
+            *renderers,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=stream),
@@ -41,8 +64,9 @@ def configure_logging(*, service: str, log_format: str = "console", level: str =
     _access.update(stream=stream, json=log_format == "json", service=service,
                    enabled=logging.getLevelName(level.upper()) <= logging.INFO)
     # Libraries that use the standard logging module (uvicorn, alembic) go to the same stream.
-    logging.basicConfig(stream=stream, level=level.upper(), format="%(levelname)s %(name)s %(message)s",
-                        force=True)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_EscapingFormatter("%(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(handlers=[handler], level=level.upper(), force=True)
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
@@ -57,7 +81,8 @@ def access_line(**fields: Any) -> None:
     stream: TextIO = _access["stream"]
     timestamp = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
     if not _access["json"]:
-        pairs = " ".join(f"{key}={value}" for key, value in fields.items())
+        pairs = " ".join(f"{key}={escape_controls(value) if isinstance(value, str) else value}"
+                         for key, value in fields.items())
         stream.write(f"{timestamp} [info     ] request  {pairs} service={_access['service']}\n")
         return
     fields.update(event="request", level="info", service=_access["service"], timestamp=timestamp)
