@@ -17,6 +17,8 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     entity_type: Mapped[str] = mapped_column(String(40), index=True)
     entity_id: Mapped[str] = mapped_column(String(100), index=True)
+    # The record's owning county after the change (shared.authorization); a county system reads its own only.
+    county_code: Mapped[str | None] = mapped_column(String(2), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(128))

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from services.actors.audit.models import AuditEvent
 from services.actors.audit.schemas import AuditEventOut
+from services.actors.audit.visibility import event_out, readable_by
 from shared.database import Session
 from shared.identity import Caller
 from shared.pagination import Page, Paging, count_rows
@@ -16,11 +17,13 @@ EntityType = Annotated[str | None, Query(pattern="^(organisation|relation|person
                                          description="Only changes to this kind of record.")]
 
 
-@router.get("/audit", summary="The audit trail: every change, who made it, before and after")
-async def list_audit_events(session: Session, _caller: Caller, paging: Paging, entity_type: EntityType = None,
+@router.get("/audit", summary="The audit trail: every change, who made it, before and after",
+            description="A county system reads its own county's records' events; names, e-mail and phone in the "
+                        "snapshots are shown to the register's keepers only (see the people rule).")
+async def list_audit_events(session: Session, caller: Caller, paging: Paging, entity_type: EntityType = None,
                             entity_id: Annotated[str | None, Query(max_length=100)] = None,
                             actor: Annotated[str | None, Query(max_length=100)] = None) -> Page[AuditEventOut]:
-    query = select(AuditEvent)
+    query = readable_by(select(AuditEvent), caller)
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
     if entity_id:
@@ -31,4 +34,4 @@ async def list_audit_events(session: Session, _caller: Caller, paging: Paging, e
     if (after := paging.after_key(int)) is not None:
         query = query.where(AuditEvent.id > after)
     rows = (await session.scalars(query.order_by(AuditEvent.id).limit(paging.limit + 1))).all()
-    return paging.page([AuditEventOut.model_validate(r) for r in rows], count=count, sort_key=lambda e: [e.id])
+    return paging.page([event_out(r, caller) for r in rows], count=count, sort_key=lambda e: [e.id])

@@ -13,6 +13,7 @@ class AuditEventOut(BaseModel):
     action: str
     entity_type: str
     entity_id: str
+    county_code: str | None  # the changed record's owning county
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     request_id: str | None

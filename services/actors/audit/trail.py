@@ -16,8 +16,10 @@ class AuditTrail:
         self.session = session
         self.caller = caller
 
-    def record(self, action: str, entity_type: str, entity_id: str, *,
+    def record(self, action: str, entity_type: str, entity_id: str, *, county: str | None,
                before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+        """`county`: the record's owning county after the change, which decides who may read the event."""
         request_id = structlog.contextvars.get_contextvars().get("request_id")
         self.session.add(AuditEvent(actor=self.caller.subject, action=action, entity_type=entity_type,
-                                    entity_id=entity_id, before=before, after=after, request_id=request_id))
+                                    entity_id=entity_id, county_code=county, before=before, after=after,
+                                    request_id=request_id))

@@ -7,7 +7,6 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.trail import AuditTrail
-from services.actors.authorization import require_county_write
 from services.actors.geography.repository import GeographyRepository
 from services.actors.identifiers import new_record_id
 from services.actors.organisations import schemas
@@ -21,6 +20,7 @@ from services.actors.organisations.models import (
 from services.actors.organisations.presenter import name_on, organisation_out
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.timestamps import utcnow
+from shared.authorization import UNCHANGED, require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
@@ -64,9 +64,11 @@ class OrganisationService:
 
     async def create(self, data: schemas.OrganisationIn) -> tuple[schemas.OrganisationOut, bool]:
         """(organisation, created); a retried create with the same id and content returns the first one."""
-        require_county_write(self.caller, {data.county_code}, what="an organisation")
+        require_county_scope(self.caller, data.county_code, what="an organisation", field="body.county_code")
         check_period(data.valid_from, data.valid_to)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
+            require_county_scope(self.caller, existing.county_code, what=f"organisation '{data.id}'",
+                                 field="body.id")
             if self._same(existing, data):
                 return organisation_out(existing, date.today()), False
             raise Conflict.field("body.id", "conflict",
@@ -84,16 +86,18 @@ class OrganisationService:
         )
         self.session.add(organisation)
         await self.session.flush()
-        self.audit.record("create", "organisation", organisation.id, after=snapshot(organisation))
+        self.audit.record("create", "organisation", organisation.id, after=snapshot(organisation),
+                          county=organisation.county_code)
         return organisation_out(organisation, date.today()), True
 
     async def update(self, organisation_id: str, data: schemas.OrganisationPatch,
                      if_match: str | None) -> schemas.OrganisationOut:
         organisation = await self.get_or_404(organisation_id)
         changes = data.model_dump(exclude_unset=True)
-        require_county_write(self.caller, {organisation.county_code, changes.get("county_code",
-                                                                                  organisation.county_code)},
-                             what=f"organisation '{organisation_id}'")
+        moving = "county_code" in changes
+        require_county_scope(self.caller, organisation.county_code, what=f"organisation '{organisation_id}'",
+                             field="body.county_code" if moving else None,
+                             new_owner=changes["county_code"] if moving else UNCHANGED)
         check_if_match(if_match, organisation.version)
         before = snapshot(organisation)
         if "county_code" in changes:
@@ -118,7 +122,7 @@ class OrganisationService:
     async def rename(self, organisation_id: str, data: schemas.RenameIn,
                      if_match: str | None) -> schemas.OrganisationOut:
         organisation = await self.get_or_404(organisation_id)
-        require_county_write(self.caller, {organisation.county_code}, what=f"organisation '{organisation_id}'")
+        require_county_scope(self.caller, organisation.county_code, what=f"organisation '{organisation_id}'")
         check_if_match(if_match, organisation.version)
         before = snapshot(organisation)
         current = organisation.names[-1] if organisation.names else None
@@ -141,7 +145,7 @@ class OrganisationService:
     async def close(self, organisation_id: str, data: schemas.CloseIn,
                     if_match: str | None) -> schemas.OrganisationOut:
         organisation = await self.get_or_404(organisation_id)
-        require_county_write(self.caller, {organisation.county_code}, what=f"organisation '{organisation_id}'")
+        require_county_scope(self.caller, organisation.county_code, what=f"organisation '{organisation_id}'")
         check_if_match(if_match, organisation.version)
         if organisation.valid_to is not None:
             raise Conflict(f"Organisation '{organisation_id}' was already closed on {organisation.valid_to}.")
@@ -162,7 +166,8 @@ class OrganisationService:
         self.session.add(organisation)
         await self.session.flush()
         await self.session.refresh(organisation)
-        self.audit.record(action, "organisation", organisation.id, before=before, after=snapshot(organisation))
+        self.audit.record(action, "organisation", organisation.id, before=before, after=snapshot(organisation),
+                          county=organisation.county_code)
 
     async def _check_county(self, code: str | None, field: str) -> None:
         if code is not None and not await self.geography.county_exists(code):

@@ -7,12 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
 from services.actors.audit.trail import AuditTrail
-from services.actors.authorization import require_county_write
 from services.actors.identifiers import new_record_id
 from services.actors.people.models import Person
 from services.actors.people.presenter import ERASED_NAME, audit_snapshot, person_out
 from services.actors.people.schemas import PersonIn, PersonOut, PersonPatch
 from services.actors.timestamps import utcnow
+from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.known_records import get_record
@@ -44,10 +44,15 @@ class PersonService:
         if (after := paging.after_key(str)) is not None:
             query = query.where(Person.id > after)
         rows = (await self.session.scalars(query.order_by(Person.id).limit(paging.limit + 1))).all()
-        return paging.page([person_out(p, self.caller) for p in rows], count=count, sort_key=lambda p: [p.id])
+        return paging.page([person_out(p, self.caller, in_bulk=True) for p in rows], count=count,
+                           sort_key=lambda p: [p.id])
 
     async def create(self, data: PersonIn) -> tuple[PersonOut, bool]:
+        # A person belongs to the county whose system registers them (none: a national administrator's).
+        require_county_scope(self.caller, self.caller.county_code, what="a person")
         if data.id is not None and (existing := await get_record(self.session, Person, data.id)) is not None:
+            require_county_scope(self.caller, existing.managed_by_county, what=f"person '{data.id}'",
+                                 field="body.id")
             if (existing.given_name, existing.family_name, existing.email) == \
                     (data.given_name, data.family_name, data.email):
                 return person_out(existing, self.caller), False
@@ -58,7 +63,8 @@ class PersonService:
                         managed_by_county=self.caller.county_code)
         self.session.add(person)
         await self.session.flush()
-        self.audit.record("create", "person", person.id, after=audit_snapshot(person))
+        self.audit.record("create", "person", person.id, after=audit_snapshot(person),
+                          county=person.managed_by_county)
         return person_out(person, self.caller), True
 
     async def update(self, person_id: str, data: PersonPatch, if_match: str | None) -> PersonOut:
@@ -72,7 +78,8 @@ class PersonService:
         person.search_name = fold_for_search(f"{person.given_name} {person.family_name}")
         person.updated_at = utcnow()
         await self.session.flush()
-        self.audit.record("update", "person", person.id, before=before, after=audit_snapshot(person))
+        self.audit.record("update", "person", person.id, before=before, after=audit_snapshot(person),
+                          county=person.managed_by_county)
         return person_out(person, self.caller)
 
     async def erase(self, person_id: str, if_match: str | None) -> PersonOut:
@@ -91,10 +98,11 @@ class PersonService:
             update(AuditEvent).where(AuditEvent.entity_type == "person", AuditEvent.entity_id == person.id,
                                      or_(AuditEvent.before.is_not(None), AuditEvent.after.is_not(None)))
             .values(before=None, after=redacted))
-        self.audit.record("erase", "person", person.id, before=None, after=redacted)
+        self.audit.record("erase", "person", person.id, before=None, after=redacted,
+                          county=person.managed_by_county)
         return person_out(person, self.caller)
 
     async def _writable(self, person_id: str) -> Person:
         person = await self.get_or_404(person_id)
-        require_county_write(self.caller, {person.managed_by_county}, what=f"person '{person_id}'")
+        require_county_scope(self.caller, person.managed_by_county, what=f"person '{person_id}'")
         return person

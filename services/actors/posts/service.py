@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.trail import AuditTrail
-from services.actors.authorization import require_county_write
 from services.actors.identifiers import new_record_id
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.repository import OrganisationRepository
@@ -19,6 +18,7 @@ from services.actors.posts.models import Membership, Post
 from services.actors.posts.repository import PostRecord, PostRepository
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
 from services.actors.timestamps import utcnow
+from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.known_records import get_record
@@ -102,12 +102,16 @@ class PostService:
     async def create_post(self, data: PostIn) -> tuple[PostOut, bool]:
         check_period(data.valid_from, data.valid_to)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
+            await self._require_post_write(existing, field="body.id")
             if (existing.organisation_id, existing.role, existing.on_behalf_of_id) == \
                     (data.organisation_id, data.role.value, data.on_behalf_of_id):
                 return (await self.present_posts([existing], date.today()))[0], False
             raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another post.")
         orgs = await self._organisations(data.organisation_id, data.on_behalf_of_id)
-        require_county_write(self.caller, {o.county_code for o in orgs.values()}, what="a post")
+        owner = orgs[data.organisation_id].county_code
+        require_county_scope(self.caller, owner, what="a post", field="body.organisation_id",
+                             references={"body.on_behalf_of_id": orgs[data.on_behalf_of_id].county_code}
+                             if data.on_behalf_of_id else None)
         post = Post(id=data.id or new_record_id("post"), organisation_id=data.organisation_id, role=data.role.value,
                     label=data.label, on_behalf_of_id=data.on_behalf_of_id, valid_from=data.valid_from,
                     valid_to=data.valid_to, source=data.source,
@@ -115,12 +119,13 @@ class PostService:
         self.session.add(post)
         await self.session.flush()
         out = (await self.present_posts([post], date.today()))[0]
-        self.audit.record("create", "post", post.id, after=out.model_dump(mode="json", exclude={"holder", "as_of"}))
+        self.audit.record("create", "post", post.id, after=out.model_dump(mode="json", exclude={"holder", "as_of"}),
+                          county=owner)
         return out, True
 
     async def close_post(self, post_id: str, data: CloseIn, if_match: str | None) -> PostOut:
         post = await self.post_or_404(post_id)
-        await self._require_post_write(post)
+        owner = await self._require_post_write(post)
         check_if_match(if_match, post.version)
         if post.valid_to is not None:
             raise Conflict(f"Post '{post_id}' already ended on {post.valid_to}.")
@@ -134,12 +139,15 @@ class PostService:
         post.updated_at = utcnow()
         await self.session.flush()
         out = (await self.present_posts([post], date.today()))[0]
-        self.audit.record("close", "post", post.id, before=before, after=out.model_dump(mode="json", exclude={"as_of"}))
+        self.audit.record("close", "post", post.id, before=before, after=out.model_dump(mode="json", exclude={"as_of"}),
+                          county=owner)
         return out
 
     async def create_membership(self, data: MembershipIn) -> tuple[MembershipOut, bool]:
         check_period(data.valid_from, data.valid_to)
         if data.id is not None and (existing := await self.repository.membership(data.id)) is not None:
+            await self._require_post_write(await self.post_or_404(existing.post_id),
+                                           what=f"membership '{data.id}'", field="body.id")
             if (existing.post_id, existing.person_id, existing.valid_from) == \
                     (data.post_id, data.person_id, data.valid_from):
                 return (await self.present_memberships([existing], date.today()))[0], False
@@ -148,10 +156,10 @@ class PostService:
         post = await self.repository.get_for_update(data.post_id)
         if post is None:
             raise InvalidInput.field("body.post_id", "unknown_reference", f"No post has id '{data.post_id}'.")
+        owner = await self._require_post_write(post, what="a membership", field="body.post_id")
         person = await get_record(self.session, Person, data.person_id)
         if person is None:
             raise InvalidInput.field("body.person_id", "unknown_reference", f"No person has id '{data.person_id}'.")
-        await self._require_post_write(post)
         if (post.valid_from and (data.valid_from is None or data.valid_from < post.valid_from)) or \
                 (post.valid_to and (data.valid_to is None or data.valid_to > post.valid_to)):
             raise InvalidInput.field("body.valid_from", "outside_post_period",
@@ -168,15 +176,15 @@ class PostService:
         self.session.add(membership)
         await self.session.flush()
         out = (await self.present_memberships([membership], date.today()))[0]
-        self.audit.record("create", "membership", membership.id, after=out.model_dump(mode="json"))
+        self.audit.record("create", "membership", membership.id, after=out.model_dump(mode="json"), county=owner)
         return out, True
 
     async def close_membership(self, membership_id: str, data: CloseIn, if_match: str | None) -> MembershipOut:
         membership = await self.repository.membership(membership_id)
         if membership is None:
             raise NotFound(f"No membership has id '{membership_id}'.")
-        post = await self.post_or_404(membership.post_id)
-        await self._require_post_write(post)
+        owner = await self._require_post_write(await self.post_or_404(membership.post_id),
+                                                what=f"membership '{membership_id}'")
         check_if_match(if_match, membership.version)
         if membership.valid_to is not None:
             raise Conflict(f"Membership '{membership_id}' already ended on {membership.valid_to}.")
@@ -186,7 +194,8 @@ class PostService:
         membership.updated_at = utcnow()
         await self.session.flush()
         out = (await self.present_memberships([membership], date.today()))[0]
-        self.audit.record("close", "membership", membership.id, before=before, after=out.model_dump(mode="json"))
+        self.audit.record("close", "membership", membership.id, before=before, after=out.model_dump(mode="json"),
+                          county=owner)
         return out
 
     async def _organisations(self, organisation_id: str, on_behalf_of_id: str | None) -> dict[str, Organisation]:
@@ -199,7 +208,11 @@ class PostService:
                                      f"No organisation has id '{on_behalf_of_id}'.")
         return orgs
 
-    async def _require_post_write(self, post: Post) -> None:
-        orgs = await self.organisations.get_many({post.organisation_id} |
-                                                 ({post.on_behalf_of_id} if post.on_behalf_of_id else set()))
-        require_county_write(self.caller, {o.county_code for o in orgs.values()}, what=f"post '{post.id}'")
+    async def _require_post_write(self, post: Post, *, what: str | None = None,
+                                  field: str | None = None) -> str | None:
+        """The post's owning county (its organisation's, and so its memberships'), once the caller may write
+        there."""
+        organisation = await self.organisations.get(post.organisation_id)
+        owner = organisation.county_code if organisation is not None else None
+        require_county_scope(self.caller, owner, what=what or f"post '{post.id}'", field=field)
+        return owner

@@ -7,7 +7,6 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.trail import AuditTrail
-from services.actors.authorization import require_county_write
 from services.actors.identifiers import new_record_id
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import CloseIn, OrganisationRef
@@ -15,6 +14,7 @@ from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.schemas import RelationIn, RelationOut
 from services.actors.timestamps import utcnow
+from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
@@ -63,6 +63,8 @@ class RelationService:
     async def create(self, data: RelationIn) -> tuple[RelationOut, bool]:
         check_period(data.valid_from, data.valid_to)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
+            require_county_scope(self.caller, await self._owner(existing), what=f"relation '{data.id}'",
+                                 field="body.id")
             if (existing.kind, existing.subject_id, existing.object_id, existing.valid_from) == \
                     (data.kind.value, data.subject_id, data.object_id, data.valid_from):
                 return (await self.present([existing], date.today()))[0], False
@@ -71,10 +73,11 @@ class RelationService:
         for field, org_id in (("body.subject_id", data.subject_id), ("body.object_id", data.object_id)):
             if org_id not in ends:
                 raise InvalidInput.field(field, "unknown_reference", f"No organisation has id '{org_id}'.")
+        owner = ends[data.subject_id].county_code
+        require_county_scope(self.caller, owner, what=f"a relation of '{data.subject_id}'", field="body.subject_id",
+                             references={"body.object_id": ends[data.object_id].county_code})
         if data.subject_id == data.object_id:
             raise InvalidInput.field("body.object_id", "self_relation", "An organisation cannot relate to itself.")
-        require_county_write(self.caller, {ends[data.subject_id].county_code, ends[data.object_id].county_code},
-                             what=f"a relation of '{data.subject_id}'")
         for other in await self.repository.between(data.kind.value, data.subject_id, data.object_id):
             if overlaps(other.valid_from, other.valid_to, data.valid_from, data.valid_to):
                 raise Conflict.field("body.valid_from", "conflict",
@@ -88,14 +91,13 @@ class RelationService:
         self.session.add(relation)
         await self.session.flush()
         out = (await self.present([relation], date.today()))[0]
-        self.audit.record("create", "relation", relation.id, after=out.model_dump(mode="json"))
+        self.audit.record("create", "relation", relation.id, after=out.model_dump(mode="json"), county=owner)
         return out, True
 
     async def close(self, relation_id: str, data: CloseIn, if_match: str | None) -> RelationOut:
         relation = await self.get_or_404(relation_id)
-        ends = await self.organisations.get_many({relation.subject_id, relation.object_id})
-        require_county_write(self.caller, {o.county_code for o in ends.values()},
-                             what=f"relation '{relation_id}'")
+        owner = await self._owner(relation)
+        require_county_scope(self.caller, owner, what=f"relation '{relation_id}'")
         check_if_match(if_match, relation.version)
         if relation.valid_to is not None:
             raise Conflict(f"Relation '{relation_id}' already ended on {relation.valid_to}.")
@@ -107,8 +109,14 @@ class RelationService:
         relation.updated_at = utcnow()
         await self.session.flush()
         out = (await self.present([relation], date.today()))[0]
-        self.audit.record("close", "relation", relation.id, before=before, after=out.model_dump(mode="json"))
+        self.audit.record("close", "relation", relation.id, before=before, after=out.model_dump(mode="json"),
+                          county=owner)
         return out
+
+    async def _owner(self, relation: Relation) -> str | None:
+        """A relation belongs to its subject's county."""
+        subject = await self.organisations.get(relation.subject_id)
+        return subject.county_code if subject is not None else None
 
     async def _refuse_cycle(self, data: RelationIn) -> None:
         """Following part-of upwards from the object must never lead back to the subject."""
