@@ -25,6 +25,7 @@ from services.actors.bulk.schemas import ImportResult
 from services.actors.bulk.tables import ImportTable, Services
 from shared.identity import Principal
 from shared.known_records import note_absent
+from shared.locks import hold_family
 from shared.logging import get_logger
 from shared.problems import FieldError, InvalidInput, ProblemError
 
@@ -59,6 +60,9 @@ class ImportService:
         started = time.monotonic()
         rows = parse_csv(raw, columns=table.columns, required=table.required, ignored=table.export_only)
         log.info("import_started", table=table.name, rows=len(rows))
+        # Every writer of this table waits until the import has ended (an import's name is its table's), so
+        # what the preload finds absent stays absent, with one lock for the file rather than one per row.
+        await hold_family(self.session, table.name)
         await self._preload(table, rows)
         errors: list[FieldError] = []
         failed: list[int] = []

@@ -13,6 +13,7 @@ from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRe
 from services.actors.organisations.schemas import OrganisationRef
 from shared.id_lists import in_ids
 from shared.known_records import get_record
+from shared.locks import hold
 from shared.pagination import count_rows
 from shared.periods import active_on
 from shared.text_search import like_pattern
@@ -21,6 +22,16 @@ from shared.text_search import like_pattern
 class OrganisationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def hold_id(self, organisation_id: str) -> None:
+        """Holds the id until the transaction ends: a create retried at the same time finds the first one."""
+        await hold(self.session, (Organisation.__tablename__, organisation_id))
+
+    async def hold_identifiers(self, identifiers: set[tuple[str, str]]) -> None:
+        """Holds (scheme, value) pairs until the transaction ends: one organisation per identifier, even when two
+        writers claim one at the same time. Sorted, so two writers of the same pairs take them in one order."""
+        table = Organisation.__tablename__
+        await hold(self.session, *((table, scheme, value) for scheme, value in sorted(identifiers)))
 
     async def get(self, organisation_id: str) -> Organisation | None:
         return await get_record(self.session, Organisation, organisation_id)

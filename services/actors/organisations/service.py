@@ -66,6 +66,8 @@ class OrganisationService:
         """(organisation, created); a retried create with the same id and content returns the first one."""
         require_county_scope(self.caller, data.county_code, what="an organisation", field="body.county_code")
         check_period(data.valid_from, data.valid_to)
+        if data.id is not None:
+            await self.repository.hold_id(data.id)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
             require_county_scope(self.caller, existing.county_code, what=f"organisation '{data.id}'",
                                  field="body.id")
@@ -175,6 +177,7 @@ class OrganisationService:
 
     async def _checked_identifiers(self, identifiers: list[schemas.IdentifierIn],
                                    owner: str | None) -> list[OrganisationIdentifier]:
+        await self.repository.hold_identifiers({(i.scheme.value, i.value) for i in identifiers})
         out = []
         kept = {(i.scheme, i.value): i for i in (await self.get_or_404(owner)).identifiers} if owner else {}
         for index, identifier in enumerate(identifiers):

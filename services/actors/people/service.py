@@ -16,6 +16,7 @@ from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.known_records import get_record
+from shared.locks import hold
 from shared.pagination import Page, PageRequest, count_rows
 from shared.problems import Conflict, NotFound
 from shared.text_search import fold_for_search, like_pattern
@@ -50,6 +51,9 @@ class PersonService:
     async def create(self, data: PersonIn) -> tuple[PersonOut, bool]:
         # A person belongs to the county whose system registers them (none: a national administrator's).
         require_county_scope(self.caller, self.caller.county_code, what="a person")
+        if data.id is not None:
+            # Held until the transaction ends: a create retried at the same time finds the first one.
+            await hold(self.session, (Person.__tablename__, data.id))
         if data.id is not None and (existing := await get_record(self.session, Person, data.id)) is not None:
             require_county_scope(self.caller, existing.managed_by_county, what=f"person '{data.id}'",
                                  field="body.id")

@@ -12,6 +12,7 @@ from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
 from shared.id_lists import in_ids
 from shared.known_records import get_record
+from shared.locks import hold
 from shared.pagination import count_rows
 from shared.periods import active_on
 
@@ -38,6 +39,11 @@ POST_COLUMNS = table_columns(Post, "id", "organisation_id", "role", "label", "on
 class PostRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def hold_id(self, model: type[Post] | type[Membership], record_id: str) -> None:
+        """Holds a post's or membership's id until the transaction ends: a create retried at the same time finds
+        the first one instead of failing on it."""
+        await hold(self.session, (model.__tablename__, record_id))
 
     async def get(self, post_id: str) -> Post | None:
         return await get_record(self.session, Post, post_id)

@@ -101,6 +101,8 @@ class PostService:
 
     async def create_post(self, data: PostIn) -> tuple[PostOut, bool]:
         check_period(data.valid_from, data.valid_to)
+        if data.id is not None:
+            await self.repository.hold_id(Post, data.id)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
             await self._require_post_write(existing, field="body.id")
             if (existing.organisation_id, existing.role, existing.on_behalf_of_id) == \
@@ -124,7 +126,10 @@ class PostService:
         return out, True
 
     async def close_post(self, post_id: str, data: CloseIn, if_match: str | None) -> PostOut:
-        post = await self.post_or_404(post_id)
+        # Locked, as a new membership locks it: none can start while this checks that none outlasts the end.
+        post = await self.repository.get_for_update(post_id)
+        if post is None:
+            raise NotFound(f"No post has id '{post_id}'.")
         owner = await self._require_post_write(post)
         check_if_match(if_match, post.version)
         if post.valid_to is not None:
@@ -145,6 +150,8 @@ class PostService:
 
     async def create_membership(self, data: MembershipIn) -> tuple[MembershipOut, bool]:
         check_period(data.valid_from, data.valid_to)
+        if data.id is not None:
+            await self.repository.hold_id(Membership, data.id)
         if data.id is not None and (existing := await self.repository.membership(data.id)) is not None:
             await self._require_post_write(await self.post_or_404(existing.post_id),
                                            what=f"membership '{data.id}'", field="body.id")

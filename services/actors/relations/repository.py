@@ -4,8 +4,9 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actors.relations.models import Relation
+from services.actors.relations.models import Relation, RelationKind
 from shared.known_records import get_record
+from shared.locks import hold
 from shared.pagination import count_rows
 from shared.periods import active_on
 
@@ -13,6 +14,16 @@ from shared.periods import active_on
 class RelationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def hold_for_create(self, relation_id: str | None, kind: str, subject_id: str, object_id: str) -> None:
+        """Holds, until the transaction ends, what a new relation's rules read: its id (a retried create finds
+        the first one), every part-of relation (the cycle rule reads them all) and the relations of its kind
+        between its two ends (no overlapping periods)."""
+        table = Relation.__tablename__
+        scopes = [(table, relation_id)] if relation_id else []
+        if kind == RelationKind.PART_OF.value:
+            scopes.append((table, "cycle", kind))
+        await hold(self.session, *scopes, (table, kind, subject_id, object_id))
 
     async def get(self, relation_id: str) -> Relation | None:
         return await get_record(self.session, Relation, relation_id)
