@@ -22,6 +22,10 @@ from gateway.api_keys import write_development_keys
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("actors", "funding", "surveys")
 DEFAULT_PORTS = {"gateway": 8000, "actors": 8101, "funding": 8102, "surveys": 8103}
+# A test stack's rate limits: far beyond what the test suite sends from one key and one address (hundreds of
+# requests per second for minutes), so no test is refused by chance; a test of the limits sets its own, low ones.
+TEST_RATE_LIMITS = {f"GATEWAY_RATE_LIMIT_{kind}": "10000000/minute"
+                    for kind in ("COUNTY", "NATIONAL_ADMIN", "DASHBOARD", "ANONYMOUS", "FAILED_AUTH")}
 
 
 @dataclass
@@ -74,6 +78,8 @@ class Stack:
             env[prefix + "DATABASE_URL"] = self.database_urls[name]
         else:
             env["GATEWAY_API_KEYS_FILE"] = str(self.data_dir / "gateway-keys.json")
+            if self.environment == "test":
+                env.update(TEST_RATE_LIMITS)
             for service in SERVICES:
                 urls = [self.service_url(service)] + [f"http://127.0.0.1:{p}"
                                                       for p in self.extra_replicas.get(service, [])]

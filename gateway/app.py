@@ -14,6 +14,7 @@ from gateway.control import create_control_app
 from gateway.identity import IdentityIssuer, InvalidApiKey, api_key_from_headers
 from gateway.openapi import OpenAPIAggregator
 from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, forward, read_body
+from gateway.rate_limits import RateLimits, Verdict, refusal_response
 from gateway.settings import GatewaySettings
 from gateway.upstreams import Upstream, build_upstreams
 from shared.identity import Role
@@ -35,6 +36,7 @@ class Gateway:
                                                              bulk_timeout=settings.bulk_timeout)
         self._prefix_headers = {name: (b"x-forwarded-prefix", u.prefix.encode()) for name, u in self.upstreams.items()}
         self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
+        self.rate_limits = RateLimits(settings)
         # For the gateway's own calls (readiness, OpenAPI); forwarding uses the replica pools.
         self.session: aiohttp.ClientSession | None = None
         self.openapi = OpenAPIAggregator(self)
@@ -77,27 +79,43 @@ class Gateway:
         response_headers = [rid_header]
         method = scope["method"]
         subject = None
+        client = scope.get("client")
+        address = client[0] if client else ""
         try:
-            principal, token = self.issuer.authenticate(api_key_from_headers(api_key_header, authorization))
-            subject = principal.subject
-            if principal.role is Role.ANONYMOUS and method not in READ_METHODS:
-                status = await self._reject(send, response_headers, 401,
-                                            "Changing data needs an API key (X-API-Key header).")
+            api_key = api_key_from_headers(api_key_header, authorization)
+            blocked = self.rate_limits.refuse_key_attempt(address) if api_key else None
+            if blocked is not None:
+                status = await self._refuse(send, response_headers, blocked)
             else:
-                body = await read_body(receive, self.settings.max_body_bytes) if method not in READ_METHODS else b""
-                client = scope.get("client")
-                headers.extend((
-                    rid_header,
-                    (b"x-rss-identity", token.encode()),
-                    self._prefix_headers[upstream.name],
-                    (b"x-forwarded-for", (client[0] if client else "").encode()),
-                ))
-                status = await forward(upstream=upstream, scope=scope, send=send, headers=headers, body=body,
-                                       response_headers=response_headers,
-                                       retry_after=self.settings.replica_retry_after)
+                principal, token = self.issuer.authenticate(api_key, upstream.name)
+                subject = principal.subject
+                verdict = await self.rate_limits.spend(principal.role, subject, address)
+                if verdict is not None:
+                    response_headers.extend(verdict.headers)
+                if verdict is not None and not verdict.allowed:
+                    status = await self._refuse(send, response_headers, verdict)
+                elif principal.role is Role.ANONYMOUS and method not in READ_METHODS:
+                    status = await self._reject(send, response_headers, 401,
+                                                "Changing data needs an API key (X-API-Key header).")
+                else:
+                    body = (await read_body(receive, self.settings.max_body_bytes)
+                            if method not in READ_METHODS else b"")
+                    headers.extend((
+                        rid_header,
+                        (b"x-rss-identity", token.encode()),
+                        self._prefix_headers[upstream.name],
+                        (b"x-forwarded-for", address.encode()),
+                    ))
+                    status = await forward(upstream=upstream, scope=scope, send=send, headers=headers, body=body,
+                                           response_headers=response_headers,
+                                           retry_after=self.settings.replica_retry_after)
         except InvalidApiKey:
-            status = await self._reject(send, response_headers, 401, "The API key is not valid.",
-                                        www_authenticate=True)
+            verdict = await self.rate_limits.failed_authentication(address)
+            if verdict is not None and not verdict.allowed:
+                status = await self._refuse(send, response_headers, verdict)
+            else:
+                status = await self._reject(send, response_headers + (verdict.headers if verdict else []), 401,
+                                            "The API key is not valid.", www_authenticate=True)
         except BodyTooLarge:
             status = await self._reject(send, response_headers, 413,
                                         f"The request body is larger than {self.settings.max_body_bytes} bytes.")
@@ -114,6 +132,15 @@ class Gateway:
                     "headers": list(response.raw_headers) + response_headers})
         await send({"type": "http.response.body", "body": response.body})
         return status
+
+    @staticmethod
+    async def _refuse(send, response_headers, verdict: Verdict) -> int:  # type: ignore[no-untyped-def]
+        response = refusal_response(verdict)
+        known = {name for name, _ in verdict.headers}
+        await send({"type": "http.response.start", "status": 429,
+                    "headers": list(response.raw_headers) + [h for h in response_headers if h[0] not in known]})
+        await send({"type": "http.response.body", "body": response.body})
+        return 429
 
     async def _lifespan(self, receive, send) -> None:  # type: ignore[no-untyped-def]
         while True:

@@ -6,13 +6,14 @@ import asyncio
 from typing import TYPE_CHECKING, Annotated, Any
 
 import aiohttp
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Header, Request
 from pydantic import BaseModel
 
 from gateway import VERSION
 from gateway.api_docs import install_api_docs
 from gateway.identity import InvalidApiKey, api_key_from_headers
 from gateway.openapi import DocumentIncomplete
+from gateway.rate_limits import refusal_response
 from shared.middleware import RequestContextMiddleware
 from shared.problems import Problem, Unauthenticated, install_problem_handlers, problem_response
 
@@ -50,16 +51,25 @@ def create_control_app(gateway: Gateway) -> FastAPI:
         return problem_response(Problem(status=503, detail="Not ready: " + ", ".join(down),
                                         extra={"services": services}), instance="/readyz")
 
-    @app.get("/whoami", tags=["gateway"], summary="The identity the gateway gives your key")
-    async def whoami(x_api_key: Annotated[str | None, Header()] = None,
-                     authorization: Annotated[str | None, Header()] = None) -> Caller:
+    @app.get("/whoami", tags=["gateway"], summary="The identity the gateway gives your key", response_model=Caller,
+             responses={429: {"description": "Too many wrong keys from this address"}})
+    async def whoami(request: Request, x_api_key: Annotated[str | None, Header()] = None,
+                     authorization: Annotated[str | None, Header()] = None):  # type: ignore[no-untyped-def]
         key = api_key_from_headers(x_api_key.encode() if x_api_key else None,
                                    authorization.encode() if authorization else None)
+        # Wrong keys tried here count against the same per-address budget as wrong keys sent to a service.
+        address = request.client.host if request.client else ""
+        blocked = gateway.rate_limits.refuse_key_attempt(address) if key else None
+        if blocked is not None:
+            return refusal_response(blocked)
         try:
-            principal, _ = gateway.issuer.authenticate(key)
+            subject, role, county_code = gateway.issuer.principal_for(key)
         except InvalidApiKey:
+            verdict = await gateway.rate_limits.failed_authentication(address)
+            if verdict is not None and not verdict.allowed:
+                return refusal_response(verdict)
             raise Unauthenticated("The API key is not valid.") from None
-        return Caller(subject=principal.subject, role=principal.role.value, county_code=principal.county_code)
+        return Caller(subject=subject, role=role.value, county_code=county_code)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi():  # type: ignore[no-untyped-def]

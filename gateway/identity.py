@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from gateway.api_keys import ApiKeyStore
-from shared.identity import Principal, Role, sign_identity
+from shared.identity import TOKEN_LIFETIME_SECONDS, Principal, Role, sign_identity
 
-TOKEN_LIFETIME_SECONDS = 300
-TOKEN_REFRESH_MARGIN_SECONDS = 60
+# A token is re-used until this many seconds before it expires, so signing stays off the hot path while a
+# token still has time to cross to the service and be verified there.
+TOKEN_REFRESH_MARGIN_SECONDS = 10
 
 ANONYMOUS_SUBJECT = "anonymous"
 
@@ -18,33 +19,41 @@ class InvalidApiKey(Exception):
 
 
 class IdentityIssuer:
-    """Authenticates keys and signs identities, re-using a signed token until it nears expiry."""
+    """Authenticates keys and signs identities for one service at a time, re-using a signed token per key and
+    service until it nears expiry."""
 
     def __init__(self, keys: ApiKeyStore, secret: str) -> None:
         self.keys = keys
         self.secret = secret
-        self._tokens: dict[str, tuple[float, str, Principal]] = {}
+        # audience -> key -> (re-sign after, token, principal); only valid keys (and no key) are ever cached.
+        self._tokens: dict[str, dict[str, tuple[float, str, Principal]]] = {}
 
-    def authenticate(self, api_key: str | None) -> tuple[Principal, str]:
-        """(principal, token) for a key, the anonymous identity for no key; InvalidApiKey for a wrong one."""
+    def principal_for(self, api_key: str | None) -> tuple[str, Role, str | None]:
+        """(subject, role, county code) of a key, the anonymous identity for no key; InvalidApiKey for a wrong one."""
+        if not api_key:
+            return ANONYMOUS_SUBJECT, Role.ANONYMOUS, None
+        record = self.keys.find(api_key)
+        if record is None:
+            raise InvalidApiKey()
+        return record.subject, record.role, record.county_code
+
+    def authenticate(self, api_key: str | None, audience: str) -> tuple[Principal, str]:
+        """(principal, token minted for `audience`) for a key; InvalidApiKey for a wrong one."""
         now = time.time()
         cache_key = api_key or ""
-        cached = self._tokens.get(cache_key)
+        tokens = self._tokens.get(audience)
+        if tokens is None:
+            tokens = self._tokens[audience] = {}
+        cached = tokens.get(cache_key)
         if cached is not None and cached[0] > now:
             return cached[2], cached[1]
-        if api_key:
-            record = self.keys.find(api_key)
-            if record is None:
-                raise InvalidApiKey()
-            subject, role, county = record.subject, record.role, record.county_code
-        else:
-            subject, role, county = ANONYMOUS_SUBJECT, Role.ANONYMOUS, None
+        subject, role, county = self.principal_for(api_key)
         principal = Principal(subject=subject, role=role, county_code=county,
-                              expires_at=int(now) + TOKEN_LIFETIME_SECONDS)
+                              expires_at=int(now) + TOKEN_LIFETIME_SECONDS, audience=audience)
         token = sign_identity(principal, self.secret)
-        if len(self._tokens) > 10_000:  # a flood of wrong keys never lands here; only valid ones are cached
-            self._tokens.clear()
-        self._tokens[cache_key] = (now + TOKEN_LIFETIME_SECONDS - TOKEN_REFRESH_MARGIN_SECONDS, token, principal)
+        if len(tokens) > 10_000:
+            tokens.clear()
+        tokens[cache_key] = (now + TOKEN_LIFETIME_SECONDS - TOKEN_REFRESH_MARGIN_SECONDS, token, principal)
         return principal, token
 
 

@@ -1,6 +1,7 @@
 from typing import Literal
 
-from pydantic import model_validator
+from limits import parse
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import PLACEHOLDER_SECRET
@@ -32,10 +33,31 @@ class GatewaySettings(BaseSettings):
     openapi_cache_seconds: float = 30.0
     openapi_fetch_timeout: float = 15.0
 
+    # Rate limits (docs/gateway.md): a budget per API key by its role, per address for anonymous callers, and a
+    # stricter one per address for wrong keys. Written as `<count>/<period>`, e.g. "600/minute", "5/10 seconds".
+    rate_limit_enabled: bool = True
+    # memory:// counts in this process; redis://host:6379/0 shares the budgets between gateway replicas.
+    rate_limit_storage: str = "memory://"
+    # Names the counters in a shared storage, so that two platforms (say test and production) on one Redis
+    # keep apart.
+    rate_limit_key_prefix: str = "rss-gateway"
+    rate_limit_county: str = "1200/minute"
+    rate_limit_national_admin: str = "1200/minute"
+    rate_limit_dashboard: str = "3000/minute"
+    rate_limit_anonymous: str = "300/minute"
+    rate_limit_failed_auth: str = "10/minute"
+
     access_log: bool = True
     log_format: Literal["json", "console"] = "console"
     log_level: str = "INFO"
     log_file: str | None = None
+
+    @field_validator("rate_limit_county", "rate_limit_national_admin", "rate_limit_dashboard",
+                     "rate_limit_anonymous", "rate_limit_failed_auth")
+    @classmethod
+    def _readable_limit(cls, value: str) -> str:
+        parse(value)  # a ValueError names what it could not read
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "GatewaySettings":

@@ -3,7 +3,9 @@
 The gateway authenticates the caller (API key) and sends the result in `X-RSS-Identity` as a signed token:
 ``v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>``. Services verify the signature and the expiry with the
 secret they share with the gateway and refuse requests without a valid token, so a service reached directly,
-past the gateway, accepts nothing. Anonymous callers get a token too (role ``anonymous``) that only public
+past the gateway, accepts nothing. A token names the one service it was minted for (``aud``) and lives
+``TOKEN_LIFETIME_SECONDS``: a token seen on its way to the actor registry is refused by every other service, and
+soon by the registry too. Anonymous callers get a token too (role ``anonymous``) that only public
 reference reads accept.
 """
 
@@ -24,6 +26,7 @@ from shared.problems import Forbidden, Unauthenticated
 
 IDENTITY_HEADER = "x-rss-identity"
 TOKEN_VERSION = "v1"
+TOKEN_LIFETIME_SECONDS = 30
 
 
 class Role(StrEnum):
@@ -39,6 +42,7 @@ class Principal:
     role: Role
     county_code: str | None = None
     expires_at: int = 0
+    audience: str | None = None  # the service the token was minted for: actors, funding, surveys
 
     @property
     def is_authenticated(self) -> bool:
@@ -56,6 +60,8 @@ class Principal:
 
     def claims(self) -> dict[str, object]:
         claims: dict[str, object] = {"sub": self.subject, "role": self.role.value, "exp": self.expires_at}
+        if self.audience:
+            claims["aud"] = self.audience
         if self.county_code:
             claims["county"] = self.county_code
         return claims
@@ -79,10 +85,12 @@ def sign_identity(principal: Principal, secret: str) -> str:
 
 
 class IdentityVerifier:
-    """Verifies identity tokens; remembers recent good ones so the hot path does one dict lookup."""
+    """Verifies identity tokens minted for one service (`audience`); remembers recent good ones so the hot path
+    does one dict lookup."""
 
-    def __init__(self, secret: str, *, cache_size: int = 1024) -> None:
+    def __init__(self, secret: str, *, audience: str, cache_size: int = 1024) -> None:
         self._secret = secret
+        self._audience = audience
         self._cache: dict[str, Principal] = {}
         self._cache_size = cache_size
 
@@ -109,8 +117,12 @@ class IdentityVerifier:
         if version != TOKEN_VERSION or not hmac.compare_digest(signature, _signature(self._secret, payload)):
             raise Unauthenticated("The forwarded identity has an invalid signature.")
         claims = orjson.loads(_unb64(payload))
-        return Principal(subject=str(claims["sub"]), role=Role(claims["role"]),
-                         county_code=claims.get("county"), expires_at=int(claims["exp"]))
+        audience = claims.get("aud")
+        if audience != self._audience:
+            raise Unauthenticated(f"The forwarded identity was minted for {audience!r}, not for "
+                                  f"{self._audience!r}." if audience else "The forwarded identity names no audience.")
+        return Principal(subject=str(claims["sub"]), role=Role(claims["role"]), county_code=claims.get("county"),
+                         expires_at=int(claims["exp"]), audience=audience)
 
 
 def _verifier(request: Request) -> IdentityVerifier:

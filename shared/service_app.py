@@ -33,7 +33,7 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine, session_class)
         app.state.read_sessionmaker = create_read_sessionmaker(engine, session_class)
-        app.state.identity_verifier = IdentityVerifier(settings.identity_secret)
+        app.state.identity_verifier = IdentityVerifier(settings.identity_secret, audience=name)
         app.state.settings = settings
         # The OpenAPI document is built before the first request: the gateway fetches it as soon as the
         # service is ready, and building it on demand took seconds on a busy machine.

@@ -31,9 +31,10 @@ def start_stack(data_dir: Path, new_database_url: Callable[[str], str], *,
 
 
 def identity_header(secret: str, *, role: Role = Role.COUNTY, county: str | None = "20",
-                    expires_at: int = 4_000_000_000, subject: str = "test-caller") -> dict[str, str]:
-    """A forwarded identity as the gateway would sign it, for calling a service directly."""
-    principal = Principal(subject=subject, role=role, county_code=county, expires_at=expires_at)
+                    expires_at: int = 4_000_000_000, subject: str = "test-caller",
+                    audience: str | None = "actors") -> dict[str, str]:
+    """A forwarded identity as the gateway would sign it for `audience`, for calling a service directly."""
+    principal = Principal(subject=subject, role=role, county_code=county, expires_at=expires_at, audience=audience)
     return {"x-rss-identity": sign_identity(principal, secret)}
 
 

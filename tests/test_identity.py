@@ -73,6 +73,22 @@ def test_a_service_refuses_identities_it_cannot_verify(stack):
     assert httpx.get(url, headers=identity_header(stack.secret)).status_code == 200
 
 
+def test_a_token_minted_for_one_service_is_refused_by_another(stack):
+    """A token seen on its way to the actor registry opens no other service."""
+    for_actors = identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience="actors")
+    assert httpx.get(stack.service_url("actors") + "/", headers=for_actors).status_code == 200
+
+    for service in ("funding", "surveys"):
+        body = assert_problem(httpx.get(stack.service_url(service) + "/", headers=for_actors), 401)
+        assert "'actors'" in body["detail"] and f"'{service}'" in body["detail"]
+
+
+def test_a_token_without_audience_is_refused(stack):
+    no_audience = identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience=None)
+    body = assert_problem(httpx.get(stack.service_url("actors") + "/", headers=no_audience), 401)
+    assert "audience" in body["detail"]
+
+
 def test_service_health_needs_no_identity(stack):
     assert httpx.get(stack.service_url("surveys") + "/healthz").json()["status"] == "ok"
     assert httpx.get(stack.service_url("surveys") + "/readyz").json()["status"] == "ready"
