@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.problems import InvalidInput
+from shared.text import control_character_in
 
 T = TypeVar("T")
 
@@ -27,6 +28,9 @@ FORWARDED_PREFIX_HEADER = "x-forwarded-prefix"
 
 
 COUNT_CAP = 1_000
+# Integer sort keys are SQL INTEGER columns: a cursor past their range is not one this API handed out (and
+# PostgreSQL would refuse to compare with it).
+INTEGER_KEY_RANGE = range(-(2**31), 2**31)
 
 
 class Page(BaseModel, Generic[T]):
@@ -49,9 +53,8 @@ class PageRequest:
         so a hand-made cursor never reaches the database as a value of the wrong type."""
         if self.after is None:
             return None
-        if len(self.after) != 1 or type(self.after[0]) is not kind:
-            raise InvalidInput.field("query.cursor", "cursor_format",
-                                     "The cursor is not one this API handed out; start again without it.")
+        if len(self.after) != 1 or not _fits(self.after[0], kind):
+            raise _not_handed_out()
         return self.after[0]
 
     def page(self, rows: list[T], *, count: int, sort_key: Any) -> Page[T]:
@@ -75,6 +78,22 @@ class PageRequest:
         return f"{prefix}{self.request.url.path}?{query}"
 
 
+def _fits(key: Any, kind: type) -> bool:
+    """Whether a sort key has the type, and stays in the range, of the column it is compared with."""
+    if type(key) is not kind:
+        return False
+    if kind is int:
+        return key in INTEGER_KEY_RANGE
+    if kind is str:
+        return control_character_in(key) is None
+    return True
+
+
+def _not_handed_out() -> InvalidInput:
+    return InvalidInput.field("query.cursor", "cursor_format",
+                              "The cursor is not one this API handed out; start again without it.")
+
+
 def _quote(value: str) -> str:
     return quote(value, safe="")
 
@@ -87,11 +106,9 @@ def decode_cursor(cursor: str) -> list[Any]:
     try:
         key = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        raise InvalidInput.field("query.cursor", "cursor_format",
-                                 "The cursor is not one this API handed out; start again without it.") from None
+        raise _not_handed_out() from None
     if not isinstance(key, list):
-        raise InvalidInput.field("query.cursor", "cursor_format",
-                                 "The cursor is not one this API handed out; start again without it.")
+        raise _not_handed_out()
     return key
 
 

@@ -6,10 +6,14 @@ from pydantic_core import PydanticCustomError
 
 from services.actors.identifiers import RECORD_ID_PATTERN, normalise_org_number
 from services.actors.organisations.models import ContactKind, IdentifierScheme, OrganisationKind
+from shared.text import SINGLE_LINE, Name, Note, ShortName, Source
 
 CountyCodeField = Annotated[str | None, Field(pattern=r"^\d{2}$", description="SCB county code the record "
                                                                              "belongs to; null for national.")]
 RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Stable id: a-z, 0-9 and '-'.")]
+IdentifierValue = Annotated[str, Field(min_length=1, max_length=30), SINGLE_LINE]
+ContactValue = Annotated[str, Field(min_length=1, max_length=300), SINGLE_LINE]
+ContactLabel = Annotated[str, Field(max_length=100), SINGLE_LINE]
 
 
 class PeriodIn(BaseModel):
@@ -21,7 +25,7 @@ class PeriodIn(BaseModel):
 
 class IdentifierIn(BaseModel):
     scheme: IdentifierScheme
-    value: str = Field(min_length=1, max_length=30)
+    value: IdentifierValue
 
     @field_validator("value")
     @classmethod
@@ -49,8 +53,16 @@ class ContactIn(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     kind: ContactKind
-    value: str = Field(min_length=1, max_length=300)
-    label: str | None = Field(None, max_length=100, examples=["Fixed function mailbox"])
+    value: ContactValue
+    label: ContactLabel | None = Field(None, examples=["Fixed function mailbox"])
+
+
+# How many an organisation (or a post) may list: more than any real one has, few enough that one request, and
+# the audit row recording it, stay small.
+MAX_IDENTIFIERS = 10
+MAX_CONTACTS = 20
+Identifiers = Annotated[list[IdentifierIn], Field(max_length=MAX_IDENTIFIERS)]
+Contacts = Annotated[list[ContactIn], Field(max_length=MAX_CONTACTS)]
 
 
 class NameOut(BaseModel):
@@ -66,13 +78,13 @@ class OrganisationIn(PeriodIn):
     id: RecordId | None = Field(None, description="Leave out to have one made; supply your own to make a "
                                                   "retried create safe (same id, same content: no duplicate).")
     kind: OrganisationKind
-    name: str = Field(min_length=1, max_length=200, examples=["FoU Södertörn"])
-    short_name: str | None = Field(None, max_length=60)
+    name: Name = Field(examples=["FoU Södertörn"])
+    short_name: ShortName | None = None
     county_code: CountyCodeField = None
-    identifiers: list[IdentifierIn] = Field(default_factory=list)
-    contacts: list[ContactIn] = Field(default_factory=list)
-    note: str | None = Field(None, max_length=1000)
-    source: str | None = Field(None, max_length=300)
+    identifiers: Identifiers = Field(default_factory=list)
+    contacts: Contacts = Field(default_factory=list)
+    note: Note | None = None
+    source: Source | None = None
 
     @field_validator("name")
     @classmethod
@@ -87,22 +99,22 @@ class OrganisationPatch(BaseModel):
 
     kind: OrganisationKind | None = None
     county_code: CountyCodeField = None
-    identifiers: list[IdentifierIn] | None = None
-    contacts: list[ContactIn] | None = None
-    note: str | None = Field(None, max_length=1000)
-    source: str | None = Field(None, max_length=300)
+    identifiers: Identifiers | None = None
+    contacts: Contacts | None = None
+    note: Note | None = None
+    source: Source | None = None
     valid_from: date | None = None
 
 
 class RenameIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200, examples=["Sveriges Kommuner och Regioner"])
-    short_name: str | None = Field(None, max_length=60, examples=["SKR"])
+    name: Name = Field(examples=["Sveriges Kommuner och Regioner"])
+    short_name: ShortName | None = Field(None, examples=["SKR"])
     valid_from: date = Field(description="The day the new name takes effect; the old name ends that day.")
 
 
 class CloseIn(BaseModel):
     valid_to: date = Field(description="The first day the record no longer holds.")
-    note: str | None = Field(None, max_length=1000, examples=["Wound down after the owners' decision"])
+    note: Note | None = Field(None, examples=["Wound down after the owners' decision"])
 
 
 class OrganisationOut(BaseModel):

@@ -1,24 +1,22 @@
 from pydantic import BaseModel, Field
 
 from services.actors.organisations.schemas import RecordId
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-PHONE_PATTERN = r"^\+?[0-9 ()-]{5,20}$"
+from shared.text import EmailAddress, PersonName, PhoneNumber
 
 
 class PersonIn(BaseModel):
     id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
-    given_name: str = Field(min_length=1, max_length=100, examples=["Exempel"])
-    family_name: str = Field(min_length=1, max_length=100, examples=["Exempelsson"])
-    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN, examples=["exempel@example.org"])
-    phone: str | None = Field(None, pattern=PHONE_PATTERN, examples=["+46 10 000 00 00"])
+    given_name: PersonName = Field(examples=["Exempel"])
+    family_name: PersonName = Field(examples=["Exempelsson"])
+    email: EmailAddress | None = Field(None, examples=["exempel@example.org"])
+    phone: PhoneNumber | None = Field(None, examples=["+46 10 000 00 00"])
 
 
 class PersonPatch(BaseModel):
-    given_name: str | None = Field(None, min_length=1, max_length=100)
-    family_name: str | None = Field(None, min_length=1, max_length=100)
-    email: str | None = Field(None, max_length=254, pattern=EMAIL_PATTERN)
-    phone: str | None = Field(None, pattern=PHONE_PATTERN)
+    given_name: PersonName | None = None
+    family_name: PersonName | None = None
+    email: EmailAddress | None = None
+    phone: PhoneNumber | None = None
 
 
 class PersonOut(BaseModel):

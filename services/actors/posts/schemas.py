@@ -1,10 +1,14 @@
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from services.actors.organisations.schemas import ContactIn, OrganisationRef, PeriodIn, RecordId
+from services.actors.organisations.schemas import ContactIn, Contacts, OrganisationRef, PeriodIn, RecordId
 from services.actors.people.schemas import PersonBrief
 from services.actors.posts.models import PostRole
+from shared.text import MULTI_LINE, Label, Source
+
+MembershipNote = Annotated[str, Field(max_length=500), MULTI_LINE]
 
 
 class PostIn(PeriodIn):
@@ -12,17 +16,17 @@ class PostIn(PeriodIn):
     organisation_id: RecordId = Field(description="The organisation, group or network the seat is in.",
                                       examples=["rss-01-steering-group"])
     role: PostRole
-    label: str | None = Field(None, max_length=200, examples=["Representative of FoU Södertörn"])
+    label: Label | None = Field(None, examples=["Representative of FoU Södertörn"])
     on_behalf_of_id: RecordId | None = Field(None, description="Whom the holder represents.")
-    contacts: list[ContactIn] = Field(default_factory=list, description="A fixed function's own channels.")
-    source: str | None = Field(None, max_length=300)
+    contacts: Contacts = Field(default_factory=list, description="A fixed function's own channels.")
+    source: Source | None = None
 
 
 class MembershipIn(PeriodIn):
     id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
     post_id: RecordId
     person_id: RecordId
-    note: str | None = Field(None, max_length=500)
+    note: MembershipNote | None = None
 
 
 class PostOut(BaseModel):

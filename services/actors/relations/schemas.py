@@ -4,6 +4,7 @@ from pydantic import BaseModel, Field
 
 from services.actors.organisations.schemas import OrganisationRef, PeriodIn, RecordId
 from services.actors.relations.models import RelationKind
+from shared.text import Note, Source
 
 
 class RelationIn(PeriodIn):
@@ -12,8 +13,8 @@ class RelationIn(PeriodIn):
     subject_id: RecordId = Field(description="Read as: subject KIND object.", examples=["municipality-0127"])
     object_id: RecordId = Field(examples=["fou-sodertorn"])
     reported: int | None = Field(None, ge=1900, le=2100, description="Year a source attests the relation.")
-    note: str | None = Field(None, max_length=1000)
-    source: str | None = Field(None, max_length=300)
+    note: Note | None = None
+    source: Source | None = None
 
 
 class RelationOut(BaseModel):

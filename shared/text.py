@@ -1,0 +1,57 @@
+"""Bounded text: the string types input models are built from, each with a maximum length and without control
+characters, so what a caller sends is stored the same way on SQLite and PostgreSQL (which refuses a NUL).
+
+Single-line text (names, ids, addresses, labels, sources, search terms) refuses every C0 control character and
+DEL; multi-line text (notes) also allows tab, line feed and carriage return. A refusal is a 422 naming the field
+with the rule `control_characters`. The lengths are those of the columns the values are stored in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+CONTROL_CHARACTERS_RULE = "control_characters"
+
+_SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MULTI_LINE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_in(value: str, *, multi_line: bool = False) -> str | None:
+    """The first control character the text may not hold, or None."""
+    found = (_MULTI_LINE_CONTROL if multi_line else _SINGLE_LINE_CONTROL).search(value)
+    return found.group() if found else None
+
+
+def control_character_message(character: str, *, multi_line: bool = False) -> str:
+    allowed = "; only tab and line breaks are allowed" if multi_line else ""
+    return f"the text holds the control character U+{ord(character):04X}{allowed}"
+
+
+def _single_line(value: str) -> str:
+    if (character := control_character_in(value)) is not None:
+        raise PydanticCustomError(CONTROL_CHARACTERS_RULE, control_character_message(character))
+    return value
+
+
+def _multi_line(value: str) -> str:
+    if (character := control_character_in(value, multi_line=True)) is not None:
+        raise PydanticCustomError(CONTROL_CHARACTERS_RULE, control_character_message(character, multi_line=True))
+    return value
+
+
+SINGLE_LINE = AfterValidator(_single_line)
+MULTI_LINE = AfterValidator(_multi_line)
+
+# The platform's kinds of text, each bounded like the column that stores it.
+Name = Annotated[str, Field(min_length=1, max_length=200), SINGLE_LINE]
+ShortName = Annotated[str, Field(max_length=60), SINGLE_LINE]
+PersonName = Annotated[str, Field(min_length=1, max_length=100), SINGLE_LINE]
+Label = Annotated[str, Field(max_length=200), SINGLE_LINE]
+Note = Annotated[str, Field(max_length=1000), MULTI_LINE]
+Source = Annotated[str, Field(max_length=300), SINGLE_LINE]
+EmailAddress = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), SINGLE_LINE]
+PhoneNumber = Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{5,20}$"), SINGLE_LINE]
