@@ -52,6 +52,8 @@ _STATUS_SLUGS = {
     405: "method-not-allowed",
     409: "conflict",
     412: "precondition-failed",
+    413: "body-too-large",
+    415: "unsupported-media-type",
     422: "validation-error",
     428: "precondition-required",
     500: "internal-error",
@@ -162,9 +164,11 @@ class PreconditionFailed(ProblemError):
     slug = "precondition-failed"
 
 
-class RequestTooLarge(ProblemError):
+class BodyTooLarge(ProblemError):
+    """A request body past the service's limit; the problem says the limit in bytes as `max_bytes`."""
+
     status = 413
-    slug = "request-too-large"
+    slug = "body-too-large"
 
 
 class UnsupportedMediaType(ProblemError):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session as OrmSession
 from shared.database import create_engine, create_read_sessionmaker, create_sessionmaker, current_revision
 from shared.identity import IdentityVerifier
 from shared.logging import configure_logging, get_logger
-from shared.middleware import RequestContextMiddleware
+from shared.middleware import BodySizeLimitMiddleware, ControlCharacterMiddleware, RequestContextMiddleware
 from shared.migrations import head_revision
 from shared.problems import Problem, install_problem_handlers, problem_response
 from shared.settings import BaseServiceSettings
@@ -67,5 +67,10 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
 
     for router in routers:
         app.include_router(router)
+    # The last added runs first: the request id and access log wrap the request's bounds, checked before
+    # any route reads the request.
+    app.add_middleware(ControlCharacterMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_import_body_bytes=settings.max_import_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

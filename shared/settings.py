@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # A development-only secret. Production refuses to start with it (see `_refuse_placeholder_secret`).
@@ -21,6 +21,10 @@ class BaseServiceSettings(BaseSettings):
     log_format: Literal["json", "console"] = "console"
     log_level: str = "INFO"
     log_file: str | None = None
+    # The largest request body the service reads (413 past it): JSON documents are small; bulk imports
+    # (/imports/...) take a whole CSV file, as large as an import can store within the gateway's bulk time limit.
+    max_body_bytes: int = Field(1024 * 1024, ge=1)
+    max_import_body_bytes: int = Field(5 * 1024 * 1024, ge=1)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "BaseServiceSettings":

@@ -270,8 +270,9 @@ def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unch
 
     in_2021, in_2023 = people_on("2021-06-01", county_key), people_on("2023-06-01", county_key)
     assert former in in_2021 and holder not in in_2021
+    # A cell starting with + would be a formula to Excel: the file guards it with a quote, the import removes it.
     assert in_2023[holder] == {"id": holder, "given_name": "Örjan", "family_name": "Åkesson-Exempel",
-                               "email": "orjan.exempel@example.org", "phone": "+46 10 000 00 02"}
+                               "email": "orjan.exempel@example.org", "phone": "'+46 10 000 00 02"}
     assert former not in in_2023
     assert people_on("2023-06-01", {})[holder]["email"] == ""  # contact details are for authenticated callers
 

@@ -1,7 +1,11 @@
 """Reading and writing the CSV files county systems exchange: UTF-8 (BOM or not), `;` or `,`, header first.
 
-Reading knows nothing about the register: it checks the body's size, encoding and header, and hands out the data
-rows as dicts keyed by column, with spreadsheet row numbers (the header is row 1, the first data row row 2).
+Reading knows nothing about the register: it checks the body's encoding and header (its size is the service's
+body limit for imports, see shared/middleware.py), and hands out the data rows as dicts keyed by column, with
+spreadsheet row numbers (the header is row 1, the first data row row 2).
+
+Exports are opened in Excel, which runs a cell starting with = + - @ (or tab, CR) as a formula: writing prefixes
+such a cell with a single quote, and reading takes that quote off again, so an exported file re-imports as it was.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from shared.problems import FieldError, InvalidInput, RequestTooLarge, UnsupportedMediaType
+from shared.problems import FieldError, InvalidInput, UnsupportedMediaType
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 BOM = "\ufeff"
 CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"})
 DELIMITERS = {"semicolon": ";", "comma": ","}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
 
 
 @dataclass(frozen=True)
@@ -28,24 +33,29 @@ class CsvRow:
     extra_cells: bool = False  # more cells than the header has columns, some of them filled
 
 
-async def read_csv_body(request: Request, limit: int = MAX_IMPORT_BYTES) -> bytes:
-    """The raw request body, refused with 413 past `limit` bytes and 415 when it is declared as something else."""
+async def read_csv_body(request: Request) -> bytes:
+    """The raw request body (the service refuses one past its import limit with 413 before it gets here), or 415
+    when it is declared as something else than CSV."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type and media_type not in CSV_MEDIA_TYPES:
         raise UnsupportedMediaType(f"Send the file as the request body with Content-Type text/csv, not "
                                    f"{media_type} (no multipart form).")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise RequestTooLarge(f"An import file may be at most {limit // (1024 * 1024)} MB; split it into "
-                              "several files.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise RequestTooLarge(f"An import file may be at most {limit // (1024 * 1024)} MB; split it into "
-                                  "several files.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await request.body()
+
+
+def _starts_formula(text: str) -> bool:
+    """Whether a spreadsheet would read the cell as a formula, or it already is one guarded by a quote."""
+    return text.startswith(FORMULA_STARTS) or (text.startswith(FORMULA_GUARD) and _starts_formula(text[1:]))
+
+
+def guard_formula(text: str) -> str:
+    """The cell as written to a file: a formula-like text gets a leading quote, so Excel shows it as text."""
+    return FORMULA_GUARD + text if _starts_formula(text) else text
+
+
+def unguard_formula(text: str) -> str:
+    """The cell as read from a file: the quote `guard_formula` added comes off; any other quote stays."""
+    return text[1:] if text.startswith(FORMULA_GUARD) and _starts_formula(text[1:]) else text
 
 
 def decode(raw: bytes) -> str:
@@ -83,7 +93,7 @@ def parse_csv(raw: bytes, *, columns: Sequence[str], required: Iterable[str],
         _check_header(header, columns, set(required), set(ignored))
         rows = []
         for number, record in enumerate(reader, start=2):
-            values = [cell.strip() for cell in record]
+            values = [unguard_formula(cell.strip()) for cell in record]
             if not any(values):
                 continue  # blank lines, and the ";;;;" lines spreadsheets leave at the end
             extra = any(values[len(header):])
@@ -115,10 +125,17 @@ def _check_header(header: list[str], columns: Sequence[str], required: set[str],
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]], *, delimiter: str = ";") -> bytes:
-    """UTF-8 with a BOM, so Excel shows å, ä and ö; None becomes an empty cell, dates ISO 8601."""
+    """UTF-8 with a BOM, so Excel shows å, ä and ö; None becomes an empty cell, dates ISO 8601, and a text that
+    starts like a formula starts with a quote."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([("" if value is None else str(value)) for value in row] for row in rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return guard_formula(value) if isinstance(value, str) else str(value)
