@@ -1,6 +1,10 @@
 from fastapi import FastAPI
 
 from services.funding import SERVICE_DIR, VERSION
+from services.funding.agreements.router import router as agreements_router
+from services.funding.allocation.router import router as allocations_router
+from services.funding.ledger.router import router as ledger_router
+from services.funding.requisitions.router import router as requisitions_router
 from services.funding.settings import FundingSettings
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
@@ -17,5 +21,6 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
         version=VERSION,
         settings=settings or FundingSettings(),
         service_dir=SERVICE_DIR,
-        routers=[service_info_router("funding", VERSION, DESCRIPTION)],
+        routers=[service_info_router("funding", VERSION, DESCRIPTION), agreements_router, allocations_router,
+                 ledger_router, requisitions_router],
     )

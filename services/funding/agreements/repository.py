@@ -1,0 +1,44 @@
+"""All SQL of agreements and funding lines."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.agreements.models import Agreement, FundingLine
+from services.funding.allocation.models import Allocation
+from shared.locks import hold
+
+
+class AgreementRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, agreement_id: str) -> Agreement | None:
+        return await self.session.get(Agreement, agreement_id)
+
+    async def hold_new(self, agreement_id: str) -> None:
+        """Holds the id until the transaction ends, so that two creates of one agreement run one at a time."""
+        await hold(self.session, ("agreements", agreement_id))
+
+    async def add(self, agreement: Agreement) -> None:
+        self.session.add(agreement)
+        await self.session.flush()
+
+    async def all(self) -> list[Agreement]:
+        return list((await self.session.scalars(select(Agreement).order_by(Agreement.id).limit(500))).all())
+
+    async def line_ids_in_use(self, ids: list[str]) -> set[str]:
+        return set((await self.session.scalars(select(FundingLine.id).where(FundingLine.id.in_(ids)))).all())
+
+    async def line(self, agreement_id: str, line_id: str, *, for_update: bool = False) -> FundingLine | None:
+        if for_update:
+            await hold(self.session, ("funding_lines", line_id))
+        query = select(FundingLine).where(FundingLine.id == line_id, FundingLine.agreement_id == agreement_id)
+        if for_update and self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def allocated_from(self, line_id: str) -> int:
+        return int(await self.session.scalar(
+            select(func.coalesce(func.sum(Allocation.total_ore), 0)).where(Allocation.funding_line_id == line_id)))

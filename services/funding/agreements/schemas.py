@@ -1,0 +1,53 @@
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, Field, model_validator
+
+from services.funding.allocation.engine import AllocationKey
+from services.funding.identifiers import RecordId
+from shared.money import Money, SignedMoney
+
+Text = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class FundingLineIn(BaseModel):
+    id: RecordId
+    area: Text
+    year: Year
+    total: Money
+    allocation_key: AllocationKey
+    requisition_last_date: date = Field(description="The last day a receiver may requisition from this line.")
+    report_due_date: date = Field(description="Spending report and repayment of unspent money are due then.")
+    conditions: Annotated[str, Field(max_length=4000)] = ""
+
+
+class AgreementIn(BaseModel):
+    id: RecordId
+    name: Text
+    registry_number: Text = Field(description="The agreement's registry number (diarienummer), cited in reports.")
+    first_year: Year
+    last_year: Year
+    areas: list[Text] = Field(min_length=1, max_length=50)
+    lines: list[FundingLineIn] = Field(default_factory=list, max_length=500)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "AgreementIn":
+        if self.last_year < self.first_year:
+            raise ValueError("last_year is before first_year")
+        return self
+
+
+class FundingLineOut(FundingLineIn):
+    agreement_id: str
+    total: SignedMoney  # type: ignore[assignment]  # answered from öre, not parsed from kronor
+
+
+class AgreementOut(BaseModel):
+    id: str
+    name: str
+    registry_number: str
+    first_year: int
+    last_year: int
+    areas: list[str]
+    lines: list[FundingLineOut]

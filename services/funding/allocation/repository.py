@@ -1,0 +1,32 @@
+"""All SQL of allocations and their shares."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.allocation.models import Allocation, AllocationShare
+from shared.locks import hold
+
+
+class AllocationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, allocation_id: str) -> Allocation | None:
+        return await self.session.get(Allocation, allocation_id)
+
+    async def add(self, allocation: Allocation) -> None:
+        self.session.add(allocation)
+        await self.session.flush()
+
+    async def share(self, allocation_id: str, recipient_id: str, *, for_update: bool = False
+                    ) -> AllocationShare | None:
+        """A recipient's share; `for_update` holds it until the transaction ends (requisitions draw on it)."""
+        if for_update:
+            await hold(self.session, ("allocation_shares", allocation_id, recipient_id))
+        query = select(AllocationShare).where(AllocationShare.allocation_id == allocation_id,
+                                              AllocationShare.recipient_id == recipient_id)
+        if for_update and self.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        return await self.session.scalar(query)

@@ -1,0 +1,50 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut
+from services.funding.allocation.service import AllocationService
+from services.funding.answers import once, stored
+from services.funding.identifiers import RecordIdPath
+from shared.database import Session
+from shared.idempotency import IdempotencyKey
+from shared.identity import Caller, WritingCaller
+from shared.problems import problem_responses
+
+
+async def reading(session: Session, caller: Caller) -> AllocationService:
+    return AllocationService(session, caller)
+
+
+async def writing(session: Session, caller: WritingCaller) -> AllocationService:
+    return AllocationService(session, caller)
+
+
+Allocations = Annotated[AllocationService, Depends(reading)]
+AllocationWriter = Annotated[AllocationService, Depends(writing)]
+
+router = APIRouter(tags=["allocations"], responses=problem_responses(401, 403, 404, 422))
+LINE = "/agreements/{agreement_id}/lines/{line_id}/allocations"
+
+
+@router.post(LINE + "/preview", summary="Split a funding line without saving anything: every row explained")
+async def preview_allocation(agreement_id: RecordIdPath, line_id: RecordIdPath, data: AllocationIn,
+                             allocations: AllocationWriter) -> AllocationOut:
+    return await allocations.preview(agreement_id, line_id, data)
+
+
+@router.post(LINE, status_code=201, response_model=AllocationOut, responses=problem_responses(409),
+             summary="Save an allocation of a funding line (national administrators; Idempotency-Key)")
+async def create_allocation(agreement_id: RecordIdPath, line_id: RecordIdPath, data: AllocationCreate,
+                            allocations: AllocationWriter, session: Session, caller: WritingCaller,
+                            request: Request, idempotency_key: IdempotencyKey):  # type: ignore[no-untyped-def]
+    async def run():  # type: ignore[no-untyped-def]
+        answer = await allocations.create(agreement_id, line_id, data)
+        return stored(request, answer, status=201, path=f"/allocations/{answer.id}")
+
+    return await once(request, session, caller, idempotency_key, data, run)
+
+
+@router.get("/allocations/{allocation_id}", summary="A saved allocation, every row explained")
+async def get_allocation(allocation_id: RecordIdPath, allocations: Allocations) -> AllocationOut:
+    return await allocations.read(allocation_id)

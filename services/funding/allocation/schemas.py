@@ -1,0 +1,79 @@
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from services.funding.allocation.engine import AllocationKey
+from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
+from shared.money import Money, SignedMoney
+
+
+def _percent(value: Any) -> Fraction:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise PydanticCustomError("percent_not_float", "Send a percentage as a decimal string (\"4\", \"12.5\").")
+    if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{1,6})?", value)):
+        return Fraction(Decimal(str(value)))
+    raise PydanticCustomError("percent_format", "A percentage is a decimal string such as \"4\" or \"12.5\".")
+
+
+Percent = Annotated[Fraction, BeforeValidator(_percent), Field(json_schema_extra={"type": "string"})]
+Name = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
+
+
+class RecipientIn(BaseModel):
+    id: RecordId = Field(description="A registry organisation id, or an SCB code (county 20, municipality 2080).")
+    name: Name | None = None
+    county_code: Annotated[str | None, Field(pattern=COUNTY_CODE_PATTERN,
+                                             description="Default: the county an SCB code names.")] = None
+    population: Annotated[int | None, Field(gt=0, le=100_000_000)] = None
+    percent: Percent | None = None
+    amount: Money | None = None
+
+
+class SetAsideIn(BaseModel):
+    recipient: RecipientIn
+    percent: Percent
+    purpose: Annotated[str, Field(max_length=300)] = ""
+
+
+class AllocationIn(BaseModel):
+    total: Money | None = Field(None, description="Default: what remains of the funding line.")
+    key: AllocationKey | None = Field(None, description="Default: the funding line's key.")
+    rounding: Literal["krona", "ore"] = "krona"
+    basis_year: Annotated[int | None, Field(ge=1900, le=2100,
+                                            description="Population key: the year of the populations.")] = None
+    recipients: list[RecipientIn] = Field(min_length=1, max_length=400)
+    set_asides: list[SetAsideIn] = Field(default_factory=list, max_length=10)
+
+
+class AllocationCreate(AllocationIn):
+    id: RecordId
+
+
+class ShareOut(BaseModel):
+    recipient_id: str
+    name: str | None
+    county_code: str | None
+    basis: str = Field(description="set_aside or the key that gave this row its share")
+    weight: str = Field(description="population, percent, amount in öre or 1 (equal), as a fraction string")
+    share: str = Field(description="the exact fraction of the total")
+    exact_ore: str = Field(description="the exact amount in öre, as a fraction string")
+    amount: SignedMoney
+    adjustment_ore: str = Field(description="amount minus exact, in öre: less than one rounding unit")
+
+
+class AllocationOut(BaseModel):
+    id: str | None
+    agreement_id: str
+    funding_line_id: str
+    total: SignedMoney
+    sum: SignedMoney
+    key: AllocationKey
+    rounding: str
+    basis: dict[str, Any]
+    tie_break: str = ("larger remainder first, then larger weight, then recipient id; each row is within one "
+                      "rounding unit of its exact share and the rows sum exactly to the total")
+    shares: list[ShareOut]

@@ -1,0 +1,148 @@
+"""Allocations' rules: a split of a funding line made by the engine, previewed or saved; saved ones never
+together exceed the line, and every saved share is an allocation entry in the ledger."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.agreements.models import FundingLine
+from services.funding.agreements.repository import AgreementRepository
+from services.funding.agreements.service import STATE
+from services.funding.allocation.engine import (
+    ROUNDING_UNITS,
+    AllocationKey,
+    AllocationRefused,
+    Recipient,
+    SetAside,
+    allocate,
+    fraction_text,
+)
+from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.allocation.repository import AllocationRepository
+from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut, RecipientIn, ShareOut
+from services.funding.identifiers import county_of
+from services.funding.ledger.models import EntryType
+from services.funding.ledger.service import Ledger
+from services.funding.permissions import require_national
+from shared.identity import Principal
+from shared.problems import Conflict, FieldError, InvalidInput, NotFound
+
+WEIGHT_FIELD = {AllocationKey.POPULATION: "population", AllocationKey.PERCENTAGE: "percent",
+                AllocationKey.FIXED: "amount"}
+
+
+def _county(recipient: RecipientIn) -> str | None:
+    return recipient.county_code or county_of(recipient.id)
+
+
+def _weights(data: AllocationIn, key: AllocationKey) -> list[Recipient]:
+    errors: list[FieldError] = []
+    if key is AllocationKey.POPULATION and data.basis_year is None:
+        errors.append(FieldError("body.basis_year", "required_for_population_key",
+                                 "A population split states the year of its populations."))
+    recipients = []
+    for i, recipient in enumerate(data.recipients):
+        name = WEIGHT_FIELD.get(key)
+        value = getattr(recipient, name) if name else 1
+        if value is None:
+            errors.append(FieldError(f"body.recipients.{i}.{name}", f"required_for_{key.value}_key",
+                                     f"The {key.value} key needs each recipient's {name}."))
+        recipients.append(Recipient(recipient.id, value if value is not None else 1))
+    if errors:
+        raise InvalidInput(f"The allocation breaks {len(errors)} rule(s): {errors[0].message}", errors=errors)
+    return recipients
+
+
+def _body_field(field: str) -> str:
+    return "body." + field.replace("set_asides.", "set_asides.", 1)
+
+
+class AllocationService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+        self.agreements = AgreementRepository(session)
+        self.repository = AllocationRepository(session)
+
+    async def _line(self, agreement_id: str, line_id: str, *, for_update: bool = False) -> FundingLine:
+        line = await self.agreements.line(agreement_id, line_id, for_update=for_update)
+        if line is None:
+            raise NotFound(f"No funding line {line_id} in agreement {agreement_id}.")
+        return line
+
+    async def preview(self, agreement_id: str, line_id: str, data: AllocationIn) -> AllocationOut:
+        require_national(self.caller, "an allocation")
+        line = await self._line(agreement_id, line_id)
+        remaining = line.total_ore - await self.agreements.allocated_from(line_id)
+        return self._compute(line, data, remaining, allocation_id=None)
+
+    async def create(self, agreement_id: str, line_id: str, data: AllocationCreate) -> AllocationOut:
+        require_national(self.caller, "an allocation")
+        line = await self._line(agreement_id, line_id, for_update=True)
+        if await self.repository.get(data.id) is not None:
+            raise Conflict.field("body.id", "id_in_use", f"Allocation {data.id} exists; choose another id.")
+        remaining = line.total_ore - await self.agreements.allocated_from(line_id)
+        answer = self._compute(line, data, remaining, allocation_id=data.id)
+        by_id = {r.id: r for r in data.recipients} | {s.recipient.id: s.recipient for s in data.set_asides}
+        allocation = Allocation(id=data.id, funding_line_id=line.id, agreement_id=agreement_id,
+                                total_ore=answer.total, key=answer.key.value, rounding=answer.rounding,
+                                basis=answer.basis, created_by=self.caller.subject, shares=[])
+        for position, share in enumerate(answer.shares, start=1):
+            allocation.shares.append(AllocationShare(
+                position=position, recipient_id=share.recipient_id, recipient_name=by_id[share.recipient_id].name,
+                county_code=share.county_code, basis=share.basis, weight=share.weight, exact=share.exact_ore,
+                amount_ore=share.amount, adjustment=share.adjustment_ore))
+        await self.repository.add(allocation)
+        ledger = Ledger(self.session)
+        for share in answer.shares:
+            await ledger.record(self.caller, agreement_id=agreement_id, entry_type=EntryType.ALLOCATION,
+                                amount_ore=share.amount, provider=STATE, receiver=share.recipient_id,
+                                county_code=share.county_code, document_type="allocation", document_id=data.id)
+        return answer
+
+    async def read(self, allocation_id: str) -> AllocationOut:
+        allocation = await self.repository.get(allocation_id)
+        if allocation is None:
+            raise NotFound(f"No allocation {allocation_id}.")
+        return AllocationOut(
+            id=allocation.id, agreement_id=allocation.agreement_id, funding_line_id=allocation.funding_line_id,
+            total=allocation.total_ore, sum=sum(s.amount_ore for s in allocation.shares),
+            key=AllocationKey(allocation.key), rounding=allocation.rounding, basis=allocation.basis,
+            shares=[ShareOut(recipient_id=s.recipient_id, name=s.recipient_name, county_code=s.county_code,
+                             basis=s.basis, weight=s.weight,
+                             share=fraction_text(Fraction(s.exact) / allocation.total_ore)
+                             if allocation.total_ore else "0",
+                             exact_ore=s.exact, amount=s.amount_ore, adjustment_ore=s.adjustment)
+                    for s in allocation.shares])
+
+    def _compute(self, line: FundingLine, data: AllocationIn, remaining: int, *,
+                 allocation_id: str | None) -> AllocationOut:
+        key = data.key or AllocationKey(line.allocation_key)
+        total = remaining if data.total is None else data.total
+        if total > remaining:
+            raise Conflict.field("body.total", "within_funding_line",
+                                 f"The funding line has {remaining / 100:.2f} kronor left to allocate.")
+        recipients = _weights(data, key)
+        set_asides = [SetAside(s.recipient.id, s.percent, s.purpose) for s in data.set_asides]
+        try:
+            result = allocate(total, recipients, key=key, unit=ROUNDING_UNITS[data.rounding], set_asides=set_asides)
+        except AllocationRefused as refused:
+            errors = [FieldError(_body_field(e.field), e.rule, e.message) for e in refused.errors]
+            raise InvalidInput(f"The split cannot be made: {errors[0].message}", errors=errors) from None
+        counties = {r.id: _county(r) for r in data.recipients} | \
+                   {s.recipient.id: _county(s.recipient) for s in data.set_asides}
+        names = {r.id: r.name for r in data.recipients} | {s.recipient.id: s.recipient.name for s in data.set_asides}
+        basis = {"key": key.value, "year": data.basis_year if key is AllocationKey.POPULATION else None,
+                 "source": "supplied by the caller" if key is AllocationKey.POPULATION else None,
+                 "set_asides": [{"recipient_id": s.recipient.id, "percent": fraction_text(s.percent),
+                                 "purpose": s.purpose} for s in data.set_asides]}
+        return AllocationOut(
+            id=allocation_id, agreement_id=line.agreement_id, funding_line_id=line.id, total=total,
+            sum=result.sum, key=key, rounding=data.rounding, basis=basis,
+            shares=[ShareOut(recipient_id=s.recipient_id, name=names[s.recipient_id],
+                             county_code=counties[s.recipient_id], basis=s.basis, weight=fraction_text(s.weight),
+                             share=fraction_text(s.exact / total) if total else "0", exact_ore=s.exact_text,
+                             amount=s.amount, adjustment_ore=fraction_text(s.adjustment))
+                    for s in result.shares])

@@ -1,0 +1,18 @@
+"""Identifiers funding accepts: client-supplied record ids, and the county a recipient id implies."""
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import Field
+
+RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
+RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Chosen by the caller, so a retry is safe.")]
+RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
+COUNTY_CODE_PATTERN = r"^\d{2}$"
+
+
+def county_of(recipient_id: str) -> str | None:
+    """An SCB code says its county: a county code is two digits, a municipality's four begin with it."""
+    if recipient_id.isdigit() and len(recipient_id) in (2, 4):
+        return recipient_id[:2]
+    return None

@@ -1,0 +1,44 @@
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Date, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.funding.database import Base, utcnow
+
+
+class EntryType(StrEnum):
+    COMMITMENT = "commitment"  # the state commits a funding line's total
+    ALLOCATION = "allocation"  # a share allocated to a recipient
+    REQUISITION = "requisition"  # the receiver asks for money (submitted)
+    DISBURSEMENT = "disbursement"  # paid out
+    EXPENDITURE = "expenditure"  # reported spent
+    REPAYMENT_CLAIM = "repayment_claim"  # unspent money to be repaid
+    REPAYMENT = "repayment"  # repaid
+    REVERSAL = "reversal"  # cancels an earlier entry (`reverses`); nothing is ever changed or deleted
+
+
+class LedgerEntry(Base):
+    """One money event. Insert-only (database triggers refuse UPDATE and DELETE); hash-chained per agreement."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (UniqueConstraint("agreement_id", "position", name="position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[str] = mapped_column(String(100), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the agreement's chain
+    entry_type: Mapped[str] = mapped_column(String(20))
+    reverses: Mapped[int | None] = mapped_column(Integer)  # position of the reversed entry
+    reversed_type: Mapped[str | None] = mapped_column(String(20))
+    entry_date: Mapped[date] = mapped_column(Date)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    provider: Mapped[str] = mapped_column(String(100))
+    receiver: Mapped[str] = mapped_column(String(100))
+    county_code: Mapped[str | None] = mapped_column(String(2))
+    document_type: Mapped[str] = mapped_column(String(40))
+    document_id: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(200))
+    request_id: Mapped[str | None] = mapped_column(String(128))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,90 @@
+"""The ledger's rules: entries are appended (never changed), chained by hash, and summed into balances."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.ledger.chain import GENESIS, entry_hash
+from services.funding.ledger.models import EntryType, LedgerEntry
+from services.funding.ledger.repository import LedgerRepository
+from services.funding.ledger.schemas import Balance, BalancesOut, ChainBreak, GroupBalance, VerificationOut
+from shared.identity import Principal
+
+BALANCE_OF = {EntryType.COMMITMENT: "committed", EntryType.ALLOCATION: "allocated",
+              EntryType.REQUISITION: "requisitioned", EntryType.DISBURSEMENT: "paid",
+              EntryType.EXPENDITURE: "reported_spent", EntryType.REPAYMENT_CLAIM: "to_repay",
+              EntryType.REPAYMENT: "repaid"}
+
+
+class Ledger:
+    def __init__(self, session: AsyncSession) -> None:
+        self.repository = LedgerRepository(session)
+
+    async def record(self, caller: Principal, *, agreement_id: str, entry_type: EntryType, amount_ore: int,
+                     provider: str, receiver: str, county_code: str | None, document_type: str, document_id: str,
+                     entry_date: date | None = None, reverses: LedgerEntry | None = None) -> LedgerEntry:
+        last = await self.repository.last_of(agreement_id)
+        position, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        entry = LedgerEntry(
+            agreement_id=agreement_id, position=position, entry_type=entry_type.value,
+            reverses=reverses.position if reverses else None,
+            reversed_type=reverses.entry_type if reverses else None, entry_date=entry_date or date.today(),
+            amount_ore=amount_ore, provider=provider, receiver=receiver, county_code=county_code,
+            document_type=document_type, document_id=document_id, actor=caller.subject,
+            request_id=structlog.contextvars.get_contextvars().get("request_id"), previous_hash=previous)
+        entry.entry_hash = entry_hash(entry, previous)
+        await self.repository.add(entry)
+        return entry
+
+    async def reverse(self, caller: Principal, agreement_id: str, *, document_type: str, document_id: str,
+                      entry_type: EntryType) -> LedgerEntry | None:
+        """Cancels the document's entry of `entry_type` with a reversing entry of the same amount."""
+        original = next((e for e in reversed(await self.repository.chain(agreement_id))
+                         if e.document_type == document_type and e.document_id == document_id
+                         and e.entry_type == entry_type.value), None)
+        if original is None:
+            return None
+        return await self.record(caller, agreement_id=agreement_id, entry_type=EntryType.REVERSAL,
+                                 amount_ore=original.amount_ore, provider=original.provider,
+                                 receiver=original.receiver, county_code=original.county_code,
+                                 document_type=document_type, document_id=document_id, reverses=original)
+
+    async def entries(self, agreement_id: str) -> list[LedgerEntry]:
+        return await self.repository.chain(agreement_id)
+
+    async def verify(self, agreement_id: str) -> VerificationOut:
+        """Recomputes the chain from the first entry; reports the first entry whose stored hash, link or
+        position does not match."""
+        entries = await self.repository.chain(agreement_id)
+        previous = GENESIS
+        for expected_position, entry in enumerate(entries, start=1):
+            reason = None
+            if entry.position != expected_position:
+                reason = f"position {expected_position} is missing: an entry was removed"
+            elif entry.previous_hash != previous:
+                reason = "the link to the previous entry does not match its hash"
+            elif entry.entry_hash != entry_hash(entry, previous):
+                reason = "the entry's content does not match its hash: it was changed after it was recorded"
+            if reason:
+                return VerificationOut(agreement_id=agreement_id, entries=len(entries), intact=False,
+                                       first_break=ChainBreak(position=entry.position, reason=reason))
+            previous = entry.entry_hash
+        return VerificationOut(agreement_id=agreement_id, entries=len(entries), intact=True,
+                               last_hash=previous if entries else None)
+
+    async def balances(self, agreement_id: str, as_of: date, by: str | None) -> BalancesOut:
+        total = Balance()
+        groups: dict[str | None, GroupBalance] = {}
+        for group, kind, amount in await self.repository.sums(agreement_id, as_of, by):
+            name = BALANCE_OF.get(EntryType(kind))
+            if name is None:
+                continue
+            setattr(total, name, getattr(total, name) + amount)
+            if by is not None:
+                row = groups.setdefault(group, GroupBalance(group=group))
+                setattr(row, name, getattr(row, name) + amount)
+        ordered = sorted(groups.values(), key=lambda g: (g.group is None, g.group or ""))
+        return BalancesOut(agreement_id=agreement_id, as_of=as_of, by=by, total=total, groups=ordered)

@@ -1,0 +1,58 @@
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from services.funding.answers import once, stored
+from services.funding.identifiers import RecordIdPath
+from services.funding.requisitions.schemas import RejectIn, RequisitionIn, RequisitionOut
+from services.funding.requisitions.service import RequisitionService
+from shared.database import Session
+from shared.idempotency import IdempotencyKey
+from shared.identity import Caller, WritingCaller
+from shared.problems import InvalidInput, problem_responses
+
+
+async def reading(session: Session, caller: Caller) -> RequisitionService:
+    return RequisitionService(session, caller)
+
+
+async def writing(session: Session, caller: WritingCaller) -> RequisitionService:
+    return RequisitionService(session, caller)
+
+
+Requisitions = Annotated[RequisitionService, Depends(reading)]
+RequisitionWriter = Annotated[RequisitionService, Depends(writing)]
+
+router = APIRouter(prefix="/requisitions", tags=["requisitions"], responses=problem_responses(401, 403, 404, 422))
+
+
+@router.post("", status_code=201, response_model=RequisitionOut, responses=problem_responses(409),
+             summary="Requisition from a share (the receiver's county; Idempotency-Key)")
+async def create_requisition(data: RequisitionIn, requisitions: RequisitionWriter, session: Session,
+                             caller: WritingCaller, request: Request,
+                             idempotency_key: IdempotencyKey):  # type: ignore[no-untyped-def]
+    async def run():  # type: ignore[no-untyped-def]
+        answer = await requisitions.create(data)
+        return stored(request, answer, status=201, path=f"/requisitions/{answer.id}")
+
+    return await once(request, session, caller, idempotency_key, data, run)
+
+
+@router.get("/{requisition_id}", summary="One requisition")
+async def get_requisition(requisition_id: RecordIdPath, requisitions: Requisitions) -> RequisitionOut:
+    return await requisitions.read(requisition_id)
+
+
+@router.post("/{requisition_id}/{step}", response_model=RequisitionOut, responses=problem_responses(409),
+             summary="submit (the county), approve, pay or reject with a reason (the agency); Idempotency-Key")
+async def move_requisition(requisition_id: RecordIdPath,
+                           step: Annotated[Literal["submit", "approve", "pay", "reject"], Path()],
+                           requisitions: RequisitionWriter, session: Session, caller: WritingCaller,
+                           request: Request, idempotency_key: IdempotencyKey,
+                           data: RejectIn | None = None):  # type: ignore[no-untyped-def]
+    async def run():  # type: ignore[no-untyped-def]
+        if step == "reject" and data is None:
+            raise InvalidInput.field("body.reason", "missing", "A rejection gives its reason.")
+        return stored(request, await requisitions.transition(requisition_id, step, data))
+
+    return await once(request, session, caller, idempotency_key, data, run)

@@ -1,0 +1,32 @@
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from services.funding.identifiers import RecordId
+from shared.money import Money, SignedMoney
+
+
+class RequisitionIn(BaseModel):
+    id: RecordId
+    allocation_id: RecordId
+    recipient_id: RecordId = Field(description="The receiver whose share the requisition draws on.")
+    amount: Money
+    submit: bool = Field(True, description="false: keep it as a draft (it still reserves the amount)")
+
+
+class RejectIn(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class RequisitionOut(BaseModel):
+    id: str
+    allocation_id: str
+    agreement_id: str
+    recipient_id: str
+    county_code: str | None
+    amount: SignedMoney
+    requisition_date: date
+    status: str
+    reason: str | None
+    remaining_after: SignedMoney | None = Field(None, description="What the share has left once this is counted")

@@ -1,0 +1,122 @@
+"""Requisitions' rules.
+
+A receiver's county system asks for up to what remains of its share, on or before the funding line's last
+date; drafts and submitted, approved and paid requisitions all count against the share, so together they never
+exceed it (the share is held while the rule is checked, so concurrent requisitions run one after the other).
+draft -> submitted (the county) -> approved -> paid (the agency: national administrators); submitted or
+approved -> rejected with a reason, which gives the amount back. Submitting records a requisition entry in the
+ledger, paying a disbursement, rejecting a submitted one a reversal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.agreements.repository import AgreementRepository
+from services.funding.agreements.service import STATE
+from services.funding.allocation.repository import AllocationRepository
+from services.funding.ledger.models import EntryType
+from services.funding.ledger.service import Ledger
+from services.funding.permissions import require_county, require_national
+from services.funding.requisitions.models import Requisition, RequisitionStatus
+from services.funding.requisitions.repository import RequisitionRepository
+from services.funding.requisitions.schemas import RejectIn, RequisitionIn, RequisitionOut
+from shared.identity import Principal
+from shared.money import format_ore
+from shared.problems import Conflict, InvalidInput, NotFound
+
+S = RequisitionStatus
+NEXT = {"submit": ({S.DRAFT}, S.SUBMITTED), "approve": ({S.SUBMITTED}, S.APPROVED),
+        "pay": ({S.APPROVED}, S.PAID), "reject": ({S.SUBMITTED, S.APPROVED}, S.REJECTED)}
+
+
+def requisition_out(r: Requisition, remaining_after: int | None = None) -> RequisitionOut:
+    return RequisitionOut(id=r.id, allocation_id=r.allocation_id, agreement_id=r.agreement_id,
+                          recipient_id=r.recipient_id, county_code=r.county_code, amount=r.amount_ore,
+                          requisition_date=r.requisition_date, status=r.status, reason=r.reason,
+                          remaining_after=remaining_after)
+
+
+class RequisitionService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+        self.repository = RequisitionRepository(session)
+        self.ledger = Ledger(session)
+
+    async def create(self, data: RequisitionIn) -> RequisitionOut:
+        allocations = AllocationRepository(self.session)
+        allocation = await allocations.get(data.allocation_id)
+        if allocation is None:
+            raise InvalidInput.field("body.allocation_id", "known_allocation", f"No allocation {data.allocation_id}.")
+        probe = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
+        if probe is None:
+            raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
+                                     f"{data.recipient_id} has no share in allocation {data.allocation_id}.")
+        require_county(self.caller, probe.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
+        if await self.repository.get(data.id) is not None:
+            raise Conflict.field("body.id", "id_in_use", f"Requisition {data.id} exists; choose another id.")
+        line = await AgreementRepository(self.session).line(allocation.agreement_id, allocation.funding_line_id)
+        today = date.today()
+        if line is None or today > line.requisition_last_date:
+            last = line.requisition_last_date.isoformat() if line else "unknown"
+            raise InvalidInput.field("body.allocation_id", "before_last_requisition_date",
+                                     f"The funding line's last requisition date was {last}; nothing can be "
+                                     "requisitioned from it any more.")
+        share = await allocations.share(data.allocation_id, data.recipient_id, for_update=True)
+        assert share is not None
+        remaining = share.amount_ore - await self.repository.reserved_from(share.id)
+        if data.amount > remaining:
+            raise Conflict.field("body.amount", "within_remaining_allocation",
+                                 f"{data.recipient_id} has {format_ore(remaining)} kronor left of its allocation; "
+                                 f"{format_ore(data.amount)} was asked for.")
+        if data.amount == 0:
+            raise InvalidInput.field("body.amount", "positive", "A requisition asks for more than nothing.")
+        requisition = Requisition(
+            id=data.id, allocation_share_id=share.id, allocation_id=allocation.id,
+            agreement_id=allocation.agreement_id, recipient_id=share.recipient_id, county_code=share.county_code,
+            amount_ore=data.amount, requisition_date=today, status=S.DRAFT.value, created_by=self.caller.subject)
+        await self.repository.add(requisition)
+        if data.submit:
+            await self._move(requisition, "submit")
+        return requisition_out(requisition, remaining - data.amount)
+
+    async def read(self, requisition_id: str) -> RequisitionOut:
+        return requisition_out(await self._get(requisition_id))
+
+    async def _get(self, requisition_id: str, *, for_update: bool = False) -> Requisition:
+        requisition = await self.repository.get(requisition_id, for_update=for_update)
+        if requisition is None:
+            raise NotFound(f"No requisition {requisition_id}.")
+        return requisition
+
+    async def transition(self, requisition_id: str, step: str, data: RejectIn | None = None) -> RequisitionOut:
+        requisition = await self._get(requisition_id, for_update=True)
+        if step == "submit":
+            require_county(self.caller, requisition.county_code, f"requisition {requisition_id}", "path.id")
+        else:
+            require_national(self.caller, "the agency's decision on a requisition")
+        await self._move(requisition, step, data.reason if data else None)
+        return requisition_out(requisition)
+
+    async def _move(self, requisition: Requisition, step: str, reason: str | None = None) -> None:
+        allowed, target = NEXT[step]
+        if S(requisition.status) not in allowed:
+            raise Conflict.field("status", "status_transition",
+                                 f"A {requisition.status} requisition cannot be {target.value}.")
+        previous = requisition.status
+        requisition.status = target.value
+        requisition.reason = reason
+        requisition.version += 1
+        entry = {"submit": EntryType.REQUISITION, "pay": EntryType.DISBURSEMENT}.get(step)
+        if entry is not None:
+            await self.ledger.record(self.caller, agreement_id=requisition.agreement_id, entry_type=entry,
+                                     amount_ore=requisition.amount_ore, provider=STATE,
+                                     receiver=requisition.recipient_id, county_code=requisition.county_code,
+                                     document_type="requisition", document_id=requisition.id)
+        if step == "reject" and previous != S.DRAFT.value:
+            await self.ledger.reverse(self.caller, requisition.agreement_id, document_type="requisition",
+                                      document_id=requisition.id, entry_type=EntryType.REQUISITION)
+        await self.session.flush()

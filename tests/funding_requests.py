@@ -1,0 +1,71 @@
+"""Requests the funding tests make through the gateway: agreements, allocations and requisitions."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+DALARNA = [  # SCB code, name, population basis (DOMAIN.md), the seed's new contribution from 2023 (SEK)
+    ("2084", "Avesta", 22986, 159414), ("2081", "Borlänge", 52460, 363823), ("2080", "Falun", 59752, 414395),
+    ("2026", "Gagnef", 10455, 72508), ("2083", "Hedemora", 15495, 107462), ("2029", "Leksand", 15940, 110548),
+    ("2085", "Ludvika", 26613, 184568), ("2023", "Malung-Sälen", 10184, 70629), ("2062", "Mora", 20544, 142478),
+    ("2034", "Orsa", 6939, 48124), ("2031", "Rättvik", 11079, 76836), ("2061", "Smedjebacken", 10909, 75657),
+    ("2082", "Säter", 11203, 77696), ("2021", "Vansbro", 6790, 47090), ("2039", "Älvdalen", 7033, 48776),
+]
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+def agreement_body(*, total: str = "4000000.00", last_date: str = "2099-06-30", key_name: str = "fixed") -> dict:
+    agreement_id = unique("dalarna-2023")
+    return {"id": agreement_id, "name": "RSS Dalarna 2023-2026", "registry_number": unique("DNR"),
+            "first_year": 2023, "last_year": 2026, "areas": ["utvecklingsledare"],
+            "lines": [{"id": agreement_id + "-2023", "area": "utvecklingsledare", "year": 2023, "total": total,
+                       "allocation_key": key_name, "requisition_last_date": last_date,
+                       "report_due_date": "2099-12-31", "conditions": "Fyra utvecklingsledartjänster"}]}
+
+
+def create_agreement(gateway: httpx.Client, admin: dict[str, str], **kwargs) -> dict:
+    response = gateway.post("/funding/agreements", json=agreement_body(**kwargs), headers=admin)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def allocations_url(agreement: dict) -> str:
+    return f"/funding/agreements/{agreement['id']}/lines/{agreement['lines'][0]['id']}/allocations"
+
+
+def dalarna_population_split(total: str = "2000000.00") -> dict:
+    return {"total": total, "key": "population", "rounding": "krona", "basis_year": 2021,
+            "recipients": [{"id": code, "name": name, "population": population}
+                           for code, name, population, _ in DALARNA]}
+
+
+def allocate(gateway: httpx.Client, admin: dict[str, str], agreement: dict, body: dict) -> dict:
+    response = gateway.post(allocations_url(agreement), json={"id": unique("alloc"), **body},
+                            headers={**admin, **key()})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def receiver_allocation(gateway: httpx.Client, admin: dict[str, str], *, amount: str = "1000000.00",
+                        last_date: str = "2099-06-30") -> tuple[dict, dict]:
+    """An agreement whose line gives Dalarna's receiver (county 20) and Stockholm's (01) each `amount`."""
+    agreement = create_agreement(gateway, admin, last_date=last_date)
+    allocation = allocate(gateway, admin, agreement, {
+        "total": str(2 * int(amount.split(".")[0])), "key": "equal", "recipients": [
+            {"id": "region-dalarna", "county_code": "20", "name": "Region Dalarna"},
+            {"id": "region-stockholm", "county_code": "01", "name": "Region Stockholm"}]})
+    return agreement, allocation
+
+
+def requisition(allocation: dict, amount: str, recipient: str = "region-dalarna", **extra) -> dict:
+    return {"id": unique("req"), "allocation_id": allocation["id"], "recipient_id": recipient, "amount": amount,
+            **extra}
