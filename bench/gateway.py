@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,6 +36,11 @@ MAX_ADDED_MEDIAN_MS = 0.5  # gateway's added median latency, one connection
 TARGETS = [("county", "/counties/20"), ("service-info", "/")]
 GOAL_TARGET = "service-info"  # the small JSON endpoint the goals are defined on
 ROUTES = ("direct", "gateway", "nginx")
+# The same gateway with its rate limiter off, beside the one with it on, to show what counting costs.
+UNLIMITED_ROUTE = "gateway-unlimited"
+# The gateway under test counts every request but never refuses one: wrk sends far more than any real budget.
+UNREACHABLE_LIMITS = {f"GATEWAY_RATE_LIMIT_{kind}": "1000000000/minute"
+                      for kind in ("COUNTY", "NATIONAL_ADMIN", "DASHBOARD", "ANONYMOUS", "FAILED_AUTH")}
 NGINX_CONFIG = """\
 daemon off;
 worker_processes 1;  # one process, as the gateway has
@@ -192,6 +198,15 @@ def measure(wrk: str, targets: dict[str, dict[str, tuple[str, dict[str, str]]]],
                           "bad_responses": sum(r["bad_responses"] for r in runs),
                           "socket_errors": sum(r["socket_errors"] for r in runs)}
                   for route, runs in rounds.items()}
+        limiter = {}
+        if UNLIMITED_ROUTE in urls:
+            limiter = {"rate_limiter": {
+                "requests_per_s": {"on": load["gateway"]["requests_per_s"],
+                                   "off": load[UNLIMITED_ROUTE]["requests_per_s"]},
+                "proxy_cpu_ms_per_request": {"on": load["gateway"]["proxy_cpu_ms_per_request"],
+                                             "off": load[UNLIMITED_ROUTE]["proxy_cpu_ms_per_request"]},
+                "one_connection_median_ms": {"on": single["gateway"]["median_ms"],
+                                             "off": single[UNLIMITED_ROUTE]["median_ms"]}}}
         ratio = load["gateway"]["requests_per_s"] / load["direct"]["requests_per_s"]
         added = single["gateway"]["median_ms"] - single["direct"]["median_ms"]
         results[target] = {
@@ -203,6 +218,7 @@ def measure(wrk: str, targets: dict[str, dict[str, tuple[str, dict[str, str]]]],
             "nginx_added_median_ms": single["nginx"]["median_ms"] - single["direct"]["median_ms"],
             "throughput_goal_met": ratio >= MIN_THROUGHPUT_RATIO,
             "latency_goal_met": added <= MAX_ADDED_MEDIAN_MS,
+            **limiter,
         }
     return results
 
@@ -227,6 +243,14 @@ def report(results: dict, args: argparse.Namespace) -> str:
         lines.append(f"{target:<14}" + "".join(f"{r['one_connection'][x]['median_ms']:>10.3f}" for x in ROUTES)
                      + f"{r['gateway_added_median_ms']:>+11.3f}{r['nginx_added_median_ms']:>+14.3f}  "
                      + ("met" if r["latency_goal_met"] else "MISSED"))
+    for target, r in results.items():
+        if "rate_limiter" in r:
+            on_off = r["rate_limiter"]
+            lines.append(f"\nRate limiter on the hot path ({target}, GET /actors{r['path']}): gateway with it on / off")
+            for label, key, digits in ((f"requests/s at {args.connections} connections", "requests_per_s", 0),
+                                       ("gateway CPU ms per request", "proxy_cpu_ms_per_request", 3),
+                                       ("median ms at 1 connection", "one_connection_median_ms", 3)):
+                lines.append(f"  {label:<32}{on_off[key]['on']:>10.{digits}f} / {on_off[key]['off']:.{digits}f}")
     lines += [""] + [f"WARNING {t} {kind} {route}: {n[key]} {key.replace('_', ' ')}"
                      for t, r in results.items() for kind in ("load", "one_connection")
                      for route, n in r[kind].items() for key in ("bad_responses", "socket_errors") if n[key]]
@@ -260,14 +284,15 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
 
     wrk, nginx = ensure_tool("wrk", "wrk"), ensure_tool("nginx", "nginx")
-    gateway_port, actors_port, funding_port, surveys_port, nginx_port = free_ports(5)
-    nginx_proc = None
+    gateway_port, actors_port, funding_port, surveys_port, nginx_port, unlimited_port = free_ports(6)
+    nginx_proc = unlimited = None
     with tempfile.TemporaryDirectory(prefix="rss-bench-") as tmp:
         data_dir = Path(tmp) / "data"
         # Logs go to files in the temp dir: the access log is written as in a deployment, not to this terminal.
         stack = Stack(data_dir=data_dir, database_urls=sqlite_urls(data_dir), log_to_files=True,
                       log_format=args.log_format,
-                      extra_env={"PYTHONWARNINGS": "ignore"},  # a deprecation notice per process is noise here
+                      # a deprecation notice per process is noise here
+                      extra_env={"PYTHONWARNINGS": "ignore", **UNREACHABLE_LIMITS},
                       ports={"gateway": gateway_port, "actors": actors_port, "funding": funding_port,
                              "surveys": surveys_port})
         try:
@@ -275,22 +300,29 @@ def main() -> int:
                   f"nginx :{nginx_port}) ...", flush=True)
             stack.prepare(demo=False)  # the reference data holds every county; demo data is not needed
             stack.start()
+            unlimited = replace(stack, ports={**stack.ports, "gateway": unlimited_port}, processes={},
+                                extra_env={**stack.extra_env, "GATEWAY_RATE_LIMIT_ENABLED": "false"})
+            unlimited.start(("gateway",))
             nginx_proc = start_nginx(nginx, Path(tmp) / "nginx", nginx_port, actors_port)
             stack.wait_ready()
+            unlimited.wait_ready()
             token = sign_identity(Principal(subject="bench", role=Role.COUNTY, county_code="20",
-                                            expires_at=int(time.time()) + 3600), stack.secret)
+                                            expires_at=int(time.time()) + 3600, audience="actors"), stack.secret)
             identity = {"x-rss-identity": token}
             api_key = {"X-API-Key": stack.keys["county-20"]}
             targets = {name: {"direct": (f"{stack.service_url('actors')}{path}", identity),
                               "gateway": (f"{stack.gateway_url}/actors{path}", api_key),
                               "nginx": (f"http://127.0.0.1:{nginx_port}{path}", identity)}
                        for name, path in TARGETS}
+            targets[GOAL_TARGET][UNLIMITED_ROUTE] = (f"{unlimited.gateway_url}/actors/", api_key)
             if nginx_proc.poll() is not None:
                 raise RuntimeError(f"nginx exited with code {nginx_proc.returncode}; see its error log")
             pids = {"direct": [stack.processes["actors"].pid], "gateway": [stack.processes["gateway"].pid],
+                    UNLIMITED_ROUTE: [unlimited.processes["gateway"].pid],
                     "nginx": [int(pid) for pid in  # the workers, which do nginx's proxying
                               Path(f"/proc/{nginx_proc.pid}/task/{nginx_proc.pid}/children").read_text().split()]}
-            ours = [p.pid for p in stack.processes.values()] + [nginx_proc.pid] + pids["nginx"]
+            ours = ([p.pid for p in stack.processes.values()] + [nginx_proc.pid] + pids["nginx"]
+                    + pids[UNLIMITED_ROUTE])
             print("Measuring ...", flush=True)
             started, (busy_before, ours_before) = time.monotonic(), busy_seconds(ours)
             results = measure(wrk, targets, pids, args)
@@ -299,6 +331,8 @@ def main() -> int:
             others = max(0.0, (busy_after - busy_before) - (ours_after - ours_before)) / (time.monotonic() - started)
         finally:
             stop_process(nginx_proc, signal.SIGQUIT)  # QUIT: nginx's graceful stop
+            if unlimited is not None:
+                unlimited.stop()
             stack.stop()
 
     print(report(results, args))
