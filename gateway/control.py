@@ -15,6 +15,7 @@ from gateway.identity import InvalidApiKey, api_key_from_headers
 from gateway.openapi import DocumentIncomplete
 from gateway.rate_limits import refusal_response
 from shared.middleware import RequestContextMiddleware
+from shared.openapi_document import describe_errors_as_problems
 from shared.problems import Problem, Unauthenticated, install_problem_handlers, problem_response
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def create_control_app(gateway: Gateway) -> FastAPI:
     app = FastAPI(title="RSS platform gateway", version=VERSION, docs_url=None, redoc_url=None,
                   openapi_url="/gateway/openapi.json")
     install_problem_handlers(app)
+    describe_errors_as_problems(app)
 
     @app.get("/", tags=["gateway"], summary="Where to start")
     async def index() -> dict[str, Any]:

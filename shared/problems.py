@@ -7,18 +7,20 @@ is 412: a duplicate, an overlapping membership) is 409.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Self
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from shared.allowed_methods import allowed_methods
 from shared.logging import get_logger
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -193,43 +195,58 @@ def validation_field_errors(exc: RequestValidationError) -> list[FieldError]:
     return errors
 
 
+_PREFIX = re.compile(r"^/[a-z][a-z0-9-]{0,30}$")
+
+
+def public_path(request: Request) -> str:
+    """The path as the caller sent it: behind the gateway, with the service's public prefix (/actors/...)."""
+    prefix = request.headers.get("x-forwarded-prefix", "")
+    return (prefix if _PREFIX.match(prefix) else "") + request.url.path
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     log = get_logger("problems")
 
     async def on_problem(request: Request, exc: ProblemError) -> Response:
-        return problem_response(exc.to_problem(), instance=request.url.path, headers=exc.headers)
+        return problem_response(exc.to_problem(), instance=public_path(request), headers=exc.headers)
 
     async def on_validation(request: Request, exc: RequestValidationError) -> Response:
         errors = validation_field_errors(exc)
         summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
         return problem_response(
             Problem(status=422, detail=f"The request breaks {len(errors)} rule(s): {summary}", errors=errors),
-            instance=request.url.path,
+            instance=public_path(request),
         )
 
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else _STATUS_TITLES.get(exc.status_code, "Error")
         if exc.status_code == 404 and detail == "Not Found":
-            detail = f"No resource at {request.url.path}"
-        return problem_response(Problem(status=exc.status_code, detail=detail), instance=request.url.path,
-                                headers=getattr(exc, "headers", None))
+            detail = f"No resource at {public_path(request)}"
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            allow = ", ".join(allowed_methods(request.app.router.routes, request.scope))
+            if request.method == "OPTIONS":  # no route declares OPTIONS: the answer is the path's methods
+                return Response(status_code=204, headers={"allow": allow})
+            headers, detail = {"allow": allow}, f"{request.method} is not allowed here; allowed: {allow}."
+        return problem_response(Problem(status=exc.status_code, detail=detail), instance=public_path(request),
+                                headers=headers)
 
     async def on_integrity(request: Request, exc: IntegrityError) -> Response:
         # A constraint the service checks first can still trip when two requests race; the loser gets 409.
         log.warning("integrity_conflict", path=request.url.path, error=str(exc.orig)[:200])
         return problem_response(Problem(status=409, detail="The change conflicts with another change made at the "
                                                            "same time; read the current state and try again."),
-                                instance=request.url.path)
+                                instance=public_path(request))
 
     async def on_stale(request: Request, exc: StaleDataError) -> Response:
         return problem_response(Problem(status=412, detail="The record was changed by someone else meanwhile; "
                                                            "read it again and re-apply your change."),
-                                instance=request.url.path)
+                                instance=public_path(request))
 
     async def on_unhandled(request: Request, exc: Exception) -> Response:
         log.exception("unhandled_error", path=request.url.path)
         return problem_response(Problem(status=500, detail="An unexpected error occurred; it has been logged."),
-                                instance=request.url.path)
+                                instance=public_path(request))
 
     app.add_exception_handler(ProblemError, on_problem)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
@@ -246,14 +263,24 @@ class ProblemFieldErrorDocument(BaseModel):
 
 
 class ProblemDocument(BaseModel):
-    """The RFC 9457 body every error uses; documented once in each OpenAPI document."""
+    """The RFC 9457 body every error uses; documented once in each OpenAPI document.
 
-    type: str
+    Extension members that some problems carry are declared here too; RFC 9457 allows others, so a client must
+    accept members it does not know.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="A relative URI naming the kind of problem, e.g. /problems/validation-error.")
     title: str
     status: int
-    detail: str
-    instance: str | None = None
-    errors: list[ProblemFieldErrorDocument] | None = None
+    detail: str = Field(description="A sentence a person can read.")
+    instance: str | None = Field(None, description="The public path of the request that failed.")
+    errors: list[ProblemFieldErrorDocument] | None = Field(
+        None, description="Each broken rule: the field (body.x, query.x, path.x, header.x, row N.column) and rule.")
+    current_etag: str | None = Field(None, description="412: the record's current ETag.")
+    rows: int | None = Field(None, description="Imports: the number of data rows in the file.")
+    rows_with_errors: list[int] | None = Field(None, description="Imports: the rows that broke a rule.")
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

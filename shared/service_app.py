@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
@@ -15,7 +15,9 @@ from shared.identity import IdentityVerifier
 from shared.logging import configure_logging, get_logger
 from shared.middleware import BodySizeLimitMiddleware, ControlCharacterMiddleware, RequestContextMiddleware
 from shared.migrations import head_revision
+from shared.openapi_document import describe_errors_as_problems
 from shared.problems import Problem, install_problem_handlers, problem_response
+from shared.query_parameters import refuse_unknown_query_parameters
 from shared.settings import BaseServiceSettings
 
 
@@ -45,8 +47,10 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
             await engine.dispose()
             log.info("stopped")
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
+                  dependencies=[Depends(refuse_unknown_query_parameters)])
     install_problem_handlers(app)
+    describe_errors_as_problems(app)
 
     @app.get("/healthz", tags=["health"], summary="The process is alive")
     async def healthz() -> dict[str, str]:
