@@ -63,6 +63,7 @@ class RequestContextMiddleware:
 MIB = 1024 * 1024
 IMPORT_PATH_PREFIX = "/imports/"  # bulk imports take a whole file as the body; everything else is a JSON document
 _CONTENT_LENGTH = b"content-length"
+_TRANSFER_ENCODING = b"transfer-encoding"
 
 
 class _BodyPastLimit(Exception):
@@ -89,12 +90,18 @@ class BodySizeLimitMiddleware:
             return
         is_import = scope["path"].startswith(IMPORT_PATH_PREFIX)
         limit = self.max_import_body_bytes if is_import else self.max_body_bytes
-        declared = next((value for name, value in scope["headers"] if name == _CONTENT_LENGTH), None)
-        if declared is not None:
-            if declared.isdigit() and int(declared) > limit:
-                await self._refuse(scope, send, limit, is_import)
-            else:  # the server holds the body to its declared length
-                await self.app(scope, receive, send)
+        # A request has a body only when it declares its length or sends it in chunks (RFC 9112, 6.3).
+        declared = chunked = None
+        for name, value in scope["headers"]:
+            if name == _CONTENT_LENGTH:
+                declared = value
+            elif name == _TRANSFER_ENCODING:
+                chunked = value
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, send, limit, is_import)
+            return
+        if chunked is None:  # no body, or one the server holds to its declared length
+            await self.app(scope, receive, send)
             return
 
         received = 0
