@@ -16,16 +16,21 @@ from tests.registry_helpers import create_organisation, create_person, create_po
 from tests.support import assert_problem
 
 
-def burst(stack, headers: dict[str, str], path: str, bodies: list[dict]) -> list[httpx.Response]:
-    """POSTs every body at once, each on its own connection, and returns the answers in the same order."""
+def at_once(stack, requests: list[tuple[str, dict]]) -> list[httpx.Response]:
+    """POSTs every (path, httpx arguments) at once, each on its own connection; the answers in the same order."""
     async def send_all() -> list[httpx.Response]:
-        clients = [httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) for _ in bodies]
+        clients = [httpx.AsyncClient(base_url=stack.gateway_url, timeout=120) for _ in requests]
         try:
-            return list(await asyncio.gather(*(client.post(path, json=body, headers=headers)
-                                               for client, body in zip(clients, bodies, strict=True))))
+            return list(await asyncio.gather(*(client.post(path, **arguments)
+                                               for client, (path, arguments) in zip(clients, requests, strict=True))))
         finally:
             await asyncio.gather(*(client.aclose() for client in clients))
     return asyncio.run(send_all())
+
+
+def burst(stack, headers: dict[str, str], path: str, bodies: list[dict]) -> list[httpx.Response]:
+    """POSTs every body to one path at once."""
+    return at_once(stack, [(path, {"json": body, "headers": headers}) for body in bodies])
 
 
 def statuses(responses: list[httpx.Response]) -> Counter[int]:
@@ -165,3 +170,21 @@ def test_twenty_different_creates_with_one_id_at_once_store_one(gateway, stack, 
         assert_problem(answer, 409, field="body.id", rule="conflict")
     winner = bodies[[r.status_code for r in answers].index(201)]
     assert stored(gateway, admin_key, winner) == expected(winner)
+
+
+def test_creates_racing_an_import_of_the_same_id_store_it_once(gateway, stack, admin_key):
+    raced = unique("race-import")
+    rows = [[unique("race-import"), "other", f"Race Import {i}"] for i in range(199)] + \
+        [[raced, "other", "Race Import Raced"]]
+    csv_body = "id,kind,name\r\n" + "".join(",".join(row) + "\r\n" for row in rows)
+    single = {"id": raced, "kind": "other", "name": "Race Import Raced"}
+    imported = ("/actors/imports/organisations",
+                {"content": csv_body.encode(), "headers": {**admin_key, "Content-Type": "text/csv; charset=utf-8"}})
+
+    answers = at_once(stack, [imported] + [("/actors/organisations", {"json": single, "headers": admin_key})] * 5)
+
+    assert answers[0].status_code == 200, answers[0].text
+    singles = statuses(answers[1:])
+    assert set(singles) <= {200, 201}, [r.text for r in answers[1:]]
+    assert singles[201] + answers[0].json()["created"] - 199 == 1
+    assert gateway.get(f"/actors/organisations/{raced}").json()["name"] == "Race Import Raced"
