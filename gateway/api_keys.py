@@ -53,6 +53,8 @@ DEVELOPMENT_PRINCIPALS = [
     ("county-01", "county-01-stockholm", Role.COUNTY, "01"),
     ("skr-admin", "skr-national-admin", Role.NATIONAL_ADMIN, None),
     ("dashboard", "national-dashboard", Role.DASHBOARD, None),
+    # A respondent: Falun municipality answering surveys for itself and nothing else (county 20).
+    ("municipality-2080", "organisation:2080", Role.RESPONDENT, "20"),
 ]
 
 

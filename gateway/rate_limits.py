@@ -90,6 +90,7 @@ class RateLimits:
                                            wrap_exceptions=True, **shared)
         self.by_role = {
             Role.COUNTY: Policy("county", parse(settings.rate_limit_county)),
+            Role.RESPONDENT: Policy("respondent", parse(settings.rate_limit_county)),  # a county's own member
             Role.NATIONAL_ADMIN: Policy("national_admin", parse(settings.rate_limit_national_admin)),
             Role.DASHBOARD: Policy("dashboard", parse(settings.rate_limit_dashboard)),
             Role.ANONYMOUS: Policy("anonymous", parse(settings.rate_limit_anonymous)),

@@ -34,6 +34,10 @@ class Role(StrEnum):
     NATIONAL_ADMIN = "national_admin"  # SKR: may change everything
     DASHBOARD = "dashboard"  # reads everything, writes nothing
     ANONYMOUS = "anonymous"  # public reference data only
+    RESPONDENT = "respondent"  # one organisation answering surveys for itself; its subject names the organisation
+
+
+RESPONDENT_SUBJECT_PREFIX = "organisation:"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,14 @@ class Principal:
     @property
     def may_write(self) -> bool:
         return self.role in (Role.COUNTY, Role.NATIONAL_ADMIN)
+
+    @property
+    def organisation_id(self) -> str | None:
+        """The one organisation a respondent key answers for: its subject is ``organisation:<id>``, so the
+        gateway signs it like any other subject. None for every other role."""
+        if self.role is Role.RESPONDENT and self.subject.startswith(RESPONDENT_SUBJECT_PREFIX):
+            return self.subject.removeprefix(RESPONDENT_SUBJECT_PREFIX) or None
+        return None
 
     def may_write_county(self, county_code: str | None) -> bool:
         """National administrators write everywhere; a county system only inside its own county."""
