@@ -8,10 +8,11 @@ import time
 from urllib.parse import parse_qsl
 
 import structlog
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logging import access_line
-from shared.problems import BodyTooLarge, InvalidInput, NotFound, problem_response
+from shared.problems import BodyTooLarge, InvalidInput, NotFound, Problem, problem_response, public_path
 from shared.request_context import REQUEST_ID_HEADER, accept_request_id
 from shared.text import CONTROL_CHARACTERS_RULE, control_character_in, control_character_message
 
@@ -137,11 +138,16 @@ class BodySizeLimitMiddleware:
         advice = "split the file into several files" if is_import else "send less at once"
         problem = BodyTooLarge(f"The request body is larger than {_size(limit)} ({limit} bytes), the most this "
                                f"service accepts here; {advice}.", max_bytes=limit).to_problem()
-        await problem_response(problem, instance=scope["path"])(scope, _no_body, send)
+        await _answer(problem, scope, send)
 
 
 async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _answer(problem: Problem, scope: Scope, send: Send) -> None:
+    """A problem answered before the app saw the request, naming the path the caller sent."""
+    await problem_response(problem, instance=public_path(Request(scope)))(scope, _no_body, send)
 
 
 _ENCODED_CONTROL_CHARACTER = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF])|[\x00-\x1f\x7f]")
@@ -159,7 +165,7 @@ class ControlCharacterMiddleware:
         if scope["type"] == "http":
             problem = self._path_problem(scope["path"]) or self._query_problem(scope["query_string"])
             if problem is not None:
-                await problem_response(problem.to_problem(), instance=scope["path"])(scope, _no_body, send)
+                await _answer(problem.to_problem(), scope, send)
                 return
         await self.app(scope, receive, send)
 

@@ -148,7 +148,8 @@ def test_a_control_character_in_a_contact_or_a_person_is_refused(gateway, county
     ("/actors/people", "name"), ("/actors/counties", "name"), ("/actors/municipalities", "name")])
 def test_a_control_character_in_a_filter_is_refused_naming_the_parameter(gateway, admin_key, path, param):
     response = gateway.get(path, params={param: "abc\x00def"}, headers=admin_key)
-    assert_problem(response, 422, field=f"query.{param}", rule="control_characters")
+    problem = assert_problem(response, 422, field=f"query.{param}", rule="control_characters")
+    assert problem["instance"] == path
 
 
 @pytest.mark.parametrize("path", ["/actors/organisations/fou%00x", "/actors/people/p%00x",
