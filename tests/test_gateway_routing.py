@@ -22,12 +22,14 @@ def test_query_strings_reach_the_service_unchanged(gateway):
 
 def test_upstream_errors_pass_through_unchanged(gateway, stack, county_key):
     via_gateway = gateway.get("/actors/municipalities/2099", headers=county_key)
+    # The gateway tells the service its public prefix; a direct caller that says the same gets the same bytes.
     direct = httpx.get(stack.service_url("actors") + "/municipalities/2099",
-                       headers=identity_header(stack.secret))
+                       headers={**identity_header(stack.secret), "x-forwarded-prefix": "/actors"})
 
     assert via_gateway.status_code == direct.status_code == 404
     assert via_gateway.headers["content-type"] == direct.headers["content-type"] == "application/problem+json"
     assert via_gateway.content == direct.content
+    assert via_gateway.json()["instance"] == "/actors/municipalities/2099"
 
 
 def test_a_method_the_service_does_not_allow_passes_through_as_405(gateway, admin_key):
