@@ -1,7 +1,18 @@
+from datetime import UTC, datetime
+
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.database import service_metadata
+from shared.idempotency import idempotency_table
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# Answers of POSTs that create or submit, kept for their Idempotency-Key (shared.idempotency).
+idempotency_keys = idempotency_table(Base.metadata)

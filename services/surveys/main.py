@@ -1,6 +1,12 @@
 from fastapi import FastAPI
 
 from services.surveys import SERVICE_DIR, VERSION
+from services.surveys.aggregation.router import router as aggregation_router
+from services.surveys.codelists.router import router as code_lists_router
+from services.surveys.exports.router import router as exports_router
+from services.surveys.questionnaires.router import router as questionnaires_router
+from services.surveys.responses.router import router as responses_router
+from services.surveys.rounds.router import router as rounds_router
 from services.surveys.settings import SurveysSettings
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
@@ -16,5 +22,6 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
         version=VERSION,
         settings=settings or SurveysSettings(),
         service_dir=SERVICE_DIR,
-        routers=[service_info_router("surveys", VERSION, DESCRIPTION)],
+        routers=[service_info_router("surveys", VERSION, DESCRIPTION), code_lists_router, questionnaires_router,
+                 rounds_router, responses_router, aggregation_router, exports_router],
     )

@@ -1,0 +1,37 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from services.surveys.aggregation.schemas import DistributionOut, NeedsOut, ResponseRatesOut
+from services.surveys.aggregation.service import Aggregates
+from services.surveys.identifiers import RecordIdPath
+from shared.database import Session
+from shared.identity import Caller
+from shared.problems import problem_responses
+
+
+async def aggregates(session: Session, caller: Caller) -> Aggregates:
+    return Aggregates(session, caller)
+
+
+AggregatesOf = Annotated[Aggregates, Depends(aggregates)]
+CountyQuery = Annotated[str | None, Query(pattern=r"^\d{2}$", description="Also this county, beside the nation")]
+
+router = APIRouter(prefix="/rounds/{round_id}", tags=["aggregates"], responses=problem_responses(401, 404, 422))
+
+
+@router.get("/response-rates", summary="Submitted of sent, per county and nationally, and the previous round's")
+async def get_response_rates(round_id: RecordIdPath, aggregates: AggregatesOf) -> ResponseRatesOut:
+    return await aggregates.rates(round_id)
+
+
+@router.get("/distribution", summary="Per item the answers with their counts; a county beside the nation, and "
+                                     "the previous round's counts")
+async def get_distribution(round_id: RecordIdPath, aggregates: AggregatesOf,
+                           county: CountyQuery = None) -> DistributionOut:
+    return await aggregates.distribution(round_id, county)
+
+
+@router.get("/needs", summary="Needs ranked per focus area (mean urgency), process and mission area")
+async def get_needs(round_id: RecordIdPath, aggregates: AggregatesOf, county: CountyQuery = None) -> NeedsOut:
+    return await aggregates.needs(round_id, county)

@@ -1,0 +1,29 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from services.surveys.codelists.schemas import CodeListOut
+from services.surveys.codelists.service import CodeLists
+from services.surveys.identifiers import RecordIdPath
+from shared.database import Session
+from shared.identity import Caller
+from shared.problems import problem_responses
+
+
+async def code_lists(session: Session, _caller: Caller) -> CodeLists:
+    return CodeLists(session)
+
+
+CodeListsOf = Annotated[CodeLists, Depends(code_lists)]
+
+router = APIRouter(prefix="/code-lists", tags=["code lists"], responses=problem_responses(401, 422))
+
+
+@router.get("", summary="The shipped code lists: focus areas, processes, RSS mission areas, levels")
+async def list_code_lists(lists: CodeListsOf) -> list[CodeListOut]:
+    return await lists.search()
+
+
+@router.get("/{code_list_id}", summary="One code list with its codes", responses=problem_responses(404))
+async def get_code_list(code_list_id: RecordIdPath, lists: CodeListsOf) -> CodeListOut:
+    return await lists.read(code_list_id)

@@ -1,0 +1,46 @@
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from services.surveys.exports.service import Exports
+from services.surveys.exports.tables import csv_bytes, xlsx_bytes
+from services.surveys.identifiers import RecordIdPath
+from shared.database import Session
+from shared.identity import Caller
+from shared.problems import problem_responses
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+async def exports(session: Session, caller: Caller) -> Exports:
+    return Exports(session, caller)
+
+
+ExportsOf = Annotated[Exports, Depends(exports)]
+Format = Annotated[Literal["csv", "xlsx"], Path(description="csv (Excel-ready: BOM, ;) or xlsx")]
+
+router = APIRouter(prefix="/rounds/{round_id}/exports", tags=["exports"],
+                   responses=problem_responses(401, 404, 422))
+
+
+def _file(name: str, table: tuple, file_format: str) -> Response:
+    header, rows = table
+    body = csv_bytes(header, rows) if file_format == "csv" else xlsx_bytes({name: (header, rows)})
+    return Response(body, media_type=CSV if file_format == "csv" else XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
+
+
+@router.get("/responses.{file_format}", summary="One row per response the caller may read, one column per item "
+                                                "(a multiple choice: one per option)",
+            responses={200: {"content": {CSV: {}, XLSX: {}}}})
+async def export_responses(round_id: RecordIdPath, file_format: Format, exports: ExportsOf) -> Response:
+    return _file("responses", await exports.responses(round_id), file_format)
+
+
+@router.get("/distribution.{file_format}", summary="The distribution table, the same numbers as the API's",
+            responses={200: {"content": {CSV: {}, XLSX: {}}}})
+async def export_distribution(round_id: RecordIdPath, file_format: Format, exports: ExportsOf,
+                              county: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None) -> Response:
+    return _file("distribution", await exports.distribution(round_id, county), file_format)

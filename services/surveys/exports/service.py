@@ -1,0 +1,67 @@
+"""Exports of a round: one row per response and one column per item (a multiple choice: one column per option,
+1 when chosen; a ranking: the option's rank), and the aggregated distribution as the API gives it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.surveys.aggregation.service import Aggregates
+from services.surveys.questionnaires.schemas import ItemType, flatten, items_of
+from services.surveys.questionnaires.service import QuestionnaireService
+from services.surveys.responses.service import ResponseService
+from shared.identity import Principal
+
+Table = tuple[list[str], list[list[Any]]]
+RESPONSE_COLUMNS = ["respondent_id", "county_code", "status", "review_state", "late", "submitted_at", "revision"]
+
+
+class Exports:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+
+    async def responses(self, round_id: str) -> Table:
+        responses = ResponseService(self.session, self.caller)
+        round_ = await responses.rounds.get(round_id)
+        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        columns: list[tuple[str, str, str | None]] = []  # (header, link_id, option code)
+        for item, _ in flatten(items_of(version.items)):
+            if item.type in (ItemType.MULTIPLE_CHOICE, ItemType.RANKING):
+                columns += [(f"{item.link_id}:{o.code}", item.link_id, o.code) for o in item.options]
+            elif item.type is not ItemType.GROUP:
+                columns.append((item.link_id, item.link_id, None))
+        rows = []
+        for r in await responses.search(round_id):
+            row: list[Any] = [r.respondent_id, r.county_code, r.status, r.review_state, int(r.late),
+                              r.submitted_at.isoformat() if r.submitted_at else None, r.revision]
+            for _header, link_id, code in columns:
+                value = r.answers.get(link_id)
+                if code is None:
+                    row.append(value)
+                elif value is None:
+                    row.append(None)
+                else:
+                    chosen = value.index(code) + 1 if code in value else None
+                    row.append(chosen if _is_ranking(version.items, link_id) else int(chosen is not None))
+            rows.append(row)
+        return RESPONSE_COLUMNS + [c[0] for c in columns], rows
+
+    async def distribution(self, round_id: str, county: str | None) -> Table:
+        found = await Aggregates(self.session, self.caller).distribution(round_id, county)
+        header = ["scope", "link_id", "text", "value", "display", "count", "denominator", "share", "mean"]
+        rows = []
+        for table in (found.nation, found.county):
+            for item in (table.items if table else []):
+                for v in item.values:
+                    rows.append([table.scope, item.link_id, item.text, v.value, v.display, v.count, v.denominator,
+                                 v.share, item.mean])
+                if not item.values:
+                    rows.append([table.scope, item.link_id, item.text, None, None, item.answered, table.submitted,
+                                 None, item.mean])
+        return header, rows
+
+
+def _is_ranking(raw_items: list, link_id: str) -> bool:
+    return any(i.link_id == link_id and i.type is ItemType.RANKING for i, _ in flatten(items_of(raw_items)))

@@ -1,0 +1,27 @@
+"""Identifiers surveys accepts: client-supplied record ids and item linkIds."""
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import Field
+
+RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
+RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Chosen by the caller, so a retry is safe.")]
+RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
+LINK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+LinkId = Annotated[str, Field(pattern=LINK_ID_PATTERN, description="The item's stable id across versions.")]
+CODE_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+Text = Annotated[str, Field(min_length=1, max_length=1000, pattern=r"^[^\x00-\x1f]*$")]
+LongText = Annotated[str, Field(max_length=4000)]
+
+
+def county_of(organisation_id: str) -> str | None:
+    """The county an organisation id names by itself: an SCB municipality code begins with its county's code;
+    the registry's county-level ids end with it (region-20, rss-20)."""
+    if organisation_id.isdigit() and len(organisation_id) == 4:
+        return organisation_id[:2]
+    prefix, _, code = organisation_id.rpartition("-")
+    if prefix in ("region", "rss") and code.isdigit() and len(code) == 2:
+        return code
+    return None

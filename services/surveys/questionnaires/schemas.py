@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from services.surveys.identifiers import Code, LinkId, LongText, RecordId, Text
+
+
+class ItemType(StrEnum):
+    GROUP = "group"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    SCALE = "scale"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    TEXT = "text"
+    DATE = "date"
+    RANKING = "ranking"
+
+
+CHOICE_TYPES = {ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE, ItemType.RANKING}
+NUMBER_TYPES = {ItemType.SCALE, ItemType.INTEGER, ItemType.DECIMAL}
+
+
+class Operator(StrEnum):
+    EQUALS = "="
+    NOT_EQUALS = "!="
+    EXISTS = "exists"
+    GREATER = ">"
+    LESS = "<"
+    GREATER_OR_EQUAL = ">="
+    LESS_OR_EQUAL = "<="
+
+
+AnswerValue = Annotated[str, Field(max_length=4000)] | int | float | Annotated[
+    list[Annotated[str, Field(max_length=64)]], Field(max_length=100)]
+
+
+class Condition(BaseModel):
+    """FHIR enableWhen: the item is enabled when the answer to `question` compares so with `answer`."""
+
+    question: LinkId
+    operator: Operator = Operator.EQUALS
+    answer: str | int | float | bool | None = Field(None, description="exists: true or false")
+
+
+class Option(BaseModel):
+    code: Code
+    display: Text
+
+
+class Item(BaseModel):
+    link_id: LinkId
+    text: Text
+    type: ItemType
+    required: bool = False
+    code_list: RecordId | None = Field(None, description="Answer options from a shipped code list")
+    options: list[Option] = Field(default_factory=list, max_length=100,
+                                  description="Answer options of their own; filled from code_list when it is given")
+    enable_when: list[Condition] = Field(default_factory=list, max_length=20)
+    enable_behavior: str = Field("all", pattern="^(all|any)$")
+    min_value: Decimal | None = Field(None, description="integer, decimal, scale: the least allowed value")
+    max_value: Decimal | None = None
+    min_length: int | None = Field(None, ge=0, le=4000, description="text: characters; choices: options")
+    max_length: int | None = Field(None, ge=1, le=4000)
+    category: Code | None = Field(None, description="A focus area (or other code) the item is about, for the "
+                                                    "ranked needs")
+    items: list[Item] = Field(default_factory=list, max_length=200, description="group: its items")
+
+
+class QuestionnaireIn(BaseModel):
+    id: RecordId
+    title: Text
+    description: LongText = ""
+    items: list[Item] = Field(min_length=1, max_length=200)
+
+
+class QuestionnaireContent(BaseModel):
+    title: Text
+    description: LongText = ""
+    items: list[Item] = Field(min_length=1, max_length=200)
+
+
+class QuestionnaireOut(BaseModel):
+    id: str
+    version: int
+    status: str
+    title: str
+    description: str
+    items: list[Item]
+    created_at: datetime
+    published_at: datetime | None
+    retired_at: datetime | None
+
+
+class VersionSummary(BaseModel):
+    id: str
+    version: int
+    status: str
+    title: str
+
+
+def flatten(items: list[Item]) -> list[tuple[Item, list[Item]]]:
+    """Every item in document order, with the groups that hold it (outermost first)."""
+    found: list[tuple[Item, list[Item]]] = []
+
+    def walk(level: list[Item], parents: list[Item]) -> None:
+        for item in level:
+            found.append((item, parents))
+            walk(item.items, [*parents, item])
+
+    walk(items, [])
+    return found
+
+
+def items_of(raw: list[dict[str, Any]]) -> list[Item]:
+    return [Item.model_validate(item) for item in raw]

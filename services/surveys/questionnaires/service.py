@@ -1,0 +1,126 @@
+"""Questionnaires' rules: national administrators author them; a draft may change, a published version never
+does (a change is a new version), a retired one is sent in no new round."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.surveys.codelists.service import CodeLists
+from services.surveys.database import utcnow
+from services.surveys.permissions import require_national
+from services.surveys.questionnaires.definition import resolve_and_check
+from services.surveys.questionnaires.models import QuestionnaireVersion
+from services.surveys.questionnaires.repository import QuestionnaireRepository
+from services.surveys.questionnaires.schemas import (
+    QuestionnaireContent,
+    QuestionnaireIn,
+    QuestionnaireOut,
+    VersionSummary,
+    items_of,
+)
+from shared.identity import Principal
+from shared.problems import Conflict, NotFound
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+def questionnaire_out(v: QuestionnaireVersion) -> QuestionnaireOut:
+    return QuestionnaireOut(id=v.questionnaire_id, version=v.version, status=v.status, title=v.title,
+                            description=v.description, items=items_of(v.items), created_at=v.created_at,
+                            published_at=v.published_at, retired_at=v.retired_at)
+
+
+class QuestionnaireService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.caller = caller
+        self.repository = QuestionnaireRepository(session)
+        self.code_lists = CodeLists(session)
+
+    async def search(self) -> list[VersionSummary]:
+        return [VersionSummary(id=v.questionnaire_id, version=v.version, status=v.status, title=v.title)
+                for v in await self.repository.versions()]
+
+    async def read(self, questionnaire_id: str, version: int | None = None) -> QuestionnaireOut:
+        return questionnaire_out(await self.get(questionnaire_id, version))
+
+    async def get(self, questionnaire_id: str, version: int | None = None) -> QuestionnaireVersion:
+        found = (await self.repository.latest(questionnaire_id) if version is None
+                 else await self.repository.version(questionnaire_id, version))
+        if found is None:
+            raise NotFound(f"No questionnaire {questionnaire_id}" + (f" version {version}." if version else "."))
+        return found
+
+    async def create(self, data: QuestionnaireIn) -> QuestionnaireOut:
+        require_national(self.caller, "a questionnaire")
+        await self.repository.hold(data.id)
+        if await self.repository.latest(data.id) is not None:
+            raise Conflict.field("body.id", "id_in_use", f"Questionnaire {data.id} exists; a change to it is a "
+                                                         "new version (POST .../versions).")
+        return await self._add(data.id, 1, QuestionnaireContent(**data.model_dump(exclude={"id"})))
+
+    async def new_version(self, questionnaire_id: str, data: QuestionnaireContent) -> QuestionnaireOut:
+        require_national(self.caller, "a questionnaire")
+        await self.repository.hold(questionnaire_id)
+        latest = await self.get(questionnaire_id)
+        if latest.status == Status.DRAFT:
+            raise Conflict.field("status", "one_draft_at_a_time", f"Version {latest.version} of {questionnaire_id} "
+                                 "is still a draft: change it or publish it first.")
+        return await self._add(questionnaire_id, latest.version + 1, data)
+
+    async def replace_draft(self, questionnaire_id: str, version: int, data: QuestionnaireContent) -> QuestionnaireOut:
+        require_national(self.caller, "a questionnaire")
+        draft = await self.get(questionnaire_id, version)
+        if draft.status != Status.DRAFT:
+            raise Conflict.field("status", "published_is_immutable", f"Version {version} of {questionnaire_id} is "
+                                 f"{draft.status}; a change is a new version.")
+        items = await resolve_and_check(data.items, self.code_lists.find)
+        draft.title, draft.description = data.title, data.description
+        draft.items = [item.model_dump(mode="json") for item in items]
+        await self.repository.flush()
+        return questionnaire_out(draft)
+
+    async def publish(self, questionnaire_id: str, version: int) -> QuestionnaireOut:
+        return await self._move(questionnaire_id, version, Status.DRAFT, Status.PUBLISHED)
+
+    async def retire(self, questionnaire_id: str, version: int) -> QuestionnaireOut:
+        return await self._move(questionnaire_id, version, Status.PUBLISHED, Status.RETIRED)
+
+    async def _move(self, questionnaire_id: str, version: int, source: Status, target: Status) -> QuestionnaireOut:
+        require_national(self.caller, "a questionnaire")
+        found = await self.get(questionnaire_id, version)
+        if found.status == target:
+            return questionnaire_out(found)
+        if found.status != source:
+            raise Conflict.field("status", "status_transition", f"A {found.status} version cannot be {target}.")
+        found.status = target.value
+        if target is Status.PUBLISHED:
+            found.published_at = utcnow()
+        else:
+            found.retired_at = utcnow()
+        await self.repository.flush()
+        return questionnaire_out(found)
+
+    async def _add(self, questionnaire_id: str, version: int, data: QuestionnaireContent,
+                   status: Status = Status.DRAFT) -> QuestionnaireOut:
+        items = await resolve_and_check(data.items, self.code_lists.find)
+        now = utcnow()
+        stored = QuestionnaireVersion(
+            questionnaire_id=questionnaire_id, version=version, status=status.value, title=data.title,
+            description=data.description, items=[item.model_dump(mode="json") for item in items],
+            created_by=self.caller.subject, created_at=now,
+            published_at=now if status is Status.PUBLISHED else None)
+        await self.repository.add(stored)
+        return questionnaire_out(stored)
+
+    async def ship(self, data: QuestionnaireIn) -> bool:
+        """A shipped template, published as version 1 unless the questionnaire exists (setup)."""
+        if await self.repository.latest(data.id) is not None:
+            return False
+        await self._add(data.id, 1, QuestionnaireContent(**data.model_dump(exclude={"id"})), Status.PUBLISHED)
+        return True

@@ -1,0 +1,160 @@
+"""Responses' rules: one per respondent organisation and round; a draft is saved and resumed; a submission and
+every later amendment is checked in full against the round's questionnaire version; nothing is answered before
+a round opens, and after it closes only a national administrator answers, flagged late. Every save is kept in
+the response's history; a county system (or a national administrator) reviews its county's responses."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.surveys.database import utcnow
+from services.surveys.identifiers import county_of
+from services.surveys.permissions import may_read, read_scope, require_answering
+from services.surveys.questionnaires.schemas import items_of
+from services.surveys.questionnaires.service import QuestionnaireService
+from services.surveys.responses.models import Answer, Response, ResponseRevision, ReviewComment
+from services.surveys.responses.repository import ResponseRepository
+from services.surveys.responses.schemas import (
+    CommentOut,
+    HistoryOut,
+    ResponseIn,
+    ResponseOut,
+    ResponseUpdate,
+    ReviewIn,
+    ReviewState,
+    RevisionOut,
+)
+from services.surveys.responses.validation import AnswerRow, answers_from_rows, check_answers
+from services.surveys.rounds.models import Round
+from services.surveys.rounds.service import RoundService, round_status
+from shared.authorization import require_county_scope
+from shared.identity import Principal, Role
+from shared.problems import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+
+DRAFT, SUBMITTED = "draft", "submitted"
+
+
+def _rows(response: Response) -> list[AnswerRow]:
+    return [AnswerRow(a.link_id, a.position, a.option_code, a.number_value, a.text_value, a.date_value)
+            for a in response.answers]
+
+
+class ResponseService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+        self.repository = ResponseRepository(session)
+        self.rounds = RoundService(session, caller)
+
+    async def create(self, round_id: str, data: ResponseIn) -> ResponseOut:
+        round_ = await self.rounds.get(round_id)
+        target = await self.rounds.repository.target(round_id, data.respondent_id)
+        county = target.county_code if target else county_of(data.respondent_id)
+        require_answering(self.caller, data.respondent_id, county, "body.respondent_id")
+        if target is None:
+            raise InvalidInput.field("body.respondent_id", "target_of_round",
+                                     f"Round {round_id} was not sent to {data.respondent_id}.")
+        await self.repository.hold(round_id, data.respondent_id)
+        if await self.repository.get(round_id, data.respondent_id) is not None:
+            raise Conflict.field("body.respondent_id", "one_response_per_respondent",
+                                 f"{data.respondent_id} has already answered round {round_id}; change that response "
+                                 "(PUT) instead of sending a second one.")
+        response = Response(round_id=round_id, respondent_id=data.respondent_id, county_code=county, status=DRAFT,
+                            revision=0, answers=[])
+        await self.repository.add(response)
+        return await self._save(round_, response, data.answers, data.submit)
+
+    async def update(self, round_id: str, respondent_id: str, data: ResponseUpdate) -> ResponseOut:
+        round_ = await self.rounds.get(round_id)
+        await self.repository.hold(round_id, respondent_id)
+        response = await self._get(round_id, respondent_id)
+        require_answering(self.caller, respondent_id, response.county_code, "path.respondent_id")
+        return await self._save(round_, response, data.answers, data.submit)
+
+    async def _save(self, round_: Round, response: Response, answers: dict, submit: bool) -> ResponseOut:
+        status = round_status(round_)
+        late = status == "closed"
+        if status == "scheduled" or (late and self.caller.role is not Role.NATIONAL_ADMIN):
+            raise Conflict.field("round", "round_open", f"Round {round_.id} is {status} ({round_.opens_on} to "
+                                 f"{round_.closes_on}): answers are taken while it is open; after it closes only "
+                                 "a national administrator records a late answer.")
+        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        submitting = submit or response.status == SUBMITTED
+        rows = check_answers(items_of(version.items), answers, complete=submitting)
+        now = utcnow()
+        response.answers = [Answer(link_id=r.link_id, position=r.position, option_code=r.option_code,
+                                   number_value=r.number_value, text_value=r.text_value, date_value=r.date_value)
+                            for r in rows]
+        if submitting:
+            response.review_state = ReviewState.RECEIVED.value
+            response.submitted_at = response.submitted_at or now
+            response.late = response.late or late
+            response.status = SUBMITTED
+        response.revision += 1
+        response.updated_at = now
+        await self.repository.add(ResponseRevision(
+            response_id=response.id, revision=response.revision, status=response.status, late=late,
+            answers=answers_from_rows(items_of(version.items), rows), recorded_at=now,
+            recorded_by=self.caller.subject))
+        return await self._out(response, items_of(version.items))
+
+    async def review(self, round_id: str, respondent_id: str, data: ReviewIn) -> ResponseOut:
+        await self.rounds.get(round_id)
+        response = await self._get(round_id, respondent_id)
+        require_county_scope(self.caller, response.county_code, what=f"the review of {respondent_id}'s response",
+                             field="path.respondent_id")
+        if response.status != SUBMITTED:
+            raise Conflict.field("status", "review_submitted", "Only a submitted response is reviewed.")
+        response.review_state = data.state.value
+        await self.repository.add(ReviewComment(response_id=response.id, review_state=data.state.value,
+                                                comment=data.comment, recorded_by=self.caller.subject))
+        return await self.read(round_id, respondent_id)
+
+    async def read(self, round_id: str, respondent_id: str) -> ResponseOut:
+        round_ = await self.rounds.get(round_id)
+        response = await self._get(round_id, respondent_id)
+        self._require_reader(response)
+        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        return await self._out(response, items_of(version.items))
+
+    async def history(self, round_id: str, respondent_id: str) -> HistoryOut:
+        await self.rounds.get(round_id)
+        response = await self._get(round_id, respondent_id)
+        self._require_reader(response)
+        return HistoryOut(round_id=round_id, respondent_id=respondent_id, revisions=[
+            RevisionOut(revision=r.revision, status=r.status, late=r.late, answers=r.answers,
+                        recorded_at=r.recorded_at, recorded_by=r.recorded_by)
+            for r in await self.repository.revisions(response.id)])
+
+    async def search(self, round_id: str) -> list[ResponseOut]:
+        round_ = await self.rounds.get(round_id)
+        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        county, respondent = read_scope(self.caller)
+        items = items_of(version.items)
+        return [self._plain(r, items) for r in await self.repository.in_round(round_id, county, respondent)]
+
+    async def _get(self, round_id: str, respondent_id: str) -> Response:
+        response = await self.repository.get(round_id, respondent_id)
+        if response is None:
+            raise NotFound(f"{respondent_id} has no response in round {round_id}.")
+        return response
+
+    def _require_reader(self, response: Response) -> None:
+        if not may_read(self.caller, response.respondent_id, response.county_code):
+            message = (f"{response.respondent_id}'s response belongs to county {response.county_code}; it is read "
+                       "by that county, the respondent itself and the national level.")
+            raise Forbidden(message, errors=[FieldError("path.respondent_id", "forbidden", message)])
+
+    async def _out(self, response: Response, items: list) -> ResponseOut:
+        out = self._plain(response, items)
+        out.comments = [CommentOut(review_state=c.review_state, comment=c.comment, recorded_at=c.recorded_at,
+                                   recorded_by=c.recorded_by) for c in await self.repository.comments(response.id)]
+        return out
+
+    @staticmethod
+    def _plain(response: Response, items: list) -> ResponseOut:
+        return ResponseOut(round_id=response.round_id, respondent_id=response.respondent_id,
+                           county_code=response.county_code, status=response.status,
+                           review_state=response.review_state, late=response.late,
+                           submitted_at=response.submitted_at, revision=response.revision,
+                           answers=answers_from_rows(items, _rows(response)))

@@ -1,0 +1,70 @@
+"""All SQL of rounds and their targets."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.surveys.responses.models import Response
+from services.surveys.rounds.models import Round, RoundTarget
+from shared.locks import hold
+
+SUBMITTED = "submitted"
+
+
+class RoundRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, round_id: str) -> Round | None:
+        return await self.session.get(Round, round_id)
+
+    async def hold_new(self, round_id: str) -> None:
+        await hold(self.session, ("rounds", round_id))
+
+    async def add(self, round_: Round, targets: list[RoundTarget]) -> None:
+        self.session.add(round_)
+        await self.session.flush()
+        self.session.add_all(targets)
+        await self.session.flush()
+
+    async def all(self) -> list[Round]:
+        return list((await self.session.scalars(select(Round).order_by(Round.opens_on, Round.id).limit(500))).all())
+
+    async def target_count(self, round_id: str) -> int:
+        return int(await self.session.scalar(
+            select(func.count()).select_from(RoundTarget).where(RoundTarget.round_id == round_id)) or 0)
+
+    async def target(self, round_id: str, organisation_id: str) -> RoundTarget | None:
+        return await self.session.get(RoundTarget, (round_id, organisation_id))
+
+    async def non_responders(self, round_id: str, county: str | None) -> list[RoundTarget]:
+        query = (select(RoundTarget).outerjoin(Response, and_(
+            Response.round_id == RoundTarget.round_id, Response.respondent_id == RoundTarget.organisation_id,
+            Response.status == SUBMITTED)).where(RoundTarget.round_id == round_id, Response.id.is_(None))
+            .order_by(RoundTarget.county_code, RoundTarget.organisation_id))
+        if county is not None:
+            query = query.where(RoundTarget.county_code == county)
+        return list((await self.session.scalars(query)).all())
+
+    async def rates(self, round_id: str, county: str | None = None) -> list[tuple[str | None, int, int]]:
+        """(county, targets, submitted) per county, counted in the database."""
+        query = (select(RoundTarget.county_code, func.count(RoundTarget.organisation_id), func.count(Response.id))
+                 .outerjoin(Response, and_(Response.round_id == RoundTarget.round_id,
+                                           Response.respondent_id == RoundTarget.organisation_id,
+                                           Response.status == SUBMITTED))
+                 .where(RoundTarget.round_id == round_id).group_by(RoundTarget.county_code)
+                 .order_by(RoundTarget.county_code))
+        if county is not None:
+            query = query.where(RoundTarget.county_code == county)
+        return [(row[0], int(row[1]), int(row[2])) for row in (await self.session.execute(query)).all()]
+
+    async def previous(self, round_: Round) -> Round | None:
+        """The round of the same questionnaire that opened last before this one."""
+        return await self.session.scalar(
+            select(Round).where(Round.questionnaire_id == round_.questionnaire_id, Round.id != round_.id,
+                                Round.opens_on < round_.opens_on)
+            .order_by(Round.opens_on.desc(), Round.id.desc()).limit(1))
+
+    async def flush(self) -> None:
+        await self.session.flush()

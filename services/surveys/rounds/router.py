@@ -1,0 +1,55 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from services.surveys.identifiers import RecordIdPath
+from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut
+from services.surveys.rounds.service import RoundService
+from shared.database import Session
+from shared.identity import Caller, WritingCaller
+from shared.problems import problem_responses
+
+
+async def reading(session: Session, caller: Caller) -> RoundService:
+    return RoundService(session, caller)
+
+
+async def writing(session: Session, caller: WritingCaller) -> RoundService:
+    return RoundService(session, caller)
+
+
+Rounds = Annotated[RoundService, Depends(reading)]
+RoundWriter = Annotated[RoundService, Depends(writing)]
+CountyQuery = Annotated[str | None, Query(pattern=r"^\d{2}$", description="One county's organisations")]
+
+router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses(401, 404, 422))
+
+
+@router.get("", summary="Every round with its status and number of targets")
+async def list_rounds(rounds: Rounds) -> list[RoundOut]:
+    return await rounds.search()
+
+
+@router.post("", status_code=201, responses=problem_responses(403, 409),
+             summary="Send a published questionnaire version to a target set (national administrators)")
+async def create_round(data: RoundIn, rounds: RoundWriter, response: Response) -> RoundOut:
+    created = await rounds.create(data)
+    response.headers["Location"] = f"/surveys/rounds/{created.id}"
+    return created
+
+
+@router.get("/{round_id}", summary="One round")
+async def get_round(round_id: RecordIdPath, rounds: Rounds) -> RoundOut:
+    return await rounds.read(round_id)
+
+
+@router.post("/{round_id}/close", responses=problem_responses(403),
+             summary="Close a round: later submissions only by a national administrator, flagged late")
+async def close_round(round_id: RecordIdPath, rounds: RoundWriter) -> RoundOut:
+    return await rounds.close(round_id)
+
+
+@router.get("/{round_id}/non-responders", summary="Who has not submitted, per county, with each organisation's "
+                                                  "contact point for reminders")
+async def get_non_responders(round_id: RecordIdPath, rounds: Rounds, county: CountyQuery = None) -> NonRespondersOut:
+    return await rounds.non_responders(round_id, county)

@@ -1,0 +1,60 @@
+"""Requests the surveys tests make through the gateway: rounds of the shipped needs survey and their answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import httpx
+
+from tests.funding_requests import DALARNA
+
+DALARNA_CODES = [code for code, *_ in DALARNA]
+FOCUS_AREAS = ["barn-och-unga", "digitalisering", "funktionshinder", "kvinnofrid", "missbruk-och-beroende",
+               "systematisk-uppfoljning", "aldre"]
+PROCESSES = ["anvanda-kunskap", "synliggora-praktikens-kunskap", "synliggora-brukares-kunskap", "implementering",
+             "folja-upp-verksamheten", "identifiera-kunskapsbehov", "sammanstalla-kunskap", "sprida-kunskap",
+             "identifiera-kunskapsluckor"]
+LEVELS = ["lokal", "regional", "nationell"]
+MISSIONS = ["identifiera-behov", "samla-och-sprida", "uppfoljning-och-analys", "forbattringsarbete",
+            "kompetensutveckling"]
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def key() -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex}
+
+
+def open_round(gateway: httpx.Client, admin: dict[str, str], *, organisation_ids: list[str] | None = None,
+               questionnaire: str = "behovsinventering", version: int = 1, opens_on: date | None = None) -> dict:
+    opens_on = opens_on or date.today() - timedelta(days=1)
+    body = {"id": unique("behov-dalarna"), "questionnaire_id": questionnaire, "version": version,
+            "title": "Behovsinventering Dalarna", "opens_on": opens_on.isoformat(),
+            "closes_on": "2099-12-31", "targets": {"organisation_ids": organisation_ids or DALARNA_CODES}}
+    response = gateway.post("/surveys/rounds", json=body, headers=admin)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def needs_answers(n: int) -> dict:
+    """The needs survey answered by the n-th municipality: urgencies vary, so every figure is known."""
+    answers: dict = {}
+    for i, area in enumerate(FOCUS_AREAS):
+        urgency = (n + i) % 5 + 1
+        answers[f"behov.{area}.angelagenhet"] = urgency
+        if urgency >= 3:
+            answers[f"behov.{area}.processer"] = [PROCESSES[(n + i) % 9], PROCESSES[(n + 2 * i + 1) % 9]] \
+                if (n + i) % 9 != (n + 2 * i + 1) % 9 else [PROCESSES[(n + i) % 9]]
+            answers[f"behov.{area}.niva"] = LEVELS[(n + i) % 3]
+    answers["uppdrag.rangordning"] = MISSIONS[n % 5:] + MISSIONS[:n % 5]
+    answers["ovrigt"] = "Fler utbildningar för handläggare i länet, gärna på plats i Älvdalen och Särna."
+    return answers
+
+
+def answer(gateway: httpx.Client, headers: dict[str, str], round_id: str, respondent: str, answers: dict, *,
+           submit: bool = True) -> httpx.Response:
+    return gateway.post(f"/surveys/rounds/{round_id}/responses", headers={**headers, **key()},
+                        json={"respondent_id": respondent, "answers": answers, "submit": submit})
