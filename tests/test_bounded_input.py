@@ -103,11 +103,8 @@ def test_a_chunked_body_is_counted_while_it_arrives_and_reads_keep_answering(sta
         yield b'"}'
 
     with httpx.Client(base_url=stack.service_url("actors"), timeout=15) as actors:
-        try:
-            response = actors.post("/organisations", content=chunks(),
-                                   headers={**identity_header(stack.secret), "Content-Type": "application/json"})
-        except httpx.TransportError:  # the service may answer and close before the client finished sending
-            pytest.skip("the connection closed before the answer could be read")
+        response = actors.post("/organisations", content=chunks(),
+                               headers={**identity_header(stack.secret), "Content-Type": "application/json"})
         _assert_body_too_large(response, MIB)
     assert reads_meanwhile == [200]
     assert gateway.get("/actors/counties/20").status_code == 200
