@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from gateway.api_keys import write_development_keys
+from gateway.api_keys import SERVICE_KEY_PREFIX, write_development_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("actors", "funding", "surveys")
@@ -44,8 +44,10 @@ class Stack:
     def __post_init__(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.secret = self._identity_secret()
-        self.keys = write_development_keys(self.data_dir / "gateway-keys.json",
-                                           self.data_dir / "development-keys.json")
+        keys = write_development_keys(self.data_dir / "gateway-keys.json", self.data_dir / "development-keys.json")
+        # The services' own keys (each calls the platform through the gateway) are not for people to use.
+        self.service_keys = {k: keys.pop(k) for k in list(keys) if k.startswith(SERVICE_KEY_PREFIX)}
+        self.keys = keys
 
     @property
     def gateway_url(self) -> str:
@@ -76,6 +78,8 @@ class Stack:
             env[prefix + "LOG_FILE"] = str(self.log_file(name))
         if name in SERVICES:
             env[prefix + "DATABASE_URL"] = self.database_urls[name]
+            env[prefix + "GATEWAY_URL"] = self.gateway_url
+            env[prefix + "GATEWAY_API_KEY"] = self.service_keys[SERVICE_KEY_PREFIX + name]
         else:
             env["GATEWAY_API_KEYS_FILE"] = str(self.data_dir / "gateway-keys.json")
             if self.environment == "test":

@@ -56,6 +56,11 @@ DEVELOPMENT_PRINCIPALS = [
     # A respondent: Falun municipality answering surveys for itself and nothing else (county 20).
     ("municipality-2080", "organisation:2080", Role.RESPONDENT, "20"),
 ]
+# Each service's own key, for the questions it asks the platform through the gateway (funding reads the actor
+# registry): a read-only principal, the dashboard's role, under a subject that names the service.
+SERVICE_KEY_PREFIX = "service-"
+SERVICE_PRINCIPALS = [(f"{SERVICE_KEY_PREFIX}{name}", f"{SERVICE_KEY_PREFIX}{name}", Role.DASHBOARD, None)
+                      for name in ("actors", "funding", "surveys")]
 
 
 def new_key(key_id: str) -> str:
@@ -63,11 +68,17 @@ def new_key(key_id: str) -> str:
 
 
 def write_development_keys(keys_file: Path, plaintext_file: Path) -> dict[str, str]:
-    """Creates the development keys once; later runs read them back so the printed keys stay valid."""
+    """Creates the development keys once; later runs read them back so the printed keys stay valid (a principal
+    added since is given its key then)."""
+    keys: dict[str, str] = {}
+    records: list[dict[str, object]] = []
     if plaintext_file.exists() and keys_file.exists():
-        return json.loads(plaintext_file.read_text(encoding="utf-8"))
-    keys, records = {}, []
-    for key_id, subject, role, county in DEVELOPMENT_PRINCIPALS:
+        keys = json.loads(plaintext_file.read_text(encoding="utf-8"))
+        records = json.loads(keys_file.read_text(encoding="utf-8"))
+    missing = [p for p in DEVELOPMENT_PRINCIPALS + SERVICE_PRINCIPALS if p[0] not in keys]
+    if not missing:
+        return keys
+    for key_id, subject, role, county in missing:
         key = new_key(key_id)
         keys[key_id] = key
         records.append({"key_id": key_id, "subject": subject, "role": role.value, "county_code": county,

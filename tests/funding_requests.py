@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 
 import httpx
+from stdnum.se import orgnr
 
 DALARNA = [  # SCB code, name, population basis (DOMAIN.md), the seed's new contribution from 2023 (SEK)
     ("2084", "Avesta", 22986, 159414), ("2081", "Borlänge", 52460, 363823), ("2080", "Falun", 59752, 414395),
@@ -13,6 +15,47 @@ DALARNA = [  # SCB code, name, population basis (DOMAIN.md), the seed's new cont
     ("2034", "Orsa", 6939, 48124), ("2031", "Rättvik", 11079, 76836), ("2061", "Smedjebacken", 10909, 75657),
     ("2082", "Säter", 11203, 77696), ("2021", "Vansbro", 6790, 47090), ("2039", "Älvdalen", 7033, 48776),
 ]
+
+
+_RECEIVERS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def org_number() -> str:
+    """A made-up organisation number that passes the Luhn check (the registry keeps each one once)."""
+    while True:
+        digits = f"{random.randint(2, 9)}{random.randint(20, 99)}{random.randint(0, 999999):06d}"[:9]
+        for check in "0123456789":
+            if orgnr.is_valid(digits + check):
+                return orgnr.format(digits + check)
+
+
+def register_receiver(gateway: httpx.Client, admin: dict[str, str], *, county: str = "20",
+                      name: str = "Region Dalarna (demo receiver)", kind: str = "region") -> dict[str, str]:
+    """A receiver in the actor registry: an organisation with an organisation number and a fictional person
+    holding its signatory post from 2020. {"id", "signatory", "org_number"}."""
+    organisation_id = unique(f"receiver-{county}")
+    number = org_number()
+    person_id = unique("signatory")
+    post_id = unique("post-signatory")
+    for path, body in (
+            ("/actors/organisations", {"id": organisation_id, "kind": kind, "name": name, "county_code": county,
+                                       "identifiers": [{"scheme": "org_number", "value": number}]}),
+            ("/actors/people", {"id": person_id, "given_name": "Exempel", "family_name": "Firmatecknare"}),
+            ("/actors/posts", {"id": post_id, "organisation_id": organisation_id, "role": "signatory",
+                               "label": "Firmatecknare"}),
+            ("/actors/memberships", {"post_id": post_id, "person_id": person_id, "valid_from": "2020-01-01"})):
+        response = gateway.post(path, json=body, headers=admin)
+        assert response.status_code == 201, response.text
+    return {"id": organisation_id, "signatory": person_id, "org_number": number}
+
+
+def receiver(gateway: httpx.Client, admin: dict[str, str], county: str) -> dict[str, str]:
+    """One registered receiver per county and stack, made the first time a test needs it."""
+    known = (str(gateway.base_url), county)
+    if known not in _RECEIVERS:
+        _RECEIVERS[known] = register_receiver(gateway, admin, county=county,
+                                              name=f"Region {'Dalarna' if county == '20' else county} (demo)")
+    return _RECEIVERS[known]
 
 
 def unique(prefix: str) -> str:
@@ -57,15 +100,18 @@ def allocate(gateway: httpx.Client, admin: dict[str, str], agreement: dict, body
 
 def receiver_allocation(gateway: httpx.Client, admin: dict[str, str], *, amount: str = "1000000.00",
                         last_date: str = "2099-06-30") -> tuple[dict, dict]:
-    """An agreement whose line gives Dalarna's receiver (county 20) and Stockholm's (01) each `amount`."""
+    """An agreement whose line gives Dalarna's receiver (county 20) and Stockholm's (01) each `amount`; the
+    allocation carries the receivers as `receivers` ({county: receiver})."""
     agreement = create_agreement(gateway, admin, last_date=last_date)
+    dalarna, stockholm = receiver(gateway, admin, "20"), receiver(gateway, admin, "01")
     allocation = allocate(gateway, admin, agreement, {
-        "total": str(2 * int(amount.split(".")[0])), "key": "equal", "recipients": [
-            {"id": "region-dalarna", "county_code": "20", "name": "Region Dalarna"},
-            {"id": "region-stockholm", "county_code": "01", "name": "Region Stockholm"}]})
+        "total": str(2 * int(amount.split(".")[0])), "key": "equal",
+        "recipients": [{"id": dalarna["id"]}, {"id": stockholm["id"]}]})
+    allocation["receivers"] = {"20": dalarna, "01": stockholm}
     return agreement, allocation
 
 
-def requisition(allocation: dict, amount: str, recipient: str = "region-dalarna", **extra) -> dict:
-    return {"id": unique("req"), "allocation_id": allocation["id"], "recipient_id": recipient, "amount": amount,
-            **extra}
+def requisition(allocation: dict, amount: str, county: str = "20", **extra) -> dict:
+    who = allocation["receivers"][county]
+    return {"id": unique("req"), "allocation_id": allocation["id"], "recipient_id": who["id"], "amount": amount,
+            "signed_by": who["signatory"], **extra}

@@ -15,6 +15,7 @@ from tests.funding_requests import (
     create_agreement,
     dalarna_population_split,
     key,
+    receiver,
     unique,
 )
 from tests.support import assert_problem
@@ -27,7 +28,7 @@ def kronor(text: str) -> Fraction:
 def test_dalarna_2023_2026_region_and_municipalities_by_population(gateway, admin_key, county_key):
     agreement = create_agreement(gateway, admin_key)
     region = allocate(gateway, admin_key, agreement, {"total": "2000000.00", "key": "fixed", "recipients": [
-        {"id": "region-dalarna", "county_code": "20", "name": "Region Dalarna", "amount": "2000000.00"}]})
+        {"id": receiver(gateway, admin_key, "20")["id"], "amount": "2000000.00"}]})
     split = allocate(gateway, admin_key, agreement, dalarna_population_split())
 
     assert split["sum"] == split["total"] == "2000000.00"
@@ -40,6 +41,7 @@ def test_dalarna_2023_2026_region_and_municipalities_by_population(gateway, admi
         assert abs(Fraction(row["adjustment_ore"])) < 100 and row["county_code"] == "20"
     assert rows["2080"]["amount"] == "414395.00"
     assert split["basis"]["year"] == 2021 and split["basis"]["key"] == "population"
+    assert split["basis"]["source"] == "supplied by the caller"
 
     assert kronor(region["shares"][0]["amount"]) - 1_225_535 == 774_465  # the region's cost rises by this
 
@@ -103,7 +105,16 @@ def test_lines_outside_the_agreement_are_refused(gateway, admin_key):
      "percent_not_float"),
     ({"basis_year": None}, "body.basis_year", "required_for_population_key"),
     ({"total": "2000000.50"}, "body.total", "whole_rounding_units"),
-    ({"recipients": [{"id": "2080"}]}, "body.recipients.0.population", "required_for_population_key"),
+    ({"recipients": [{"id": "2080", "population": 5}, {"id": "2081"}]}, "body.recipients.1.population",
+     "required_for_population_key"),
+    ({"recipients": [{"id": "2080", "population": 5}, {"id": "2099", "population": 5}]}, "body.recipients.1.id",
+     "registered_municipality"),
+    ({"recipients": [{"id": "2080", "population": 5}, {"id": "nobody-at-all", "population": 5}]},
+     "body.recipients.1.id", "registered_receiver"),
+    ({"recipients": [{"id": "2080", "population": 5}, {"id": "region-20", "population": 5}]},
+     "body.recipients.1.id", "receiver_has_org_number"),
+    ({"recipients": [{"id": "2080"}, {"id": "2081"}], "basis_year": 1990}, "body.basis_year",
+     "population_published"),
 ])
 def test_a_split_that_does_not_add_up_is_refused_and_nothing_is_saved(gateway, admin_key, change, field, rule):
     agreement = create_agreement(gateway, admin_key)
@@ -130,3 +141,17 @@ def test_only_national_administrators_make_agreements_and_allocations(gateway, a
     ("GET", "/funding/agreements/x/balances")])
 def test_anonymous_callers_get_401_everywhere(gateway, method, path):
     assert_problem(gateway.request(method, path, json={} if method == "POST" else None), 401)
+
+
+def test_populations_on_the_basis_year_come_from_the_registry_when_none_are_supplied(gateway, admin_key):
+    agreement = create_agreement(gateway, admin_key, total="2000000.00", key_name="population")
+    registry = gateway.get("/actors/municipalities", params={"county": "20", "limit": 50}).json()["items"]
+    populations = {m["code"]: next(p["population"] for p in m["populations"] if p["year"] == 2022)
+                   for m in registry}
+    split = allocate(gateway, admin_key, agreement, {"total": "2000000.00", "basis_year": 2022,
+                                                     "recipients": [{"id": code} for code in sorted(populations)]})
+    assert split["basis"]["source"] == "actor registry: SCB population on 31 December 2022"
+    assert split["sum"] == "2000000.00" and len(split["shares"]) == 15
+    falun = next(row for row in split["shares"] if row["recipient_id"] == "2080")
+    assert falun["name"] == "Falun" and falun["county_code"] == "20"
+    assert Fraction(falun["share"]) == Fraction(populations["2080"], sum(populations.values()))

@@ -33,7 +33,7 @@ def test_thirty_concurrent_requisitions_never_exceed_the_share(stack, gateway, a
         assert_problem(refused, 409, field="body.amount", rule="within_remaining_allocation")
     balances = gateway.get(f"/funding/agreements/{agreement['id']}/balances", params={"by": "recipient"},
                            headers=county_key).json()
-    dalarna = next(g for g in balances["groups"] if g["group"] == "region-dalarna")
+    dalarna = next(g for g in balances["groups"] if g["group"] == allocation["receivers"]["20"]["id"])
     assert dalarna["requisitioned"] == "99000.00"
     assert gateway.get(f"/funding/agreements/{agreement['id']}/ledger/verify", headers=county_key).json()["intact"]
 
@@ -91,8 +91,9 @@ def test_refused_requisitions_name_the_field_and_leave_the_ledger_unchanged(gate
         (county_key, requisition(allocation, 10.5), 422, "body.amount", "money_not_float"),
         (county_key, requisition(closed, "10.00"), 422, "body.allocation_id", "before_last_requisition_date"),
         (stockholm, requisition(allocation, "10.00"), 403, "body.recipient_id", "forbidden"),
-        (county_key, requisition(allocation, "10.00", recipient="region-stockholm"), 403, "body.recipient_id",
-         "forbidden"),
+        (county_key, requisition(allocation, "10.00", county="01"), 403, "body.recipient_id", "forbidden"),
+        (county_key, requisition(allocation, "10.00", signed_by=allocation["receivers"]["01"]["signatory"]), 422,
+         "body.signed_by", "signatory_of_receiver"),
     ]
     for headers, body, status, field, rule in cases:
         assert_problem(gateway.post("/funding/requisitions", json=body, headers={**headers, **key()}), status,

@@ -7,6 +7,7 @@ from services.funding.ledger.router import router as ledger_router
 from services.funding.requisitions.router import router as requisitions_router
 from services.funding.settings import FundingSettings
 from shared.service_app import create_service_app
+from shared.service_client import PlatformClient, attach_platform_client
 from shared.service_info import service_info_router
 
 DESCRIPTION = ("State stimulus funds from agreement to allocation, requisition, distribution, spending report and "
@@ -14,13 +15,17 @@ DESCRIPTION = ("State stimulus funds from agreement to allocation, requisition, 
 
 
 def create_app(settings: FundingSettings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or FundingSettings()
+    app = create_service_app(
         name="funding",
         title="RSS funding and requisitions",
         description=DESCRIPTION,
         version=VERSION,
-        settings=settings or FundingSettings(),
+        settings=settings,
         service_dir=SERVICE_DIR,
         routers=[service_info_router("funding", VERSION, DESCRIPTION), agreements_router, allocations_router,
                  ledger_router, requisitions_router],
     )
+    attach_platform_client(app, lambda: PlatformClient(settings.gateway_url, settings.gateway_api_key,
+                                                       timeout=settings.gateway_timeout))
+    return app

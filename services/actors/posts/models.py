@@ -20,6 +20,7 @@ class PostRole(StrEnum):
     DEVELOPMENT_LEADER = "development_leader"
     COORDINATOR = "coordinator"
     RESPONSIBLE_FOR_FUNDS = "responsible_for_funds"
+    SIGNATORY = "signatory"  # authorised to sign for the organisation (firmatecknare): requisitions of state funds
 
 
 class Post(ValidityMixin, VersionedMixin, Base):

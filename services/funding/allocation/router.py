@@ -6,6 +6,7 @@ from services.funding.allocation.schemas import AllocationCreate, AllocationIn, 
 from services.funding.allocation.service import AllocationService
 from services.funding.answers import once, stored
 from services.funding.identifiers import RecordIdPath
+from services.funding.registry import RegistryReader
 from shared.database import Session
 from shared.idempotency import IdempotencyKey
 from shared.identity import Caller, WritingCaller
@@ -16,24 +17,26 @@ async def reading(session: Session, caller: Caller) -> AllocationService:
     return AllocationService(session, caller)
 
 
-async def writing(session: Session, caller: WritingCaller) -> AllocationService:
-    return AllocationService(session, caller)
+async def writing(session: Session, caller: WritingCaller, registry: RegistryReader) -> AllocationService:
+    return AllocationService(session, caller, registry)
 
 
 Allocations = Annotated[AllocationService, Depends(reading)]
 AllocationWriter = Annotated[AllocationService, Depends(writing)]
 
 router = APIRouter(tags=["allocations"], responses=problem_responses(401, 403, 404, 422))
+NEEDS_REGISTRY = problem_responses(503)
 LINE = "/agreements/{agreement_id}/lines/{line_id}/allocations"
 
 
-@router.post(LINE + "/preview", summary="Split a funding line without saving anything: every row explained")
+@router.post(LINE + "/preview", responses=NEEDS_REGISTRY,
+             summary="Split a funding line without saving anything: every row explained")
 async def preview_allocation(agreement_id: RecordIdPath, line_id: RecordIdPath, data: AllocationIn,
                              allocations: AllocationWriter) -> AllocationOut:
     return await allocations.preview(agreement_id, line_id, data)
 
 
-@router.post(LINE, status_code=201, response_model=AllocationOut, responses=problem_responses(409),
+@router.post(LINE, status_code=201, response_model=AllocationOut, responses=problem_responses(409, 503),
              summary="Save an allocation of a funding line (national administrators; Idempotency-Key)")
 async def create_allocation(agreement_id: RecordIdPath, line_id: RecordIdPath, data: AllocationCreate,
                             allocations: AllocationWriter, session: Session, caller: WritingCaller,

@@ -3,6 +3,7 @@ together exceed the line, and every saved share is an allocation entry in the le
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,12 +21,14 @@ from services.funding.allocation.engine import (
     fraction_text,
 )
 from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.allocation.recipients import resolve_recipients
 from services.funding.allocation.repository import AllocationRepository
 from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut, RecipientIn, ShareOut
 from services.funding.identifiers import county_of
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_national
+from services.funding.registry import Registry
 from shared.identity import Principal
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 
@@ -60,9 +63,10 @@ def _body_field(field: str) -> str:
 
 
 class AllocationService:
-    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+    def __init__(self, session: AsyncSession, caller: Principal, registry: Registry | None = None) -> None:
         self.session = session
         self.caller = caller
+        self.registry = registry
         self.agreements = AgreementRepository(session)
         self.repository = AllocationRepository(session)
 
@@ -75,16 +79,25 @@ class AllocationService:
     async def preview(self, agreement_id: str, line_id: str, data: AllocationIn) -> AllocationOut:
         require_national(self.caller, "an allocation")
         line = await self._line(agreement_id, line_id)
+        data, source = await self._resolved(line, data)
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
-        return self._compute(line, data, remaining, allocation_id=None)
+        return self._compute(line, data, remaining, allocation_id=None, source=source)
+
+    async def _resolved(self, line: FundingLine, data: AllocationIn) -> tuple[AllocationIn, str | None]:
+        assert self.registry is not None
+        return await resolve_recipients(self.registry, data, data.key or AllocationKey(line.allocation_key),
+                                        date.today())
 
     async def create(self, agreement_id: str, line_id: str, data: AllocationCreate) -> AllocationOut:
         require_national(self.caller, "an allocation")
         line = await self._line(agreement_id, line_id, for_update=True)
         if await self.repository.get(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Allocation {data.id} exists; choose another id.")
+        resolved, source = await self._resolved(line, data)
+        assert isinstance(resolved, AllocationCreate)  # model_copy keeps the class
+        data = resolved
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
-        answer = self._compute(line, data, remaining, allocation_id=data.id)
+        answer = self._compute(line, data, remaining, allocation_id=data.id, source=source)
         by_id = {r.id: r for r in data.recipients} | {s.recipient.id: s.recipient for s in data.set_asides}
         allocation = Allocation(id=data.id, funding_line_id=line.id, agreement_id=agreement_id,
                                 total_ore=answer.total, key=answer.key.value, rounding=answer.rounding,
@@ -118,7 +131,7 @@ class AllocationService:
                     for s in allocation.shares])
 
     def _compute(self, line: FundingLine, data: AllocationIn, remaining: int, *,
-                 allocation_id: str | None) -> AllocationOut:
+                 allocation_id: str | None, source: str | None) -> AllocationOut:
         key = data.key or AllocationKey(line.allocation_key)
         total = remaining if data.total is None else data.total
         if total > remaining:
@@ -135,7 +148,7 @@ class AllocationService:
                    {s.recipient.id: _county(s.recipient) for s in data.set_asides}
         names = {r.id: r.name for r in data.recipients} | {s.recipient.id: s.recipient.name for s in data.set_asides}
         basis = {"key": key.value, "year": data.basis_year if key is AllocationKey.POPULATION else None,
-                 "source": "supplied by the caller" if key is AllocationKey.POPULATION else None,
+                 "source": source,
                  "set_asides": [{"recipient_id": s.recipient.id, "percent": fraction_text(s.percent),
                                  "purpose": s.purpose} for s in data.set_asides]}
         return AllocationOut(

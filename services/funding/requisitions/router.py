@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Path, Request
 
 from services.funding.answers import once, stored
 from services.funding.identifiers import RecordIdPath
+from services.funding.registry import RegistryReader
 from services.funding.requisitions.schemas import RejectIn, RequisitionIn, RequisitionOut
 from services.funding.requisitions.service import RequisitionService
 from shared.database import Session
@@ -16,8 +17,8 @@ async def reading(session: Session, caller: Caller) -> RequisitionService:
     return RequisitionService(session, caller)
 
 
-async def writing(session: Session, caller: WritingCaller) -> RequisitionService:
-    return RequisitionService(session, caller)
+async def writing(session: Session, caller: WritingCaller, registry: RegistryReader) -> RequisitionService:
+    return RequisitionService(session, caller, registry)
 
 
 Requisitions = Annotated[RequisitionService, Depends(reading)]
@@ -26,7 +27,7 @@ RequisitionWriter = Annotated[RequisitionService, Depends(writing)]
 router = APIRouter(prefix="/requisitions", tags=["requisitions"], responses=problem_responses(401, 403, 404, 422))
 
 
-@router.post("", status_code=201, response_model=RequisitionOut, responses=problem_responses(409),
+@router.post("", status_code=201, response_model=RequisitionOut, responses=problem_responses(409, 503),
              summary="Requisition from a share (the receiver's county; Idempotency-Key)")
 async def create_requisition(data: RequisitionIn, requisitions: RequisitionWriter, session: Session,
                              caller: WritingCaller, request: Request,

@@ -12,6 +12,8 @@ class RequisitionIn(BaseModel):
     allocation_id: RecordId
     recipient_id: RecordId = Field(description="The receiver whose share the requisition draws on.")
     amount: Money
+    signed_by: RecordId = Field(description="The registry person who signs: holds a signatory post of the "
+                                            "receiver on the requisition date.")
     submit: bool = Field(True, description="false: keep it as a draft (it still reserves the amount)")
 
 
@@ -29,4 +31,6 @@ class RequisitionOut(BaseModel):
     requisition_date: date
     status: str
     reason: str | None
+    signed_by: str | None
+    receiver_org_number: str | None
     remaining_after: SignedMoney | None = Field(None, description="What the share has left once this is counted")

@@ -1,8 +1,10 @@
 """Requisitions' rules.
 
-A receiver's county system asks for up to what remains of its share, on or before the funding line's last
-date; drafts and submitted, approved and paid requisitions all count against the share, so together they never
-exceed it (the share is held while the rule is checked, so concurrent requisitions run one after the other).
+A receiver (an organisation with an organisation number, open that day in the actor registry), signed by a
+person holding one of its signatory posts that day, asks through its county system for up to what remains of
+its share, on or before the funding line's last date; drafts and submitted, approved and paid requisitions all
+count against the share, so together they never exceed it (the share is held while the rule is checked, so
+concurrent requisitions run one after the other).
 draft -> submitted (the county) -> approved -> paid (the agency: national administrators); submitted or
 approved -> rejected with a reason, which gives the amount back. Submitting records a requisition entry in the
 ledger, paying a disbursement, rejecting a submitted one a reversal.
@@ -20,6 +22,7 @@ from services.funding.allocation.repository import AllocationRepository
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_county, require_national
+from services.funding.registry import Registry
 from services.funding.requisitions.models import Requisition, RequisitionStatus
 from services.funding.requisitions.repository import RequisitionRepository
 from services.funding.requisitions.schemas import RejectIn, RequisitionIn, RequisitionOut
@@ -36,13 +39,15 @@ def requisition_out(r: Requisition, remaining_after: int | None = None) -> Requi
     return RequisitionOut(id=r.id, allocation_id=r.allocation_id, agreement_id=r.agreement_id,
                           recipient_id=r.recipient_id, county_code=r.county_code, amount=r.amount_ore,
                           requisition_date=r.requisition_date, status=r.status, reason=r.reason,
+                          signed_by=r.signed_by, receiver_org_number=r.receiver_org_number,
                           remaining_after=remaining_after)
 
 
 class RequisitionService:
-    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+    def __init__(self, session: AsyncSession, caller: Principal, registry: Registry | None = None) -> None:
         self.session = session
         self.caller = caller
+        self.registry = registry
         self.repository = RequisitionRepository(session)
         self.ledger = Ledger(session)
 
@@ -65,6 +70,9 @@ class RequisitionService:
             raise InvalidInput.field("body.allocation_id", "before_last_requisition_date",
                                      f"The funding line's last requisition date was {last}; nothing can be "
                                      "requisitioned from it any more.")
+        assert self.registry is not None
+        receiver = await self.registry.receiver(data.recipient_id, today, "body.recipient_id")
+        await self.registry.require_signatory(receiver, data.signed_by, today, "body.signed_by")
         share = await allocations.share(data.allocation_id, data.recipient_id, for_update=True)
         assert share is not None
         remaining = share.amount_ore - await self.repository.reserved_from(share.id)
@@ -77,7 +85,8 @@ class RequisitionService:
         requisition = Requisition(
             id=data.id, allocation_share_id=share.id, allocation_id=allocation.id,
             agreement_id=allocation.agreement_id, recipient_id=share.recipient_id, county_code=share.county_code,
-            amount_ore=data.amount, requisition_date=today, status=S.DRAFT.value, created_by=self.caller.subject)
+            amount_ore=data.amount, requisition_date=today, status=S.DRAFT.value, created_by=self.caller.subject,
+            signed_by=data.signed_by, receiver_org_number=receiver.org_number)
         await self.repository.add(requisition)
         if data.submit:
             await self._move(requisition, "submit")

@@ -1,0 +1,83 @@
+"""Who an allocation's recipients are, from the actor registry: a four-digit SCB code is a municipality (its
+name, county and, for the population key, its population on the basis year come from the registry); a two-digit
+one a county; any other id a receiver (an organisation with an organisation number, open on the day).
+
+A population split either supplies every population itself or none: then all come from the registry, and the
+allocation's basis says so. Every refusal names the recipient's field and the broken rule."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.funding.allocation.engine import AllocationKey
+from services.funding.allocation.schemas import AllocationIn, RecipientIn
+from services.funding.registry import Registry
+from shared.problems import FieldError, InvalidInput
+
+SUPPLIED = "supplied by the caller"
+
+
+def registry_source(year: int) -> str:
+    return f"actor registry: SCB population on 31 December {year}"
+
+
+async def resolve_recipients(registry: Registry, data: AllocationIn, key: AllocationKey, on: date
+                             ) -> tuple[AllocationIn, str | None]:
+    """The request with every recipient's name, county (and population) as the registry has them, and the
+    source of the populations (None unless the key is population)."""
+    errors: list[FieldError] = []
+    everyone = [(f"body.recipients.{i}", r) for i, r in enumerate(data.recipients)] + \
+               [(f"body.set_asides.{i}.recipient", s.recipient) for i, s in enumerate(data.set_asides)]
+    codes = [r.id for _, r in everyone if r.id.isdigit() and len(r.id) == 4]
+    municipalities = {}
+    if codes:
+        counties = {code[:2] for code in codes}
+        municipalities = await registry.municipalities(counties.pop() if len(counties) == 1 else None)
+    from_registry = key is AllocationKey.POPULATION and all(r.population is None for r in data.recipients)
+    if from_registry and data.basis_year is None:
+        errors.append(FieldError("body.basis_year", "required_for_population_key",
+                                 "A population split states the year of its populations."))
+    resolved: dict[str, RecipientIn] = {}
+    for field, recipient in everyone:
+        update: dict[str, object] = {}
+        if recipient.id in municipalities:
+            municipality = municipalities[recipient.id]
+            update = {"name": municipality.name, "county_code": municipality.county_code}
+            if from_registry and data.basis_year is not None and field.startswith("body.recipients"):
+                population = municipality.populations.get(data.basis_year)
+                if population is None:
+                    errors.append(FieldError("body.basis_year", "population_published",
+                                             f"The registry has no population of {municipality.name} for "
+                                             f"{data.basis_year} (it has {sorted(municipality.populations)})."))
+                update["population"] = population
+        elif recipient.id.isdigit() and len(recipient.id) == 4:
+            errors.append(FieldError(f"{field}.id", "registered_municipality",
+                                     f"{recipient.id} is not a municipality code in the actor registry."))
+        elif recipient.id.isdigit() and len(recipient.id) == 2:
+            name = await registry.county_name(recipient.id)
+            if name is None:
+                errors.append(FieldError(f"{field}.id", "registered_county",
+                                         f"{recipient.id} is not a county code in the actor registry."))
+            update = {"name": name, "county_code": recipient.id}
+        else:
+            receiver = await registry.receiver_error(recipient.id, on, f"{field}.id")
+            if isinstance(receiver, FieldError):
+                errors.append(receiver)
+            else:
+                update = {"name": receiver.name, "county_code": receiver.county_code}
+        if from_registry and field.startswith("body.recipients") and "population" not in update:
+            errors.append(FieldError(f"{field}.population", "required_for_population_key",
+                                     f"{recipient.id} is not a municipality: the registry has no population for "
+                                     "it, so the split supplies every population itself."))
+        resolved[field] = recipient.model_copy(update=update)
+    if errors:
+        raise InvalidInput(f"The allocation's recipients break {len(errors)} rule(s): {errors[0].message}",
+                           errors=errors)
+    result = data.model_copy(update={
+        "recipients": [resolved[f"body.recipients.{i}"] for i in range(len(data.recipients))],
+        "set_asides": [s.model_copy(update={"recipient": resolved[f"body.set_asides.{i}.recipient"]})
+                       for i, s in enumerate(data.set_asides)]})
+    source = None
+    if key is AllocationKey.POPULATION:
+        source = registry_source(data.basis_year) if from_registry and data.basis_year else SUPPLIED
+    return result, source

@@ -1,0 +1,104 @@
+"""What funding asks the actor registry, through the gateway (shared.service_client): municipalities and their
+populations, receivers (organisations with an organisation number, open on a date) and who may sign for them.
+
+Every refusal names the input field that led to the question; a registry that cannot be reached is a 503
+(shared.service_client.PlatformUnavailable) and the request stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends
+
+from shared.problems import FieldError, InvalidInput
+from shared.service_client import PlatformClient, platform_client
+
+SIGNATORY_ROLE = "signatory"
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    county_code: str
+    populations: dict[int, int]
+
+
+@dataclass(frozen=True)
+class Receiver:
+    id: str
+    name: str
+    county_code: str | None
+    org_number: str
+
+
+class Registry:
+    def __init__(self, client: PlatformClient) -> None:
+        self.client = client
+
+    async def municipalities(self, county_code: str | None = None) -> dict[str, Municipality]:
+        """Municipalities (of one county, or all 290) with their published populations by year."""
+        items = await self.client.get_all("/actors/municipalities", {"county": county_code},
+                                          what="the registry's municipalities")
+        return {m["code"]: Municipality(code=m["code"], name=m["name"], county_code=m["county_code"],
+                                        populations={p["year"]: p["population"] for p in m["populations"]})
+                for m in items}
+
+    async def county_name(self, county_code: str) -> str | None:
+        answer = await self.client.get(f"/actors/counties/{county_code}", what=f"county {county_code}")
+        return answer.body["name"] if answer.status == 200 else None
+
+    async def organisation(self, organisation_id: str, on: date) -> dict[str, Any] | None:
+        answer = await self.client.get(f"/actors/organisations/{organisation_id}", {"as_of": on.isoformat()},
+                                       what=f"organisation {organisation_id}")
+        return answer.body if answer.status == 200 else None
+
+    async def receiver(self, organisation_id: str, on: date, field: str) -> Receiver:
+        """The organisation as a receiver of funds on `on`: registered, open that day, with an organisation
+        number; otherwise 422 naming `field`."""
+        error = await self.receiver_error(organisation_id, on, field)
+        if isinstance(error, FieldError):
+            raise InvalidInput(error.message, errors=[error])
+        return error
+
+    async def receiver_error(self, organisation_id: str, on: date, field: str) -> Receiver | FieldError:
+        organisation = await self.organisation(organisation_id, on)
+        if organisation is None:
+            return FieldError(field, "registered_receiver",
+                              f"{organisation_id} is not an organisation in the actor registry.")
+        if not organisation["active"]:
+            return FieldError(field, "receiver_open_on_date",
+                              f"{organisation['name']} ({organisation_id}) is not open on {on.isoformat()} in the "
+                              "actor registry.")
+        org_number = next((i["value"] for i in organisation["identifiers"] if i["scheme"] == "org_number"), None)
+        if org_number is None:
+            return FieldError(field, "receiver_has_org_number",
+                              f"{organisation['name']} ({organisation_id}) has no organisation number in the actor "
+                              "registry; only a legal entity receives funds.")
+        return Receiver(id=organisation_id, name=organisation["name"], county_code=organisation["county_code"],
+                        org_number=org_number)
+
+    async def signatories(self, organisation_id: str, on: date) -> dict[str, str]:
+        """{person id: name} of those holding a signatory post of the organisation on `on`."""
+        posts = await self.client.get_all("/actors/posts", {"organisation": organisation_id,
+                                                            "role": SIGNATORY_ROLE, "as_of": on.isoformat()},
+                                          what=f"the signatories of {organisation_id}")
+        return {p["holder"]["id"]: p["holder"]["name"] for p in posts if p.get("holder")}
+
+    async def require_signatory(self, receiver: Receiver, person_id: str, on: date, field: str) -> str:
+        holders = await self.signatories(receiver.id, on)
+        if person_id not in holders:
+            raise InvalidInput.field(field, "signatory_of_receiver",
+                                     f"{person_id} does not hold a signatory post of {receiver.name} "
+                                     f"({receiver.id}) on {on.isoformat()} in the actor registry.")
+        return holders[person_id]
+
+
+async def registry(client: Annotated[PlatformClient, Depends(platform_client)]) -> Registry:
+    return Registry(client)
+
+
+RegistryReader = Annotated[Registry, Depends(registry)]

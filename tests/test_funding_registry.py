@@ -1,0 +1,122 @@
+"""Funding asks the actor registry through the gateway, with its own key: receivers and signatories are checked
+on the day, the caller's request id travels along, answers with an ETag are revalidated rather than fetched
+again, and when the registry cannot be reached a write that needs it answers 503 and stores nothing while reads
+go on."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from datetime import date
+
+import httpx
+import orjson
+
+from deploy.stack import ROOT
+from shared.identity import Role
+from shared.service_client import PlatformClient
+from tests.funding_requests import (
+    allocate,
+    allocations_url,
+    create_agreement,
+    dalarna_population_split,
+    key,
+    receiver_allocation,
+    register_receiver,
+    requisition,
+    unique,
+)
+from tests.support import assert_problem, free_port, identity_header
+
+
+def actors_log_lines(stack, request_id: str) -> list[dict]:
+    lines = stack.log_file("actors").read_text(encoding="utf-8").splitlines()
+    return [entry for entry in map(orjson.loads, filter(None, lines)) if entry.get("request_id") == request_id]
+
+
+def test_the_callers_request_id_reaches_the_registry(stack, gateway, admin_key, county_key):
+    _agreement, allocation = receiver_allocation(gateway, admin_key)
+    request_id = unique("trace-requisition")
+    created = gateway.post("/funding/requisitions", json=requisition(allocation, "100.00"),
+                           headers={**county_key, **key(), "X-Request-ID": request_id})
+    assert created.status_code == 201, created.text
+    assert created.json()["receiver_org_number"] == allocation["receivers"]["20"]["org_number"]
+    paths = {entry.get("path") for entry in actors_log_lines(stack, request_id)}
+    receiver_id = allocation["receivers"]["20"]["id"]
+    assert f"/organisations/{receiver_id}" in paths and "/posts" in paths
+
+
+def test_a_kept_answer_is_revalidated_with_its_etag(stack):
+    async def twice() -> tuple[bool, bool, int]:
+        client = PlatformClient(stack.gateway_url, stack.service_keys["service-funding"])
+        params = {"county": "01", "network": "network-rss", "as_of": "2019-11-01"}
+        try:
+            first = await client.get("/actors/representatives", params, what="representatives")
+            second = await client.get("/actors/representatives", params, what="representatives")
+            assert second.body == first.body and first.etag
+            return first.revalidated, second.revalidated, client.counts.not_modified
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(twice()) == (False, True, 1)
+
+
+def test_a_closed_receiver_and_someone_without_the_signatory_post_are_refused(gateway, admin_key, county_key):
+    agreement = create_agreement(gateway, admin_key)
+    fresh = register_receiver(gateway, admin_key)
+    allocation = allocate(gateway, admin_key, agreement, {"total": "1000.00", "key": "equal",
+                                                          "recipients": [{"id": fresh["id"]}]})
+    allocation["receivers"] = {"20": fresh}
+    stranger = register_receiver(gateway, admin_key)["signatory"]
+    assert_problem(gateway.post("/funding/requisitions", json=requisition(allocation, "10.00", signed_by=stranger),
+                                headers={**county_key, **key()}), 422, field="body.signed_by",
+                   rule="signatory_of_receiver")
+    url = f"/actors/organisations/{fresh['id']}"
+    etag = gateway.get(url, headers=admin_key).headers["etag"]
+    closed = gateway.post(url + "/close", json={"valid_to": date.today().isoformat()},
+                          headers={**admin_key, "If-Match": etag})
+    assert closed.status_code == 200, closed.text
+    assert_problem(gateway.post("/funding/requisitions", json=requisition(allocation, "10.00"),
+                                headers={**county_key, **key()}), 422, field="body.recipient_id",
+                   rule="receiver_open_on_date")
+    assert_problem(gateway.post(allocations_url(agreement) + "/preview", json={
+        "total": "1000.00", "key": "equal", "recipients": [{"id": fresh["id"]}]}, headers=admin_key), 422,
+        field="body.recipients.0.id", rule="receiver_open_on_date")
+    entries = gateway.get(f"/funding/agreements/{agreement['id']}/ledger", headers=admin_key).json()["entries"]
+    assert [e["entry_type"] for e in entries] == ["commitment", "allocation"]
+
+
+def test_without_the_registry_writes_that_need_it_answer_503_and_reads_go_on(stack, gateway, admin_key):
+    agreement = create_agreement(gateway, admin_key)
+    port = free_port()
+    env = stack.env_for("funding") | {"FUNDING_GATEWAY_URL": f"http://127.0.0.1:{free_port()}",
+                                      "FUNDING_LOG_FILE": str(stack.log_file("funding-no-registry"))}
+    process = subprocess.Popen(stack.command("funding", port), cwd=ROOT, env=env,
+                               start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None
+            time.sleep(0.1)
+        admin = identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience="funding",
+                                subject="skr-national-admin")
+        body = {"id": unique("alloc"), **dalarna_population_split()}
+        refused = httpx.post(base + allocations_url(agreement).removeprefix("/funding"), json=body,
+                             headers={**admin, **key()})
+        problem = assert_problem(refused, 503)
+        assert "registry" in problem["detail"] or "platform" in problem["detail"]
+        assert refused.headers["retry-after"]
+        read = httpx.get(f"{base}/agreements/{agreement['id']}", headers=admin)
+        assert read.status_code == 200 and read.json()["lines"][0]["total"] == "4000000.00"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert gateway.get(f"/funding/allocations/{body['id']}", headers=admin_key).status_code == 404
+    entries = gateway.get(f"/funding/agreements/{agreement['id']}/ledger", headers=admin_key).json()["entries"]
+    assert [e["entry_type"] for e in entries] == ["commitment"]
