@@ -44,7 +44,7 @@ async def resolve_and_check(items: list[Item], find_code_list: FindCodeList) -> 
                 error(item, "options", "options_of_code_list", "its options differ from its code list's.")
             else:
                 item.options = [Option(code=c.code, display=c.display) for c in code_list.codes]
-        if item.type in CHOICE_TYPES and not item.options:
+        if item.type in CHOICE_TYPES and not item.options and not item.code_list:
             error(item, "options", "choices_have_options", "a choice needs answer options or a code list.")
         if item.type not in CHOICE_TYPES and (item.options or item.code_list):
             error(item, "options", "only_choices_have_options", f"a {item.type.value} item has no options.")
