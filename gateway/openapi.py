@@ -38,6 +38,36 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDocument"}}}
+_GATEWAY_STATUSES = {
+    429: "A rate limit is spent (RateLimit-Policy names it): wait Retry-After seconds.",
+    502: "The service closed the connection or answered invalid HTTP; a write may or may not have taken effect.",
+    503: "No replica of the service is reachable: try again after Retry-After seconds.",
+    504: "The service did not answer within its time limit.",
+}
+_RATE_HEADERS = {
+    "RateLimit": {"description": "The caller's remaining budget (draft-ietf-httpapi-ratelimit-headers).",
+                  "schema": {"type": "string"}},
+    "RateLimit-Policy": {"description": "The budget that applies: its quota and window.", "schema": {"type": "string"}},
+    "X-Request-ID": {"description": "The request's id, also in the services' logs.", "schema": {"type": "string"}},
+}
+_RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "string"}}
+
+
+def _declare_gateway_answers(operation: dict[str, Any], statuses: tuple[int, ...] = tuple(_GATEWAY_STATUSES)) -> None:
+    """What the gateway itself may answer for any operation it forwards, and the headers it adds."""
+    responses = operation.setdefault("responses", {})
+    for status in statuses:
+        responses.setdefault(str(status), {"description": _GATEWAY_STATUSES[status],
+                                           "content": copy.deepcopy(_PROBLEM)})
+    for status, response in responses.items():
+        headers = response.setdefault("headers", {})
+        for header, spec in _RATE_HEADERS.items():
+            headers.setdefault(header, dict(spec))
+        if status in ("429", "503"):
+            headers.setdefault("Retry-After", dict(_RETRY_AFTER))
+
+
 def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, Any] | None],
                     *, title: str, version: str) -> dict[str, Any]:
     """Prefixes each service's paths with /<service>, keeps schema names unless two services disagree."""
@@ -75,7 +105,10 @@ def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, A
                 if not isinstance(operation, dict) or "operationId" not in operation:
                     continue
                 if name == "gateway":
+                    if path == "/whoami":
+                        _declare_gateway_answers(operation, statuses=(429,))
                     continue
+                _declare_gateway_answers(operation)
                 operation["operationId"] = f"{name}_{operation['operationId']}"
                 operation["tags"] = [f"{name} · {tag}" for tag in operation.get("tags", [])] or [name]
             merged["paths"][prefix + path] = item

@@ -23,15 +23,74 @@ def _problem_schemas() -> dict[str, Any]:
     return {"ProblemDocument": schema, **nested}
 
 
-def declare_problem_responses(document: dict[str, Any]) -> dict[str, Any]:
-    """Every 4xx/5xx response of every operation is a problem+json ProblemDocument (in place; returns it)."""
-    for item in document.get("paths", {}).values():
+_STATUS_DESCRIPTIONS = {
+    401: "No valid identity: a wrong or expired API key, or a call that did not come through the gateway.",
+    403: "The caller's role or county may not do this.",
+    404: "No such record.",
+    409: "The request collides with the stored state (a duplicate, an overlap, an id in use).",
+    412: "If-Match names a version that is no longer current: read the record again (current_etag).",
+    413: "The body is larger than the service accepts.",
+    415: "The body's media type is not one the operation accepts.",
+    422: "A rule is broken: `errors` names each field and rule.",
+    428: "If-Match is missing: send the ETag you read.",
+}
+_HEADERS = {
+    "ETag": {"description": "The record's version, for If-Match and If-None-Match.", "schema": {"type": "string"}},
+    "Location": {"description": "The public path of the record.", "schema": {"type": "string"}},
+}
+
+
+def _expected_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    parameters = operation.get("parameters", [])
+    statuses = {401}
+    if parameters or "requestBody" in operation:
+        statuses.add(422)
+    if any(p.get("in") == "path" for p in parameters):
+        statuses.add(404)
+    if method != "get":
+        statuses |= {403, 409}
+    if "requestBody" in operation:
+        statuses.add(413)
+        if set(operation["requestBody"].get("content", {})) - {"application/json"}:
+            statuses.add(415)
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in parameters):
+        statuses |= {412, 428}
+    return statuses
+
+
+def _require_if_match(operation: dict[str, Any]) -> None:
+    """The service answers 428 without If-Match, so the document says it is required."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name", "").lower() == "if-match":
+            parameter["required"] = True
+            parameter["schema"] = {"type": "string"}
+
+
+def declare_what_is_sent(document: dict[str, Any]) -> dict[str, Any]:
+    """Every status an operation can answer, its problem+json body, required If-Match, the 200 of a retried
+    create and the ETag/Location headers (in place; returns the document)."""
+    for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if method not in _HTTP_METHODS or not isinstance(operation, dict):
                 continue
-            for status, response in operation.get("responses", {}).items():
+            _require_if_match(operation)
+            responses = operation.setdefault("responses", {})
+            for status in _expected_statuses(method, operation):
+                responses.setdefault(str(status), {"description": _STATUS_DESCRIPTIONS[status]})
+            for status, response in responses.items():
                 if str(status)[0] in "45":
                     response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": dict(_PROBLEM_REF)}}
+            created = responses.get("201")
+            if method == "post" and created is not None:
+                created.setdefault("headers", {}).update({"Location": dict(_HEADERS["Location"]),
+                                                          "ETag": dict(_HEADERS["ETag"])})
+                if "200" not in responses:
+                    responses["200"] = {
+                        "description": "The same request was already carried out: the stored record, unchanged "
+                                       "(a retried create with the same id and content).",
+                        "content": created.get("content", {}), "headers": {"ETag": dict(_HEADERS["ETag"])}}
+            elif method in ("get", "patch", "put") and "200" in responses and "{" in path:
+                responses["200"].setdefault("headers", {}).setdefault("ETag", dict(_HEADERS["ETag"]))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(_problem_schemas())
     # FastAPI's own validation-error shapes are never sent.
@@ -46,7 +105,7 @@ def describe_errors_as_problems(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            declare_problem_responses(build())
+            declare_what_is_sent(build())
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -62,3 +62,19 @@ def test_declared_parameters_are_accepted_on_every_list(gateway, county_key):
         if "limit" in names:
             response = gateway.get(path, params={"limit": 1}, headers=county_key)
             assert response.status_code == 200, f"{path}: {response.text}"
+
+
+def test_the_document_declares_what_a_generated_client_meets(gateway):
+    paths = gateway.get("/openapi.json").json()["paths"]
+
+    patch = paths["/actors/organisations/{organisation_id}"]["patch"]
+    if_match = next(p for p in patch["parameters"] if p["in"] == "header" and p["name"].lower() == "if-match")
+    assert if_match["required"] is True
+    assert {"200", "401", "403", "404", "412", "422", "428", "429", "503", "504"} <= set(patch["responses"])
+
+    create = paths["/actors/organisations"]["post"]["responses"]
+    assert {"200", "201"} <= set(create), "a retried create answers 200"
+    assert {"Location", "ETag"} <= set(create["201"]["headers"])
+    assert "Retry-After" in create["429"]["headers"] and "RateLimit" in create["200"]["headers"]
+
+    assert "401" in paths["/whoami"]["get"]["responses"]
