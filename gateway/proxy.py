@@ -62,13 +62,18 @@ async def read_body(receive, limit: int) -> bytes | None:  # type: ignore[no-unt
     return b"".join(chunks)
 
 
+_SEGMENTS: dict[str, bytes] = {}  # "actors" -> b"/actors/", built once per service name
+
+
 def service_path(raw_path: bytes, name: str) -> bytes | None:
     """The path as the service sees it: the raw path without its first segment, which names the service
     (possibly percent-encoded, as in /%61ctors/...). None when that segment is not exactly the service's name
     once decoded (an encoded slash, /actors%2Fcounties, would otherwise move the path's boundaries)."""
+    segment = _SEGMENTS.get(name) or _SEGMENTS.setdefault(name, f"/{name}/".encode())
+    if raw_path.startswith(segment):
+        return raw_path[len(segment) - 1:]
     end = raw_path.find(b"/", 1)
-    segment = raw_path[1:end] if end > 0 else raw_path[1:]
-    if segment != name.encode() and unquote_to_bytes(segment) != name.encode():
+    if unquote_to_bytes(raw_path[1:end] if end > 0 else raw_path[1:]) != segment[1:-1]:
         return None
     return raw_path[end:] if end > 0 else b"/"
 

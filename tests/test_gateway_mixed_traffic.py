@@ -43,9 +43,9 @@ def test_an_upload_with_expect_100_continue_gets_its_own_answer_and_so_does_the_
     port = stack.ports["gateway"]
     for n in range(3):
         status, problem = _upload_with_expect(port, admin_key["X-API-Key"], f"expect-upload-{n}", 1_500_000)
-        assert status >= 400 and problem["instance"] == f"/organisations/expect-upload-{n}/names", problem
+        assert status >= 400 and problem["instance"] == f"/actors/organisations/expect-upload-{n}/names", problem
         after = httpx.get(f"{stack.gateway_url}/actors/organisations/after-upload-{n}", timeout=10)
-        assert after.json()["instance"] == f"/organisations/after-upload-{n}", after.text
+        assert after.json()["instance"] == f"/actors/organisations/after-upload-{n}", after.text
 
 
 def test_a_percent_encoded_service_name_reaches_the_same_answer(gateway):
@@ -106,18 +106,19 @@ class Mixture:
         assert self.get(f"/actors/counties/{code}", marker).json()["code"] == code
 
     def unknown_organisation(self, marker: str) -> None:
-        assert self.get(f"/actors/organisations/{marker}", marker).json()["instance"] == f"/organisations/{marker}"
+        path = f"/actors/organisations/{marker}"
+        assert self.get(path, marker).json()["instance"] == path
 
     def large_body(self, marker: str) -> None:
         body = json.dumps({"name": "y" * 800_000, "valid_from": "2024-01-01"})
         response = self.client.post(f"/actors/organisations/{marker}/names", content=body,
                                     headers={"X-Request-ID": marker, "X-API-Key": self.admin,
                                              "Content-Type": "application/json"})
-        assert response.status_code >= 400 and response.json()["instance"] == f"/organisations/{marker}/names"
+        assert response.status_code >= 400 and response.json()["instance"] == f"/actors/organisations/{marker}/names"
 
     def expect_continue(self, marker: str) -> None:
         status, problem = _upload_with_expect(self.port, self.admin, marker, 1_200_000)
-        assert status >= 400 and problem["instance"] == f"/organisations/{marker}/names", problem
+        assert status >= 400 and problem["instance"] == f"/actors/organisations/{marker}/names", problem
 
     def abandoned_upload(self, marker: str) -> None:
         service = random.choice(("actors/organisations", "funding/plain"))
