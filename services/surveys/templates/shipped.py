@@ -73,7 +73,7 @@ def needs_survey() -> QuestionnaireIn:
         items.append({"link_id": prefix, "text": display, "type": "group", "category": code, "items": [
             {"link_id": f"{prefix}.angelagenhet", "type": "scale", "required": True, "category": code,
              "min_value": 1, "max_value": 5,
-             "text": f"Hur angeläget är behovet av kunskapsutveckling inom {display.lower()}? "
+             "text": f"Hur angeläget är behovet av kunskapsutveckling inom {display[0].lower() + display[1:]}? "
                      "(1 = inte alls, 5 = mycket)"},
             {"link_id": f"{prefix}.processer", "type": "multiple_choice", "code_list": PROCESSES, "category": code,
              "required": True, "enable_when": asked,
