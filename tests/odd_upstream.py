@@ -184,6 +184,13 @@ async def extra_answer(server: OddUpstream, writer: Writer, method: str, target:
     return True
 
 
+async def head_after(server: OddUpstream, writer: Writer, method: str, target: str, marker: str) -> bool:
+    """A complete answer followed by the unfinished head of another, which must not wait for the next request."""
+    writer.write(plain(answer_body(marker, target)) + b"HTTP/1.1 200 OK\r\nContent-Type: application/js")
+    await writer.drain()
+    return True
+
+
 async def garbage_after(server: OddUpstream, writer: Writer, method: str, target: str, marker: str) -> bool:
     writer.write(plain(answer_body(marker, target)) + b"\x00\xffnot http at all\r\n\r\n")
     await writer.drain()
@@ -222,6 +229,6 @@ SCENARIOS: dict[str, Scenario] = {
     "plain": plain_answer, "interim": interim, "interim-together": interim_together, "chunked": chunked,
     "close": close_after, "until-close": until_close, "cut-short": cut_short, "cut-short-large": cut_short_large,
     "head": head_answer, "no-content": no_content, "not-modified": not_modified, "trickle": trickle,
-    "extra-answer": extra_answer, "garbage-after": garbage_after, "late-answer": late_answer,
+    "extra-answer": extra_answer, "head-after": head_after, "garbage-after": garbage_after, "late-answer": late_answer,
     "switch-protocols": switch_protocols, "hang": hang, "slow": slow,
 }

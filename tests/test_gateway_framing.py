@@ -70,7 +70,7 @@ def test_interim_answers_are_skipped_for_the_final_one(client, path):
 
 
 @pytest.mark.parametrize("path", ["/chunked", "/close", "/until-close", "/trickle", "/extra-answer",
-                                  "/garbage-after"])
+                                  "/head-after", "/garbage-after"])
 def test_odd_but_whole_answers_reach_their_caller_and_the_next_callers_get_theirs(client, path):
     response = get_own_answer(client, path)
     assert "x-checksum" not in response.headers  # a trailer is not a header of the answer
