@@ -157,8 +157,12 @@ async def _relay(conn: UpstreamConnection, pool, service: str, method: str, send
             return await _problem(send, response_headers, status, f"The {service} service {reason}.")
         if conn.complete:
             content = conn.take() if method != "HEAD" else b""
-            length = upstream_length if method == "HEAD" and upstream_length else str(len(content)).encode()
-            out.append((b"content-length", length))
+            if method == "HEAD" or status == 304:  # the length a GET would have, when the service gave it
+                length = upstream_length
+            else:  # none on a 204 (RFC 9110, 8.6)
+                length = str(len(content)).encode() if status != 204 else None
+            if length is not None:
+                out.append((b"content-length", length))
             pool.release(conn)
             await send({"type": "http.response.start", "status": status, "headers": out})
             await send({"type": "http.response.body", "body": content})
