@@ -2,7 +2,8 @@
 
 Measured against aiohttp on this path it costs about 40 % less gateway CPU per request (docs/gateway.md). It
 does only what forwarding needs: one request at a time per connection, responses streamed back as they
-arrive (Content-Length or chunked), reading paused while the caller is slower than the service.
+arrive (Content-Length, chunked, or until the connection closes), reading paused while the caller is slower
+than the service. The framing rules that keep every answer with its own request are on UpstreamConnection.
 """
 
 from __future__ import annotations
