@@ -242,7 +242,9 @@ def test_the_other_csv_exports_carry_import_columns_first(gateway, county_key):
         assert header[:len(first_columns)] == first_columns, (table, header)
 
 
-def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unchanged(gateway, county_key):
+def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unchanged(gateway, county_key, admin_key,
+                                                                                      dashboard_key, stack):
+    stockholm_key = {"X-API-Key": stack.keys["county-01"]}
     group, seat, holder, former = (unique("bulk-grupp"), unique("bulk-seat"), unique("bulk-person"),
                                    unique("bulk-person"))
     assert post_csv(gateway, "organisations", csv_file([
@@ -275,6 +277,12 @@ def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unch
                                "email": "orjan.exempel@example.org", "phone": "'+46 10 000 00 02"}
     assert former not in in_2023
     assert people_on("2023-06-01", {})[holder]["email"] == ""  # contact details are for authenticated callers
+    # A list of people is a directory: another county and the dashboard get names, not Dalarna's contacts.
+    for other in (stockholm_key, dashboard_key):
+        assert people_on("2023-06-01", other)[holder]["email"] == ""
+        posts = gateway.get("/actors/exports/posts.csv", params={"as_of": "2023-06-01"}, headers=other)
+        assert "orjan.exempel@example.org" not in posts.content.decode("utf-8-sig")
+    assert people_on("2023-06-01", admin_key)[holder]["email"] == "orjan.exempel@example.org"
 
     again = post_csv(gateway, "people", excel_file([in_2023[holder]]), county_key)
     assert again.status_code == 200, again.text

@@ -82,7 +82,8 @@ class RegisterSnapshot:
                 self.post_contacts[contact.post_id].append(contact)
             query = (select(*table_columns(Membership, "id", "post_id", "person_id", "valid_from", "valid_to",
                                             "note", "version"),
-                            *table_columns(Person, "given_name", "family_name", "email", "phone"))
+                            *table_columns(Person, "given_name", "family_name", "email", "phone",
+                                          "managed_by_county"))
                      .join(Person, Person.id == Membership.person_id)
                      .where(active_on(Membership.valid_from, Membership.valid_to, self.on)).order_by(Membership.id))
             self.memberships = await self._rows(query)
@@ -114,12 +115,14 @@ class RegisterSnapshot:
         return ref.name if ref else None
 
     def _person(self, membership: Row[Any]) -> PersonBrief:
-        """E-mail and phone for authenticated callers only: the registry's own rule, in person_brief."""
+        """An export is a list of people: their e-mail and phone follow the registry's rule for lists
+        (shows_contact_details, in bulk)."""
         if (brief := self._people.get(membership.person_id)) is None:
             person = SimpleNamespace(id=membership.person_id, given_name=membership.given_name,
                                      family_name=membership.family_name, email=membership.email,
-                                     phone=membership.phone)
-            brief = self._people[membership.person_id] = person_brief(person, self.caller)  # type: ignore[arg-type]
+                                     phone=membership.phone, managed_by_county=membership.managed_by_county)
+            brief = self._people[membership.person_id] = person_brief(person, self.caller,  # type: ignore[arg-type]
+                                                                      in_bulk=True)
         return brief
 
     # --- JSON: the single-record API's models, built from trusted rows without validating them again --------
@@ -201,10 +204,8 @@ class RegisterSnapshot:
 
     def _people_rows(self) -> Iterator[CsvRow]:
         """The people holding a post on the date, once each: with memberships.csv, a file set that re-imports.
-        E-mail and phone are left empty for an anonymous caller, as everywhere in the registry."""
+        E-mail and phone follow the registry's rule for lists of people."""
         people = {m.person_id: m for m in self.memberships}
-        show_contact = self.caller.is_authenticated
         for person_id in sorted(people):
-            m = people[person_id]
-            yield [person_id, m.given_name, m.family_name, m.email if show_contact else None,
-                   m.phone if show_contact else None]
+            m, brief = people[person_id], self._person(people[person_id])
+            yield [person_id, m.given_name, m.family_name, brief.email, brief.phone]

@@ -26,15 +26,15 @@ def shows_contact_details(caller: Principal, managed_by_county: str | None, *, i
 
 
 def person_out(person: Person, caller: Principal, *, in_bulk: bool = False) -> PersonOut:
-    show_contact = shows_contact_details(caller, person.managed_by_county, in_bulk=in_bulk)
+    show_contact = shows_contact_details(caller, person.managed_by_county if in_bulk else None, in_bulk=in_bulk)
     return PersonOut(id=person.id, name=f"{person.given_name} {person.family_name}", given_name=person.given_name,
                      family_name=person.family_name, email=person.email if show_contact else None,
                      phone=person.phone if show_contact else None, erased=person.erased_at is not None,
                      version=person.version)
 
 
-def person_brief(person: Person, caller: Principal) -> PersonBrief:
-    show_contact = shows_contact_details(caller, None)  # one holder at a time
+def person_brief(person: Person, caller: Principal, *, in_bulk: bool = False) -> PersonBrief:
+    show_contact = shows_contact_details(caller, person.managed_by_county if in_bulk else None, in_bulk=in_bulk)
     return PersonBrief(id=person.id, name=f"{person.given_name} {person.family_name}",
                        email=person.email if show_contact else None, phone=person.phone if show_contact else None)
 

@@ -18,6 +18,7 @@ from services.actors.changes.counter import registry_version_column
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.presenter import name_on_date
 from services.actors.people.models import Person
+from services.actors.people.presenter import shows_contact_details
 from services.actors.posts.models import Membership, Post
 from shared.driver_reads import DriverConnection, DriverRead
 from shared.identity import Principal
@@ -82,7 +83,7 @@ async def representatives(db: DriverConnection, caller: Principal, *, county_cod
         raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
     first = rows[0]
     network = _ref(network_id, first.network_kind, first.network_name, first.network_county)
-    show_contact = caller.is_authenticated  # a holder's e-mail and phone are for authenticated callers only
+    show_contact = shows_contact_details(caller, None)  # each seat's holder, one at a time
     posts = []
     for s in rows:
         if s.post_id is None:  # the network has no such post on the date
