@@ -66,13 +66,14 @@ def key() -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
 
 
-def agreement_body(*, total: str = "4000000.00", last_date: str = "2099-06-30", key_name: str = "fixed") -> dict:
+def agreement_body(*, total: str = "4000000.00", last_date: str = "2099-06-30", key_name: str = "fixed",
+                   report_due: str = "2099-12-31") -> dict:
     agreement_id = unique("dalarna-2023")
     return {"id": agreement_id, "name": "RSS Dalarna 2023-2026", "registry_number": unique("DNR"),
             "first_year": 2023, "last_year": 2026, "areas": ["utvecklingsledare"],
             "lines": [{"id": agreement_id + "-2023", "area": "utvecklingsledare", "year": 2023, "total": total,
                        "allocation_key": key_name, "requisition_last_date": last_date,
-                       "report_due_date": "2099-12-31", "conditions": "Fyra utvecklingsledartjänster"}]}
+                       "report_due_date": report_due, "conditions": "Fyra utvecklingsledartjänster"}]}
 
 
 def create_agreement(gateway: httpx.Client, admin: dict[str, str], **kwargs) -> dict:
@@ -99,10 +100,10 @@ def allocate(gateway: httpx.Client, admin: dict[str, str], agreement: dict, body
 
 
 def receiver_allocation(gateway: httpx.Client, admin: dict[str, str], *, amount: str = "1000000.00",
-                        last_date: str = "2099-06-30") -> tuple[dict, dict]:
+                        last_date: str = "2099-06-30", report_due: str = "2099-12-31") -> tuple[dict, dict]:
     """An agreement whose line gives Dalarna's receiver (county 20) and Stockholm's (01) each `amount`; the
     allocation carries the receivers as `receivers` ({county: receiver})."""
-    agreement = create_agreement(gateway, admin, last_date=last_date)
+    agreement = create_agreement(gateway, admin, last_date=last_date, report_due=report_due)
     dalarna, stockholm = receiver(gateway, admin, "20"), receiver(gateway, admin, "01")
     allocation = allocate(gateway, admin, agreement, {
         "total": str(2 * int(amount.split(".")[0])), "key": "equal",
@@ -115,3 +116,13 @@ def requisition(allocation: dict, amount: str, county: str = "20", **extra) -> d
     who = allocation["receivers"][county]
     return {"id": unique("req"), "allocation_id": allocation["id"], "recipient_id": who["id"], "amount": amount,
             "signed_by": who["signatory"], **extra}
+
+
+def paid(gateway: httpx.Client, admin: dict, county: dict, allocation: dict, amount: str) -> dict:
+    """A requisition of `amount` by Dalarna's receiver, approved and paid."""
+    created = gateway.post("/funding/requisitions", json=requisition(allocation, amount),
+                           headers={**county, **key()}).json()
+    for step in ("approve", "pay"):
+        answer = gateway.post(f"/funding/requisitions/{created['id']}/{step}", headers={**admin, **key()})
+        assert answer.status_code == 200, answer.text
+    return answer.json()

@@ -41,4 +41,5 @@ class AgreementRepository:
 
     async def allocated_from(self, line_id: str) -> int:
         return int(await self.session.scalar(
-            select(func.coalesce(func.sum(Allocation.total_ore), 0)).where(Allocation.funding_line_id == line_id)))
+            select(func.coalesce(func.sum(Allocation.total_ore), 0)).where(Allocation.funding_line_id == line_id,
+                                                                   Allocation.parent_allocation_id.is_(None))))

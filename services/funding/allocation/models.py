@@ -1,16 +1,18 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.funding.database import Base, utcnow
 
 
 class Allocation(Base):
-    """A saved split of (part of) a funding line among recipients."""
+    """A saved split of (part of) a funding line among recipients, or an onward distribution: a split of one
+    share of another allocation (its parent) within the share's county."""
 
     __tablename__ = "allocations"
+    __table_args__ = (Index("ix_allocations_parent", "parent_allocation_id", "parent_recipient_id"),)
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     funding_line_id: Mapped[str] = mapped_column(ForeignKey("funding_lines.id"), index=True)
@@ -19,6 +21,9 @@ class Allocation(Base):
     key: Mapped[str] = mapped_column(String(20))
     rounding: Mapped[str] = mapped_column(String(10))
     basis: Mapped[dict[str, Any]] = mapped_column(JSON)  # the key's basis: source and year of the weights
+    parent_allocation_id: Mapped[str | None] = mapped_column(ForeignKey("allocations.id"))
+    parent_recipient_id: Mapped[str | None] = mapped_column(String(100))
+    county_code: Mapped[str | None] = mapped_column(String(2))  # a distribution's county
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     shares: Mapped[list["AllocationShare"]] = relationship(lazy="selectin", order_by="AllocationShare.position")

@@ -40,7 +40,10 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
     resolved: dict[str, RecipientIn] = {}
     for field, recipient in everyone:
         update: dict[str, object] = {}
-        if recipient.id in municipalities:
+        if recipient.project:
+            if recipient.name is None:
+                errors.append(FieldError(f"{field}.name", "project_named", "A project is given its name."))
+        elif recipient.id in municipalities:
             municipality = municipalities[recipient.id]
             update = {"name": municipality.name, "county_code": municipality.county_code}
             if from_registry and data.basis_year is not None and field.startswith("body.recipients"):
@@ -65,7 +68,8 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
                 errors.append(receiver)
             else:
                 update = {"name": receiver.name, "county_code": receiver.county_code}
-        if from_registry and field.startswith("body.recipients") and "population" not in update:
+        if from_registry and field.startswith("body.recipients") and "population" not in update \
+                and not recipient.project:
             errors.append(FieldError(f"{field}.population", "required_for_population_key",
                                      f"{recipient.id} is not a municipality: the registry has no population for "
                                      "it, so the split supplies every population itself."))

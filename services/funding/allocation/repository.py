@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.allocation.models import Allocation, AllocationShare
@@ -30,3 +30,9 @@ class AllocationRepository:
         if for_update and self.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         return await self.session.scalar(query)
+
+    async def distributed_from(self, allocation_id: str, recipient_id: str) -> int:
+        """What onward distributions of a recipient's share have passed on."""
+        return int(await self.session.scalar(
+            select(func.coalesce(func.sum(Allocation.total_ore), 0))
+            .where(Allocation.parent_allocation_id == allocation_id, Allocation.parent_recipient_id == recipient_id)))

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from services.funding.allocation.distribution import DistributionService
 from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut
 from services.funding.allocation.service import AllocationService
 from services.funding.answers import once, stored
@@ -21,7 +22,12 @@ async def writing(session: Session, caller: WritingCaller, registry: RegistryRea
     return AllocationService(session, caller, registry)
 
 
+async def distributing(session: Session, caller: WritingCaller, registry: RegistryReader) -> DistributionService:
+    return DistributionService(session, caller, registry)
+
+
 Allocations = Annotated[AllocationService, Depends(reading)]
+Distributor = Annotated[DistributionService, Depends(distributing)]
 AllocationWriter = Annotated[AllocationService, Depends(writing)]
 
 router = APIRouter(tags=["allocations"], responses=problem_responses(401, 403, 404, 422))
@@ -51,3 +57,26 @@ async def create_allocation(agreement_id: RecordIdPath, line_id: RecordIdPath, d
 @router.get("/allocations/{allocation_id}", summary="A saved allocation, every row explained")
 async def get_allocation(allocation_id: RecordIdPath, allocations: Allocations) -> AllocationOut:
     return await allocations.read(allocation_id)
+
+
+SHARE = "/allocations/{allocation_id}/shares/{recipient_id}/distributions"
+
+
+@router.post(SHARE + "/preview", responses=NEEDS_REGISTRY,
+             summary="Split a received share onward within its county, without saving anything")
+async def preview_distribution(allocation_id: RecordIdPath, recipient_id: RecordIdPath, data: AllocationIn,
+                               distributor: Distributor) -> AllocationOut:
+    return await distributor.preview_distribution(allocation_id, recipient_id, data)
+
+
+@router.post(SHARE, status_code=201, response_model=AllocationOut, responses=problem_responses(409, 503),
+             summary="Pass a received share on within its county: to municipalities, R&D units or projects, by a "
+                     "key or by amounts (the share's county; Idempotency-Key)")
+async def create_distribution(allocation_id: RecordIdPath, recipient_id: RecordIdPath, data: AllocationCreate,
+                              distributor: Distributor, session: Session, caller: WritingCaller, request: Request,
+                              idempotency_key: IdempotencyKey):  # type: ignore[no-untyped-def]
+    async def run():  # type: ignore[no-untyped-def]
+        answer = await distributor.distribute(allocation_id, recipient_id, data)
+        return stored(request, answer, status=201, path=f"/allocations/{answer.id}")
+
+    return await once(request, session, caller, idempotency_key, data, run)

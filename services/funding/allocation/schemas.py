@@ -31,6 +31,8 @@ class RecipientIn(BaseModel):
     population: Annotated[int | None, Field(gt=0, le=100_000_000)] = None
     percent: Percent | None = None
     amount: Money | None = None
+    project: bool = Field(False, description="Onward distribution: a project the distributor runs, not a registry "
+                                             "organisation (its id is the distributor's own; a name is needed).")
 
 
 class SetAsideIn(BaseModel):
@@ -65,10 +67,18 @@ class ShareOut(BaseModel):
     adjustment_ore: str = Field(description="amount minus exact, in öre: less than one rounding unit")
 
 
+class ParentOut(BaseModel):
+    allocation_id: str
+    recipient_id: str = Field(description="Whose share of the parent allocation this distributes")
+
+
 class AllocationOut(BaseModel):
     id: str | None
     agreement_id: str
     funding_line_id: str
+    parent: ParentOut | None = Field(None, description="An onward distribution: the share it splits. Follow "
+                                                       "parents up to the allocation of the funding line.")
+    county_code: str | None = Field(None, description="An onward distribution: the county it stays within")
     total: SignedMoney
     sum: SignedMoney
     key: AllocationKey

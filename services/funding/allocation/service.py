@@ -23,13 +23,21 @@ from services.funding.allocation.engine import (
 from services.funding.allocation.models import Allocation, AllocationShare
 from services.funding.allocation.recipients import resolve_recipients
 from services.funding.allocation.repository import AllocationRepository
-from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut, RecipientIn, ShareOut
+from services.funding.allocation.schemas import (
+    AllocationCreate,
+    AllocationIn,
+    AllocationOut,
+    ParentOut,
+    RecipientIn,
+    ShareOut,
+)
 from services.funding.identifiers import county_of
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_national
 from services.funding.registry import Registry
 from shared.identity import Principal
+from shared.money import format_ore
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 
 WEIGHT_FIELD = {AllocationKey.POPULATION: "population", AllocationKey.PERCENTAGE: "percent",
@@ -98,10 +106,19 @@ class AllocationService:
         data = resolved
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
         answer = self._compute(line, data, remaining, allocation_id=data.id, source=source)
+        await self.save(data, answer, provider=STATE, entry_type=EntryType.ALLOCATION)
+        return answer
+
+    async def save(self, data: AllocationCreate, answer: AllocationOut, *, provider: str,
+                   entry_type: EntryType) -> None:
+        """Stores the computed allocation and one ledger entry per share, from `provider`."""
         by_id = {r.id: r for r in data.recipients} | {s.recipient.id: s.recipient for s in data.set_asides}
-        allocation = Allocation(id=data.id, funding_line_id=line.id, agreement_id=agreement_id,
+        allocation = Allocation(id=data.id, funding_line_id=answer.funding_line_id, agreement_id=answer.agreement_id,
                                 total_ore=answer.total, key=answer.key.value, rounding=answer.rounding,
-                                basis=answer.basis, created_by=self.caller.subject, shares=[])
+                                basis=answer.basis, created_by=self.caller.subject, shares=[],
+                                parent_allocation_id=answer.parent.allocation_id if answer.parent else None,
+                                parent_recipient_id=answer.parent.recipient_id if answer.parent else None,
+                                county_code=answer.county_code)
         for position, share in enumerate(answer.shares, start=1):
             allocation.shares.append(AllocationShare(
                 position=position, recipient_id=share.recipient_id, recipient_name=by_id[share.recipient_id].name,
@@ -110,10 +127,9 @@ class AllocationService:
         await self.repository.add(allocation)
         ledger = Ledger(self.session)
         for share in answer.shares:
-            await ledger.record(self.caller, agreement_id=agreement_id, entry_type=EntryType.ALLOCATION,
-                                amount_ore=share.amount, provider=STATE, receiver=share.recipient_id,
+            await ledger.record(self.caller, agreement_id=answer.agreement_id, entry_type=entry_type,
+                                amount_ore=share.amount, provider=provider, receiver=share.recipient_id,
                                 county_code=share.county_code, document_type="allocation", document_id=data.id)
-        return answer
 
     async def read(self, allocation_id: str) -> AllocationOut:
         allocation = await self.repository.get(allocation_id)
@@ -121,6 +137,9 @@ class AllocationService:
             raise NotFound(f"No allocation {allocation_id}.")
         return AllocationOut(
             id=allocation.id, agreement_id=allocation.agreement_id, funding_line_id=allocation.funding_line_id,
+            parent=ParentOut(allocation_id=allocation.parent_allocation_id,
+                             recipient_id=allocation.parent_recipient_id or "")
+            if allocation.parent_allocation_id else None, county_code=allocation.county_code,
             total=allocation.total_ore, sum=sum(s.amount_ore for s in allocation.shares),
             key=AllocationKey(allocation.key), rounding=allocation.rounding, basis=allocation.basis,
             shares=[ShareOut(recipient_id=s.recipient_id, name=s.recipient_name, county_code=s.county_code,
@@ -130,13 +149,14 @@ class AllocationService:
                              exact_ore=s.exact, amount=s.amount_ore, adjustment_ore=s.adjustment)
                     for s in allocation.shares])
 
-    def _compute(self, line: FundingLine, data: AllocationIn, remaining: int, *,
-                 allocation_id: str | None, source: str | None) -> AllocationOut:
+    def _compute(self, line: FundingLine, data: AllocationIn, remaining: int, *, allocation_id: str | None,
+                 source: str | None, limit: tuple[str, str] = ("within_funding_line", "The funding line has")
+                 ) -> AllocationOut:
         key = data.key or AllocationKey(line.allocation_key)
         total = remaining if data.total is None else data.total
         if total > remaining:
-            raise Conflict.field("body.total", "within_funding_line",
-                                 f"The funding line has {remaining / 100:.2f} kronor left to allocate.")
+            raise Conflict.field("body.total", limit[0], f"{limit[1]} {format_ore(remaining)} kronor left to "
+                                                         f"split; {format_ore(total)} was asked for.")
         recipients = _weights(data, key)
         set_asides = [SetAside(s.recipient.id, s.percent, s.purpose) for s in data.set_asides]
         try:

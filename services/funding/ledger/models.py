@@ -12,6 +12,7 @@ class EntryType(StrEnum):
     ALLOCATION = "allocation"  # a share allocated to a recipient
     REQUISITION = "requisition"  # the receiver asks for money (submitted)
     DISBURSEMENT = "disbursement"  # paid out
+    DISTRIBUTION = "distribution"  # a receiver passes part of what it received on, within its county
     EXPENDITURE = "expenditure"  # reported spent
     REPAYMENT_CLAIM = "repayment_claim"  # unspent money to be repaid
     REPAYMENT = "repayment"  # repaid

@@ -46,6 +46,7 @@ class Balance(BaseModel):
     allocated: SignedMoney = 0
     requisitioned: SignedMoney = 0
     paid: SignedMoney = 0
+    distributed: SignedMoney = 0
     reported_spent: SignedMoney = 0
     to_repay: SignedMoney = 0
     repaid: SignedMoney = 0

@@ -15,6 +15,7 @@ from shared.identity import Principal
 
 BALANCE_OF = {EntryType.COMMITMENT: "committed", EntryType.ALLOCATION: "allocated",
               EntryType.REQUISITION: "requisitioned", EntryType.DISBURSEMENT: "paid",
+              EntryType.DISTRIBUTION: "distributed",
               EntryType.EXPENDITURE: "reported_spent", EntryType.REPAYMENT_CLAIM: "to_repay",
               EntryType.REPAYMENT: "repaid"}
 

@@ -28,3 +28,9 @@ class RequisitionRepository:
             select(func.coalesce(func.sum(Requisition.amount_ore), 0))
             .where(Requisition.allocation_share_id == share_id,
                    Requisition.status != RequisitionStatus.REJECTED.value)))
+
+    async def paid_from(self, share_id: int) -> int:
+        """What the agency has paid out of the share."""
+        return int(await self.session.scalar(
+            select(func.coalesce(func.sum(Requisition.amount_ore), 0))
+            .where(Requisition.allocation_share_id == share_id, Requisition.status == RequisitionStatus.PAID.value)))

@@ -56,6 +56,10 @@ class RequisitionService:
         allocation = await allocations.get(data.allocation_id)
         if allocation is None:
             raise InvalidInput.field("body.allocation_id", "known_allocation", f"No allocation {data.allocation_id}.")
+        if allocation.parent_allocation_id is not None:
+            raise InvalidInput.field("body.allocation_id", "state_allocation",
+                                     f"{data.allocation_id} is an onward distribution: its money comes from "
+                                     f"{allocation.parent_recipient_id}, not from the state, and is not requisitioned.")
         probe = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
         if probe is None:
             raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
