@@ -1,0 +1,72 @@
+"""All SQL of spending reports, repayment claims and repayments, and of the follow-up lists."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.agreements.models import Agreement, FundingLine
+from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
+from services.funding.requisitions.models import Requisition, RequisitionStatus
+from shared.locks import hold
+
+LIST_LIMIT = 500
+
+
+class ReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def report(self, report_id: str) -> SpendingReport | None:
+        return await self.session.get(SpendingReport, report_id)
+
+    async def report_of_share(self, allocation_id: str, recipient_id: str) -> SpendingReport | None:
+        return await self.session.scalar(select(SpendingReport).where(
+            SpendingReport.allocation_id == allocation_id, SpendingReport.recipient_id == recipient_id))
+
+    async def claim_of_report(self, report_id: str) -> RepaymentClaim | None:
+        return await self.session.scalar(select(RepaymentClaim).where(RepaymentClaim.report_id == report_id))
+
+    async def claim(self, claim_id: str, *, for_update: bool = False) -> RepaymentClaim | None:
+        if for_update:
+            await hold(self.session, ("repayment_claims", claim_id))
+        return await self.session.get(RepaymentClaim, claim_id, populate_existing=for_update)
+
+    async def repayment(self, repayment_id: str) -> Repayment | None:
+        return await self.session.get(Repayment, repayment_id)
+
+    async def add(self, *records: Any) -> None:
+        self.session.add_all(records)
+        await self.session.flush()
+
+    async def overdue_reports(self, as_of: date, county: str | None) -> list[Any]:
+        """Shares that received money, whose line's report date has passed on `as_of`, without a report."""
+        paid = (select(func.coalesce(func.sum(Requisition.amount_ore), 0))
+                .where(Requisition.allocation_share_id == AllocationShare.id,
+                       Requisition.status == RequisitionStatus.PAID.value).scalar_subquery())
+        received = case((Allocation.parent_allocation_id.is_(None), paid), else_=AllocationShare.amount_ore)
+        reported = exists().where(and_(SpendingReport.allocation_share_id == AllocationShare.id))
+        query = (select(Allocation.agreement_id, Agreement.registry_number, AllocationShare.allocation_id,
+                        AllocationShare.recipient_id, AllocationShare.recipient_name.label("name"),
+                        AllocationShare.county_code, received.label("received"),
+                        FundingLine.report_due_date.label("due_date"))
+                 .join(Allocation, Allocation.id == AllocationShare.allocation_id)
+                 .join(FundingLine, FundingLine.id == Allocation.funding_line_id)
+                 .join(Agreement, Agreement.id == Allocation.agreement_id)
+                 .where(FundingLine.report_due_date < as_of, ~reported, received > 0)
+                 .order_by(FundingLine.report_due_date, AllocationShare.allocation_id, AllocationShare.recipient_id)
+                 .limit(LIST_LIMIT))
+        if county is not None:
+            query = query.where(AllocationShare.county_code == county)
+        return list((await self.session.execute(query)).all())
+
+    async def unpaid_claims(self, county: str | None) -> list[RepaymentClaim]:
+        query = (select(RepaymentClaim).where(RepaymentClaim.repaid_ore < RepaymentClaim.amount_ore)
+                 .order_by(RepaymentClaim.due_date, RepaymentClaim.id).limit(LIST_LIMIT))
+        if county is not None:
+            query = query.where(RepaymentClaim.county_code == county)
+        return list((await self.session.scalars(query)).all())

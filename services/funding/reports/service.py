@@ -1,0 +1,169 @@
+"""Spending reports and repayment.
+
+A recipient's county system reports, once per share, what the recipient spent of the money it received and did
+not pass on; a report for a share that received nothing is refused. What is left unspent becomes a repayment
+claim, due on the line's report date and citing the agreement's registry number; the agency records repayments
+against it, never more than is outstanding. The report's spending, the claim and each repayment are ledger
+entries (their receiver column names the recipient, their provider the party owed: the state, or the
+distributor for an onward distribution). Follow-up lists: shares whose report is overdue, and unpaid claims,
+per county or nationally.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.funding.agreements.repository import AgreementRepository
+from services.funding.agreements.service import STATE
+from services.funding.allocation.distribution import DistributionService
+from services.funding.allocation.repository import AllocationRepository
+from services.funding.ledger.models import EntryType
+from services.funding.ledger.service import Ledger
+from services.funding.permissions import require_county, require_national
+from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
+from services.funding.reports.repository import ReportRepository
+from services.funding.reports.schemas import (
+    ClaimOut,
+    OverdueReport,
+    OverdueReportsOut,
+    RepaymentIn,
+    ReportIn,
+    ReportOut,
+    UnpaidClaimsOut,
+)
+from shared.identity import Principal
+from shared.money import format_ore
+from shared.problems import Conflict, InvalidInput, NotFound
+
+
+def claim_out(claim: RepaymentClaim) -> ClaimOut:
+    return ClaimOut(id=claim.id, report_id=claim.report_id, agreement_id=claim.agreement_id,
+                    registry_number=claim.registry_number, recipient_id=claim.recipient_id,
+                    county_code=claim.county_code, amount=claim.amount_ore, repaid=claim.repaid_ore,
+                    outstanding=claim.amount_ore - claim.repaid_ore, due_date=claim.due_date)
+
+
+def report_out(report: SpendingReport, claim: RepaymentClaim | None) -> ReportOut:
+    return ReportOut(id=report.id, allocation_id=report.allocation_id, agreement_id=report.agreement_id,
+                     recipient_id=report.recipient_id, county_code=report.county_code,
+                     received=report.received_ore, passed_on=report.passed_on_ore, spent=report.spent_ore,
+                     unspent=report.received_ore - report.passed_on_ore - report.spent_ore,
+                     report_date=report.report_date, due_date=report.due_date,
+                     late=report.report_date > report.due_date, comment=report.comment,
+                     repayment_claim=claim_out(claim) if claim else None)
+
+
+class ReportService:
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
+        self.caller = caller
+        self.repository = ReportRepository(session)
+        self.ledger = Ledger(session)
+
+    async def create(self, data: ReportIn) -> ReportOut:
+        allocations = AllocationRepository(self.session)
+        allocation = await allocations.get(data.allocation_id)
+        if allocation is None:
+            raise InvalidInput.field("body.allocation_id", "known_allocation", f"No allocation {data.allocation_id}.")
+        probe = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
+        if probe is None:
+            raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
+                                     f"{data.recipient_id} has no share in allocation {data.allocation_id}.")
+        require_county(self.caller, probe.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
+        share = await allocations.share(data.allocation_id, data.recipient_id, for_update=True)
+        assert share is not None
+        if await self.repository.report(data.id) is not None:
+            raise Conflict.field("body.id", "id_in_use", f"Report {data.id} exists; choose another id.")
+        if await self.repository.report_of_share(data.allocation_id, data.recipient_id) is not None:
+            raise Conflict.field("body.recipient_id", "one_report_per_share",
+                                 f"{data.recipient_id} has already reported on allocation {data.allocation_id}.")
+        received = await DistributionService(self.session, self.caller).received(allocation, share)
+        if received == 0:
+            raise InvalidInput.field("body.allocation_id", "money_received",
+                                     f"{data.recipient_id} has received no money from allocation "
+                                     f"{data.allocation_id}: there is nothing to report on.")
+        passed_on = await allocations.distributed_from(allocation.id, share.recipient_id)
+        if data.spent > received - passed_on:
+            raise InvalidInput.field("body.spent", "within_received",
+                                     f"{data.recipient_id} received {format_ore(received)} kronor and passed "
+                                     f"{format_ore(passed_on)} on; it cannot have spent {format_ore(data.spent)}.")
+        agreements = AgreementRepository(self.session)
+        line = await agreements.line(allocation.agreement_id, allocation.funding_line_id)
+        agreement = await agreements.get(allocation.agreement_id)
+        assert line is not None and agreement is not None
+        today = date.today()
+        report = SpendingReport(
+            id=data.id, allocation_share_id=share.id, allocation_id=allocation.id,
+            agreement_id=allocation.agreement_id, recipient_id=share.recipient_id, county_code=share.county_code,
+            received_ore=received, passed_on_ore=passed_on, spent_ore=data.spent, report_date=today,
+            due_date=line.report_due_date, comment=data.comment, created_by=self.caller.subject)
+        unspent = received - passed_on - data.spent
+        claim = None
+        if unspent > 0:
+            claim = RepaymentClaim(id=data.id, report_id=data.id, agreement_id=allocation.agreement_id,
+                                   registry_number=agreement.registry_number, recipient_id=share.recipient_id,
+                                   county_code=share.county_code, amount_ore=unspent, repaid_ore=0,
+                                   due_date=line.report_due_date)
+        await self.repository.add(report)
+        if claim is not None:
+            await self.repository.add(claim)  # after its report: the claim refers to it
+        owed_to = allocation.parent_recipient_id or STATE
+        for entry_type, amount in ((EntryType.EXPENDITURE, data.spent), (EntryType.REPAYMENT_CLAIM, unspent)):
+            if amount:
+                await self.ledger.record(self.caller, agreement_id=allocation.agreement_id, entry_type=entry_type,
+                                         amount_ore=amount, provider=owed_to, receiver=share.recipient_id,
+                                         county_code=share.county_code, document_type="spending_report",
+                                         document_id=data.id)
+        return report_out(report, claim)
+
+    async def read(self, report_id: str) -> ReportOut:
+        report = await self.repository.report(report_id)
+        if report is None:
+            raise NotFound(f"No spending report {report_id}.")
+        return report_out(report, await self.repository.claim_of_report(report_id))
+
+    async def claim(self, claim_id: str) -> ClaimOut:
+        claim = await self.repository.claim(claim_id)
+        if claim is None:
+            raise NotFound(f"No repayment claim {claim_id}.")
+        return claim_out(claim)
+
+    async def repay(self, claim_id: str, data: RepaymentIn) -> ClaimOut:
+        require_national(self.caller, "a repayment (the agency records what it received)")
+        claim = await self.repository.claim(claim_id, for_update=True)
+        if claim is None:
+            raise NotFound(f"No repayment claim {claim_id}.")
+        if await self.repository.repayment(data.id) is not None:
+            raise Conflict.field("body.id", "id_in_use", f"Repayment {data.id} exists; choose another id.")
+        if data.amount == 0:
+            raise InvalidInput.field("body.amount", "positive", "A repayment is more than nothing.")
+        outstanding = claim.amount_ore - claim.repaid_ore
+        if data.amount > outstanding:
+            raise Conflict.field("body.amount", "within_outstanding",
+                                 f"{format_ore(outstanding)} kronor is outstanding on claim {claim_id}; "
+                                 f"{format_ore(data.amount)} was recorded.")
+        claim.repaid_ore += data.amount
+        claim.version += 1
+        await self.repository.add(Repayment(id=data.id, claim_id=claim.id, amount_ore=data.amount,
+                                            paid_on=data.paid_on or date.today(), created_by=self.caller.subject))
+        report = await self.repository.report(claim.report_id)
+        allocation = await AllocationRepository(self.session).get(report.allocation_id) if report else None
+        await self.ledger.record(self.caller, agreement_id=claim.agreement_id, entry_type=EntryType.REPAYMENT,
+                                 amount_ore=data.amount,
+                                 provider=(allocation.parent_recipient_id if allocation else None) or STATE,
+                                 receiver=claim.recipient_id, county_code=claim.county_code,
+                                 document_type="repayment", document_id=data.id, entry_date=data.paid_on)
+        return claim_out(claim)
+
+    async def overdue_reports(self, as_of: date, county: str | None) -> OverdueReportsOut:
+        rows = await self.repository.overdue_reports(as_of, county)
+        return OverdueReportsOut(as_of=as_of, county=county, items=[
+            OverdueReport(agreement_id=r.agreement_id, registry_number=r.registry_number,
+                          allocation_id=r.allocation_id, recipient_id=r.recipient_id, name=r.name,
+                          county_code=r.county_code, received=int(r.received), due_date=r.due_date) for r in rows])
+
+    async def unpaid_claims(self, county: str | None) -> UnpaidClaimsOut:
+        claims = [claim_out(c) for c in await self.repository.unpaid_claims(county)]
+        return UnpaidClaimsOut(county=county, outstanding=sum(c.outstanding for c in claims), items=claims)
