@@ -195,12 +195,18 @@ def test_every_write_through_the_gateway_refuses(gateway, stack, write_operation
     assert register_state() == before
 
 
+def _other_service(service: str) -> str:
+    return "funding" if service != "funding" else "actors"
+
+
 @pytest.mark.parametrize(("credential", "identity"), [
-    ("no identity", lambda stack: {}),
-    ("expired identity", lambda stack: identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None,
-                                                       expires_at=int(time.time()) - 1)),
-    ("forged identity", lambda stack: identity_header("a-secret-the-services-do-not-share-0000000000",
-                                                      role=Role.NATIONAL_ADMIN, county=None)),
+    ("no identity", lambda stack, service: {}),
+    ("expired identity", lambda stack, service: identity_header(
+        stack.secret, role=Role.NATIONAL_ADMIN, county=None, expires_at=int(time.time()) - 1, audience=service)),
+    ("forged identity", lambda stack, service: identity_header(
+        "a-secret-the-services-do-not-share-0000000000", role=Role.NATIONAL_ADMIN, county=None, audience=service)),
+    ("identity minted for another service", lambda stack, service: identity_header(
+        stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience=_other_service(service))),
 ])
 def test_every_write_sent_past_the_gateway_refuses(stack, write_operations, register_state, credential, identity):
     before = register_state()
@@ -209,7 +215,8 @@ def test_every_write_sent_past_the_gateway_refuses(stack, write_operations, regi
 
     def send(operation: Operation) -> httpx.Response:
         url = stack.service_url(operation.service) + operation.url.removeprefix(f"/{operation.service}")
-        return httpx.request(operation.method, url, **operation.request(identity(stack)), timeout=15)
+        return httpx.request(operation.method, url, **operation.request(identity(stack, operation.service)),
+                             timeout=15)
 
     failures = refusals(services, send, 401)
     assert not failures, f"{credential} was not refused with 401:\n" + "\n".join(failures)
