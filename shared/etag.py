@@ -21,11 +21,14 @@ def set_etag(response: Response, version: int) -> None:
 
 
 def check_if_match(if_match: str | None, current_version: int) -> None:
-    """428 when the header is missing, 412 when it names a version other than the current one."""
+    """428 when the header is missing, 412 when it names a version other than the current one.
+
+    Strong comparison, as RFC 9110 (13.1.1) prescribes for If-Match: a weak tag (W/"3") never matches, since
+    a weak validator does not promise the bytes a write would overwrite are the ones the caller read."""
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the ETag you read, so that a change made meanwhile "
                                    "is not overwritten.")
-    candidates = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    candidates = [tag.strip() for tag in if_match.split(",")]
     if "*" in candidates or etag(current_version) in candidates:
         return
     raise PreconditionFailed(f"The record has changed since you read it: it is now at version {current_version}. "
