@@ -1,28 +1,86 @@
-from typing import Literal
+import json
+import os
+import re
+from typing import Annotated, Any, Literal
 
 from limits import parse
-from pydantic import field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from shared.settings import PLACEHOLDER_SECRET
+
+ENV_PREFIX = "GATEWAY_"
+# Where `make run` starts the services; a deployment names its own (docker-compose.yml, deploy/stack.py).
+DEVELOPMENT_SERVICES = {"actors": "http://127.0.0.1:8101", "funding": "http://127.0.0.1:8102",
+                        "surveys": "http://127.0.0.1:8103"}
+# A service's name is the first segment of its public path (/actors/...).
+SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+GATEWAY_OWN_PATHS = frozenset({"healthz", "readyz", "whoami", "docs", "redoc"})  # gateway/control.py
+_NAMED_ENTRY = re.compile(r"^\s*([a-z][a-z0-9-]*)\s*=(.*)$")
+
+
+def parse_services(value: str) -> dict[str, str]:
+    """'actors=http://a:8101,http://b:8101,funding=http://f:8102' -> {'actors': 'http://a:8101,http://b:8101',
+    'funding': 'http://f:8102'}: an entry `name=url` starts a service, a bare URL after it is another replica
+    of it. A JSON object ({"actors": "http://a:8101"}) is read as it is."""
+    if value.lstrip().startswith("{"):
+        return {str(k): str(v) for k, v in json.loads(value).items()}
+    services: dict[str, list[str]] = {}
+    current: str | None = None
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        if named := _NAMED_ENTRY.match(item):
+            current, item = named.group(1), named.group(2).strip()
+            services.setdefault(current, [])
+        if current is None:
+            raise ValueError(f"'{item}' names no service; write name=url (e.g. actors=http://actors:8101)")
+        if item:
+            services[current].append(item)
+    return {name: ",".join(urls) for name, urls in services.items()}
+
+
+class PerServiceVariables(PydanticBaseSettingsSource):
+    """GATEWAY_<NAME>_URL and GATEWAY_<NAME>_TIMEOUT for any service name, as `<name>_url` and `<name>_timeout`
+    (folded into `services` and `timeouts` by GatewaySettings)."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found = {}
+        for variable, value in os.environ.items():
+            upper = variable.upper()
+            if upper.startswith(ENV_PREFIX) and upper.endswith(("_URL", "_TIMEOUT")):
+                key = upper.removeprefix(ENV_PREFIX).lower()
+                if key not in self.settings_cls.model_fields:
+                    found[key] = value
+        return found
 
 
 class GatewaySettings(BaseSettings):
     """Each upstream is a comma-separated list of replica base URLs, chosen round-robin."""
 
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
     identity_secret: str = PLACEHOLDER_SECRET
     api_keys_file: str = "data/gateway-keys.json"
 
-    actors_url: str = "http://127.0.0.1:8101"
-    funding_url: str = "http://127.0.0.1:8102"
-    surveys_url: str = "http://127.0.0.1:8103"
-    # Whole-request time limit per upstream, in seconds; past it the caller gets 504.
-    actors_timeout: float = 10.0
-    funding_timeout: float = 10.0
-    surveys_timeout: float = 10.0
+    # The services routed to, by name (the first segment of the public path): each a comma-separated list of
+    # replica URLs. GATEWAY_SERVICES="actors=http://a:8101,http://b:8101,funding=http://f:8102" (or a JSON
+    # object) names them all; GATEWAY_<NAME>_URL sets or adds one. A service added here is routed, documented
+    # in the aggregated OpenAPI and checked by /readyz without a change to the code.
+    services: Annotated[dict[str, str], NoDecode] = Field(default_factory=lambda: dict(DEVELOPMENT_SERVICES))
+    # Whole-request time limit per upstream, in seconds; past it the caller gets 504. GATEWAY_<NAME>_TIMEOUT
+    # (or GATEWAY_TIMEOUTS="actors=5,funding=20") for one service, `upstream_timeout` for the others.
+    timeouts: Annotated[dict[str, float], NoDecode] = Field(default_factory=dict)
+    upstream_timeout: float = 10.0
     # Bulk exchange (/imports/... and /exports/... of any service) moves whole files and may take minutes.
     bulk_timeout: float = 300.0
     connect_timeout: float = 2.0
@@ -52,6 +110,57 @@ class GatewaySettings(BaseSettings):
     log_level: str = "INFO"
     log_file: str | None = None
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, PerServiceVariables(settings_cls), env_settings, dotenv_settings,
+                file_secret_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_per_service_values(cls, data: Any) -> Any:
+        """`<name>_url` and `<name>_timeout` (keywords or GATEWAY_<NAME>_… variables) into services and
+        timeouts; they win over the same service's entry in GATEWAY_SERVICES."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        services = data.get("services", DEVELOPMENT_SERVICES)
+        services = dict(parse_services(services) if isinstance(services, str) else services)
+        timeouts = data.get("timeouts", {})
+        timeouts = dict(parse_services(timeouts) if isinstance(timeouts, str) else timeouts)
+        for key in [k for k in data if k not in cls.model_fields]:
+            name, _, kind = key.rpartition("_")
+            if kind == "url":
+                services[name] = data.pop(key)
+            elif kind == "timeout":
+                timeouts[name] = data.pop(key)
+        data["services"], data["timeouts"] = services, timeouts
+        return data
+
+    @field_validator("services")
+    @classmethod
+    def _named_like_paths(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, urls in value.items():
+            if not SERVICE_NAME.match(name):
+                raise ValueError(f"service name '{name}' must be lower-case letters, digits and '-' (it is the "
+                                 "first segment of the service's public path)")
+            if name in GATEWAY_OWN_PATHS:
+                raise ValueError(f"service name '{name}' is a path of the gateway itself")
+            if not any(u.strip() for u in urls.split(",")):
+                raise ValueError(f"service '{name}' has no URL")
+        return value
+
+    @model_validator(mode="after")
+    def _timeouts_name_services(self) -> "GatewaySettings":
+        unknown = sorted(set(self.timeouts) - set(self.services))
+        if unknown:
+            raise ValueError(f"timeouts are set for {unknown}, which are not among the services "
+                             f"{sorted(self.services)}")
+        return self
+
     @field_validator("rate_limit_county", "rate_limit_national_admin", "rate_limit_dashboard",
                      "rate_limit_anonymous", "rate_limit_failed_auth")
     @classmethod
@@ -71,8 +180,5 @@ class GatewaySettings(BaseSettings):
         def replicas(value: str) -> list[str]:
             return [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
 
-        return {
-            "actors": (replicas(self.actors_url), self.actors_timeout),
-            "funding": (replicas(self.funding_url), self.funding_timeout),
-            "surveys": (replicas(self.surveys_url), self.surveys_timeout),
-        }
+        return {name: (replicas(urls), self.timeouts.get(name, self.upstream_timeout))
+                for name, urls in self.services.items()}
