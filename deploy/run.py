@@ -13,6 +13,7 @@ KEY_LABELS = {
     "county-01": "county system, Stockholm (01)",
     "skr-admin": "national administrator (SKR)",
     "dashboard": "national dashboard (read-only)",
+    "municipality-2080": "respondent, Falun municipality (2080): answers surveys for itself",
 }
 
 

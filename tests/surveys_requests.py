@@ -29,13 +29,27 @@ def key() -> dict[str, str]:
 
 
 def open_round(gateway: httpx.Client, admin: dict[str, str], *, organisation_ids: list[str] | None = None,
-               questionnaire: str = "behovsinventering", version: int = 1, opens_on: date | None = None) -> dict:
+               targets: dict | None = None, questionnaire: str = "behovsinventering", version: int = 1,
+               opens_on: date | None = None, closes_on: str = "2099-12-31") -> dict:
+    """A round open since yesterday; by default to Dalarna's municipalities as the registry lists them."""
     opens_on = opens_on or date.today() - timedelta(days=1)
+    targets = targets or ({"organisation_ids": organisation_ids} if organisation_ids
+                          else {"kind": "municipality", "county": "20"})
     body = {"id": unique("behov-dalarna"), "questionnaire_id": questionnaire, "version": version,
             "title": "Behovsinventering Dalarna", "opens_on": opens_on.isoformat(),
-            "closes_on": "2099-12-31", "targets": {"organisation_ids": organisation_ids or DALARNA_CODES}}
+            "closes_on": closes_on, "targets": targets}
     response = gateway.post("/surveys/rounds", json=body, headers=admin)
     assert response.status_code == 201, response.text
+    return response.json()
+
+
+def contact_point(gateway: httpx.Client, admin: dict[str, str], registry_id: str, mailbox: str) -> dict:
+    """A contact point post of an organisation in the registry, with its fixed-function mailbox (idempotent)."""
+    response = gateway.post("/actors/posts", headers=admin, json={
+        "id": f"{registry_id}-kontaktfunktion", "organisation_id": registry_id, "role": "contact_point",
+        "label": "Kontaktfunktion för enkäter", "valid_from": "2020-01-01",
+        "contacts": [{"kind": "email", "value": mailbox, "label": "Funktionsbrevlåda"}]})
+    assert response.status_code in (200, 201), response.text
     return response.json()
 
 

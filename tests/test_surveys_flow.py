@@ -1,5 +1,6 @@
-"""A needs survey through the gateway: a round sent to Dalarna's 15 municipalities is answered (Falun by its own
-respondent key), followed up, amended, closed, answered late by the national level, aggregated and exported."""
+"""A needs survey through the gateway: a round sent to Dalarna's 15 municipalities (read from the actor registry by
+kind and county) is answered (Falun by its own respondent key), followed up through each non-responder's contact
+point, amended, closed, answered late by the national level, aggregated and exported."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from collections import Counter
 import pytest
 from openpyxl import load_workbook
 
+from tests.funding_requests import DALARNA
 from tests.support import assert_problem
-from tests.surveys_requests import DALARNA_CODES, FOCUS_AREAS, answer, key, needs_answers, open_round
+from tests.surveys_requests import DALARNA_CODES, FOCUS_AREAS, answer, contact_point, key, needs_answers, open_round
 
 ALVDALEN = "2039"
+ALVDALEN_MAILBOX = "kunskapsstod.socialtjanst@alvdalen.example"
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +41,24 @@ def test_the_shipped_needs_survey_is_built_from_the_code_lists(gateway, county_k
     assert len(report["items"][0]["items"]) == 12 and len(report["items"][1]["items"]) == 5
 
 
+def alvdalens_contact_point_held_by_someone(gateway, admin_key) -> None:
+    """Älvdalen's contact point in the registry: the function's mailbox, and a (fictional) person holding the post
+    whose own e-mail reminders must never use."""
+    post = contact_point(gateway, admin_key, "municipality-2039", ALVDALEN_MAILBOX)
+    person = gateway.post("/actors/people", headers=admin_key, json={
+        "id": "fiktiv-handlaggare-alvdalen", "given_name": "Fiktiv", "family_name": "Handläggarsson",
+        "email": "fiktiv.handlaggarsson@alvdalen.example"})
+    assert person.status_code in (200, 201), person.text
+    held = gateway.post("/actors/memberships", headers=admin_key, json={
+        "id": "fiktiv-handlaggare-alvdalen-kontakt", "post_id": post["id"], "person_id": "fiktiv-handlaggare-alvdalen",
+        "valid_from": "2020-01-01"})
+    assert held.status_code in (200, 201), held.text
+
+
 def test_a_round_to_dalarna_answered_amended_closed_aggregated_and_exported(gateway, admin_key, county_key,
                                                                              falun_key):
-    round_ = open_round(gateway, admin_key)
+    alvdalens_contact_point_held_by_someone(gateway, admin_key)
+    round_ = open_round(gateway, admin_key, targets={"kind": "municipality", "county": "20"})
     assert (round_["status"], round_["targets"]) == ("open", 15)
     url = f"/surveys/rounds/{round_['id']}"
 
@@ -59,7 +77,10 @@ def test_a_round_to_dalarna_answered_amended_closed_aggregated_and_exported(gate
 
     missing = gateway.get(f"{url}/non-responders", headers=county_key).json()
     assert (missing["targets"], missing["submitted"]) == (15, 14)
-    assert [t["organisation_id"] for t in missing["counties"][0]["non_responders"]] == [ALVDALEN]
+    assert missing["counties"][0]["non_responders"] == [{"organisation_id": ALVDALEN, "name": "Älvdalen",
+                                                         "county_code": "20", "contact_point": ALVDALEN_MAILBOX}]
+    targets = gateway.get(f"{url}/targets", headers=county_key).json()
+    assert [(t["organisation_id"], t["name"]) for t in targets] == sorted((c, n) for c, n, *_ in DALARNA)
 
     amended = needs_answers(2) | {"behov.aldre.angelagenhet": 5, "behov.aldre.processer": ["sprida-kunskap"],
                                   "behov.aldre.niva": "nationell"}

@@ -18,10 +18,10 @@ LongText = Annotated[str, Field(max_length=4000)]
 
 def county_of(organisation_id: str) -> str | None:
     """The county an organisation id names by itself: an SCB municipality code begins with its county's code;
-    the registry's county-level ids end with it (region-20, rss-20)."""
+    the registry's county-level ids end with it (county-20, region-20, rss-20)."""
     if organisation_id.isdigit() and len(organisation_id) == 4:
         return organisation_id[:2]
     prefix, _, code = organisation_id.rpartition("-")
-    if prefix in ("region", "rss") and code.isdigit() and len(code) == 2:
+    if prefix in ("county", "region", "rss") and code.isdigit() and len(code) == 2:
         return code
     return None

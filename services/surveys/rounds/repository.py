@@ -38,6 +38,14 @@ class RoundRepository:
     async def target(self, round_id: str, organisation_id: str) -> RoundTarget | None:
         return await self.session.get(RoundTarget, (round_id, organisation_id))
 
+    async def targets(self, round_id: str, county: str | None, organisation: str | None) -> list[RoundTarget]:
+        query = select(RoundTarget).where(RoundTarget.round_id == round_id).order_by(RoundTarget.organisation_id)
+        if county is not None:
+            query = query.where(RoundTarget.county_code == county)
+        if organisation is not None:
+            query = query.where(RoundTarget.organisation_id == organisation)
+        return list((await self.session.scalars(query)).all())
+
     async def non_responders(self, round_id: str, county: str | None) -> list[RoundTarget]:
         query = (select(RoundTarget).outerjoin(Response, and_(
             Response.round_id == RoundTarget.round_id, Response.respondent_id == RoundTarget.organisation_id,

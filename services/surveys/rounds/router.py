@@ -3,19 +3,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from services.surveys.identifiers import RecordIdPath
-from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut
+from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut, TargetOut
 from services.surveys.rounds.service import RoundService
 from shared.database import Session
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
+from shared.service_client import PlatformClient, platform_client
 
 
 async def reading(session: Session, caller: Caller) -> RoundService:
     return RoundService(session, caller)
 
 
-async def writing(session: Session, caller: WritingCaller) -> RoundService:
-    return RoundService(session, caller)
+async def writing(session: Session, caller: WritingCaller,
+                  platform: Annotated[PlatformClient, Depends(platform_client)]) -> RoundService:
+    return RoundService(session, caller, platform)
 
 
 Rounds = Annotated[RoundService, Depends(reading)]
@@ -30,8 +32,9 @@ async def list_rounds(rounds: Rounds) -> list[RoundOut]:
     return await rounds.search()
 
 
-@router.post("", status_code=201, responses=problem_responses(403, 409),
-             summary="Send a published questionnaire version to a target set (national administrators)")
+@router.post("", status_code=201, responses=problem_responses(403, 409, 503),
+             summary="Send a published questionnaire version to a target set read from the actor registry as of "
+                     "the opening date (national administrators)")
 async def create_round(data: RoundIn, rounds: RoundWriter, response: Response) -> RoundOut:
     created = await rounds.create(data)
     response.headers["Location"] = f"/surveys/rounds/{created.id}"
@@ -41,6 +44,12 @@ async def create_round(data: RoundIn, rounds: RoundWriter, response: Response) -
 @router.get("/{round_id}", summary="One round")
 async def get_round(round_id: RecordIdPath, rounds: Rounds) -> RoundOut:
     return await rounds.read(round_id)
+
+
+@router.get("/{round_id}/targets", summary="The organisations the round was sent to, named as the registry named "
+                                            "them on the opening date (a county: its own)")
+async def get_targets(round_id: RecordIdPath, rounds: Rounds) -> list[TargetOut]:
+    return await rounds.targets(round_id)
 
 
 @router.post("/{round_id}/close", responses=problem_responses(403),

@@ -4,11 +4,26 @@ from typing import Annotated
 from pydantic import BaseModel, Field, model_validator
 
 from services.surveys.identifiers import RecordId, Text
+from services.surveys.rounds.targets import TargetKind
 
 
 class TargetSetIn(BaseModel):
-    organisation_ids: list[RecordId] = Field(min_length=1, max_length=400,
-                                             description="The organisations the round is sent to")
+    """Either a kind (and a county), or organisations by id; read from the actor registry as of opening day."""
+
+    kind: TargetKind | None = Field(None, description="Every organisation of this kind open on the opening date "
+                                                      "(municipality: 290, rss: 24, region, county: 21)")
+    county: str | None = Field(None, pattern=r"^\d{2}$", description="With kind: only this county's (SCB code)")
+    organisation_ids: list[RecordId] | None = Field(None, min_length=1, max_length=400,
+                                                    description="Instead of a kind: these organisations (a "
+                                                                "municipality by its SCB code, others by registry id)")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "TargetSetIn":
+        if (self.kind is None) == (self.organisation_ids is None):
+            raise ValueError("name either a kind (with an optional county) or organisation_ids")
+        if self.county is not None and self.kind is None:
+            raise ValueError("county goes with kind")
+        return self
 
 
 class RoundIn(BaseModel):

@@ -17,6 +17,7 @@ from services.surveys.rounds.schemas import CountyNonResponders, NonRespondersOu
 from services.surveys.rounds.targets import resolve_targets
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
+from shared.service_client import PlatformClient
 
 
 def round_status(round_: Round, today: date | None = None) -> str:
@@ -32,9 +33,10 @@ def target_out(t: RoundTarget) -> TargetOut:
 
 
 class RoundService:
-    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+    def __init__(self, session: AsyncSession, caller: Principal, platform: PlatformClient | None = None) -> None:
         self.session = session
         self.caller = caller
+        self.platform = platform  # the registry, for a new round's targets
         self.repository = RoundRepository(session)
 
     async def out(self, round_: Round) -> RoundOut:
@@ -63,7 +65,9 @@ class RoundService:
         if version.status != Status.PUBLISHED:
             raise InvalidInput.field("body.version", "published_version", f"Version {data.version} of "
                                      f"{data.questionnaire_id} is {version.status}; only a published version is sent.")
-        targets = await resolve_targets(data.targets)
+        assert self.platform is not None, "a round is created with the platform client"
+        targets = await resolve_targets(self.platform, on=data.opens_on, kind=data.targets.kind,
+                                        county=data.targets.county, organisation_ids=data.targets.organisation_ids)
         round_ = Round(id=data.id, questionnaire_id=data.questionnaire_id, version=data.version, title=data.title,
                        opens_on=data.opens_on, closes_on=data.closes_on, created_by=self.caller.subject)
         await self.repository.add(round_, [
@@ -78,6 +82,12 @@ class RoundService:
             round_.closed_at = utcnow()
             await self.repository.flush()
         return await self.out(round_)
+
+    async def targets(self, round_id: str) -> list[TargetOut]:
+        """The round's target set as the caller may see it: its county's, itself, or all (national)."""
+        await self.get(round_id)
+        county, organisation = read_scope(self.caller)
+        return [target_out(t) for t in await self.repository.targets(round_id, county, organisation)]
 
     async def non_responders(self, round_id: str, county: str | None) -> NonRespondersOut:
         await self.get(round_id)

@@ -1,18 +1,44 @@
-"""A round's target set: the organisations it is sent to, each with its county (and, from the registry, its
-name and its contact point, the fixed-function mailbox reminders go to).
+"""A round's target set, read from the actor registry as of the round's opening date: the organisations it is
+sent to, each with its name, its county and its contact point (the fixed-function mailbox reminders go to).
 
-Every round's targets come from `resolve_targets`, whatever the caller named. Today a caller names the
-organisations by id, and an id says its county by itself (an SCB code, region-NN, rss-NN); names and contact
-points are filled in when the registry is read here over HTTP as of the opening date.
+Every round's targets come from `resolve_targets`, whatever the caller named:
+
+* a kind, optionally of one county: all municipalities of county 20, all 290 municipalities, all 24 RSS, the 21
+  regions or counties, as the registry lists them open on the opening date;
+* or organisations by id, each of which the registry must know and have open on that date.
+
+The registry is read over HTTP through the gateway (shared.service_client), with surveys' own read-only key. A
+municipality is known here by its SCB code (2080), as respondent keys name it; the registry's id for it is
+municipality-2080. Other organisations keep the registry's id (rss-20, region-20, county-20).
+
+A contact point is a post with the contact_point role, and what reminders use is that post's own e-mail channel:
+a function's mailbox that stays when people change, never the e-mail of whoever holds the post.
+
+A registry that cannot be reached raises shared.service_client.PlatformUnavailable (503); the caller stores
+nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
 
-from services.surveys.identifiers import county_of
-from services.surveys.rounds.schemas import TargetSetIn
 from shared.problems import FieldError, InvalidInput
+from shared.service_client import PlatformClient
+
+MUNICIPALITY_PREFIX = "municipality-"
+CONTACT_POINT_ROLE = "contact_point"
+MAILBOX = "email"
+
+
+class TargetKind(StrEnum):
+    MUNICIPALITY = "municipality"
+    RSS = "rss"
+    REGION = "region"
+    COUNTY = "county"
 
 
 @dataclass(frozen=True)
@@ -23,18 +49,94 @@ class Target:
     contact_point: str | None = None
 
 
-async def resolve_targets(target_set: TargetSetIn) -> list[Target]:
+def registry_id(organisation_id: str) -> str:
+    """The registry's id of an organisation as surveys names it."""
+    if organisation_id.isdigit() and len(organisation_id) == 4:
+        return MUNICIPALITY_PREFIX + organisation_id
+    return organisation_id
+
+
+def surveys_id(registry_organisation_id: str) -> str:
+    return registry_organisation_id.removeprefix(MUNICIPALITY_PREFIX)
+
+
+def kind_of(organisation_id: str) -> TargetKind | None:
+    """The kind an id names by itself, so one list of that kind answers for all such ids."""
+    if organisation_id.isdigit() and len(organisation_id) == 4:
+        return TargetKind.MUNICIPALITY
+    prefix = organisation_id.split("-", 1)[0]
+    return TargetKind(prefix) if prefix in {k.value for k in TargetKind} else None
+
+
+async def resolve_targets(client: PlatformClient, *, on: date, kind: TargetKind | None, county: str | None,
+                          organisation_ids: list[str] | None) -> list[Target]:
+    """The target set on `on`: by kind (and county), or the named organisations; 422 naming the field when the
+    registry does not have them open that day."""
+    if kind is not None:
+        found = await _organisations(client, on, kind, county)
+        if not found:
+            where = f" in county {county}" if county else ""
+            raise InvalidInput.field("body.targets.county" if county else "body.targets.kind", "targets_found",
+                                     f"The actor registry has no {kind.value} open on {on.isoformat()}{where}.")
+        chosen = sorted(found.values(), key=lambda o: surveys_id(o["id"]))
+    else:
+        chosen = await _named(client, on, organisation_ids or [])
+    mailboxes = await _contact_points(client, on, {o["id"] for o in chosen})
+    return [Target(organisation_id=surveys_id(o["id"]), county_code=o.get("county_code"), name=o.get("name"),
+                   contact_point=mailboxes.get(o["id"])) for o in chosen]
+
+
+async def _organisations(client: PlatformClient, on: date, kind: TargetKind,
+                         county: str | None) -> dict[str, dict[str, Any]]:
+    """{registry id: organisation} of one kind open on `on` (one county's, or all)."""
+    items = await client.get_all("/actors/organisations", {"kind": kind.value, "county": county,
+                                                           "as_of": on.isoformat()},
+                                 what=f"the registry's organisations of kind {kind.value}")
+    return {o["id"]: o for o in items if o.get("active", True)}
+
+
+async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) -> list[dict[str, Any]]:
     errors: list[FieldError] = []
-    targets: list[Target] = []
-    for n, organisation_id in enumerate(target_set.organisation_ids):
-        county = county_of(organisation_id)
-        if county is None:
-            errors.append(FieldError(f"body.targets.organisation_ids.{n}", "county_known",
-                                     f"{organisation_id} names no county by itself (an SCB code, region-NN or "
-                                     "rss-NN is needed)."))
-        targets.append(Target(organisation_id=organisation_id, county_code=county))
-    if len(set(target_set.organisation_ids)) != len(target_set.organisation_ids):
+    if len(set(organisation_ids)) != len(organisation_ids):
         errors.append(FieldError("body.targets.organisation_ids", "unique", "An organisation is named twice."))
+    kinds = {kind_of(i) for i in organisation_ids} - {None}
+    counties = {i[:2] for i in organisation_ids if kind_of(i) is TargetKind.MUNICIPALITY}
+    known: dict[str, dict[str, Any]] = {}
+    for kind in sorted(kinds):
+        # Municipalities all of one county are read as that county's list, the rest as the kind's whole list.
+        county = next(iter(counties)) if kind is TargetKind.MUNICIPALITY and len(counties) == 1 else None
+        known |= await _organisations(client, on, kind, county)
+    chosen = []
+    for n, organisation_id in enumerate(organisation_ids):
+        found = known.get(registry_id(organisation_id))
+        if found is None and kind_of(organisation_id) is None:
+            found = await _one(client, on, organisation_id)
+        if found is None:
+            errors.append(FieldError(f"body.targets.organisation_ids.{n}", "registered_organisation",
+                                     f"{organisation_id} is not an organisation open on {on.isoformat()} in the "
+                                     "actor registry."))
+        else:
+            chosen.append(found)
     if errors:
         raise InvalidInput(f"The target set breaks {len(errors)} rule(s): {errors[0].message}", errors=errors)
-    return targets
+    return chosen
+
+
+async def _one(client: PlatformClient, on: date, organisation_id: str) -> dict[str, Any] | None:
+    answer = await client.get(f"/actors/organisations/{organisation_id}", {"as_of": on.isoformat()},
+                              what=f"organisation {organisation_id}")
+    return answer.body if answer.status == 200 and answer.body.get("active") else None
+
+
+async def _contact_points(client: PlatformClient, on: date, organisations: Iterable[str]) -> dict[str, str]:
+    """{registry id: the mailbox of its contact point post} for the organisations that have one on `on`."""
+    wanted = set(organisations)
+    posts = await client.get_all("/actors/posts", {"role": CONTACT_POINT_ROLE, "as_of": on.isoformat()},
+                                 what="the registry's contact points")
+    mailboxes: dict[str, str] = {}
+    for post in sorted(posts, key=lambda p: p["id"]):
+        owner = post["organisation"]["id"]
+        mailbox = next((c["value"] for c in post.get("contacts", []) if c["kind"] == MAILBOX), None)
+        if owner in wanted and mailbox and post.get("active", True):
+            mailboxes.setdefault(owner, mailbox)
+    return mailboxes
