@@ -157,10 +157,10 @@ async def _relay(conn: UpstreamConnection, pool, service: str, method: str, send
             return await _problem(send, response_headers, status, f"The {service} service {reason}.")
         if conn.complete:
             content = conn.take() if method != "HEAD" else b""
-            if method == "HEAD" or status == 304:  # the length a GET would have, when the service gave it
+            if method == "HEAD":  # the length a GET would have, when the service gave it
                 length = upstream_length
-            else:  # none on a 204 (RFC 9110, 8.6)
-                length = str(len(content)).encode() if status != 204 else None
+            else:  # none on a 204 or 304 (RFC 9110, 8.6: "0" would be wrong; uvicorn cannot pass a 304's own)
+                length = str(len(content)).encode() if status != 204 and status != 304 else None
             if length is not None:
                 out.append((b"content-length", length))
             pool.release(conn)
