@@ -5,7 +5,7 @@ from sqlalchemy import JSON, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.actors.database import Base
-from services.actors.timestamps import utcnow
+from shared.records import utcnow
 
 
 class AuditEvent(Base):

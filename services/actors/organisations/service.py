@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.trail import AuditTrail
 from services.actors.geography.repository import GeographyRepository
-from services.actors.identifiers import new_record_id
 from services.actors.organisations import schemas
 from services.actors.organisations.models import (
     ContactChannel,
@@ -19,13 +18,13 @@ from services.actors.organisations.models import (
 )
 from services.actors.organisations.presenter import name_on, organisation_out
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.timestamps import utcnow
 from shared.authorization import UNCHANGED, require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
 from shared.periods import check_period
 from shared.problems import Conflict, InvalidInput, NotFound
+from shared.records import new_record_id, utcnow
 from shared.text_search import fold_for_search
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.actors.database import Base
-from services.actors.timestamps import VersionedMixin
+from shared.records import VersionedMixin
 
 
 class Person(VersionedMixin, Base):

@@ -7,11 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
 from services.actors.audit.trail import AuditTrail
-from services.actors.identifiers import new_record_id
 from services.actors.people.models import Person
 from services.actors.people.presenter import ERASED_NAME, audit_snapshot, person_out
 from services.actors.people.schemas import PersonIn, PersonOut, PersonPatch
-from services.actors.timestamps import utcnow
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
@@ -19,6 +17,7 @@ from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import Page, PageRequest, count_rows
 from shared.problems import Conflict, NotFound
+from shared.records import new_record_id, utcnow
 from shared.text_search import fold_for_search, like_pattern
 
 

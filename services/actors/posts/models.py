@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.actors.database import Base
 from services.actors.organisations.models import ContactChannel
-from services.actors.timestamps import ValidityMixin, VersionedMixin
+from shared.records import ValidityMixin, VersionedMixin
 
 
 class PostRole(StrEnum):

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.trail import AuditTrail
-from services.actors.identifiers import new_record_id
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import CloseIn, ContactIn
@@ -17,7 +16,6 @@ from services.actors.people.presenter import person_brief
 from services.actors.posts.models import Membership, Post
 from services.actors.posts.repository import PostRecord, PostRepository
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
-from services.actors.timestamps import utcnow
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
@@ -25,6 +23,7 @@ from shared.known_records import get_record
 from shared.pagination import Page, PageRequest
 from shared.periods import check_period, holds_on, overlaps
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
+from shared.records import new_record_id, utcnow
 
 
 class PostService:

@@ -4,7 +4,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.actors.database import Base
-from services.actors.timestamps import ValidityMixin, VersionedMixin
+from shared.records import ValidityMixin, VersionedMixin
 
 
 class RelationKind(StrEnum):

@@ -7,19 +7,18 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.trail import AuditTrail
-from services.actors.identifiers import new_record_id
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import CloseIn, OrganisationRef
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.schemas import RelationIn, RelationOut
-from services.actors.timestamps import utcnow
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
 from shared.periods import check_period, holds_on, overlaps
 from shared.problems import Conflict, InvalidInput, NotFound
+from shared.records import new_record_id, utcnow
 
 
 def relation_out(relation: Relation, organisations: dict[str, OrganisationRef], on: date) -> RelationOut:
