@@ -42,9 +42,13 @@ def test_the_callers_request_id_reaches_the_registry(stack, gateway, admin_key, 
                            headers={**county_key, **key(), "X-Request-ID": request_id})
     assert created.status_code == 201, created.text
     assert created.json()["receiver_org_number"] == allocation["receivers"]["20"]["org_number"]
-    paths = {entry.get("path") for entry in actors_log_lines(stack, request_id)}
-    receiver_id = allocation["receivers"]["20"]["id"]
-    assert f"/organisations/{receiver_id}" in paths and "/posts" in paths
+    wanted = {f"/organisations/{allocation['receivers']['20']['id']}", "/posts"}
+    for _ in range(100):  # the registry's log lines are written by another process: wait until they are there
+        paths = {entry.get("path") for entry in actors_log_lines(stack, request_id)}
+        if wanted <= paths:
+            break
+        time.sleep(0.05)
+    assert wanted <= paths
 
 
 def test_a_kept_answer_is_revalidated_with_its_etag(stack):

@@ -3,6 +3,7 @@ from fastapi import FastAPI
 from services.funding import SERVICE_DIR, VERSION
 from services.funding.agreements.router import router as agreements_router
 from services.funding.allocation.router import router as allocations_router
+from services.funding.cofinancing.router import router as co_financing_router
 from services.funding.ledger.router import router as ledger_router
 from services.funding.reports.router import router as reports_router
 from services.funding.requisitions.router import router as requisitions_router
@@ -25,7 +26,8 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
         settings=settings,
         service_dir=SERVICE_DIR,
         routers=[service_info_router("funding", VERSION, DESCRIPTION), agreements_router, allocations_router,
-                 ledger_router, requisitions_router, reports_router],
+                 ledger_router, requisitions_router, reports_router,
+                 co_financing_router],
     )
     attach_platform_client(app, lambda: PlatformClient(settings.gateway_url, settings.gateway_api_key,
                                                        timeout=settings.gateway_timeout))

@@ -1,0 +1,49 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from services.funding.cofinancing.schemas import CoFinancingCreate, CoFinancingIn, CoFinancingOut
+from services.funding.cofinancing.service import CoFinancingService
+from services.funding.identifiers import RecordIdPath
+from services.funding.registry import RegistryReader
+from shared.database import Session
+from shared.identity import Caller, WritingCaller
+from shared.pagination import public_path
+from shared.problems import problem_responses
+
+
+async def reading(session: Session, caller: Caller) -> CoFinancingService:
+    return CoFinancingService(session, caller)
+
+
+async def writing(session: Session, caller: WritingCaller, registry: RegistryReader) -> CoFinancingService:
+    return CoFinancingService(session, caller, registry)
+
+
+CoFinancing = Annotated[CoFinancingService, Depends(reading)]
+CoFinancingWriter = Annotated[CoFinancingService, Depends(writing)]
+
+router = APIRouter(prefix="/co-financing", tags=["co-financing"], responses=problem_responses(401, 422))
+
+
+@router.post("/preview", responses=problem_responses(403, 503),
+             summary="Compute a co-financing split without saving it: yearly claims per party, phase-in, comparison")
+async def preview_co_financing(data: CoFinancingIn, service: CoFinancingWriter) -> CoFinancingOut:
+    return await service.preview(data)
+
+
+@router.post("", status_code=201, responses=problem_responses(403, 409, 503),
+             summary="Record a co-financing agreement between a region and its municipalities (the county's "
+                     "system or a national administrator); a retry with the same id and terms answers 200")
+async def create_co_financing(data: CoFinancingCreate, service: CoFinancingWriter, request: Request,
+                              response: Response) -> CoFinancingOut:
+    answer, created = await service.create(data)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = public_path(request, f"/co-financing/{data.id}")
+    return answer
+
+
+@router.get("/{agreement_id}", summary="A co-financing agreement as computed when it was recorded",
+            responses=problem_responses(404))
+async def get_co_financing(agreement_id: RecordIdPath, service: CoFinancing) -> CoFinancingOut:
+    return await service.read(agreement_id)
