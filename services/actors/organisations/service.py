@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actors.audit.trail import AuditTrail
+from services.actors.audit.models import AuditEvent
 from services.actors.geography.repository import GeographyRepository
 from services.actors.organisations import schemas
 from services.actors.organisations.models import (
@@ -18,6 +18,7 @@ from services.actors.organisations.models import (
 )
 from services.actors.organisations.presenter import name_on, organisation_out
 from services.actors.organisations.repository import OrganisationRepository
+from shared.audit import AuditTrail
 from shared.authorization import UNCHANGED, require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
@@ -42,7 +43,7 @@ class OrganisationService:
         self.caller = caller
         self.repository = OrganisationRepository(session)
         self.geography = GeographyRepository(session)
-        self.audit = AuditTrail(session, caller)
+        self.audit = AuditTrail(session, caller, AuditEvent)
 
     async def get_or_404(self, organisation_id: str) -> Organisation:
         organisation = await self.repository.get(organisation_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
-from services.actors.audit.trail import AuditTrail
 from services.actors.people.models import Person
 from services.actors.people.presenter import ERASED_NAME, audit_snapshot, person_out
 from services.actors.people.schemas import PersonIn, PersonOut, PersonPatch
+from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
@@ -25,7 +25,7 @@ class PersonService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
         self.session = session
         self.caller = caller
-        self.audit = AuditTrail(session, caller)
+        self.audit = AuditTrail(session, caller, AuditEvent)
 
     async def get_or_404(self, person_id: str) -> Person:
         person = await self.session.get(Person, person_id)
@@ -97,10 +97,7 @@ class PersonService:
         person.erased_at = person.updated_at = utcnow()
         await self.session.flush()
         redacted = {"id": person.id, "erased": True}
-        await self.session.execute(
-            update(AuditEvent).where(AuditEvent.entity_type == "person", AuditEvent.entity_id == person.id,
-                                     or_(AuditEvent.before.is_not(None), AuditEvent.after.is_not(None)))
-            .values(before=None, after=redacted))
+        await self.audit.redact("person", person.id, redacted)
         self.audit.record("erase", "person", person.id, before=None, after=redacted,
                           county=person.managed_by_county)
         return person_out(person, self.caller)

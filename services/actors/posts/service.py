@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actors.audit.trail import AuditTrail
+from services.actors.audit.models import AuditEvent
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import CloseIn, ContactIn
@@ -16,6 +16,7 @@ from services.actors.people.presenter import person_brief
 from services.actors.posts.models import Membership, Post
 from services.actors.posts.repository import PostRecord, PostRepository
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
+from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
@@ -32,7 +33,7 @@ class PostService:
         self.caller = caller
         self.repository = PostRepository(session)
         self.organisations = OrganisationRepository(session)
-        self.audit = AuditTrail(session, caller)
+        self.audit = AuditTrail(session, caller, AuditEvent)
 
     # --- reading -------------------------------------------------------------------------------------------
 

@@ -6,12 +6,13 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actors.audit.trail import AuditTrail
+from services.actors.audit.models import AuditEvent
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import CloseIn, OrganisationRef
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.schemas import RelationIn, RelationOut
+from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
@@ -35,7 +36,7 @@ class RelationService:
         self.caller = caller
         self.repository = RelationRepository(session)
         self.organisations = OrganisationRepository(session)
-        self.audit = AuditTrail(session, caller)
+        self.audit = AuditTrail(session, caller, AuditEvent)
 
     async def present(self, relations: list[Relation], on: date) -> list[RelationOut]:
         ids = {r.subject_id for r in relations} | {r.object_id for r in relations}
