@@ -4,8 +4,8 @@
   knowledge development is, which of the knowledge-development processes need support and which level should
   act (seed 001: locally, regionally or nationally), and the RSS mission areas ranked;
 * lagesrapport: the county's yearly status report: the twelve points of SKL's April 2012 template (seed 002),
-  the five aspects of the 2013 county plans (seed 004), who signed in which role, which body decided at which
-  level, and when.
+  the five aspects of the 2013 county plans (seed 004), who signed in which role and for which principals, which
+  body decided at which level (political or official; local, regional or national), and when.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ SIGNATORY_ROLES = [  # who signed the 2013 county plans (seed 004)
     ("fou-forestandare", "FoU-föreståndare"),
 ]
 DECISION_LEVELS = [("politisk", "Politisk nivå"), ("tjansteman", "Tjänstemannanivå")]
+PRINCIPALS = [("kommunerna", "Kommunerna"), ("landstinget", "Landstinget eller regionen")]  # seed 004: both sides
 
 
 def _codes(code_list: str) -> list[tuple[str, str]]:
@@ -109,10 +110,18 @@ def status_report() -> QuestionnaireIn:
                 {"link_id": "beslut.niva", "type": "single_choice", "required": True,
                  "options": [{"code": c, "display": d} for c, d in DECISION_LEVELS],
                  "text": "På vilken nivå fattades beslutet?"},
+                {"link_id": "beslut.omfang", "type": "single_choice", "required": True, "code_list": LEVELS,
+                 "text": "Fattades beslutet lokalt (i varje kommun), regionalt (i ett länsgemensamt organ) eller "
+                         "nationellt?"},
                 {"link_id": "beslut.datum", "type": "date", "required": True, "text": "Beslutsdatum"},
+                {"link_id": "underskrifter.namn", "type": "text", "required": True, "max_length": 2000,
+                 "text": "Undertecknare: namn och befattning, en per rad"},
                 {"link_id": "underskrifter.roller", "type": "multiple_choice", "required": True,
                  "options": [{"code": c, "display": d} for c, d in SIGNATORY_ROLES],
                  "text": "I vilka roller har rapporten undertecknats?"},
+                {"link_id": "underskrifter.huvudman", "type": "multiple_choice", "required": True,
+                 "options": [{"code": c, "display": d} for c, d in PRINCIPALS],
+                 "text": "För vilka huvudmän har rapporten undertecknats?"},
             ]}]})
 
 

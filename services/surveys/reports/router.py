@@ -1,0 +1,47 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
+
+from services.surveys.reports.schemas import CompilationOut, ReportingYearIn, ReportingYearOut
+from services.surveys.reports.service import StatusReports
+from shared.database import Session
+from shared.identity import Caller, WritingCaller
+from shared.problems import problem_responses
+from shared.service_client import PlatformClient, platform_client
+
+
+async def reading(session: Session, caller: Caller) -> StatusReports:
+    return StatusReports(session, caller)
+
+
+async def writing(session: Session, caller: WritingCaller,
+                  platform: Annotated[PlatformClient, Depends(platform_client)]) -> StatusReports:
+    return StatusReports(session, caller, platform)
+
+
+Reports = Annotated[StatusReports, Depends(reading)]
+ReportsWriter = Annotated[StatusReports, Depends(writing)]
+YearPath = Annotated[int, Path(ge=2000, le=2100)]
+
+router = APIRouter(prefix="/status-reports", tags=["status reports"], responses=problem_responses(401, 422))
+
+
+@router.get("", summary="Every reporting year with its due date")
+async def list_reporting_years(reports: Reports) -> list[ReportingYearOut]:
+    return await reports.years()
+
+
+@router.post("", status_code=201, responses=problem_responses(403, 409, 503),
+             summary="Open a reporting year: the status-report template sent to the counties (or the RSS), due on "
+                     "a date (national administrators)")
+async def open_reporting_year(data: ReportingYearIn, reports: ReportsWriter, response: Response) -> ReportingYearOut:
+    opened = await reports.open_year(data)
+    response.headers["Location"] = f"/surveys/status-reports/{opened.year}"
+    return opened
+
+
+@router.get("/{year}", responses=problem_responses(403, 404),
+            summary="Who has reported and whether on time, and the compilation: how many reports were signed in "
+                    "which role and for which principals, decided at which level, beside each county's answers")
+async def get_compilation(year: YearPath, reports: Reports) -> CompilationOut:
+    return await reports.compilation(year)

@@ -1,0 +1,83 @@
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, model_validator
+
+from services.surveys.rounds.targets import TargetKind
+
+Year = Annotated[int, Field(ge=2000, le=2100, description="The year the reports are about")]
+
+
+class ReportingYearIn(BaseModel):
+    year: Year
+    due_on: date = Field(description="The date reports are due at SKR; a report submitted after it is not on time")
+    opens_on: date
+    closes_on: date | None = Field(None, description="The last day counties submit themselves (default: 31 "
+                                                     "December of the year after); later only a national "
+                                                     "administrator records a report, flagged late")
+    targets: TargetKind = Field(TargetKind.COUNTY, description="Who reports: the 21 counties, or the 24 RSS")
+    version: Annotated[int, Field(ge=1, le=10_000)] | None = Field(None, description="The status-report template's "
+                                                                                     "version (default: its latest)")
+
+    @model_validator(mode="after")
+    def _dates(self) -> "ReportingYearIn":
+        if self.due_on < self.opens_on:
+            raise ValueError("due_on is before opens_on")
+        if self.closes_on is not None and self.closes_on < self.due_on:
+            raise ValueError("closes_on is before due_on")
+        return self
+
+
+class ReportingYearOut(BaseModel):
+    year: int
+    round_id: str
+    due_on: date
+    opens_on: date
+    closes_on: date
+    status: str
+    targets: int
+
+
+class Tally(BaseModel):
+    code: str
+    display: str
+    count: int = Field(description="Submitted reports that answered so")
+    denominator: int = Field(description="Submitted reports")
+    share: float | None
+
+
+class CountyReport(BaseModel):
+    organisation_id: str
+    name: str | None
+    county_code: str | None
+    status: str = Field(description="submitted, draft or missing")
+    submitted_at: datetime | None
+    on_time: bool | None = Field(description="Submitted on or before the due date (Swedish time); null: not yet")
+    late: bool = Field(description="Recorded by a national administrator after the round closed")
+    decision_body: str | None
+    decision_level: str | None = Field(description="politisk or tjansteman")
+    decision_scope: str | None = Field(description="lokal, regional or nationell")
+    decision_date: str | None
+    signatories: str | None
+    signatory_roles: list[str]
+    signed_for: list[str]
+    answers: dict[str, Any]
+
+
+class CompilationOut(BaseModel):
+    """The counts SKR's compilation of the county plans made by hand (seed 004), beside each county's answers."""
+
+    year: int
+    round_id: str
+    due_on: date
+    targets: int
+    submitted: int
+    on_time: int
+    after_due: int
+    missing: int
+    signed_by: list[Tally] = Field(description="Reports signed in each role")
+    signed_for: list[Tally] = Field(description="Reports signed for the municipalities, the county council")
+    signed_for_both: Tally = Field(description="Reports signed for both the municipalities and the county council")
+    decided_at: list[Tally] = Field(description="Reports decided at political or official level")
+    decided_where: list[Tally] = Field(description="Reports decided locally, regionally or nationally")
+    counties: list[CountyReport]
