@@ -6,7 +6,8 @@ flushes. SQLite (embedded, the default) and PostgreSQL (production) run the same
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -35,7 +36,20 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str) -> AsyncEngine:
+@dataclass(frozen=True)
+class EngineOptions:
+    """What a service tunes in its own database connections (each service has its own database).
+
+    `postgresql_settings`: run-time parameters set on every PostgreSQL connection the service opens, such as
+    {"plan_cache_mode": "force_generic_plan"} for a service whose hot statements are index lookups whose best
+    plan does not depend on the values (the actor registry). Nothing is set by default.
+    """
+
+    postgresql_settings: Mapping[str, str] = field(default_factory=dict)
+
+
+def create_engine(url: str, options: EngineOptions | None = None) -> AsyncEngine:
+    options = options or EngineOptions()
     if is_sqlite(url):
         # Reset on return is done below, only when needed: the default rollback of every connection taken
         # straight from the pool (shared.driver_reads) cost a trip to aiosqlite's thread per request.
@@ -69,10 +83,9 @@ def create_engine(url: str) -> AsyncEngine:
     # No pre-ping: it costs a round trip on every request (measured 2.9 -> 4.9 ms for a one-row read). A
     # connection broken by a database restart fails one request and the pool is then refreshed.
     # LIFO: the most recently used connection serves the next request, so its prepared statements are warm.
-    # Generic plans: the statements are prepared (asyncpg) and are index lookups whose best plan does not depend
-    # on the values; planning the representatives query anew each time cost 2.8 ms against 1 ms to run it.
+    connect_args = {"server_settings": dict(options.postgresql_settings)} if options.postgresql_settings else {}
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_use_lifo=True,
-                               connect_args={"server_settings": {"plan_cache_mode": "force_generic_plan"}})
+                               connect_args=connect_args)
 
 
 def create_sessionmaker(engine: AsyncEngine, session_class: type[OrmSession] = OrmSession,

@@ -10,7 +10,13 @@ from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
-from shared.database import create_engine, create_read_sessionmaker, create_sessionmaker, current_revision
+from shared.database import (
+    EngineOptions,
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    current_revision,
+)
 from shared.identity import IdentityVerifier
 from shared.logging import configure_logging, get_logger
 from shared.middleware import BodySizeLimitMiddleware, ControlCharacterMiddleware, RequestContextMiddleware
@@ -23,7 +29,9 @@ from shared.settings import BaseServiceSettings
 
 def create_service_app(*, name: str, title: str, description: str, version: str,
                        settings: BaseServiceSettings, service_dir: Path,
-                       routers: Sequence[APIRouter], session_class: type[OrmSession] = OrmSession) -> FastAPI:
+                       routers: Sequence[APIRouter], session_class: type[OrmSession] = OrmSession,
+                       engine_options: EngineOptions | None = None) -> FastAPI:
+    """`engine_options`: the service's own database tuning (shared.database.EngineOptions); none by default."""
     configure_logging(service=name, log_format=settings.log_format, level=settings.log_level,
                       log_file=settings.log_file)
     log = get_logger("lifespan")
@@ -31,7 +39,7 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, engine_options)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine, session_class)
         app.state.read_sessionmaker = create_read_sessionmaker(engine, session_class)

@@ -2,7 +2,12 @@ from typing import Any
 
 from sqlalchemy.orm import DeclarativeBase
 
-from shared.database import service_metadata
+from shared.database import EngineOptions, service_metadata
+
+# Generic plans on PostgreSQL: the registry's statements are prepared (asyncpg) and its hot ones are index
+# lookups whose best plan does not depend on the values, so planning them anew on each call costs more than it
+# gains (docs/benchmarks.md, the representatives read). Funding and surveys keep PostgreSQL's own choice.
+ENGINE_OPTIONS = EngineOptions(postgresql_settings={"plan_cache_mode": "force_generic_plan"})
 
 
 class Base(DeclarativeBase):

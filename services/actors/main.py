@@ -4,6 +4,7 @@ from services.actors import SERVICE_DIR, VERSION
 from services.actors.audit.router import router as audit_router
 from services.actors.bulk.router import router as bulk_router
 from services.actors.changes.counter import RegistrySession
+from services.actors.database import ENGINE_OPTIONS
 from services.actors.geography.router import router as geography_router
 from services.actors.organisations.router import router as organisations_router
 from services.actors.people.router import router as people_router
@@ -30,6 +31,7 @@ def create_app(settings: ActorsSettings | None = None) -> FastAPI:
         routers=[service_info_router("actors", VERSION, DESCRIPTION), geography_router, organisations_router,
                  relations_router, people_router, posts_router, structure_router, audit_router, bulk_router],
         session_class=RegistrySession,
+        engine_options=ENGINE_OPTIONS,
     )
     # Answers to the most frequent question, each served only while the register is unchanged.
     app.state.representatives_cache = VersionedAnswers()
