@@ -12,9 +12,9 @@ from services.actors.posts.router import router as posts_router
 from services.actors.relations.router import router as relations_router
 from services.actors.settings import ActorsSettings
 from services.actors.structure.router import router as structure_router
+from services.actors.versioned_cache import VersionedAnswers
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
-from shared.versioned_cache import VersionedAnswers
 
 DESCRIPTION = ("Counties, municipalities and the organisations, networks, posts and representatives "
                "of Sweden's regional collaboration and support structures for social services.")

@@ -3,9 +3,9 @@
 from services.actors.geography import schemas
 from services.actors.geography.models import County, Municipality
 from services.actors.geography.repository import GeographyRepository
+from services.actors.ttl_cache import TTLCache
 from shared.pagination import Page, PageRequest
 from shared.problems import InvalidInput, NotFound
-from shared.ttl_cache import TTLCache
 
 
 def _municipality(m: Municipality) -> schemas.Municipality:

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors.id_lists import in_ids
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
 from services.actors.organisations.presenter import name_on_rows
 from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, load_records
 from services.actors.organisations.schemas import OrganisationRef
-from shared.id_lists import in_ids
 from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import count_rows

@@ -7,10 +7,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.database import table_columns
+from services.actors.id_lists import in_ids
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
-from shared.id_lists import in_ids
 from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import count_rows

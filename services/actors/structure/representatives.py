@@ -1,6 +1,6 @@
 """Who represents county X in network Y on date D: the registry's most frequent read.
 
-Answered on the lean read path (shared.driver_reads): one statement on a driver connection whatever the size of
+Answered on the lean read path (services.actors.driver_reads): one statement on a driver connection whatever the size of
 the register (another per seat only when a seat has contact channels of its own). The answer is a plain dict
 shaped exactly like schemas.Representatives: the rows are typed by the query already, and building a model per
 seat cost more than running the query.
@@ -15,12 +15,12 @@ from sqlalchemy import Date, and_, bindparam, select, true
 from sqlalchemy.orm import aliased
 
 from services.actors.changes.counter import registry_version_column
+from services.actors.driver_reads import DriverConnection, DriverRead
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.presenter import name_on_date
 from services.actors.people.models import Person
 from services.actors.people.presenter import shows_contact_details
 from services.actors.posts.models import Membership, Post
-from shared.driver_reads import DriverConnection, DriverRead
 from shared.identity import Principal
 from shared.periods import active_on
 from shared.problems import InvalidInput

@@ -5,17 +5,17 @@ import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from services.actors.changes.counter import registry_version
+from services.actors.driver_reads import Drivers
 from services.actors.identifiers import RECORD_ID_PATTERN
 from services.actors.structure import schemas
 from services.actors.structure.representatives import representatives
 from services.actors.structure.service import StructureService
+from services.actors.versioned_cache import VersionedAnswers
 from shared.database import Session
-from shared.driver_reads import Drivers
 from shared.etag import none_match
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
-from shared.versioned_cache import VersionedAnswers
 
 RecordPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 

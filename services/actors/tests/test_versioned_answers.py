@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from shared.versioned_cache import VersionedAnswers
+from services.actors.versioned_cache import VersionedAnswers
 
 
 def _ask(answers: VersionedAnswers, key: str, version: int, body: bytes) -> tuple[bytes, int]:
