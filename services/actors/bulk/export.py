@@ -36,6 +36,7 @@ from services.actors.posts.models import Membership, Post
 from services.actors.posts.schemas import MembershipOut, PostOut
 from services.actors.relations.models import Relation
 from services.actors.relations.schemas import RelationOut
+from services.actors.relations.service import attested_of, sources_of
 from shared.identity import Principal
 from shared.periods import active_on, holds_on
 
@@ -142,8 +143,9 @@ class RegisterSnapshot:
     def _relation_out(self, r: Row[Any]) -> RelationOut:
         return RelationOut.model_construct(
             id=r.id, kind=r.kind, subject=self._ref(r.subject_id), object=self._ref(r.object_id),
-            valid_from=r.valid_from, valid_to=r.valid_to, active=True, reported=r.reported, note=r.note,
-            source=r.source, version=r.version)
+            valid_from=r.valid_from, valid_to=r.valid_to, active=True, reported=r.reported, evidence=r.evidence,
+            attested=attested_of(r.attested), sources=sources_of(r.source), joint=bool(r.joint),
+            unit=self._ref(r.unit_id), note=r.note, source=r.source, version=r.version)
 
     def _post_out(self, post: Row[Any]) -> PostOut:
         holder = self.holders.get(post.id)
@@ -169,10 +171,9 @@ class RegisterSnapshot:
 
     def _organisation_rows(self) -> Iterator[CsvRow]:
         for o in self.organisations():
-            # `name` is the first name, the one an import creates (so re-importing it is "unchanged");
-            # `name_on_date` is what the organisation was called on the export's date.
-            first = o.names[0] if o.names else None
-            current = name_on(o, self.on)
+            # `name` is what the organisation was called on the export's date (re-importing it is "unchanged":
+            # an import matches any of an organisation's names); `name_on_date` repeats it for older readers.
+            first = current = name_on(o, self.on)
             org_number = next((i.value for i in o.identifiers if i.scheme == IdentifierScheme.ORG_NUMBER.value
                                and holds_on(i.valid_from, i.valid_to, self.on)), None)
             yield [o.id, o.kind, first.name if first else None, first.short_name if first else None,

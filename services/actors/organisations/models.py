@@ -73,6 +73,7 @@ class OrganisationName(ValidityMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str | None] = mapped_column(String(60))
     search_name: Mapped[str] = mapped_column(String(300), index=True)
+    evidence: Mapped[str | None] = mapped_column(String(10))  # exact, month or year (Evidence)
 
 
 class OrganisationIdentifier(ValidityMixin, Base):

@@ -43,7 +43,8 @@ RECORD_COLUMNS = table_columns(Organisation, "id", "kind", "county_code", "valid
                                "source", "version")
 _PARTS = (
     ("names", OrganisationName,
-     select(*table_columns(OrganisationName, "organisation_id", "name", "short_name", "valid_from", "valid_to"))
+     select(*table_columns(OrganisationName, "organisation_id", "name", "short_name", "valid_from", "valid_to",
+                          "evidence"))
      .order_by(OrganisationName.position, OrganisationName.id)),
     ("identifiers", OrganisationIdentifier,
      select(*table_columns(OrganisationIdentifier, "organisation_id", "scheme", "value", "valid_from", "valid_to"))

@@ -72,6 +72,8 @@ class NameOut(BaseModel):
     short_name: str | None
     valid_from: date | None
     valid_to: date | None
+    evidence: str | None = Field(None, description="How the name's dates are known: exact, month or year "
+                                                   "(the first of the month or year stands for the day).")
 
 
 class OrganisationIn(PeriodIn):

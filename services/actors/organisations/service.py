@@ -199,6 +199,6 @@ class OrganisationService:
 
     @staticmethod
     def _same(existing: Organisation, data: schemas.OrganisationIn) -> bool:
-        first = existing.names[0] if existing.names else None
+        # Any of its names: an export carries the name on its date, and re-importing it changes nothing.
         return (existing.kind == data.kind.value and existing.county_code == data.county_code
-                and first is not None and first.name == data.name and existing.valid_from == data.valid_from)
+                and data.name in {n.name for n in existing.names} and existing.valid_from == data.valid_from)

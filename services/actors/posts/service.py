@@ -16,6 +16,9 @@ from services.actors.people.presenter import person_brief
 from services.actors.posts.models import Membership, Post
 from services.actors.posts.repository import PostRecord, PostRepository
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
+from services.actors.relations.consistency import SEAT_ROLES, within
+from services.actors.relations.models import RelationKind
+from services.actors.relations.repository import RelationRepository
 from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
@@ -114,6 +117,7 @@ class PostService:
         require_county_scope(self.caller, owner, what="a post", field="body.organisation_id",
                              references={"body.on_behalf_of_id": orgs[data.on_behalf_of_id].county_code}
                              if data.on_behalf_of_id else None)
+        await self._refuse_seat_of_non_member(data)
         post = Post(id=data.id or new_record_id("post"), organisation_id=data.organisation_id, role=data.role.value,
                     label=data.label, on_behalf_of_id=data.on_behalf_of_id, valid_from=data.valid_from,
                     valid_to=data.valid_to, source=data.source,
@@ -124,6 +128,20 @@ class PostService:
         self.audit.record("create", "post", post.id, after=out.model_dump(mode="json", exclude={"holder", "as_of"}),
                           county=owner)
         return out, True
+
+    async def _refuse_seat_of_non_member(self, data: PostIn) -> None:
+        """A seat in a group with member organisations is held on behalf of a member, for the seat's period."""
+        if data.role.value not in SEAT_ROLES or data.on_behalf_of_id is None:
+            return
+        memberships = await RelationRepository(self.session).touching(
+            data.organisation_id, kinds={RelationKind.MEMBER_OF.value}, direction="object")
+        if not memberships:
+            return
+        if not any(m.subject_id == data.on_behalf_of_id and within(m.valid_from, m.valid_to, data.valid_from,
+                                                                   data.valid_to) for m in memberships):
+            raise InvalidInput.field("body.on_behalf_of_id", "not_a_member",
+                                     f"'{data.on_behalf_of_id}' is not a member of '{data.organisation_id}' for "
+                                     "the whole period of the seat; a seat is held on behalf of a member.")
 
     async def close_post(self, post_id: str, data: CloseIn, if_match: str | None) -> PostOut:
         # Locked, as a new membership locks it: none can start while this checks that none outlasts the end.

@@ -25,15 +25,12 @@ from services.actors.organisations.models import (
 )
 from services.actors.organisations.service import search_text
 from services.actors.posts.models import Post, PostRole
-from services.actors.relations.models import Relation, RelationKind
+from services.actors.reference_data.evidence import BoundedRelation, bound_relations, network_seats
+from services.actors.relations.models import Evidence, Relation, RelationKind
 
 REFERENCE_DIR = Path(__file__).resolve().parent
 STRUCTURES_FILE = REFERENCE_DIR / "structures.yaml"
 LOADER = "reference-data"
-NETWORKS_WITH_RSS_SEATS = (
-    "network-rss", "partnerskapet", "network-barn-och-unga", "network-digitalisering", "network-funktionshinder",
-    "network-kvinnofrid", "network-milk", "network-systematisk-uppfoljning", "network-aldre",
-)
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -44,13 +41,17 @@ def _csv(name: str) -> list[dict[str, str]]:
 def _names(entries: list[dict[str, Any]]) -> list[OrganisationName]:
     return [OrganisationName(name=e["name"], short_name=e.get("short_name"), position=i,
                              search_name=search_text(e["name"], e.get("short_name")),
-                             valid_from=e.get("valid_from"), valid_to=e.get("valid_to"))
+                             valid_from=e.get("valid_from"), valid_to=e.get("valid_to"),
+                             evidence=Evidence(e.get("evidence", "exact")).value
+                             if (e.get("valid_from") or e.get("valid_to")) else None)
             for i, e in enumerate(entries)]
 
 
-def relation_id(kind: str, subject: str, obj: str, valid_from: date | None, reported: int | None) -> str:
-    when = valid_from.isoformat() if valid_from else (str(reported) if reported else "undated")
-    return f"ref-{kind}-{subject}-{obj}-{when}".replace("_", "-")[:64]
+def relation_id(kind: str, subject: str, obj: str, when: date | int | None) -> str:
+    """A shipped relation's id: its kind and ends, and the valid_from the file gives, else its latest attested
+    year or date (the file's relations keep the ids they had when that year was called `reported`)."""
+    text = when.isoformat() if isinstance(when, date) else (str(when) if when else "undated")
+    return f"ref-{kind}-{subject}-{obj}-{text}".replace("_", "-")[:64]
 
 
 class ReferenceLoader:
@@ -60,6 +61,7 @@ class ReferenceLoader:
         self.known_orgs: dict[str, str] = {}  # id -> kind
         self.known_relations: set[str] = set()
         self.known_posts: set[str] = set()
+        self.bounded: list[BoundedRelation] = []
 
     async def load(self) -> dict[str, int]:
         self.known_orgs = dict((await self.session.execute(select(Organisation.id, Organisation.kind))).all())
@@ -82,14 +84,15 @@ class ReferenceLoader:
         self.known_orgs[org.id] = org.kind
         self.counts["organisations"] += 1
 
-    def _relation(self, *, kind: str, subject: str, obj: str, valid_from: date | None = None,
-                  valid_to: date | None = None, reported: int | None = None, note: str | None = None,
-                  source: str | None = None) -> None:
-        rid = relation_id(kind, subject, obj, valid_from, reported)
+    def _relation(self, relation: BoundedRelation) -> None:
+        rid = relation_id(relation.kind, relation.subject, relation.object, relation.key_date)
         if rid in self.known_relations:
             return
-        self.session.add(Relation(id=rid, kind=kind, subject_id=subject, object_id=obj, valid_from=valid_from,
-                                  valid_to=valid_to, reported=reported, note=note, source=source))
+        self.session.add(Relation(
+            id=rid, kind=relation.kind, subject_id=relation.subject, object_id=relation.object,
+            valid_from=relation.valid_from, valid_to=relation.valid_to, reported=relation.reported,
+            evidence=relation.evidence, attested=relation.attested_text, joint=relation.joint,
+            unit_id=relation.unit, note=relation.note, source=relation.source))
         self.known_relations.add(rid)
         self.counts["relations"] += 1
 
@@ -106,8 +109,9 @@ class ReferenceLoader:
                 names=_names([{"name": row["name"]}]), source="SCB, Län och kommuner 2023",
                 identifiers=[OrganisationIdentifier(scheme=IdentifierScheme.SCB_MUNICIPALITY.value,
                                                     value=row["code"])]))
-            self._relation(kind=RelationKind.PART_OF.value, subject=org_id, obj=f"county-{row['county_code']}",
-                           source="SCB, Län och kommuner 2023")
+            self._relation(BoundedRelation(kind=RelationKind.PART_OF.value, subject=org_id,
+                                           object=f"county-{row['county_code']}", valid_from=None, valid_to=None,
+                                           evidence=None, source="SCB, Län och kommuner 2023"))
 
     def _structures(self, doc: dict[str, Any]) -> None:
         for entry in doc.get("organisations", []):
@@ -117,10 +121,10 @@ class ReferenceLoader:
                 source=entry.get("source"), names=_names(entry["names"]),
                 identifiers=[OrganisationIdentifier(scheme=IdentifierScheme(i["scheme"]).value, value=i["value"])
                              for i in entry.get("identifiers") or []]))
-        for entry in doc.get("relations", []):
-            self._relation(kind=RelationKind(entry["kind"]).value, subject=entry["subject"], obj=entry["object"],
-                           valid_from=entry.get("valid_from"), valid_to=entry.get("valid_to"),
-                           reported=entry.get("reported"), note=entry.get("note"), source=entry.get("source"))
+        self.bounded = bound_relations(doc)
+        for relation in self.bounded:
+            relation.kind = RelationKind(relation.kind).value
+            self._relation(relation)
         for entry in doc.get("posts", []):
             if entry["id"] in self.known_posts:
                 continue
@@ -133,21 +137,15 @@ class ReferenceLoader:
 
 
     def _network_seats(self) -> None:
-        """One seat per RSS in each national network and the Partnership: "who represents county X in
-        network Y" has a post to answer with even while it is vacant."""
-        rss_ids = sorted(i for i, kind in self.known_orgs.items() if kind == OrganisationKind.RSS.value)
-        for network in NETWORKS_WITH_RSS_SEATS:
-            if network not in self.known_orgs:
+        rss_ids = [i for i, kind in self.known_orgs.items() if kind == OrganisationKind.RSS.value]
+        for seat in network_seats(rss_ids, self.bounded):
+            if seat.id in self.known_posts or seat.organisation_id not in self.known_orgs:
                 continue
-            for rss in rss_ids:
-                post_id = f"seat-{network}-{rss}"
-                if post_id in self.known_posts:
-                    continue
-                self.session.add(Post(id=post_id, organisation_id=network, role=PostRole.ORDINARY_MEMBER.value,
-                                      label="Representative of the RSS", on_behalf_of_id=rss,
-                                      source="Every RSS has a seat (DOMAIN: national networks)"))
-                self.known_posts.add(post_id)
-                self.counts["posts"] += 1
+            self.session.add(Post(id=seat.id, organisation_id=seat.organisation_id, role=seat.role,
+                                  label=seat.label, on_behalf_of_id=seat.on_behalf_of_id,
+                                  valid_from=seat.valid_from, valid_to=seat.valid_to, source=seat.source))
+            self.known_posts.add(seat.id)
+            self.counts["posts"] += 1
 
 
 async def load_organisations(session: AsyncSession) -> dict[str, int]:

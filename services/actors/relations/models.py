@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.actors.database import Base
@@ -20,6 +20,15 @@ class RelationKind(StrEnum):
     SUCCESSOR_OF = "successor_of"
 
 
+class Evidence(StrEnum):
+    """How a relation's or a name's bounds are known (see the reference data's README)."""
+
+    EXACT = "exact"  # to the day
+    MONTH = "month"  # the first of the month stands for a bound known to the month
+    YEAR = "year"  # 1 January stands for a bound known to the year
+    ATTESTED = "attested"  # sources only say it held in a year or on a date; the bounds were inferred
+
+
 class Relation(ValidityMixin, VersionedMixin, Base):
     __tablename__ = "relations"
 
@@ -30,3 +39,7 @@ class Relation(ValidityMixin, VersionedMixin, Base):
     reported: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(String(1000))
     source: Mapped[str | None] = mapped_column(String(300))
+    evidence: Mapped[str | None] = mapped_column(String(10))
+    attested: Mapped[str | None] = mapped_column(String(200))  # comma-separated years or dates
+    joint: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))

@@ -25,6 +25,10 @@ class RelationRepository:
             scopes.append((table, "cycle", kind))
         await hold(self.session, *scopes, (table, kind, subject_id, object_id))
 
+    async def hold_hosts(self, rss_id: str) -> None:
+        """Holds the hosts of an RSS until the transaction ends (the one-host rule reads them all)."""
+        await hold(self.session, (Relation.__tablename__, RelationKind.HOSTS.value, rss_id))
+
     async def get(self, relation_id: str) -> Relation | None:
         return await get_record(self.session, Relation, relation_id)
 

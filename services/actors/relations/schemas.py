@@ -3,7 +3,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from services.actors.organisations.schemas import OrganisationRef, PeriodIn, RecordId
-from services.actors.relations.models import RelationKind
+from services.actors.relations.models import Evidence, RelationKind
 from shared.text import Note, Source
 
 
@@ -13,6 +13,12 @@ class RelationIn(PeriodIn):
     subject_id: RecordId = Field(description="Read as: subject KIND object.", examples=["municipality-0127"])
     object_id: RecordId = Field(examples=["fou-sodertorn"])
     reported: int | None = Field(None, ge=1900, le=2100, description="Year a source attests the relation.")
+    evidence: Evidence = Field(Evidence.EXACT, description="How the bounds are known: exact, month or year (the "
+                               "first of the month or year stands for the bound), or attested (a source only says "
+                               "it held then; the bounds are inferred).")
+    joint: bool = Field(False, description="A source says the relation is shared: an RSS may have two hosts at once "
+                                           "only when both are joint.")
+    unit_id: RecordId | None = Field(None, description="The host's or employer's unit where the platform sits.")
     note: Note | None = None
     source: Source | None = None
 
@@ -26,6 +32,13 @@ class RelationOut(BaseModel):
     valid_to: date | None
     active: bool
     reported: int | None
+    evidence: str | None = Field(description="exact, month or year: the bounds as a source gives them; attested: a "
+                                             "source only says it held in a year or on a date, and the bounds were "
+                                             "inferred (see the reference data's README); null: undated.")
+    attested: list[str] = Field(description="The years or dates the sources attest.")
+    sources: list[str] = Field(description="The sources, one per item.")
+    joint: bool
+    unit: OrganisationRef | None = Field(description="The host's or employer's unit where the platform sits.")
     note: str | None
     source: str | None
     version: int

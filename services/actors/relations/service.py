@@ -7,8 +7,10 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
+from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import CloseIn, OrganisationRef
+from services.actors.relations.consistency import within
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.schemas import RelationIn, RelationOut
@@ -22,12 +24,24 @@ from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import new_record_id, utcnow
 
 
+def sources_of(source: str | None) -> list[str]:
+    """A relation's `source` names one source or several separated by semicolons."""
+    return [s.strip() for s in (source or "").split(";") if s.strip()]
+
+
+def attested_of(attested: str | None) -> list[str]:
+    return [a for a in (attested or "").split(",") if a]
+
+
 def relation_out(relation: Relation, organisations: dict[str, OrganisationRef], on: date) -> RelationOut:
     return RelationOut(
         id=relation.id, kind=relation.kind, subject=organisations[relation.subject_id],
         object=organisations[relation.object_id], valid_from=relation.valid_from,
         valid_to=relation.valid_to, active=holds_on(relation.valid_from, relation.valid_to, on),
-        reported=relation.reported, note=relation.note, source=relation.source, version=relation.version)
+        reported=relation.reported, evidence=relation.evidence, attested=attested_of(relation.attested),
+        sources=sources_of(relation.source), joint=bool(relation.joint),
+        unit=organisations[relation.unit_id] if relation.unit_id else None,
+        note=relation.note, source=relation.source, version=relation.version)
 
 
 class RelationService:
@@ -39,7 +53,8 @@ class RelationService:
         self.audit = AuditTrail(session, caller, AuditEvent)
 
     async def present(self, relations: list[Relation], on: date) -> list[RelationOut]:
-        ids = {r.subject_id for r in relations} | {r.object_id for r in relations}
+        ids = {r.subject_id for r in relations} | {r.object_id for r in relations} | \
+            {r.unit_id for r in relations if r.unit_id}
         organisations = await self.organisations.refs(ids, on)
         return [relation_out(r, organisations, on) for r in relations]
 
@@ -70,8 +85,11 @@ class RelationService:
                     (data.kind.value, data.subject_id, data.object_id, data.valid_from):
                 return (await self.present([existing], date.today()))[0], False
             raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another relation.")
-        ends = await self.organisations.get_many({data.subject_id, data.object_id})
-        for field, org_id in (("body.subject_id", data.subject_id), ("body.object_id", data.object_id)):
+        named = {"body.subject_id": data.subject_id, "body.object_id": data.object_id}
+        if data.unit_id:
+            named["body.unit_id"] = data.unit_id
+        ends = await self.organisations.get_many(set(named.values()))
+        for field, org_id in named.items():
             if org_id not in ends:
                 raise InvalidInput.field(field, "unknown_reference", f"No organisation has id '{org_id}'.")
         owner = ends[data.subject_id].county_code
@@ -86,9 +104,14 @@ class RelationService:
                                      f"overlapping period (relation '{other.id}').", existing_id=other.id)
         if data.kind is RelationKind.PART_OF:
             await self._refuse_cycle(data)
+        self._refuse_outside_existence(data, named, ends)
+        if data.kind is RelationKind.HOSTS and ends[data.object_id].kind == OrganisationKind.RSS.value:
+            await self._refuse_second_host(data)
         relation = Relation(id=data.id or new_record_id("rel"), kind=data.kind.value, subject_id=data.subject_id,
                             object_id=data.object_id, valid_from=data.valid_from, valid_to=data.valid_to,
-                            reported=data.reported, note=data.note, source=data.source)
+                            reported=data.reported, evidence=data.evidence.value,
+                            attested=str(data.reported) if data.reported else None, joint=data.joint,
+                            unit_id=data.unit_id, note=data.note, source=data.source)
         self.session.add(relation)
         await self.session.flush()
         out = (await self.present([relation], date.today()))[0]
@@ -118,6 +141,31 @@ class RelationService:
         """A relation belongs to its subject's county."""
         subject = await self.organisations.get(relation.subject_id)
         return subject.county_code if subject is not None else None
+
+    @staticmethod
+    def _refuse_outside_existence(data: RelationIn, named: dict[str, str], ends: dict[str, Organisation]) -> None:
+        """A relation holds only while its organisations exist; a successor starts when its predecessor ended."""
+        for field, org_id in named.items():
+            org = ends[org_id]
+            if data.kind is RelationKind.SUCCESSOR_OF and field == "body.object_id":
+                continue
+            if not within(org.valid_from, org.valid_to, data.valid_from, data.valid_to):
+                raise InvalidInput.field(
+                    field, "outside_existence",
+                    f"'{org_id}' exists from {org.valid_from or 'before our records'} until "
+                    f"{org.valid_to or 'now'}; the relation must start and end within that period.")
+
+    async def _refuse_second_host(self, data: RelationIn) -> None:
+        """One host per RSS on a date, unless the sources say the hosting is joint (both relations joint)."""
+        await self.repository.hold_hosts(data.object_id)
+        for other in await self.repository.touching(data.object_id, kinds={RelationKind.HOSTS.value},
+                                                    direction="object"):
+            if overlaps(other.valid_from, other.valid_to, data.valid_from, data.valid_to) \
+                    and not (data.joint and other.joint):
+                raise Conflict.field("body.subject_id", "one_host",
+                                     f"'{data.object_id}' is hosted by '{other.subject_id}' in an overlapping "
+                                     f"period (relation '{other.id}'); an RSS has one host at a time unless both "
+                                     "hostings are joint.", existing_id=other.id)
 
     async def _refuse_cycle(self, data: RelationIn) -> None:
         """Following part-of upwards from the object must never lead back to the subject."""

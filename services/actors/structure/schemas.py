@@ -10,9 +10,15 @@ from services.actors.relations.schemas import RelationOut
 class RelatedOrganisation(BaseModel):
     organisation: OrganisationRef
     relation_id: str
+    kind: str = Field(description="The relation's kind: owner_of and member_of tell owners from other members.")
     valid_from: date | None
     valid_to: date | None
     reported: int | None = Field(description="Year a source attests the relation, when its dates are unknown.")
+    evidence: str | None = Field(description="exact, month, year, or attested (bounds inferred); null: undated.")
+    attested: list[str] = Field(description="The years or dates the sources attest.")
+    sources: list[str]
+    joint: bool = Field(description="A source says the relation is shared (two hosts at once).")
+    unit: OrganisationRef | None = Field(description="The host's or employer's unit where the platform sits.")
     note: str | None
 
 

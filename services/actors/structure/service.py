@@ -15,7 +15,7 @@ from services.actors.posts.repository import PostRepository
 from services.actors.posts.service import PostService
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.repository import RelationRepository
-from services.actors.relations.service import relation_out
+from services.actors.relations.service import attested_of, relation_out, sources_of
 from services.actors.structure import schemas
 from shared.identity import Principal
 from shared.problems import NotFound
@@ -39,11 +39,16 @@ class StructureService:
 
     async def _related(self, relations: list[Relation], *, other_side: str, on: date,
                        orgs: dict[str, OrganisationRef] | None = None) -> list[schemas.RelatedOrganisation]:
-        if orgs is None:
-            orgs = await self.organisations.refs({getattr(r, other_side) for r in relations}, on)
-        return [schemas.RelatedOrganisation(organisation=orgs[getattr(r, other_side)],
-                                            relation_id=r.id, valid_from=r.valid_from, valid_to=r.valid_to,
-                                            reported=r.reported, note=r.note) for r in relations]
+        units = {r.unit_id for r in relations if r.unit_id}
+        if orgs is None or not units <= set(orgs):
+            orgs = {**(orgs or {}),
+                    **await self.organisations.refs({getattr(r, other_side) for r in relations} | units, on)}
+        return [schemas.RelatedOrganisation(organisation=orgs[getattr(r, other_side)], relation_id=r.id,
+                                            kind=r.kind, valid_from=r.valid_from, valid_to=r.valid_to,
+                                            reported=r.reported, evidence=r.evidence,
+                                            attested=attested_of(r.attested), sources=sources_of(r.source),
+                                            joint=bool(r.joint), unit=orgs[r.unit_id] if r.unit_id else None,
+                                            note=r.note) for r in relations]
 
     async def rss(self, rss_id: str, on: date) -> schemas.RssOverview:
         rss = await self._organisation(rss_id)
@@ -97,7 +102,8 @@ class StructureService:
         organisation = await self._organisation(organisation_id)
         today = date.today()
         relations = list(await self.relations.touching(organisation_id))
-        ends = {r.subject_id for r in relations} | {r.object_id for r in relations}
+        ends = {r.subject_id for r in relations} | {r.object_id for r in relations} | \
+            {r.unit_id for r in relations if r.unit_id}
         orgs = await self.organisations.refs(ends, today)
         relation_views = [relation_out(r, orgs, today) for r in relations]
         timeline: list[schemas.HistoryEvent] = []

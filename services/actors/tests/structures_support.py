@@ -31,8 +31,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")  # the registry's 
 GENERATED_ID = re.compile(r"^(county-\d{2}|municipality-\d{4})$")
 
 ORGANISATION_KEYS = {"id", "kind", "county", "valid_from", "valid_to", "names", "identifiers", "source", "note"}
-NAME_KEYS = {"name", "short_name", "valid_from", "valid_to"}
-RELATION_KEYS = {"kind", "subject", "object", "valid_from", "valid_to", "reported", "source", "note"}
+NAME_KEYS = {"name", "short_name", "valid_from", "valid_to", "evidence"}
+RELATION_KEYS = {"kind", "subject", "object", "valid_from", "valid_to", "evidence", "attested", "joint", "unit",
+                 "source", "note"}
 POST_KEYS = {"id", "organisation", "role", "label", "on_behalf_of", "valid_from", "valid_to", "source"}
 IDENTIFIER_SCHEMES = {"org_number", "scb_county", "scb_municipality"}
 

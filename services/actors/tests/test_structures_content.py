@@ -85,7 +85,7 @@ def test_2013_hosting_reproduces_seed_004(data: dict[str, Any], orgs: dict[str, 
     """Seed 004 (2013 plans): 12 platforms at a regional association or regionkommun, 5 counties at a kommun- or
     kommunalförbund, 3 with the county council as employer, 1 at a university, 1 at an R&D unit.
 
-    How the file models it: every 2013 fact is a relation with `reported: 2013` whose object is the county's RSS.
+    How the file models it: every 2013 fact is a relation with 2013 among its `attested` years whose object is the county's RSS.
     The 19 counties with a host organisation have `hosts` relations; the three county-council employers are
     `employer_of` relations from the region (the county council under its present id), so Stockholm, which seed
     004 counts in both lists, has one of each, and Blekinge and Sörmland have only the employer. Västra Götaland
@@ -93,7 +93,7 @@ def test_2013_hosting_reproduces_seed_004(data: dict[str, Any], orgs: dict[str, 
     distinct counties (the RSS's county), not in relations: 22 `hosts` relations cover 19 counties.
     """
     hosted: dict[str, set[str]] = defaultdict(set)
-    hosts_2013 = [r for r in relations(data, "hosts") if r.get("reported") == 2013]
+    hosts_2013 = [r for r in relations(data, "hosts") if 2013 in (r.get("attested") or [])]
     for r in hosts_2013:
         assert kind_of(orgs, r["object"]) == "rss", r
         category = {"regional_association": "regional", "region": "regional", "municipal_association": "municipal",
@@ -108,7 +108,7 @@ def test_2013_hosting_reproduces_seed_004(data: dict[str, Any], orgs: dict[str, 
     }
     assert {k: len(v) for k, v in hosted.items()} == {"regional": 12, "municipal": 5, "university": 1, "rd_unit": 1}
     assert len(hosts_2013) == 22
-    employers_2013 = [r for r in relations(data, "employer_of") if r.get("reported") == 2013]
+    employers_2013 = [r for r in relations(data, "employer_of") if 2013 in (r.get("attested") or [])]
     assert all(kind_of(orgs, r["subject"]) == "region" and kind_of(orgs, r["object"]) == "rss"
                for r in employers_2013)
     assert {county_of(orgs, r["object"]) for r in employers_2013} == {"10", "01", "04"}

@@ -42,7 +42,7 @@ from services.actors.tests.structures_support import (
 # ---------------------------------------------------------------------------------------------------------------
 
 def test_top_level_sections(data: dict[str, Any]) -> None:
-    assert set(data) == {"organisations", "relations", "posts"}
+    assert set(data) == {"organisations", "relations", "network_memberships", "posts"}
     assert all(isinstance(data[k], list) and data[k] for k in data)
 
 
@@ -90,8 +90,9 @@ def test_relations_have_known_keys_and_kinds(data: dict[str, Any]) -> None:
         assert r["kind"] in RELATION_KINDS, r
         assert isinstance(r["source"], str) and r["source"].strip() and len(r["source"]) <= MAX_SOURCE, r
         assert r.get("note") is None or len(r["note"]) <= MAX_NOTE, r
-        reported = r.get("reported")
-        assert reported is None or (type(reported) is int and 1900 <= reported <= 2100), r
+        attested = r.get("attested") or []
+        assert all((type(a) is int and 1900 <= a <= 2100) or type(a) is date for a in attested), r
+        assert r.get("evidence", "year") in {"exact", "month", "year"} and r.get("joint", False) in {True, False}, r
 
 
 def test_posts_have_known_keys_and_roles(data: dict[str, Any]) -> None:
@@ -111,6 +112,7 @@ def test_every_reference_resolves(data: dict[str, Any], orgs: dict[str, dict[str
     known = set(orgs) | GENERATED_IDS
     dangling = [(r["kind"], end, r[end]) for r in data["relations"] for end in ("subject", "object")
                 if r[end] not in known]
+    dangling += [(r["kind"], "unit", r["unit"]) for r in data["relations"] if r.get("unit") and r["unit"] not in known]
     dangling += [(p["id"], field, p[field]) for p in data["posts"] for field in ("organisation", "on_behalf_of")
                  if p.get(field) is not None and p[field] not in known]
     assert dangling == []
@@ -190,7 +192,7 @@ def test_relation_keys_fit_a_record_id(data: dict[str, Any]) -> None:
     leave a trailing '-', which the id pattern refuses) nor ambiguous. Keep organisation ids short enough."""
     keys = []
     for r in data["relations"]:
-        when = r["valid_from"].isoformat() if r.get("valid_from") else str(r.get("reported") or "undated")
+        when = r["valid_from"].isoformat() if r.get("valid_from") else str(max(r.get("attested") or ["undated"]))
         keys.append(f"ref-{r['kind']}-{r['subject']}-{r['object']}-{when}".replace("_", "-"))
     assert [k for k in keys if len(k) > 64 or not ID_PATTERN.match(k)] == []
     assert [k for k, n in Counter(keys).items() if n > 1] == []
