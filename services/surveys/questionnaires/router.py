@@ -1,6 +1,8 @@
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
 
 from services.surveys.identifiers import RecordIdPath
 from services.surveys.questionnaires.schemas import (
@@ -12,7 +14,35 @@ from services.surveys.questionnaires.schemas import (
 from services.surveys.questionnaires.service import QuestionnaireService
 from shared.database import Session
 from shared.identity import Caller, WritingCaller
-from shared.problems import problem_responses
+from shared.problems import InvalidInput, UnsupportedMediaType, problem_responses
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MULTIPART_FORM = "multipart/form-data"
+FILE_PART = "file"
+FHIR_JSON = "application/fhir+json"
+WORKBOOK_BODY: dict[str, Any] = {"requestBody": {"required": True, "description": (
+    "An XLSForm-style workbook (.xlsx): a 'survey' sheet (type, name = linkId, label, required, relevant, "
+    "constraint, category), a 'choices' sheet (list_name, name, label) and a 'settings' sheet (form_title, "
+    "description). Each broken rule is named as '<sheet> row <n>.<column>'."),
+    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
+                MULTIPART_FORM: {"schema": {"type": "object", "required": [FILE_PART], "properties": {
+                    FILE_PART: {"type": "string", "format": "binary", "description": "The workbook."}}}}}}}
+
+
+async def workbook_body(request: Request) -> bytes:
+    """The workbook: the request body itself, or the form part `file` of a multipart upload; else 415."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == MULTIPART_FORM:
+        form = await request.form(max_files=1, max_fields=0)
+        upload = form.get(FILE_PART)
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput.field(f"body.{FILE_PART}", "missing", f"Send the workbook as the form part "
+                                                                    f"named '{FILE_PART}'.")
+        return await upload.read()
+    if media_type not in (XLSX, "application/octet-stream"):
+        raise UnsupportedMediaType(f"Send the workbook as the request body with Content-Type {XLSX}, or as the "
+                                   f"part '{FILE_PART}' of a multipart/form-data upload; not {media_type or 'none'}.")
+    return await request.body()
 
 
 async def reading(session: Session, caller: Caller) -> QuestionnaireService:
@@ -77,3 +107,38 @@ async def move_version(questionnaire_id: RecordIdPath, version: VersionPath,
     if step == "publish":
         return await questionnaires.publish(questionnaire_id, version)
     return await questionnaires.retire(questionnaire_id, version)
+
+
+@router.post("/{questionnaire_id}/workbook", status_code=201, openapi_extra=WORKBOOK_BODY,
+             responses=problem_responses(403, 409, 413, 415),
+             summary="Import a questionnaire drafted in Excel: version 1 of a new questionnaire, or its next draft "
+                     "version (national administrators)")
+async def import_workbook(questionnaire_id: RecordIdPath, request: Request,
+                          questionnaires: QuestionnaireWriter) -> QuestionnaireOut:
+    return await questionnaires.import_workbook(questionnaire_id, await workbook_body(request))
+
+
+@router.put("/{questionnaire_id}/versions/{version}/workbook", openapi_extra=WORKBOOK_BODY,
+            responses=problem_responses(403, 409, 413, 415),
+            summary="Replace a draft with the content of a workbook")
+async def replace_from_workbook(questionnaire_id: RecordIdPath, version: VersionPath, request: Request,
+                                questionnaires: QuestionnaireWriter) -> QuestionnaireOut:
+    return await questionnaires.replace_from_workbook(questionnaire_id, version, await workbook_body(request))
+
+
+@router.get("/{questionnaire_id}/versions/{version}/workbook.xlsx", response_class=Response,
+            responses={200: {"content": {XLSX: {}}}},
+            summary="A version as an XLSForm-style workbook (survey, choices, settings) to edit in Excel")
+async def export_workbook(questionnaire_id: RecordIdPath, version: VersionPath,
+                          questionnaires: Questionnaires) -> Response:
+    return Response(await questionnaires.workbook(questionnaire_id, version), media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{questionnaire_id}-v{version}.xlsx"'})
+
+
+@router.get("/{questionnaire_id}/versions/{version}/fhir", response_class=JSONResponse,
+            responses={200: {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}},
+            summary="A version as a FHIR R4 Questionnaire resource (linkId, text, type, required, enableWhen, "
+                    "answerOption)")
+async def export_fhir(questionnaire_id: RecordIdPath, version: VersionPath,
+                      questionnaires: Questionnaires) -> JSONResponse:
+    return JSONResponse(await questionnaires.fhir(questionnaire_id, version), media_type=FHIR_JSON)

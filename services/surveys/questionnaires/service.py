@@ -11,6 +11,7 @@ from services.surveys.codelists.service import CodeLists
 from services.surveys.database import utcnow
 from services.surveys.permissions import require_national
 from services.surveys.questionnaires.definition import resolve_and_check
+from services.surveys.questionnaires.fhir import questionnaire_resource
 from services.surveys.questionnaires.models import QuestionnaireVersion
 from services.surveys.questionnaires.repository import QuestionnaireRepository
 from services.surveys.questionnaires.schemas import (
@@ -20,8 +21,9 @@ from services.surveys.questionnaires.schemas import (
     VersionSummary,
     items_of,
 )
+from services.surveys.questionnaires.workbook import read_workbook, write_workbook
 from shared.identity import Principal
-from shared.problems import Conflict, NotFound
+from shared.problems import Conflict, InvalidInput, NotFound
 
 
 class Status(StrEnum):
@@ -117,6 +119,36 @@ class QuestionnaireService:
             published_at=now if status is Status.PUBLISHED else None)
         await self.repository.add(stored)
         return questionnaire_out(stored)
+
+    async def workbook(self, questionnaire_id: str, version: int) -> bytes:
+        found = questionnaire_out(await self.get(questionnaire_id, version))
+        content = QuestionnaireContent(title=found.title, description=found.description, items=found.items)
+        return write_workbook(questionnaire_id, version, content, await self._code_list_ids())
+
+    async def fhir(self, questionnaire_id: str, version: int) -> dict:
+        return questionnaire_resource(questionnaire_out(await self.get(questionnaire_id, version)))
+
+    async def import_workbook(self, questionnaire_id: str, body: bytes) -> QuestionnaireOut:
+        """A workbook as a new draft: version 1 of a new questionnaire, or the next version of an existing one."""
+        require_national(self.caller, "a questionnaire")
+        read = read_workbook(body, await self._code_list_ids())
+        try:
+            if await self.repository.latest(questionnaire_id) is None:
+                return await self.create(QuestionnaireIn(id=questionnaire_id, **read.content.model_dump()))
+            return await self.new_version(questionnaire_id, read.content)
+        except InvalidInput as refused:
+            raise read.located(refused) from None
+
+    async def replace_from_workbook(self, questionnaire_id: str, version: int, body: bytes) -> QuestionnaireOut:
+        require_national(self.caller, "a questionnaire")
+        read = read_workbook(body, await self._code_list_ids())
+        try:
+            return await self.replace_draft(questionnaire_id, version, read.content)
+        except InvalidInput as refused:
+            raise read.located(refused) from None
+
+    async def _code_list_ids(self) -> set[str]:
+        return {c.id for c in await self.code_lists.search()}
 
     async def ship(self, data: QuestionnaireIn) -> bool:
         """A shipped template, published as version 1 unless the questionnaire exists (setup)."""
