@@ -6,6 +6,7 @@ spreadsheet row numbers (the header is row 1, the first data row row 2).
 
 Exports are opened in Excel, which runs a cell starting with = + - @ (or tab, CR) as a formula: writing prefixes
 such a cell with a single quote, and reading takes that quote off again, so an exported file re-imports as it was.
+Writing, and the formula guard both ways, are the platform's (shared/spreadsheet_export.py).
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from shared.problems import FieldError, InvalidInput, UnsupportedMediaType
+from shared.spreadsheet_export import DELIMITERS as DELIMITERS
+from shared.spreadsheet_export import unguard_formula
+from shared.spreadsheet_export import write_csv as write_csv
 
-BOM = "\ufeff"
 CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"})
-DELIMITERS = {"semicolon": ";", "comma": ","}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_GUARD = "'"
 
 
 @dataclass(frozen=True)
@@ -41,21 +41,6 @@ async def read_csv_body(request: Request) -> bytes:
         raise UnsupportedMediaType(f"Send the file as the request body with Content-Type text/csv, not "
                                    f"{media_type} (no multipart form).")
     return await request.body()
-
-
-def _starts_formula(text: str) -> bool:
-    """Whether a spreadsheet would read the cell as a formula, or it already is one guarded by a quote."""
-    return text.startswith(FORMULA_STARTS) or (text.startswith(FORMULA_GUARD) and _starts_formula(text[1:]))
-
-
-def guard_formula(text: str) -> str:
-    """The cell as written to a file: a formula-like text gets a leading quote, so Excel shows it as text."""
-    return FORMULA_GUARD + text if _starts_formula(text) else text
-
-
-def unguard_formula(text: str) -> str:
-    """The cell as read from a file: the quote `guard_formula` added comes off; any other quote stays."""
-    return text[1:] if text.startswith(FORMULA_GUARD) and _starts_formula(text[1:]) else text
 
 
 def decode(raw: bytes) -> str:
@@ -122,20 +107,3 @@ def _check_header(header: list[str], columns: Sequence[str], required: set[str],
             errors.append(FieldError(f"header.{name}", "missing_column", f"The header lacks the column '{name}'."))
     if errors:
         raise InvalidInput("The header line does not fit. " + " ".join(e.message for e in errors), errors=errors)
-
-
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]], *, delimiter: str = ";") -> bytes:
-    """UTF-8 with a BOM, so Excel shows å, ä and ö; None becomes an empty cell, dates ISO 8601, and a text that
-    starts like a formula starts with a quote."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return out.getvalue().encode("utf-8")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    return guard_formula(value) if isinstance(value, str) else str(value)
