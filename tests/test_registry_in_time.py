@@ -1,0 +1,171 @@
+"""The registry true to its dates, read through the gateway: what the seeds describe on the dates they describe,
+every row saying how its dates are known, and the consistency rule over the whole shipped register on every first
+of June from 2010 to 2026."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+SEAT_ROLES = {"ordinary_member", "substitute", "co_opted"}
+
+
+def every(gateway, path, **params):
+    items, page = [], gateway.get(path, params={**params, "limit": 500})
+    while True:
+        assert page.status_code == 200, page.text
+        body = page.json()
+        items += body["items"]
+        if not body.get("next_cursor"):
+            return items
+        page = gateway.get(path, params={**params, "limit": 500, "cursor": body["next_cursor"]})
+
+
+@pytest.fixture(scope="module")
+def organisations(gateway):
+    return {o["id"]: o for o in every(gateway, "/actors/organisations")}
+
+
+def rss(gateway, rss_id, as_of):
+    response = gateway.get(f"/actors/rss/{rss_id}", params={"as_of": as_of})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_dalarna_platform_at_the_association_until_the_region_formation(gateway):
+    hosts = {d: [(h["organisation"]["id"], h["evidence"]) for h in rss(gateway, "rss-20", d)["hosts"]]
+             for d in ("2012-06-01", "2013-06-01", "2019-11-01", "2023-06-01")}
+    assert hosts == {"2012-06-01": [("regionforbund-20", "attested")],
+                     "2013-06-01": [("regionforbund-20", "attested")],
+                     "2019-11-01": [("region-20", "exact")], "2023-06-01": [("region-20", "exact")]}
+    association = rss(gateway, "rss-20", "2013-06-01")["hosts"][0]
+    assert association["attested"] == ["2012", "2013"] and association["valid_to"] == "2019-01-01"
+    assert any(s.startswith("seed 004") for s in association["sources"])
+
+
+def test_stockholm_hosts_then_a_partnership_of_eight(gateway):
+    def hosts(as_of):
+        return {h["organisation"]["id"]: h["joint"] for h in rss(gateway, "rss-01", as_of)["hosts"]}
+    assert hosts("2012-06-01") == {"aldrecentrum": False}
+    assert hosts("2013-06-01") == {"storsthlm": True}
+    assert hosts("2015-06-01") == {"storsthlm": True, "region-01": True}  # seed 004: KSL and HSF from 2014
+    in_2019 = rss(gateway, "rss-01", "2019-11-01")
+    assert in_2019["hosts"] == [] and in_2019["employers"] == [] and len(in_2019["parties"]) == 8
+
+
+def hosts_by_kind(gateway, organisations, as_of, kind="hosts"):
+    out = defaultdict(set)
+    for r in every(gateway, "/actors/relations", kind=kind, as_of=as_of):
+        if r["id"].startswith("ref-") and r["object"]["kind"] == "rss":
+            out[r["subject"]["kind"]].add(r["object"]["county_code"])
+    return dict(out)
+
+
+def test_seed_002_placements_on_a_2012_date(gateway, organisations):
+    assert hosts_by_kind(gateway, organisations, "2012-06-01") == {
+        "municipal_association": {"12", "25", "22"}, "local_federation": {"14"},
+        "regional_association": {"20", "21", "23", "06", "08", "07", "04", "03", "19", "24", "18"},
+        "region": {"13", "09"}, "rd_unit": {"10", "01"}, "university": {"17"}}
+
+
+def test_seed_004_host_categories_late_in_2013(gateway, organisations):
+    hosts = hosts_by_kind(gateway, organisations, "2013-11-15")
+    counts = (len(hosts["regional_association"] | hosts["region"]),
+              len(hosts["municipal_association"] | hosts["local_federation"]),
+              len(hosts["university"]), len(hosts["rd_unit"]))
+    assert counts == (12, 5, 1, 1)
+    assert hosts_by_kind(gateway, organisations, "2013-11-15", "employer_of") == {"region": {"01", "04", "10"}}
+    in_rd = set()
+    for r in every(gateway, "/actors/relations", as_of="2013-11-15"):
+        if r["kind"] in {"hosts", "employer_of"} and r["object"]["kind"] == "rss" and (
+                r["subject"]["kind"] == "rd_unit" or (r["unit"] and r["unit"]["kind"] == "rd_unit")):
+            in_rd.add(r["object"]["county_code"])
+    assert in_rd == {"10", "21", "06", "25", "03", "17", "24", "05"}
+
+
+def test_region_names_on_their_dates(gateway):
+    def name(org_id, as_of):
+        return gateway.get(f"/actors/organisations/{org_id}", params={"as_of": as_of}).json()["name"]
+    assert name("region-22", "2012-06-01") == "Landstinget Västernorrland"
+    assert name("region-22", "2017-06-01") == "Region Västernorrland"
+    assert name("region-01", "2013-06-01") == "Stockholms läns landsting"
+    assert name("region-13", "2012-06-01") == "Region Halland"
+    assert name("network-rss", "2013-06-01") == "Nätverket för sociala handläggare på läns- och regionförbunden"
+    history = gateway.get("/actors/organisations/network-rss").json()["names"]
+    assert [n["evidence"] for n in history] == ["month", "month"]
+
+
+def test_kvinnofrid_network_and_seats_only_from_its_initiative(gateway):
+    assert gateway.get("/actors/organisations/network-kvinnofrid", params={"as_of": "2013-06-01"}).json()[
+        "active"] is False
+    seats = gateway.get("/actors/representatives",
+                        params={"county": "20", "network": "network-kvinnofrid", "as_of": "2013-06-01"}).json()
+    assert seats["posts"] == []
+
+
+def test_stockholm_has_eight_seats_in_the_national_rss_network_after_december_2017_and_two_before(gateway):
+    def seats(as_of):
+        return len(gateway.get("/actors/representatives",
+                               params={"county": "01", "network": "network-rss", "as_of": as_of}).json()["posts"])
+    assert (seats("2017-06-01"), seats("2018-06-01"), seats("2019-11-01")) == (2, 8, 8)
+    milk = gateway.get("/actors/representatives",
+                       params={"county": "01", "network": "network-milk", "as_of": "2019-11-15"}).json()
+    assert len(milk["posts"]) == 4  # seed 000 appendix 2: Storsthlm's and three more
+
+
+def test_dalarna_development_leader_posts_per_agreement_period(gateway):
+    def posts(as_of):
+        return len(every(gateway, "/actors/posts", organisation="rss-20", role="development_leader", as_of=as_of))
+    assert [posts(f"{y}-06-01") for y in (2014, 2016, 2020, 2023)] == [0, 5, 3, 4]
+
+
+def test_owners_and_a_member_by_side_agreement_are_told_apart(gateway):
+    members = gateway.get("/actors/organisations/fou-sodertorn/members", params={"as_of": "2013-06-01"}).json()
+    kinds = defaultdict(set)
+    for m in members["organisations"]:
+        kinds[m["kind"]].add(m["organisation"]["id"])
+    assert len(kinds["owner_of"]) == 10 and kinds["member_of"] == {"municipality-0140"}
+
+
+def test_the_organisations_export_names_each_organisation_as_on_its_date(gateway, admin_key):
+    response = gateway.get("/actors/exports/organisations.csv", params={"as_of": "2019-11-01"}, headers=admin_key)
+    assert response.status_code == 200, response.text
+    text = response.text.lstrip("\ufeff")
+    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text), delimiter=delimiter)}
+    assert rows["region-01"]["name"] == "Region Stockholm"
+    assert rows["region-22"]["name"] == "Region Västernorrland"
+
+
+def test_the_register_is_consistent_on_every_first_of_june(gateway, organisations):
+    def exists(org_id, on):
+        o = organisations.get(org_id)
+        return o is None or ((o["valid_from"] is None or date.fromisoformat(o["valid_from"]) <= on)
+                             and (o["valid_to"] is None or date.fromisoformat(o["valid_to"]) > on))
+    broken = []
+    for year in range(2010, 2027):
+        on = date(year, 6, 1)
+        relations = every(gateway, "/actors/relations", as_of=on.isoformat())
+        hosts, members = defaultdict(list), defaultdict(set)
+        for r in relations:
+            ends = [r["subject"]["id"]] + ([r["unit"]["id"]] if r["unit"] else [])
+            ends += [] if r["kind"] == "successor_of" else [r["object"]["id"]]
+            broken += [(on, r["id"], e) for e in ends if not exists(e, on)]
+            if r["kind"] == "hosts" and r["object"]["kind"] == "rss":
+                hosts[r["object"]["id"]].append(r)
+            if r["kind"] == "member_of":
+                members[r["object"]["id"]].add(r["subject"]["id"])
+        broken += [(on, k, [r["id"] for r in v]) for k, v in hosts.items()
+                   if len(v) > 1 and not all(r["joint"] for r in v)]
+        with_members = {r["object"]["id"] for r in every(gateway, "/actors/relations", kind="member_of")}
+        for p in every(gateway, "/actors/posts", as_of=on.isoformat()):
+            seat = SimpleNamespace(org=p["organisation"]["id"], behalf=(p["on_behalf_of"] or {}).get("id"))
+            if p["role"] in SEAT_ROLES and seat.behalf and seat.org in with_members and exists(seat.org, on) \
+                    and seat.behalf not in members[seat.org]:
+                broken.append((on, p["id"], "not a member"))
+    assert broken == []
