@@ -62,7 +62,7 @@ class Gateway:
 
     async def _proxy(self, upstream: Upstream, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        api_key_header = authorization = request_id = None
+        api_key_header = authorization = request_id = connection = None
         headers: list[tuple[bytes, bytes]] = []
         for name, value in scope["headers"]:
             if name in DROPPED_REQUEST_HEADERS:
@@ -72,8 +72,14 @@ class Gateway:
                     authorization = value
                 elif name == b"x-request-id":
                     request_id = value
+                elif name == b"connection":
+                    connection = value
                 continue
             headers.append((name, value))
+        if connection is not None:  # headers the caller names in Connection are for this hop only (RFC 9110 7.6.1)
+            hop_only = {token.strip().lower() for token in connection.split(b",")} - {b"keep-alive", b"close"}
+            if hop_only:
+                headers = [(name, value) for name, value in headers if name not in hop_only]
         rid = accept_request_id(request_id.decode("latin-1") if request_id else None)
         rid_header = (b"x-request-id", rid.encode())
         response_headers = [rid_header]

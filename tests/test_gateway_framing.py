@@ -144,6 +144,15 @@ def test_expect_100_continue_is_answered_by_the_gateway_and_not_forwarded(odd_ga
     assert_next_callers_get_their_own(client)
 
 
+def test_headers_the_caller_names_in_connection_stay_at_the_gateway(upstream, client):
+    own = marker("connection-named")
+    response = client.get("/actors/plain", headers={"X-Request-ID": own, "Connection": "keep-alive, X-Hop-Secret",
+                                                    "X-Hop-Secret": "for the gateway only", "X-Kept": "yes"})
+    assert response.status_code == 200
+    received = upstream.headers_of(own)
+    assert "x-hop-secret" not in received and received["x-kept"] == "yes"
+
+
 def test_an_upload_cut_off_half_way_never_reaches_the_service(odd_gateway, upstream, client):
     own = marker("cut-off-upload")
     with RawConnection(odd_gateway.ports["gateway"]) as conn:
