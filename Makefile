@@ -31,7 +31,6 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.gateway
 	PYTHONPATH=. $(PY) -m bench.registry
 	PYTHONPATH=. $(PY) -m bench.registry --database postgresql
-	PYTHONPATH=. $(PY) -m bench.surveys
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

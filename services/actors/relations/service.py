@@ -81,8 +81,10 @@ class RelationService:
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
             require_county_scope(self.caller, await self._owner(existing), what=f"relation '{data.id}'",
                                  field="body.id")
-            if (existing.kind, existing.subject_id, existing.object_id, existing.valid_from) == \
-                    (data.kind.value, data.subject_id, data.object_id, data.valid_from):
+            # An open valid_from was stored as the organisations' start: a retry without one is the same.
+            if (existing.kind, existing.subject_id, existing.object_id) == \
+                    (data.kind.value, data.subject_id, data.object_id) \
+                    and data.valid_from in (None, existing.valid_from):
                 return (await self.present([existing], date.today()))[0], False
             raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another relation.")
         named = {"body.subject_id": data.subject_id, "body.object_id": data.object_id}
@@ -104,7 +106,7 @@ class RelationService:
                                      f"overlapping period (relation '{other.id}').", existing_id=other.id)
         if data.kind is RelationKind.PART_OF:
             await self._refuse_cycle(data)
-        self._refuse_outside_existence(data, named, ends)
+        self._fit_to_existence(data, named, ends)
         if data.kind is RelationKind.HOSTS and ends[data.object_id].kind == OrganisationKind.RSS.value:
             await self._refuse_second_host(data)
         relation = Relation(id=data.id or new_record_id("rel"), kind=data.kind.value, subject_id=data.subject_id,
@@ -143,8 +145,18 @@ class RelationService:
         return subject.county_code if subject is not None else None
 
     @staticmethod
-    def _refuse_outside_existence(data: RelationIn, named: dict[str, str], ends: dict[str, Organisation]) -> None:
-        """A relation holds only while its organisations exist; a successor starts when its predecessor ended."""
+    def _fit_to_existence(data: RelationIn, named: dict[str, str], ends: dict[str, Organisation]) -> None:
+        """A relation holds only while its organisations exist; a successor starts when its predecessor ended.
+        An open bound ("since before our records", "still valid") is read within the organisations' existence
+        and stored so; a given date outside it is refused."""
+        bounding = [ends[org_id] for field, org_id in named.items()
+                    if not (data.kind is RelationKind.SUCCESSOR_OF and field == "body.object_id")]
+        starts = [o.valid_from for o in bounding if o.valid_from is not None]
+        stops = [o.valid_to for o in bounding if o.valid_to is not None]
+        if data.valid_from is None and starts:
+            data.valid_from = max(starts)
+        if data.valid_to is None and stops:
+            data.valid_to = min(stops)
         for field, org_id in named.items():
             org = ends[org_id]
             if data.kind is RelationKind.SUCCESSOR_OF and field == "body.object_id":
