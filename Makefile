@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgresql bench lint clean
+.PHONY: run test test-in-process test-sqlite test-postgresql bench lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	PYTHONPATH=. $(PY) -m deploy.run
 
-# The whole suite on SQLite, then again on PostgreSQL (127.0.0.1:5432 unless RSS_TEST_POSTGRES_URL says otherwise).
+# The whole suite on SQLite, then again on PostgreSQL (127.0.0.1:5432 unless RSS_TEST_POSTGRES_URL says otherwise):
+# per backend the in-process tests (services/*/tests, tests/shared), then the cross-service ones, each timed.
 test: $(STAMP)
 	PYTHONPATH=. $(PY) -m tests.run_all
+
+# The in-process tests alone (rules called directly, each test in a rolled-back transaction), on SQLite: seconds.
+test-in-process: $(STAMP)
+	RSS_TEST_DATABASE=sqlite PYTHONPATH=. $(PY) -m pytest -q services tests/shared
 
 test-sqlite: $(STAMP)
 	RSS_TEST_DATABASE=sqlite PYTHONPATH=. $(PY) -m pytest -q
@@ -31,6 +36,7 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.gateway
 	PYTHONPATH=. $(PY) -m bench.registry
 	PYTHONPATH=. $(PY) -m bench.registry --database postgresql
+	PYTHONPATH=. $(PY) -m bench.surveys
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

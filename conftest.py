@@ -58,3 +58,28 @@ def new_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calla
     yield make
     for name in created:
         _run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- in-process tests: one migrated database per service and backend, each test in a rolled-back transaction ---
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(new_database_url: Callable[[str], str]) -> Callable[[str, Path], str]:
+    """`migrated_database("actors", SERVICE_DIR)`: the URL of a database built by the service's migrations, made
+    once per test session and service."""
+    from shared.migrations import upgrade
+
+    made: dict[str, str] = {}
+
+    def make(service: str, service_dir: Path) -> str:
+        if service not in made:
+            made[service] = new_database_url(f"{service}_inprocess")
+            upgrade(service_dir, made[service])
+        return made[service]
+
+    return make

@@ -1,6 +1,11 @@
-"""`make test`: the whole suite on SQLite, then on PostgreSQL; one summary line at the end.
+"""`make test`: the whole suite on SQLite, then on PostgreSQL, in two parts per backend, each timed:
 
-RSS_TEST_DATABASES=sqlite (or postgresql) runs one backend only. A run that collects no tests fails.
+- in-process: each service's own tests (services/<name>/tests/, rules called directly, each test in a rolled-back
+  transaction) and the tests of shared/ (tests/shared/);
+- cross-service: the contracts through the gateway, with the real processes (the rest of tests/).
+
+RSS_TEST_DATABASES=sqlite (or postgresql) runs one backend only. A part that collects no tests fails. Arguments
+are passed to pytest for both parts.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -31,12 +37,19 @@ def postgres_reachable() -> str | None:
     return None
 
 
-def run_backend(backend: str, extra_args: list[str]) -> tuple[int, dict[str, int]]:
-    print(f"\n=== tests on {backend} ===", flush=True)
+PARTS = (
+    ("in-process", ["services", "tests/shared"]),
+    ("cross-service", ["tests", "--ignore=tests/shared"]),
+)
+
+
+def run_part(backend: str, part: str, paths: list[str], extra_args: list[str]) -> tuple[int, dict[str, int], float]:
+    print(f"\n=== {part} tests on {backend} ===", flush=True)
+    started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
         env = {**os.environ, "RSS_TEST_DATABASE": backend, "PYTHONPATH": str(ROOT)}
-        code = subprocess.call([sys.executable, "-m", "pytest", "-q", f"--junitxml={report}", *extra_args],
+        code = subprocess.call([sys.executable, "-m", "pytest", "-q", f"--junitxml={report}", *paths, *extra_args],
                                cwd=ROOT, env=env)
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         if report.exists():
@@ -44,7 +57,7 @@ def run_backend(backend: str, extra_args: list[str]) -> tuple[int, dict[str, int
             suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
             for key in counts:
                 counts[key] = int(suite.get(key, 0)) if suite is not None else 0
-    return code, counts
+    return code, counts, time.monotonic() - started
 
 
 def main() -> int:
@@ -56,19 +69,25 @@ def main() -> int:
         return 2
     passed = failed = skipped = 0
     worst = 0
-    for backend in backends:
-        code, counts = run_backend(backend.strip(), sys.argv[1:])
-        if code == 5 or counts["tests"] == 0:
-            print(f"No tests ran on {backend}: that is a failure.", file=sys.stderr)
-            code = code or 1
-        worst = worst or code
-        failed += counts["failures"] + counts["errors"]
-        skipped += counts["skipped"]
-        passed += counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"]
+    timings = []
+    for backend in (b.strip() for b in backends):
+        for part, paths in PARTS:
+            code, counts, seconds = run_part(backend, part, paths, sys.argv[1:])
+            if code == 5 or counts["tests"] == 0:
+                print(f"No {part} tests ran on {backend}: that is a failure.", file=sys.stderr)
+                code = code or 1
+            worst = worst or code
+            part_failed = counts["failures"] + counts["errors"]
+            part_passed = counts["tests"] - part_failed - counts["skipped"]
+            failed += part_failed
+            skipped += counts["skipped"]
+            passed += part_passed
+            timings.append(f"  {backend:<10} {part:<13} {part_passed:>5} passed, {part_failed} failed, "
+                           f"{counts['skipped']} skipped in {seconds:6.1f} s")
     print(f"\nall backends ({', '.join(backends)}):")
+    print("\n".join(timings))
     print(f"{passed} passed, {failed} failed, {skipped} skipped")
     return worst
-
 
 if __name__ == "__main__":
     sys.exit(main())
