@@ -4,6 +4,7 @@ from services.funding import SERVICE_DIR, VERSION
 from services.funding.agreements.router import router as agreements_router
 from services.funding.allocation.router import router as allocations_router
 from services.funding.cofinancing.router import router as co_financing_router
+from services.funding.exports.router import router as exports_router
 from services.funding.ledger.router import router as ledger_router
 from services.funding.reports.router import router as reports_router
 from services.funding.requisitions.router import router as requisitions_router
@@ -27,7 +28,7 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
         service_dir=SERVICE_DIR,
         routers=[service_info_router("funding", VERSION, DESCRIPTION), agreements_router, allocations_router,
                  ledger_router, requisitions_router, reports_router,
-                 co_financing_router],
+                 co_financing_router, exports_router],
     )
     attach_platform_client(app, lambda: PlatformClient(settings.gateway_url, settings.gateway_api_key,
                                                        timeout=settings.gateway_timeout))

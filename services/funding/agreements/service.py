@@ -9,7 +9,7 @@ from services.funding.agreements.models import Agreement, FundingLine
 from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.schemas import AgreementIn, AgreementOut, FundingLineOut
 from services.funding.ledger.models import EntryType
-from services.funding.ledger.service import Ledger
+from services.funding.ledger.service import Ledger, NewEntry
 from services.funding.permissions import require_national
 from shared.identity import Principal
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
@@ -75,11 +75,9 @@ class AgreementService:
                 allocation_key=line.allocation_key.value, requisition_last_date=line.requisition_last_date,
                 report_due_date=line.report_due_date, conditions=line.conditions))
         await self.repository.add(agreement)
-        ledger = Ledger(self.session)
-        for line in data.lines:
-            await ledger.record(self.caller, agreement_id=data.id, entry_type=EntryType.COMMITMENT,
-                                amount_ore=line.total, provider=STATE, receiver=AGENCY, county_code=None,
-                                document_type="funding_line", document_id=line.id)
+        await Ledger(self.session).record_all(self.caller, data.id, [
+            NewEntry(entry_type=EntryType.COMMITMENT, amount_ore=line.total, provider=STATE, receiver=AGENCY,
+                     county_code=None, document_type="funding_line", document_id=line.id) for line in data.lines])
         return agreement_out(agreement), True
 
     @staticmethod

@@ -33,7 +33,7 @@ from services.funding.allocation.schemas import (
 )
 from services.funding.identifiers import county_of
 from services.funding.ledger.models import EntryType
-from services.funding.ledger.service import Ledger
+from services.funding.ledger.service import Ledger, NewEntry
 from services.funding.permissions import require_national
 from services.funding.registry import Registry
 from shared.identity import Principal
@@ -119,17 +119,15 @@ class AllocationService:
                                 parent_allocation_id=answer.parent.allocation_id if answer.parent else None,
                                 parent_recipient_id=answer.parent.recipient_id if answer.parent else None,
                                 county_code=answer.county_code)
-        for position, share in enumerate(answer.shares, start=1):
-            allocation.shares.append(AllocationShare(
-                position=position, recipient_id=share.recipient_id, recipient_name=by_id[share.recipient_id].name,
-                county_code=share.county_code, basis=share.basis, weight=share.weight, exact=share.exact_ore,
-                amount_ore=share.amount, adjustment=share.adjustment_ore))
-        await self.repository.add(allocation)
-        ledger = Ledger(self.session)
-        for share in answer.shares:
-            await ledger.record(self.caller, agreement_id=answer.agreement_id, entry_type=entry_type,
-                                amount_ore=share.amount, provider=provider, receiver=share.recipient_id,
-                                county_code=share.county_code, document_type="allocation", document_id=data.id)
+        await self.repository.add(allocation, [AllocationShare(
+            allocation_id=data.id, position=position, recipient_id=share.recipient_id,
+            recipient_name=by_id[share.recipient_id].name, county_code=share.county_code, basis=share.basis,
+            weight=share.weight, exact=share.exact_ore, amount_ore=share.amount, adjustment=share.adjustment_ore)
+            for position, share in enumerate(answer.shares, start=1)])
+        await Ledger(self.session).record_all(self.caller, answer.agreement_id, [
+            NewEntry(entry_type=entry_type, amount_ore=share.amount, provider=provider, receiver=share.recipient_id,
+                     county_code=share.county_code, document_type="allocation", document_id=data.id)
+            for share in answer.shares])
 
     async def read(self, allocation_id: str) -> AllocationOut:
         allocation = await self.repository.get(allocation_id)

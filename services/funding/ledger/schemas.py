@@ -1,6 +1,6 @@
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.money import SignedMoney
 
@@ -60,5 +60,13 @@ class BalancesOut(BaseModel):
     agreement_id: str
     as_of: date
     by: str | None
+    total: Balance
+    groups: list[GroupBalance]
+
+
+class OverviewOut(BaseModel):
+    as_of: date
+    by: str = Field(description="county, agreement or recipient: what each group is")
+    county: str | None = Field(None, description="Only this county's money, when asked for")
     total: Balance
     groups: list[GroupBalance]

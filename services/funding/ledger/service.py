@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.funding.database import utcnow
 from services.funding.ledger.chain import GENESIS, entry_hash
 from services.funding.ledger.models import EntryType, LedgerEntry
 from services.funding.ledger.repository import LedgerRepository
-from services.funding.ledger.schemas import Balance, BalancesOut, ChainBreak, GroupBalance, VerificationOut
+from services.funding.ledger.schemas import (
+    Balance,
+    BalancesOut,
+    ChainBreak,
+    GroupBalance,
+    OverviewOut,
+    VerificationOut,
+)
 from shared.identity import Principal
 
 BALANCE_OF = {EntryType.COMMITMENT: "committed", EntryType.ALLOCATION: "allocated",
@@ -20,6 +30,21 @@ BALANCE_OF = {EntryType.COMMITMENT: "committed", EntryType.ALLOCATION: "allocate
               EntryType.REPAYMENT: "repaid"}
 
 
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry to append: what happened; position, hashes, actor and request id are the ledger's."""
+
+    entry_type: EntryType
+    amount_ore: int
+    provider: str
+    receiver: str
+    county_code: str | None
+    document_type: str
+    document_id: str
+    entry_date: date | None = None
+    reverses: LedgerEntry | None = None
+
+
 class Ledger:
     def __init__(self, session: AsyncSession) -> None:
         self.repository = LedgerRepository(session)
@@ -27,18 +52,33 @@ class Ledger:
     async def record(self, caller: Principal, *, agreement_id: str, entry_type: EntryType, amount_ore: int,
                      provider: str, receiver: str, county_code: str | None, document_type: str, document_id: str,
                      entry_date: date | None = None, reverses: LedgerEntry | None = None) -> LedgerEntry:
+        return (await self.record_all(caller, agreement_id, [NewEntry(
+            entry_type=entry_type, amount_ore=amount_ore, provider=provider, receiver=receiver,
+            county_code=county_code, document_type=document_type, document_id=document_id, entry_date=entry_date,
+            reverses=reverses)]))[0]
+
+    async def record_all(self, caller: Principal, agreement_id: str, new: Sequence[NewEntry]) -> list[LedgerEntry]:
+        """Appends the entries to the agreement's chain in the order given, with a fixed number of statements
+        however many there are (an allocation over all 290 municipalities is 290 entries)."""
         last = await self.repository.last_of(agreement_id)
-        position, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        entry = LedgerEntry(
-            agreement_id=agreement_id, position=position, entry_type=entry_type.value,
-            reverses=reverses.position if reverses else None,
-            reversed_type=reverses.entry_type if reverses else None, entry_date=entry_date or date.today(),
-            amount_ore=amount_ore, provider=provider, receiver=receiver, county_code=county_code,
-            document_type=document_type, document_id=document_id, actor=caller.subject,
-            request_id=structlog.contextvars.get_contextvars().get("request_id"), previous_hash=previous)
-        entry.entry_hash = entry_hash(entry, previous)
-        await self.repository.add(entry)
-        return entry
+        position, previous = last if last else (0, GENESIS)
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        recorded_at = utcnow()
+        entries = []
+        for item in new:
+            position += 1
+            entry = LedgerEntry(
+                agreement_id=agreement_id, position=position, entry_type=item.entry_type.value,
+                reverses=item.reverses.position if item.reverses else None,
+                reversed_type=item.reverses.entry_type if item.reverses else None,
+                entry_date=item.entry_date or date.today(), amount_ore=item.amount_ore, provider=item.provider,
+                receiver=item.receiver, county_code=item.county_code, document_type=item.document_type,
+                document_id=item.document_id, actor=caller.subject, request_id=request_id, previous_hash=previous,
+                recorded_at=recorded_at)
+            entry.entry_hash = previous = entry_hash(entry, previous)
+            entries.append(entry)
+        await self.repository.add(*entries)
+        return entries
 
     async def reverse(self, caller: Principal, agreement_id: str, *, document_type: str, document_id: str,
                       entry_type: EntryType) -> LedgerEntry | None:
@@ -77,15 +117,24 @@ class Ledger:
                                last_hash=previous if entries else None)
 
     async def balances(self, agreement_id: str, as_of: date, by: str | None) -> BalancesOut:
-        total = Balance()
-        groups: dict[str | None, GroupBalance] = {}
-        for group, kind, amount in await self.repository.sums(agreement_id, as_of, by):
-            name = BALANCE_OF.get(EntryType(kind))
-            if name is None:
-                continue
-            setattr(total, name, getattr(total, name) + amount)
-            if by is not None:
-                row = groups.setdefault(group, GroupBalance(group=group))
-                setattr(row, name, getattr(row, name) + amount)
-        ordered = sorted(groups.values(), key=lambda g: (g.group is None, g.group or ""))
-        return BalancesOut(agreement_id=agreement_id, as_of=as_of, by=by, total=total, groups=ordered)
+        total, groups = fold(await self.repository.sums(agreement_id, as_of, by), grouped=by is not None)
+        return BalancesOut(agreement_id=agreement_id, as_of=as_of, by=by, total=total, groups=groups)
+
+    async def overview(self, as_of: date, by: str, county: str | None) -> OverviewOut:
+        total, groups = fold(await self.repository.overview(as_of, by, county), grouped=True)
+        return OverviewOut(as_of=as_of, by=by, county=county, total=total, groups=groups)
+
+
+def fold(rows: Iterable[tuple[str | None, str, int]], *, grouped: bool) -> tuple[Balance, list[GroupBalance]]:
+    """(group, entry type, net amount) rows as a total and one balance per group, groups in order."""
+    total = Balance()
+    groups: dict[str | None, GroupBalance] = {}
+    for group, kind, amount in rows:
+        name = BALANCE_OF.get(EntryType(kind))
+        if name is None:
+            continue
+        setattr(total, name, getattr(total, name) + amount)
+        if grouped:
+            row = groups.setdefault(group, GroupBalance(group=group))
+            setattr(row, name, getattr(row, name) + amount)
+    return total, sorted(groups.values(), key=lambda g: (g.group is None, g.group or ""))

@@ -1,0 +1,84 @@
+"""Exports as files for spreadsheets, per agreement and per county: the shares with what became of each, and
+the ledger; `.csv` (Excel-ready: UTF-8 BOM, `;` and the decimal comma Swedish Excel reads, or `,` and the decimal
+point for other tools) or `.xlsx` (amounts as numbers with two decimals)."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from services.funding.exports.service import LEDGER_COLUMNS, SHARE_COLUMNS, ExportService, Table
+from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
+from shared.database import Session
+from shared.identity import Caller
+from shared.problems import problem_responses
+from shared.spreadsheet_export import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, write_csv, write_xlsx
+
+
+async def exporting(session: Session, caller: Caller) -> ExportService:
+    return ExportService(session, caller)
+
+
+Exports = Annotated[ExportService, Depends(exporting)]
+FileFormat = Annotated[Literal["csv", "xlsx"], Path(description="csv (Excel-ready) or xlsx")]
+CountyPath = Annotated[str, Path(pattern=COUNTY_CODE_PATTERN)]
+AsOf = Annotated[date | None, Query(description="Amounts as of this date, like the balances; default: today")]
+Delimiter = Annotated[Literal["semicolon", "comma"], Query(
+    description="CSV only: semicolon with a decimal comma (Swedish Excel opens the file as it is) or comma with a "
+                "decimal point (RFC 4180, other tools)")]
+
+router = APIRouter(tags=["exports"], responses=problem_responses(401, 422))
+
+
+def _file(name: str, table: Table, file_format: str, delimiter: str) -> Response:
+    columns, rows = table
+    if file_format == "csv":
+        body, media_type = write_csv(columns, rows, delimiter=DELIMITERS[delimiter]), CSV_MEDIA_TYPE
+    else:
+        body, media_type = write_xlsx({name.rsplit("-", 1)[-1]: table}), XLSX_MEDIA_TYPE
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
+
+
+def _declared(columns: tuple[str, ...]) -> dict[int | str, dict[str, object]]:
+    return {200: {"description": "Columns: " + ", ".join(columns),
+                  "content": {"text/csv": {"schema": {"type": "string"}},
+                              XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/agreements/{agreement_id}/exports/shares.{file_format}", response_class=Response,
+            summary="An agreement's shares: each recipient's share and what it requisitioned, was paid, passed on, "
+                    "reported spent, is to repay and repaid, as of a date",
+            responses={**_declared(SHARE_COLUMNS), **problem_responses(404)})
+async def export_agreement_shares(agreement_id: RecordIdPath, file_format: FileFormat, exports: Exports,
+                                  as_of: AsOf = None, delimiter: Delimiter = "semicolon") -> Response:
+    on = as_of or date.today()
+    return _file(f"{agreement_id}-{on.isoformat()}-shares",
+                 await exports.shares(on, agreement_id=agreement_id), file_format, delimiter)
+
+
+@router.get("/agreements/{agreement_id}/exports/ledger.{file_format}", response_class=Response,
+            summary="An agreement's ledger: every money event in order, with its hash",
+            responses={**_declared(LEDGER_COLUMNS), **problem_responses(404)})
+async def export_agreement_ledger(agreement_id: RecordIdPath, file_format: FileFormat, exports: Exports,
+                                  delimiter: Delimiter = "semicolon") -> Response:
+    return _file(f"{agreement_id}-ledger", await exports.ledger(agreement_id=agreement_id), file_format, delimiter)
+
+
+@router.get("/counties/{county_code}/exports/shares.{file_format}", response_class=Response,
+            summary="A county's shares in every agreement, with what became of each, as of a date",
+            responses=_declared(SHARE_COLUMNS))
+async def export_county_shares(county_code: CountyPath, file_format: FileFormat, exports: Exports,
+                               as_of: AsOf = None, delimiter: Delimiter = "semicolon") -> Response:
+    on = as_of or date.today()
+    return _file(f"county-{county_code}-{on.isoformat()}-shares", await exports.shares(on, county=county_code),
+                 file_format, delimiter)
+
+
+@router.get("/counties/{county_code}/exports/ledger.{file_format}", response_class=Response,
+            summary="A county's ledger entries in every agreement, each agreement's in order",
+            responses=_declared(LEDGER_COLUMNS))
+async def export_county_ledger(county_code: CountyPath, file_format: FileFormat, exports: Exports,
+                               delimiter: Delimiter = "semicolon") -> Response:
+    return _file(f"county-{county_code}-ledger", await exports.ledger(county=county_code), file_format, delimiter)
