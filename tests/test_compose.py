@@ -307,3 +307,28 @@ def test_no_literal_secrets() -> None:
     assert len(identity) == 1, (
         f"docker-compose.yml: the identity secrets come from different variables {sorted(identity)}; the gateway "
         "signs with it and the services verify with it, so all of them must use the same one")
+
+
+@pytest.mark.parametrize("service", [s for s in APP_SERVICES if "gateway_api_key" in SETTINGS_CLASSES[s].model_fields])
+def test_services_that_ask_the_platform_reach_the_gateway_with_their_own_key(service: str) -> None:
+    """A service that reads other services through the gateway (funding and surveys read the actor registry)
+    needs the gateway's compose address (its default, 127.0.0.1, is the container itself) and its own key,
+    given to compose from the environment like a secret: never written in the file."""
+    own = prefix(service)
+    raw = environment(service)
+    url = raw.get(f"{own}GATEWAY_URL")
+    assert url, f"docker-compose.yml: {service!r} sets no {own}GATEWAY_URL; it reads the registry through the gateway"
+    parts = urlsplit(interpolate(url))
+    assert parts.hostname == "gateway" and parts.port == container_port("gateway"), (
+        f"docker-compose.yml: {own}GATEWAY_URL is {url}; use the compose gateway, http://gateway:"
+        f"{container_port('gateway')}")
+    key = raw.get(f"{own}GATEWAY_API_KEY", "")
+    match = REQUIRED_VARIABLE.fullmatch(key.strip())
+    assert match, (f"docker-compose.yml: {service}.{own}GATEWAY_API_KEY must be exactly a required variable such as "
+                   f"${{RSS_{service.upper()}_GATEWAY_API_KEY:?set RSS_{service.upper()}_GATEWAY_API_KEY}} (no "
+                   f"literal key, no default), not {key!r}")
+    others = {s: REQUIRED_VARIABLE.fullmatch(environment(s).get(f"{prefix(s)}GATEWAY_API_KEY", "").strip())
+              for s in APP_SERVICES if s != service}
+    shared_with = [s for s, other in others.items() if other and other["name"] == match["name"]]
+    assert not shared_with, (f"docker-compose.yml: {service!r} and {shared_with} use the same gateway key "
+                             f"variable {match['name']}; each service has its own key (its own subject in the logs)")
