@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
 from services.actors.people.models import Person
 from services.actors.people.presenter import ERASED_NAME, audit_snapshot, person_out
+from services.actors.people.repository import PersonRepository
 from services.actors.people.schemas import PersonIn, PersonOut, PersonPatch
 from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
-from shared.known_records import get_record
-from shared.locks import hold
-from shared.pagination import Page, PageRequest, count_rows
-from shared.problems import Conflict, NotFound
+from shared.pagination import Page, PageRequest
+from shared.problems import Conflict
 from shared.records import new_record_id, utcnow
-from shared.text_search import fold_for_search, like_pattern
+from shared.text_search import fold_for_search
 
 
 class PersonService:
@@ -26,24 +24,16 @@ class PersonService:
         self.session = session
         self.caller = caller
         self.audit = AuditTrail(session, caller, AuditEvent)
+        self.repository = PersonRepository(session)
 
     async def get_or_404(self, person_id: str) -> Person:
-        person = await self.session.get(Person, person_id)
-        if person is None:
-            raise NotFound(f"No person has id '{person_id}'.")
-        return person
+        return await self.repository.get_or_404(person_id)
 
     async def read(self, person_id: str) -> PersonOut:
         return person_out(await self.get_or_404(person_id), self.caller)
 
     async def search(self, *, name: str | None, paging: PageRequest) -> Page[PersonOut]:
-        query = select(Person)
-        if name:
-            query = query.where(Person.search_name.like(like_pattern(name)))
-        count = await count_rows(self.session, query)
-        if (after := paging.after_key(str)) is not None:
-            query = query.where(Person.id > after)
-        rows = (await self.session.scalars(query.order_by(Person.id).limit(paging.limit + 1))).all()
+        rows, count = await self.repository.search(name=name, after=paging.after_key(str), limit=paging.limit + 1)
         return paging.page([person_out(p, self.caller, in_bulk=True) for p in rows], count=count,
                            sort_key=lambda p: [p.id])
 
@@ -51,9 +41,8 @@ class PersonService:
         # A person belongs to the county whose system registers them (none: a national administrator's).
         require_county_scope(self.caller, self.caller.county_code, what="a person")
         if data.id is not None:
-            # Held until the transaction ends: a create retried at the same time finds the first one.
-            await hold(self.session, (Person.__tablename__, data.id))
-        if data.id is not None and (existing := await get_record(self.session, Person, data.id)) is not None:
+            await self.repository.hold_id(data.id)
+        if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
             require_county_scope(self.caller, existing.managed_by_county, what=f"person '{data.id}'",
                                  field="body.id")
             if (existing.given_name, existing.family_name, existing.email) == \
@@ -64,8 +53,8 @@ class PersonService:
                         family_name=data.family_name, email=data.email, phone=data.phone,
                         search_name=fold_for_search(f"{data.given_name} {data.family_name}"),
                         managed_by_county=self.caller.county_code)
-        self.session.add(person)
-        await self.session.flush()
+        self.repository.add(person)
+        await self.repository.flush()
         self.audit.record("create", "person", person.id, after=audit_snapshot(person),
                           county=person.managed_by_county)
         return person_out(person, self.caller), True

@@ -1,0 +1,35 @@
+"""All SQL for people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from services.actors.people.models import Person
+from shared.known_records import get_record
+from shared.locks import hold
+from shared.pagination import count_rows
+from shared.repository import Repository
+from shared.text_search import like_pattern
+
+
+class PersonRepository(Repository[Person]):
+    model = Person
+    noun = "person"
+
+    async def get(self, person_id: str) -> Person | None:
+        return await get_record(self.session, Person, person_id)
+
+    async def hold_id(self, person_id: str) -> None:
+        """Held until the transaction ends: a create retried at the same time finds the first one."""
+        await hold(self.session, (Person.__tablename__, person_id))
+
+    async def search(self, *, name: str | None, after: str | None, limit: int) -> tuple[Sequence[Person], int]:
+        query = select(Person)
+        if name:
+            query = query.where(Person.search_name.like(like_pattern(name)))
+        count = await count_rows(self.session, query)
+        if after is not None:
+            query = query.where(Person.id > after)
+        return (await self.session.scalars(query.order_by(Person.id).limit(limit))).all(), count

@@ -1,0 +1,45 @@
+"""A small typed base for a package's repository: the record by key, 404 when it is missing, add and flush.
+
+    class AgreementRepository(Repository[Agreement]):
+        model = Agreement
+        noun = "agreement"
+
+        async def of_county(self, county_code: str) -> Sequence[Agreement]: ...   # the package's own SQL
+
+A repository holds all of its package's SQL and never commits: the request's session commits once, at its end
+(shared.database.get_session).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.problems import NotFound
+
+M = TypeVar("M")
+
+
+class Repository(Generic[M]):
+    model: ClassVar[type[Any]]
+    noun: ClassVar[str] = "record"  # in "No <noun> has id '<key>'."
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, key: Any) -> M | None:
+        return await self.session.get(self.model, key)
+
+    async def get_or_404(self, key: Any) -> M:
+        record = await self.get(key)
+        if record is None:
+            raise NotFound(f"No {self.noun} has id '{key}'.")
+        return record
+
+    def add(self, record: M) -> M:
+        self.session.add(record)
+        return record
+
+    async def flush(self) -> None:
+        await self.session.flush()
