@@ -75,12 +75,12 @@ def create_engine(url: str, options: EngineOptions | None = None) -> AsyncEngine
             # begins (not at its first write), so one that reads, checks a rule and then writes waits for the
             # previous writer instead of failing or acting on a stale read. PostgreSQL gets the same effect from
             # row locks (SELECT ... FOR UPDATE) where a rule spans rows. Reads are left to the driver, which
-            # opens no transaction for them (an explicit BEGIN per read was measured at +3.5 ms a request).
+            # opens no transaction for them (an explicit BEGIN per read cost more: docs/benchmarks.md).
             if conn.get_execution_options().get(WRITE_OPTION):
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    # No pre-ping: it costs a round trip on every request (measured 2.9 -> 4.9 ms for a one-row read). A
+    # No pre-ping: it costs a round trip on every request (docs/benchmarks.md). A
     # connection broken by a database restart fails one request and the pool is then refreshed.
     # LIFO: the most recently used connection serves the next request, so its prepared statements are warm.
     connect_args = {"server_settings": dict(options.postgresql_settings)} if options.postgresql_settings else {}

@@ -5,9 +5,8 @@ PostgreSQL) and then run directly on a driver connection (asyncpg, aiosqlite) ta
 no ORM session, no per-call compilation, no result machinery. Bound values and result columns still go through
 the dialect's type processors, so dates and booleans come back as they would through a session.
 
-Measured on the representatives lookup on PostgreSQL (the same SQL, 27 rows, docs/benchmarks.md): 3.7 ms
-through an ORM session, 1.7 ms on the driver through a session's connection, 1.1 ms on a connection taken from
-the pool directly. Everything else uses the session: this is for hot, read-only paths. A driver connection runs
+What it saves on the representatives lookup is measured in docs/benchmarks.md ("Where the figures in the code
+went"). Everything else uses the session: this is for hot, read-only paths. A driver connection runs
 each statement on its own (no transaction), which is what a single-statement read needs.
 """
 

@@ -22,7 +22,7 @@ def in_ids(session: AsyncSession, column: Any, ids: Iterable[str]) -> Any:
     values = bindparam(None, orjson.dumps(sorted(set(ids))).decode(), type_=String)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         # = ANY(ARRAY(...)): PostgreSQL then looks each id up by index. With IN (SELECT json_...) it guessed
-        # 100 ids and hashed a whole table of 20,000 posts for six of them (5.4 ms instead of 0.3 ms).
+        # 100 ids and hashed a whole table of 20,000 posts for six of them (docs/benchmarks.md).
         listed = select(func.json_array_elements_text(cast(values, JSON))).scalar_subquery()
         return column == func.any(func.array(listed))
     listed = select(literal_column("value")).select_from(func.json_each(values)).scalar_subquery()
