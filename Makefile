@@ -37,6 +37,7 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.registry
 	PYTHONPATH=. $(PY) -m bench.registry --database postgresql
 	PYTHONPATH=. $(PY) -m bench.surveys
+	PYTHONPATH=. $(PY) -m bench.funding --database postgresql
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
