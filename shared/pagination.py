@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -16,6 +17,8 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.interfaces import ORMOption
+from sqlalchemy.sql import ColumnElement
 
 from shared.problems import InvalidInput
 from shared.text import control_character_in
@@ -132,3 +135,15 @@ async def count_rows(session: AsyncSession, query: Select[Any]) -> int:
     """Rows matching `query`, counted up to COUNT_CAP + 1: a page costs the same however large the table grows."""
     limited = query.order_by(None).limit(COUNT_CAP + 1).subquery()
     return await session.scalar(select(func.count()).select_from(limited)) or 0
+
+
+async def keyset_page(session: AsyncSession, query: Select[tuple[T]], key: ColumnElement[Any], *, after: Any,
+                      limit: int, options: Iterable[ORMOption] = ()) -> tuple[Sequence[T], int]:
+    """One page of `query`'s records in `key` order: up to `limit` after the cursor's key (`after`, None on the
+    first page), and how many match the query whatever the cursor (count_rows). `options` load what the page's
+    presenter reads (selectinload of a collection) for the page's rows only."""
+    count = await count_rows(session, query)
+    if after is not None:
+        query = query.where(key > after)
+    page = query.order_by(key).limit(limit).options(*options)
+    return (await session.scalars(page)).all(), count

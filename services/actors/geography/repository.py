@@ -3,33 +3,28 @@
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from services.actors.geography.models import County, Municipality, MunicipalityPopulation
-from shared.pagination import count_rows
+from shared.pagination import keyset_page
+from shared.repository import Repository
 from shared.text_search import like_pattern
 
 
-class GeographyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class GeographyRepository(Repository[County]):
+    """Counties by SCB code (`get`), and their municipalities and populations."""
 
-    async def county(self, code: str) -> County | None:
-        return await self.session.get(County, code)
+    model = County
+    noun = "county"
 
     async def county_exists(self, code: str) -> bool:
-        return await self.county(code) is not None
+        return await self.get(code) is not None
 
     async def counties(self, *, name: str | None, after: str | None, limit: int) -> tuple[Sequence[County], int]:
         query = select(County)
         if name:
             query = query.where(County.search_name.like(like_pattern(name)))
-        count = await count_rows(self.session, query)
-        if after is not None:
-            query = query.where(County.code > after)
-        rows = (await self.session.scalars(query.order_by(County.code).limit(limit))).all()
-        return rows, count or 0
+        return await keyset_page(self.session, query, County.code, after=after, limit=limit)
 
     async def county_populations(self, codes: Sequence[str]) -> dict[str, tuple[int, int, int]]:
         """county code -> (municipality count, population, year) using each county's latest year."""
@@ -60,9 +55,5 @@ class GeographyRepository:
             query = query.where(Municipality.county_code == county_code)
         if name:
             query = query.where(Municipality.search_name.like(like_pattern(name)))
-        count = await count_rows(self.session, query)
-        if after is not None:
-            query = query.where(Municipality.code > after)
-        query = (query.order_by(Municipality.code).limit(limit)
-                 .options(selectinload(Municipality.populations), selectinload(Municipality.county)))
-        return (await self.session.scalars(query)).all(), count or 0
+        return await keyset_page(self.session, query, Municipality.code, after=after, limit=limit,
+                                 options=(selectinload(Municipality.populations), selectinload(Municipality.county)))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from services.actors.people.models import Person
 from shared.known_records import get_record
 from shared.locks import hold
-from shared.pagination import count_rows
+from shared.pagination import keyset_page
 from shared.repository import Repository
 from shared.text_search import like_pattern
 
@@ -29,7 +29,4 @@ class PersonRepository(Repository[Person]):
         query = select(Person)
         if name:
             query = query.where(Person.search_name.like(like_pattern(name)))
-        count = await count_rows(self.session, query)
-        if after is not None:
-            query = query.where(Person.id > after)
-        return (await self.session.scalars(query.order_by(Person.id).limit(limit))).all(), count
+        return await keyset_page(self.session, query, Person.id, after=after, limit=limit)

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.database import table_columns
 from services.actors.id_lists import in_ids
@@ -13,8 +12,9 @@ from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post
 from shared.known_records import get_record
 from shared.locks import hold
-from shared.pagination import count_rows
+from shared.pagination import count_rows, keyset_page
 from shared.periods import active_on
+from shared.repository import Repository
 
 
 @dataclass(slots=True)
@@ -36,9 +36,11 @@ POST_COLUMNS = table_columns(Post, "id", "organisation_id", "role", "label", "on
                              "valid_to", "version")
 
 
-class PostRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class PostRepository(Repository[Post]):
+    """Posts and their memberships (a membership is a post's holder for a period)."""
+
+    model = Post
+    noun = "post"
 
     async def hold_id(self, model: type[Post] | type[Membership], record_id: str) -> None:
         """Holds a post's or membership's id until the transaction ends: a create retried at the same time finds
@@ -123,7 +125,4 @@ class PostRepository:
             query = query.where(Membership.post_id == post_id)
         if as_of is not None:
             query = query.where(active_on(Membership.valid_from, Membership.valid_to, as_of))
-        count = await count_rows(self.session, query)
-        if after is not None:
-            query = query.where(Membership.id > after)
-        return (await self.session.scalars(query.order_by(Membership.id).limit(limit))).all(), count
+        return await keyset_page(self.session, query, Membership.id, after=after, limit=limit)

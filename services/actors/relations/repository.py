@@ -2,18 +2,18 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.relations.models import Relation, RelationKind
 from shared.known_records import get_record
 from shared.locks import hold
-from shared.pagination import count_rows
+from shared.pagination import keyset_page
 from shared.periods import active_on
+from shared.repository import Repository
 
 
-class RelationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class RelationRepository(Repository[Relation]):
+    model = Relation
+    noun = "relation"
 
     async def hold_for_create(self, relation_id: str | None, kind: str, subject_id: str, object_id: str) -> None:
         """Holds, until the transaction ends, what a new relation's rules read: its id (a retried create finds
@@ -61,7 +61,4 @@ class RelationRepository:
             query = query.where(or_(Relation.subject_id == organisation_id, Relation.object_id == organisation_id))
         if as_of is not None:
             query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
-        count = await count_rows(self.session, query)
-        if after is not None:
-            query = query.where(Relation.id > after)
-        return (await self.session.scalars(query.order_by(Relation.id).limit(limit))).all(), count
+        return await keyset_page(self.session, query, Relation.id, after=after, limit=limit)
