@@ -12,6 +12,7 @@ from services.actors.posts.router import router as posts_router
 from services.actors.relations.router import router as relations_router
 from services.actors.settings import ActorsSettings
 from services.actors.structure.router import router as structure_router
+from services.actors.ttl_cache import TTLCache
 from services.actors.versioned_cache import VersionedAnswers
 from shared.service_app import create_service_app
 from shared.service_info import service_info_router
@@ -35,5 +36,9 @@ def create_app(settings: ActorsSettings | None = None) -> FastAPI:
     )
     # Answers to the most frequent question, each served only while the register is unchanged.
     app.state.representatives_cache = VersionedAnswers()
+    # SCB's counties and municipalities change once a year, through the reference-data loader (another process,
+    # so no change counter tells this one): answers are kept for a minute, so a reload shows within a minute and
+    # the most-read public endpoints seldom touch the database.
+    app.state.reference_answers = TTLCache[object](ttl_seconds=60)
     return app
 

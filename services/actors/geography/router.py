@@ -1,9 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 
+from services.actors.changes.conditional import NOT_MODIFIED, not_modified, registry_etag
 from services.actors.geography import schemas
-from services.actors.geography.repository import GeographyRepository
 from services.actors.geography.service import GeographyService
 from shared.database import Session
 from shared.identity import AnyCaller
@@ -11,11 +11,11 @@ from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 
 
-async def geography_service(session: Session) -> GeographyService:
-    return GeographyService(GeographyRepository(session))
+async def reading(request: Request, session: Session) -> GeographyService:
+    return GeographyService(session, request.app.state.reference_answers)
 
 
-Geography = Annotated[GeographyService, Depends(geography_service)]
+Geography = Annotated[GeographyService, Depends(reading)]
 
 router = APIRouter(tags=["geography"], responses=problem_responses(401, 422))
 
@@ -31,10 +31,17 @@ async def get_county(code: schemas.CountyCode, geography: Geography, _caller: An
     return await geography.get_county(code)
 
 
-@router.get("/municipalities", summary="List municipalities, filtered by county and name")
-async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: Paging,
-                              county: schemas.CountyFilter = None,
+@router.get("/municipalities", summary="List municipalities, filtered by county and name",
+            responses=NOT_MODIFIED)
+async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: Paging, session: Session,
+                              request: Request, response: Response, county: schemas.CountyFilter = None,
                               name: schemas.NameFilter = None) -> Page[schemas.Municipality]:
+    """With an ETag that moves with the register's change counter: a caller that keeps the answer (funding
+    splits by these populations) sends it back in If-None-Match and gets 304 until the register changes."""
+    etag = await registry_etag(session)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged  # type: ignore[return-value]
+    response.headers["ETag"] = etag
     return await geography.list_municipalities(county_code=county, name=name, paging=paging)
 
 

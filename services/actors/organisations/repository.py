@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.id_lists import in_ids
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
@@ -16,12 +15,13 @@ from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import count_rows
 from shared.periods import active_on
+from shared.repository import Repository
 from shared.text_search import like_pattern
 
 
-class OrganisationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class OrganisationRepository(Repository[Organisation]):
+    model = Organisation
+    noun = "organisation"
 
     async def hold_id(self, organisation_id: str) -> None:
         """Holds the id until the transaction ends: a create retried at the same time finds the first one."""

@@ -24,7 +24,7 @@ from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
 from shared.periods import check_period
-from shared.problems import Conflict, InvalidInput, NotFound
+from shared.problems import Conflict, InvalidInput
 from shared.records import new_record_id, utcnow
 from shared.text_search import fold_for_search
 
@@ -46,10 +46,7 @@ class OrganisationService:
         self.audit = AuditTrail(session, caller, AuditEvent)
 
     async def get_or_404(self, organisation_id: str) -> Organisation:
-        organisation = await self.repository.get(organisation_id)
-        if organisation is None:
-            raise NotFound(f"No organisation has id '{organisation_id}'.")
-        return organisation
+        return await self.repository.get_or_404(organisation_id)
 
     async def read(self, organisation_id: str, as_of: date) -> schemas.OrganisationOut:
         return organisation_out(await self.get_or_404(organisation_id), as_of)

@@ -74,10 +74,7 @@ class PostService:
         return out
 
     async def post_or_404(self, post_id: str) -> Post:
-        post = await self.repository.get(post_id)
-        if post is None:
-            raise NotFound(f"No post has id '{post_id}'.")
-        return post
+        return await self.repository.get_or_404(post_id)
 
     async def read_post(self, post_id: str, on: date) -> PostOut:
         return (await self.present_posts([await self.post_or_404(post_id)], on))[0]

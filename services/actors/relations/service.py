@@ -20,7 +20,7 @@ from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
 from shared.periods import check_period, holds_on, overlaps
-from shared.problems import Conflict, InvalidInput, NotFound
+from shared.problems import Conflict, InvalidInput
 from shared.records import new_record_id, utcnow
 
 
@@ -59,10 +59,7 @@ class RelationService:
         return [relation_out(r, organisations, on) for r in relations]
 
     async def get_or_404(self, relation_id: str) -> Relation:
-        relation = await self.repository.get(relation_id)
-        if relation is None:
-            raise NotFound(f"No relation has id '{relation_id}'.")
-        return relation
+        return await self.repository.get_or_404(relation_id)
 
     async def read(self, relation_id: str, on: date) -> RelationOut:
         return (await self.present([await self.get_or_404(relation_id)], on))[0]

@@ -32,10 +32,7 @@ class StructureService:
         self.caller = caller
 
     async def _organisation(self, organisation_id: str) -> Organisation:
-        organisation = await self.organisations.get(organisation_id)
-        if organisation is None:
-            raise NotFound(f"No organisation has id '{organisation_id}'.")
-        return organisation
+        return await self.organisations.get_or_404(organisation_id)
 
     async def _related(self, relations: list[Relation], *, other_side: str, on: date,
                        orgs: dict[str, OrganisationRef] | None = None) -> list[schemas.RelatedOrganisation]:
