@@ -15,7 +15,7 @@ to the request's log lines (shared.logging) is stored with each event.
 
 `redact` replaces the snapshots of one record's events (a person's erasure): the events stay, saying that the
 record changed and who changed it, but no longer what it held. Who may read which events, and how much of a
-snapshot they see, is the service's own rule (actors: services/actors/audit/visibility.py).
+snapshot they see, is the service's own rule (actors: services/actors/audit/service.py and presenter.py).
 """
 
 from __future__ import annotations

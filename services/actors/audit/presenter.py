@@ -1,32 +1,24 @@
-"""Which audit events a caller reads, and how much of a person they see in an event's before and after.
+"""How an audit event is shown: how much of a person a caller sees in its before and after.
 
-A county system reads the events of its own county's records only (each event stores its record's owning
-county, shared.authorization). National administrators and the dashboard read every event, but personal data in
-the snapshots is shown only to those who keep the register: names to national administrators and county
-systems, e-mail and phone by the people rule (services.actors.people.presenter.shows_contact_details, as a bulk
-read). The dashboard sees who changed what and when, never whose name or contacts were involved.
+National administrators and the dashboard read every event (which events a county system reads is the
+service's rule), but personal data in the snapshots is shown only to those who keep the register: names to
+national administrators and county systems, e-mail and phone by the people rule
+(services.actors.people.presenter.shows_contact_details, as a bulk read). The dashboard sees who changed what
+and when, never whose name or contacts were involved.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
-
 from services.actors.audit.models import AuditEvent
 from services.actors.audit.schemas import AuditEventOut
 from services.actors.people.presenter import shows_contact_details
-from shared.authorization import county_read_scope
 from shared.identity import Principal
 
 NAME_FIELDS = ("name", "given_name", "family_name")
 CONTACT_FIELDS = ("email", "phone")
 PERSON_PARTS = ("person", "holder")  # a membership's person, a post's holder
-
-
-def readable_by(query: Select, caller: Principal) -> Select:
-    county = county_read_scope(caller)
-    return query if county is None else query.where(AuditEvent.county_code == county)
 
 
 def event_out(event: AuditEvent, caller: Principal) -> AuditEventOut:
