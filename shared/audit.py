@@ -20,6 +20,7 @@ snapshot they see, is the service's own rule (actors: services/actors/audit/serv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +60,16 @@ class AuditTrail:
         self.session.add(self.events(actor=self.caller.subject, action=action,  # type: ignore[call-arg]
                                      entity_type=entity_type, entity_id=entity_id, county_code=county,
                                      before=before, after=after, request_id=request_id))
+
+    def rows(self, action: str, entity_type: str, events: Iterable[tuple[str, str | None, dict[str, Any] | None]],
+             ) -> list[dict[str, Any]]:
+        """The events `record` would add, one per (entity id, county, after), as rows for one multi-row INSERT
+        (a bulk import writes thousands at once; shared by both so an imported record's event is a POST's)."""
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        at = utcnow()
+        return [{"at": at, "actor": self.caller.subject, "action": action, "entity_type": entity_type,
+                 "entity_id": entity_id, "county_code": county, "before": None, "after": after,
+                 "request_id": request_id} for entity_id, county, after in events]
 
     async def redact(self, entity_type: str, entity_id: str, replacement: dict[str, Any]) -> None:
         """Every event of the record keeps its who, when and what kind of change; `before` is emptied and

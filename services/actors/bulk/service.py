@@ -1,9 +1,14 @@
 """All-or-nothing imports with a complete, row-by-row error report.
 
-Every row is stored through the single-record service (same validation, same authorisation). A row that fails
+Every row is held to the single-record service's rules (same validation, same authorisation). A row that fails
 is reported and the next rows are still tried, so one answer lists every problem in the file; when any row
 failed, the import raises and the request's transaction rolls back: nothing from the file is kept.
-Rows see the rows before them (each create flushes), so a later row may refer to an id an earlier one made.
+Rows see the rows before them, so a later row may refer to an id an earlier one made.
+
+Organisations and people are checked and written as sets (bulk/sets.py: the service's rule functions over facts
+looked up for the whole file in a few queries, multi-row INSERTs, the audit events in one batch, fresh planner
+statistics after a large file); the other tables store each row through the single-record service, whose rules
+read the register as it grows row by row (overlaps, one holder per post, cycles).
 
 An import runs inside one request and one transaction; when the caller goes away (the gateway's time limit for
 the registry has passed, or the client gave up) the import stops and rolls back rather than being stored
@@ -21,6 +26,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.csv_format import CsvRow, parse_csv
+from services.actors.bulk.repository import refresh_statistics
 from services.actors.bulk.schemas import ImportResult
 from services.actors.bulk.tables import ImportTable, Services
 from shared.identity import Principal
@@ -33,6 +39,7 @@ MAX_REPORTED_ERRORS = 1000
 CHUNK = 500  # keys per IN (...) when preloading
 CHECK_CALLER_EVERY = 50  # rows
 LOG_PROGRESS_EVERY = 1000  # rows: a long import shows in the service log, with its request id, as it goes
+ANALYZE_AFTER = 1000  # new records: from here on an import refreshes its tables' planner statistics
 log = get_logger("imports")
 RULE_BY_STATUS = {403: "forbidden", 404: "not_found", 409: "conflict", 412: "precondition_failed"}
 
@@ -52,6 +59,7 @@ def _rows(count: int) -> str:
 class ImportService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
         self.session = session
+        self.caller = caller
         self.services = Services(session, caller)
         self._held: list[Any] = []  # the session's identity map only keeps records someone references
 
@@ -63,6 +71,8 @@ class ImportService:
         # Every writer of this table waits until the import has ended (an import's name is its table's), so
         # what the preload finds absent stays absent, with one lock for the file rather than one per row.
         await hold_family(self.session, table.name)
+        if table.record_set is not None:
+            return await self._run_in_sets(table, rows, caller_gone, started)
         await self._preload(table, rows)
         errors: list[FieldError] = []
         failed: list[int] = []
@@ -84,12 +94,64 @@ class ImportService:
                 ids.append(out.id)
                 created += was_created
         if failed:
-            verb = "has" if len(failed) == 1 else "have"
-            detail = f"{len(failed)} of {_rows(len(rows))} {verb} errors; nothing was imported."
-            if len(errors) > MAX_REPORTED_ERRORS:
-                detail += f" The first {MAX_REPORTED_ERRORS} of {len(errors)} errors are listed."
-            raise InvalidInput(detail, errors=errors[:MAX_REPORTED_ERRORS], rows=len(rows),
-                               rows_with_errors=failed[:MAX_REPORTED_ERRORS])
+            self._refuse(rows, failed, errors)
+        return self._result(table, rows, created, ids, started)
+
+    async def _run_in_sets(self, table: ImportTable, rows: list[CsvRow],
+                           caller_gone: Callable[[], Awaitable[bool]] | None, started: float) -> ImportResult:
+        assert table.record_set is not None
+        record_set = table.record_set(self.session, self.caller)
+        errors_of: dict[int, list[FieldError]] = {}
+        checked: list[tuple[CsvRow, Any]] = []
+        first_row_of: dict[str, int] = {}
+        for row in rows:
+            prefix = f"row {row.number}"
+            row_errors = self._file_errors(row, prefix, first_row_of)
+            try:
+                data = table.model.model_validate(table.to_input(row.cells))
+            except ValidationError as exc:
+                row_errors += self._validation_errors(table, row, prefix, exc)
+            else:
+                if not row_errors:
+                    checked.append((row, data))
+            if row_errors:
+                errors_of[row.number] = row_errors
+        await self._still_wanted(caller_gone, "checking", rows)
+        await record_set.load([data for _row, data in checked])
+        created = 0
+        for row, data in checked:
+            try:
+                created += record_set.check(data)
+            except ProblemError as exc:
+                errors_of[row.number] = self._problem_errors(table, f"row {row.number}", exc)
+        if errors_of:
+            failed = sorted(errors_of)
+            self._refuse(rows, failed, [error for number in failed for error in errors_of[number]])
+        await self._still_wanted(caller_gone, "storing", rows)
+        await record_set.write()
+        if created >= ANALYZE_AFTER:
+            await refresh_statistics(self.session, record_set.models)
+        return self._result(table, rows, created, [data.id for _row, data in checked], started)
+
+    @staticmethod
+    async def _still_wanted(caller_gone: Callable[[], Awaitable[bool]] | None, step: str,
+                            rows: list[CsvRow]) -> None:
+        if caller_gone is not None and await caller_gone():
+            raise ImportAbandoned(f"The caller went away while the import was {step} {_rows(len(rows))}; "
+                                  "nothing was imported.")
+
+    @staticmethod
+    def _refuse(rows: list[CsvRow], failed: list[int], errors: list[FieldError]) -> None:
+        verb = "has" if len(failed) == 1 else "have"
+        detail = f"{len(failed)} of {_rows(len(rows))} {verb} errors; nothing was imported."
+        if len(errors) > MAX_REPORTED_ERRORS:
+            detail += f" The first {MAX_REPORTED_ERRORS} of {len(errors)} errors are listed."
+        raise InvalidInput(detail, errors=errors[:MAX_REPORTED_ERRORS], rows=len(rows),
+                           rows_with_errors=failed[:MAX_REPORTED_ERRORS])
+
+    @staticmethod
+    def _result(table: ImportTable, rows: list[CsvRow], created: int, ids: list[str],
+                started: float) -> ImportResult:
         elapsed = time.monotonic() - started
         log.info("import_checked", table=table.name, rows=len(rows), created=created, elapsed_s=round(elapsed, 1),
                  rows_per_s=round(len(rows) / elapsed) if elapsed > 0 else None)

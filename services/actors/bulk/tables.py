@@ -1,6 +1,7 @@
 """The tables a county system can import: their columns, how a row becomes the single-record API's input model,
-and which service method stores it. Each row goes through exactly the validation and authorisation a single
-POST gets; nothing here checks a business rule of its own.
+and which service method stores it (or, for organisations and people, which set of the service's own rule
+functions checks the whole file at once). Each row goes through exactly the validation and authorisation a
+single POST gets; nothing here checks a business rule of its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors.bulk.sets import OrganisationsSet, PeopleSet, RecordSet
 from services.actors.geography.models import County
 from services.actors.organisations.models import Organisation
 from services.actors.organisations.schemas import OrganisationIn
@@ -56,6 +58,8 @@ class ImportTable:
     # Records the service looks up by primary key, loaded for the whole file first: (model, column holding the
     # key) or (model, None) for a whole small table. Only a speed-up: the service reads the same rows anyway.
     preload: tuple[tuple[Any, str | None], ...] = ()
+    # Checks and stores the file as sets (services/actors/bulk/sets.py) rather than row by row through `store`.
+    record_set: Callable[[AsyncSession, Principal], RecordSet] | None = None
 
     def column_for(self, field_path: str) -> str:
         """'body.valid_to' -> 'valid_to'; 'identifiers.0.value' -> 'org_number'."""
@@ -109,7 +113,7 @@ ORGANISATIONS = ImportTable(
     export_only=("name_on_date", "short_name_on_date"),
     model=OrganisationIn, to_input=organisation_input, store=store_organisation,
     forbidden_column="county_code", renamed={"identifiers": "org_number"},
-    preload=((Organisation, "id"), (County, None)),
+    preload=((Organisation, "id"), (County, None)), record_set=OrganisationsSet,
 )
 
 POSTS = ImportTable(
@@ -139,7 +143,7 @@ PEOPLE = ImportTable(
     required=frozenset({"id", "given_name", "family_name"}),
     export_only=(),
     model=PersonIn, to_input=_plain, store=store_person,
-    forbidden_column="id", renamed={}, preload=((Person, "id"),),
+    forbidden_column="id", renamed={}, preload=((Person, "id"),), record_set=PeopleSet,
 )
 
 RELATIONS = ImportTable(

@@ -26,6 +26,12 @@ class GeographyRepository(Repository[County]):
             query = query.where(County.search_name.like(like_pattern(name)))
         return await keyset_page(self.session, query, County.code, after=after, limit=limit)
 
+    async def county_codes(self) -> set[str]:
+        return set(await self.session.scalars(select(County.code)))
+
+    async def municipality_codes(self) -> set[str]:
+        return set(await self.session.scalars(select(Municipality.code)))
+
     async def county_populations(self, codes: Sequence[str]) -> dict[str, tuple[int, int, int]]:
         """county code -> (municipality count, population, year) using each county's latest year."""
         latest = select(func.max(MunicipalityPopulation.year)).scalar_subquery()

@@ -70,6 +70,14 @@ class OrganisationRepository(Repository[Organisation]):
             OrganisationIdentifier.scheme == scheme, OrganisationIdentifier.value == value)
         return await self.session.scalar(query)
 
+    async def identifier_holders(self, scheme: str, values: set[str]) -> dict[str, str]:
+        """{value: organisation id} for the values of a scheme that identify an organisation, in one query."""
+        if not values:
+            return {}
+        query = select(OrganisationIdentifier.value, OrganisationIdentifier.organisation_id).where(
+            OrganisationIdentifier.scheme == scheme, in_ids(self.session, OrganisationIdentifier.value, values))
+        return {value: holder for value, holder in (await self.session.execute(query)).all()}
+
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
                      include_inactive: bool, after: str | None, limit: int,
                      ) -> tuple[list[OrganisationRecord], int]:

@@ -37,6 +37,55 @@ def snapshot(organisation: Organisation) -> dict:
     return organisation_out(organisation, date.today()).model_dump(mode="json", exclude={"as_of", "active"})
 
 
+# The rules of a create, as pure functions of what they need to know: the single-record create and a bulk import
+# (services/actors/bulk/sets.py) both call them, so a row of a file is held to exactly what a POST is.
+def check_create(caller: Principal, data: schemas.OrganisationIn) -> None:
+    require_county_scope(caller, data.county_code, what="an organisation", field="body.county_code")
+    check_period(data.valid_from, data.valid_to)
+
+
+def check_retry(caller: Principal, existing: Organisation, data: schemas.OrganisationIn) -> None:
+    """A create naming a stored organisation's id: a retry when the content is the same, otherwise 409."""
+    require_county_scope(caller, existing.county_code, what=f"organisation '{data.id}'", field="body.id")
+    # Any of its names: an export carries the name on its date, and re-importing it changes nothing.
+    if not (existing.kind == data.kind.value and existing.county_code == data.county_code
+            and data.name in {n.name for n in existing.names} and existing.valid_from == data.valid_from):
+        raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another organisation.")
+
+
+def check_county(code: str | None, *, known: bool, field: str) -> None:
+    if code is not None and not known:
+        raise InvalidInput.field(field, "unknown_code", f"No county has SCB code {code}.")
+
+
+def check_identifier(identifier: schemas.IdentifierIn, *, field: str, code_known: bool, holder: str | None,
+                     owner: str | None) -> None:
+    """`code_known`: an SCB code names a county or municipality (always true of other schemes); `holder`: the
+    organisation the identifier already identifies, if any."""
+    if not code_known:
+        what = "county" if identifier.scheme is IdentifierScheme.SCB_COUNTY else "municipality"
+        raise InvalidInput.field(field, "unknown_code", f"No {what} has SCB code {identifier.value}.")
+    if holder is not None and holder != owner:
+        raise Conflict.field(field, "conflict", f"{identifier.scheme.value} {identifier.value} already "
+                                                f"identifies organisation '{holder}'.")
+
+
+def new_organisation_parts(data: schemas.OrganisationIn) -> tuple[dict, list[dict], list[dict]]:
+    """A new organisation's columns, and its names' and contacts' (a bulk import inserts these as rows)."""
+    head = {"id": data.id or new_record_id("org"), "kind": data.kind.value, "county_code": data.county_code,
+            "valid_from": data.valid_from, "valid_to": data.valid_to, "note": data.note, "source": data.source}
+    names = [{"name": data.name, "short_name": data.short_name, "position": 0, "evidence": None,
+              "search_name": search_text(data.name, data.short_name), "valid_from": data.valid_from,
+              "valid_to": None}]
+    contacts = [{"kind": c.kind.value, "value": c.value, "label": c.label} for c in data.contacts]
+    return head, names, contacts
+
+
+def new_organisation(data: schemas.OrganisationIn, identifiers: list[OrganisationIdentifier]) -> Organisation:
+    head, names, contacts = new_organisation_parts(data)
+    return Organisation(**head, names=[OrganisationName(**name) for name in names], identifiers=identifiers,
+                        contacts=[ContactChannel(**contact) for contact in contacts])
+
 class OrganisationService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
         self.session = session
@@ -61,28 +110,14 @@ class OrganisationService:
 
     async def create(self, data: schemas.OrganisationIn) -> tuple[schemas.OrganisationOut, bool]:
         """(organisation, created); a retried create with the same id and content returns the first one."""
-        require_county_scope(self.caller, data.county_code, what="an organisation", field="body.county_code")
-        check_period(data.valid_from, data.valid_to)
+        check_create(self.caller, data)
         if data.id is not None:
             await self.repository.hold_id(data.id)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
-            require_county_scope(self.caller, existing.county_code, what=f"organisation '{data.id}'",
-                                 field="body.id")
-            if self._same(existing, data):
-                return organisation_out(existing, date.today()), False
-            raise Conflict.field("body.id", "conflict",
-                                 f"The id '{data.id}' is already used by another organisation.")
+            check_retry(self.caller, existing, data)
+            return organisation_out(existing, date.today()), False
         await self._check_county(data.county_code, "body.county_code")
-        identifiers = await self._checked_identifiers(data.identifiers, owner=None)
-        organisation = Organisation(
-            id=data.id or new_record_id("org"), kind=data.kind.value, county_code=data.county_code,
-            valid_from=data.valid_from, valid_to=data.valid_to, note=data.note, source=data.source,
-            names=[OrganisationName(name=data.name, short_name=data.short_name, position=0,
-                                    search_name=search_text(data.name, data.short_name),
-                                    valid_from=data.valid_from)],
-            identifiers=identifiers,
-            contacts=[ContactChannel(kind=c.kind.value, value=c.value, label=c.label) for c in data.contacts],
-        )
+        organisation = new_organisation(data, await self._checked_identifiers(data.identifiers, owner=None))
         self.session.add(organisation)
         await self.session.flush()
         self.audit.record("create", "organisation", organisation.id, after=snapshot(organisation),
@@ -169,8 +204,7 @@ class OrganisationService:
                           county=organisation.county_code)
 
     async def _check_county(self, code: str | None, field: str) -> None:
-        if code is not None and not await self.geography.county_exists(code):
-            raise InvalidInput.field(field, "unknown_code", f"No county has SCB code {code}.")
+        check_county(code, known=code is None or await self.geography.county_exists(code), field=field)
 
     async def _checked_identifiers(self, identifiers: list[schemas.IdentifierIn],
                                    owner: str | None) -> list[OrganisationIdentifier]:
@@ -178,24 +212,15 @@ class OrganisationService:
         out = []
         kept = {(i.scheme, i.value): i for i in (await self.get_or_404(owner)).identifiers} if owner else {}
         for index, identifier in enumerate(identifiers):
-            field = f"body.identifiers.{index}.value"
-            if identifier.scheme is IdentifierScheme.SCB_COUNTY and \
-                    not await self.geography.county_exists(identifier.value):
-                raise InvalidInput.field(field, "unknown_code", f"No county has SCB code {identifier.value}.")
-            if identifier.scheme is IdentifierScheme.SCB_MUNICIPALITY and \
-                    await self.geography.municipality(identifier.value) is None:
-                raise InvalidInput.field(field, "unknown_code",
-                                         f"No municipality has SCB code {identifier.value}.")
-            holder = await self.repository.identifier_holder(identifier.scheme.value, identifier.value)
-            if holder is not None and holder != owner:
-                raise Conflict.field(field, "conflict", f"{identifier.scheme.value} {identifier.value} already "
-                                                        f"identifies organisation '{holder}'.")
+            if identifier.scheme is IdentifierScheme.SCB_COUNTY:
+                code_known = await self.geography.county_exists(identifier.value)
+            elif identifier.scheme is IdentifierScheme.SCB_MUNICIPALITY:
+                code_known = await self.geography.municipality(identifier.value) is not None
+            else:
+                code_known = True
+            check_identifier(identifier, field=f"body.identifiers.{index}.value", code_known=code_known,
+                             holder=await self.repository.identifier_holder(identifier.scheme.value,
+                                                                            identifier.value), owner=owner)
             key = (identifier.scheme.value, identifier.value)
             out.append(kept.get(key) or OrganisationIdentifier(scheme=key[0], value=key[1]))
         return out
-
-    @staticmethod
-    def _same(existing: Organisation, data: schemas.OrganisationIn) -> bool:
-        # Any of its names: an export carries the name on its date, and re-importing it changes nothing.
-        return (existing.kind == data.kind.value and existing.county_code == data.county_code
-                and data.name in {n.name for n in existing.names} and existing.valid_from == data.valid_from)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from services.actors.id_lists import in_ids
 from services.actors.people.models import Person
 from shared.known_records import get_record
 from shared.locks import hold
@@ -20,6 +21,18 @@ class PersonRepository(Repository[Person]):
 
     async def get(self, person_id: str) -> Person | None:
         return await get_record(self.session, Person, person_id)
+
+    async def get_many(self, ids: set[str]) -> dict[str, Person]:
+        """The stored ones of these people, in one query (a bulk import's retried rows)."""
+        if not ids:
+            return {}
+        return {p.id: p for p in await self.session.scalars(select(Person).where(
+            in_ids(self.session, Person.id, ids)))}
+
+    async def existing_ids(self, ids: set[str]) -> set[str]:
+        if not ids:
+            return set()
+        return set(await self.session.scalars(select(Person.id).where(in_ids(self.session, Person.id, ids))))
 
     async def hold_id(self, person_id: str) -> None:
         """Held until the transaction ends: a create retried at the same time finds the first one."""

@@ -19,6 +19,27 @@ from shared.records import new_record_id, utcnow
 from shared.text_search import fold_for_search
 
 
+# The rules of a create, as pure functions of what they need to know: the single-record create and a bulk import
+# (services/actors/bulk/sets.py) both call them, so a row of a file is held to exactly what a POST is.
+def check_create(caller: Principal) -> None:
+    # A person belongs to the county whose system registers them (none: a national administrator's).
+    require_county_scope(caller, caller.county_code, what="a person")
+
+
+def check_retry(caller: Principal, existing: Person, data: PersonIn) -> None:
+    """A create naming a stored person's id: a retry when the content is the same, otherwise 409."""
+    require_county_scope(caller, existing.managed_by_county, what=f"person '{data.id}'", field="body.id")
+    if (existing.given_name, existing.family_name, existing.email) != (data.given_name, data.family_name, data.email):
+        raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another person.")
+
+
+def new_person_values(data: PersonIn, caller: Principal) -> dict:
+    """A new person's columns (a bulk import inserts these as rows)."""
+    return {"id": data.id or new_record_id("person"), "given_name": data.given_name,
+            "family_name": data.family_name, "email": data.email, "phone": data.phone,
+            "search_name": fold_for_search(f"{data.given_name} {data.family_name}"),
+            "managed_by_county": caller.county_code}
+
 class PersonService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
         self.session = session
@@ -38,21 +59,13 @@ class PersonService:
                            sort_key=lambda p: [p.id])
 
     async def create(self, data: PersonIn) -> tuple[PersonOut, bool]:
-        # A person belongs to the county whose system registers them (none: a national administrator's).
-        require_county_scope(self.caller, self.caller.county_code, what="a person")
+        check_create(self.caller)
         if data.id is not None:
             await self.repository.hold_id(data.id)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
-            require_county_scope(self.caller, existing.managed_by_county, what=f"person '{data.id}'",
-                                 field="body.id")
-            if (existing.given_name, existing.family_name, existing.email) == \
-                    (data.given_name, data.family_name, data.email):
-                return person_out(existing, self.caller), False
-            raise Conflict.field("body.id", "conflict", f"The id '{data.id}' is already used by another person.")
-        person = Person(id=data.id or new_record_id("person"), given_name=data.given_name,
-                        family_name=data.family_name, email=data.email, phone=data.phone,
-                        search_name=fold_for_search(f"{data.given_name} {data.family_name}"),
-                        managed_by_county=self.caller.county_code)
+            check_retry(self.caller, existing, data)
+            return person_out(existing, self.caller), False
+        person = Person(**new_person_values(data, self.caller))
         self.repository.add(person)
         await self.repository.flush()
         self.audit.record("create", "person", person.id, after=audit_snapshot(person),
