@@ -36,6 +36,7 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.gateway
 	PYTHONPATH=. $(PY) -m bench.registry
 	PYTHONPATH=. $(PY) -m bench.registry --database postgresql
+	PYTHONPATH=. $(PY) -m bench.imports && PYTHONPATH=. $(PY) -m bench.imports --database postgresql
 	PYTHONPATH=. $(PY) -m bench.surveys
 	PYTHONPATH=. $(PY) -m bench.funding --database postgresql
 
