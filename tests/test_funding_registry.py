@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import orjson
@@ -17,6 +17,7 @@ from deploy.stack import ROOT
 from shared.identity import Role
 from shared.service_client import PlatformClient
 from tests.funding_requests import (
+    DALARNA,
     allocate,
     allocations_url,
     create_agreement,
@@ -64,6 +65,52 @@ def test_a_kept_answer_is_revalidated_with_its_etag(stack):
             await client.aclose()
 
     assert asyncio.run(twice()) == (False, True, 1)
+
+
+def registry_calls(stack, request_id: str, path: str) -> list[int]:
+    """The statuses the registry answered `path` with for the funding request `request_id`."""
+    for _ in range(100):  # written by another process: wait until they are there
+        statuses = [entry["status"] for entry in actors_log_lines(stack, request_id) if entry.get("path") == path]
+        if statuses:
+            return statuses
+        time.sleep(0.05)
+    return []
+
+
+def test_a_second_preview_revalidates_the_registrys_municipalities(stack, gateway, admin_key):
+    agreement = create_agreement(gateway, admin_key, key_name="population")
+    body = {"total": "1000000.00", "key": "population", "basis_year": 2023, "rounding": "ore",
+            "recipients": [{"id": code} for code, *_ in DALARNA]}
+    answers, calls = [], []
+    for _ in range(2):
+        request_id = unique("trace-preview")
+        answer = gateway.post(allocations_url(agreement) + "/preview", json=body,
+                              headers={**admin_key, "X-Request-ID": request_id})
+        assert answer.status_code == 200, answer.text
+        answers.append(answer.json())
+        calls.append(registry_calls(stack, request_id, "/municipalities"))
+    assert answers[0] == answers[1]
+    # The first may already find the answer kept by an earlier request; the second surely does, and the
+    # registry answers it 304 without the municipalities.
+    assert calls[0] in ([200], [304]) and calls[1] == [304]
+
+
+def test_an_organisation_on_a_date_answers_304_while_its_version_holds(gateway, admin_key):
+    fresh = register_receiver(gateway, admin_key)
+    url = f"/actors/organisations/{fresh['id']}"
+    on = {"as_of": date.today().isoformat()}
+    first = gateway.get(url, params=on, headers=admin_key)
+    etag = first.headers["etag"]
+    again = gateway.get(url, params=on, headers={**admin_key, "If-None-Match": etag})
+    assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
+    # Without a date the answer also follows today's date, so it is sent whole.
+    assert gateway.get(url, headers={**admin_key, "If-None-Match": etag}).status_code == 200
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    renamed = gateway.post(url + "/names", json={"name": unique("Nytt namn"), "valid_from": tomorrow},
+                           headers={**admin_key, "If-Match": etag})
+    assert renamed.status_code == 200, renamed.text
+    changed = gateway.get(url, params=on, headers={**admin_key, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
 
 
 def test_a_closed_receiver_and_someone_without_the_signatory_post_are_refused(gateway, admin_key, county_key):

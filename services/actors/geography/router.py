@@ -1,7 +1,8 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
+from services.actors.changes.conditional import NOT_MODIFIED, not_modified, registry_etag
 from services.actors.geography import schemas
 from services.actors.geography.service import GeographyService
 from shared.database import Session
@@ -30,10 +31,17 @@ async def get_county(code: schemas.CountyCode, geography: Geography, _caller: An
     return await geography.get_county(code)
 
 
-@router.get("/municipalities", summary="List municipalities, filtered by county and name")
-async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: Paging,
-                              county: schemas.CountyFilter = None,
+@router.get("/municipalities", summary="List municipalities, filtered by county and name",
+            responses=NOT_MODIFIED)
+async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: Paging, session: Session,
+                              request: Request, response: Response, county: schemas.CountyFilter = None,
                               name: schemas.NameFilter = None) -> Page[schemas.Municipality]:
+    """With an ETag that moves with the register's change counter: a caller that keeps the answer (funding
+    splits by these populations) sends it back in If-None-Match and gets 304 until the register changes."""
+    etag = await registry_etag(session)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged  # type: ignore[return-value]
+    response.headers["ETag"] = etag
     return await geography.list_municipalities(county_code=county, name=name, paging=paging)
 
 

@@ -3,12 +3,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from services.actors.changes.conditional import NOT_MODIFIED, not_modified
 from services.actors.identifiers import RECORD_ID_PATTERN
 from services.actors.organisations import schemas
 from services.actors.organisations.models import OrganisationKind
 from services.actors.organisations.service import OrganisationService
 from shared.database import Session
-from shared.etag import IfMatch, answer_stored, set_etag
+from shared.etag import IfMatch, answer_stored, etag, set_etag
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery
@@ -52,10 +53,15 @@ async def create_organisation(data: schemas.OrganisationIn, organisations: Organ
     return answer_stored(request, response, organisation, f"/organisations/{organisation.id}", created)
 
 
-@router.get("/{organisation_id}", summary="One organisation as of a date", responses=problem_responses(404))
-async def get_organisation(organisation_id: OrganisationId, organisations: Organisations, response: Response,
-                           as_of: AsOfQuery = None) -> schemas.OrganisationOut:
+@router.get("/{organisation_id}", summary="One organisation as of a date",
+            responses={**problem_responses(404), **NOT_MODIFIED})
+async def get_organisation(organisation_id: OrganisationId, organisations: Organisations, request: Request,
+                           response: Response, as_of: AsOfQuery = None) -> schemas.OrganisationOut:
+    """The ETag is the record's version (send it in If-Match to change it). With `as_of` the answer is fixed by
+    the version, so If-None-Match naming it gets 304; without, the answer also moves with today's date."""
     organisation = await organisations.read(organisation_id, as_of or date.today())
+    if as_of is not None and (unchanged := not_modified(request, etag(organisation.version))) is not None:
+        return unchanged  # type: ignore[return-value]
     set_etag(response, organisation.version)
     return organisation
 

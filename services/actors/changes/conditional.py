@@ -1,0 +1,31 @@
+"""Conditional GETs of registry answers: the ETag names what the answer depends on, and a caller that sends it
+back in If-None-Match gets 304 Not Modified (no body) while it still holds.
+
+Reference data (the SCB division, populations) changes only through the registry's own sessions, so the change
+counter (registry_state.version) is its validator: reading the counter is one small query, and a 304 reads
+nothing else. The counter is read before the data, so an answer is never labelled with a version newer than it
+(a change committed in between only costs the caller one more full answer).
+"""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.changes.models import THE_ROW, RegistryState
+from shared.etag import none_match
+
+NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
+
+
+async def registry_etag(session: AsyncSession) -> str:
+    version = await session.scalar(select(RegistryState.version).where(RegistryState.id == THE_ROW))
+    return f'"r{version or 0}"'
+
+
+def not_modified(request: Request, etag: str) -> Response | None:
+    """A 304 carrying `etag` when the request's If-None-Match names it, else None."""
+    if none_match(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+    return None
