@@ -50,6 +50,7 @@ def browser():
 
 def test_swagger_ui_lists_the_registry_and_try_it_out_reaches_the_api_with_a_key(browser, stack, county_key):
     page = browser.new_page()
+    page.set_default_timeout(RENDER_WAIT_MS)
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(stack.gateway_url) else None)
     page.goto(stack.gateway_url + "/docs")
@@ -79,6 +80,7 @@ def test_swagger_ui_lists_the_registry_and_try_it_out_reaches_the_api_with_a_key
 def test_redoc_renders_the_operations_offline(browser, stack, tmp_path):
     screenshot_dir = tmp_path
     page = browser.new_page()
+    page.set_default_timeout(RENDER_WAIT_MS)
     page.goto(stack.gateway_url + "/redoc")
     page.wait_for_selector(".menu-content", timeout=RENDER_WAIT_MS)
     menu = page.locator(".menu-content").inner_text()
