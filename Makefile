@@ -30,10 +30,12 @@ test-sqlite: $(STAMP)
 test-postgresql: $(STAMP)
 	RSS_TEST_DATABASE=postgresql PYTHONPATH=. $(PY) -m pytest -q
 
-# Benchmarks, not tests: the gateway's cost (wrk, nginx; installed from Debian's packages if missing) and the
-# registry under 1x and 10x data. Each prints its figures and writes bench/results/*.json.
+# Benchmarks, not tests: the gateway's cost (wrk, nginx; installed from Debian's packages if missing), reads
+# through the gateway against their raw query and serialisation, and the registry under 1x and 10x data. Each
+# prints its figures and writes bench/results/*.json.
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.gateway
+	PYTHONPATH=. $(PY) -m bench.read_path --database postgresql
 	PYTHONPATH=. $(PY) -m bench.registry
 	PYTHONPATH=. $(PY) -m bench.registry --database postgresql
 	PYTHONPATH=. $(PY) -m bench.imports && PYTHONPATH=. $(PY) -m bench.imports --database postgresql
