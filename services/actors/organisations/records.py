@@ -1,8 +1,9 @@
-"""Organisations read as plain rows, for answers about many at once (list pages, exports).
+"""Organisations read as plain rows, for answers about many at once (list pages, exports, embedded references).
 
 An OrganisationRecord carries what the presenters read (organisation_out, organisation_ref, name_on), filled by
-one query per part (the organisations, their names, identifiers and contact channels) instead of ORM objects:
-loading fifty organisations as ORM objects with their collections cost about 10 ms more than the SQL itself.
+one query per part (the organisations, their names, identifiers and contact channels) instead of ORM objects,
+which cost more than the SQL itself for a page of fifty (docs/benchmarks.md, "Where the figures in the code
+went"). An OrganisationHead carries what a reference reads (organisation_ref): id, kind, county and names.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ class OrganisationRecord:
     names: list[Row[Any]] = field(default_factory=list)
     identifiers: list[Row[Any]] = field(default_factory=list)
     contacts: list[Row[Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class OrganisationHead:
+    id: str
+    kind: str
+    county_code: str | None
+    names: list[Row[Any]] = field(default_factory=list)
 
 
 RECORD_COLUMNS = table_columns(Organisation, "id", "kind", "county_code", "valid_from", "valid_to", "note",

@@ -1,22 +1,34 @@
 """All SQL for organisations and their names, identifiers and contacts."""
 
-from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.actors.id_lists import in_ids
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
-from services.actors.organisations.presenter import name_on_rows
-from services.actors.organisations.records import RECORD_COLUMNS, OrganisationRecord, load_records
-from services.actors.organisations.schemas import OrganisationRef
+from services.actors.organisations.records import RECORD_COLUMNS, OrganisationHead, OrganisationRecord, load_records
 from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import count_rows
 from shared.periods import active_on
 from shared.repository import Repository
 from shared.text_search import like_pattern
+
+
+def name_on_date(organisation_id: Any, on: Any) -> Any:
+    """The name rule of presenter.name_on as SQL, for reads that present rows computed in one statement (the
+    representatives): a scalar for the name the organisation (a column) had on the date (a date or a bound
+    parameter). services/actors/tests/test_name_on_date.py holds the two to the same answers."""
+    names = OrganisationName
+    holding = (select(names.name).where(names.organisation_id == organisation_id,
+                                        active_on(names.valid_from, names.valid_to, on))
+               .order_by(names.position).limit(1).scalar_subquery())
+    first_if_before = (select(names.name).where(names.organisation_id == organisation_id, names.position == 0,
+                                                names.valid_from > on).scalar_subquery())
+    latest = (select(names.name).where(names.organisation_id == organisation_id)
+              .order_by(names.position.desc()).limit(1).scalar_subquery())
+    return func.coalesce(holding, first_if_before, latest)
 
 
 class OrganisationRepository(Repository[Organisation]):
@@ -42,22 +54,25 @@ class OrganisationRepository(Repository[Organisation]):
         rows = await self.session.scalars(select(Organisation).where(in_ids(self.session, Organisation.id, ids)))
         return {o.id: o for o in rows}
 
-    async def refs(self, ids: set[str], on: date) -> dict[str, OrganisationRef]:
-        """Id, kind, county and the name on a date, for embedding: two flat queries, no ORM objects."""
+    async def heads(self, ids: set[str]) -> list[OrganisationHead]:
+        """Id, kind, county and names, what a reference shows (presenter.organisation_refs): two flat queries,
+        no ORM objects."""
         if not ids:
-            return {}
-        heads = (await self.session.execute(
+            return []
+        heads = {h.id: OrganisationHead(*h) for h in (await self.session.execute(
             select(Organisation.id, Organisation.kind, Organisation.county_code)
-            .where(in_ids(self.session, Organisation.id, ids)))).all()
-        names: dict[str, list[Any]] = defaultdict(list)
+            .where(in_ids(self.session, Organisation.id, ids)))).all()}
         rows = await self.session.execute(
             select(OrganisationName.organisation_id, OrganisationName.name, OrganisationName.valid_from,
                    OrganisationName.valid_to)
             .where(in_ids(self.session, OrganisationName.organisation_id, ids)).order_by(OrganisationName.position))
         for row in rows.all():
-            names[row.organisation_id].append(row)
-        return {h.id: OrganisationRef(id=h.id, kind=h.kind, county_code=h.county_code,
-                                      name=name_on_rows(names.get(h.id, []), on)) for h in heads}
+            heads[row.organisation_id].names.append(row)
+        return list(heads.values())
+
+    async def every_record(self) -> list[OrganisationRecord]:
+        """Every organisation with its names, identifiers and contacts, as plain records (an export)."""
+        return await load_records(self.session, select(*RECORD_COLUMNS).order_by(Organisation.id), every=True)
 
     async def existing_ids(self, ids: set[str]) -> set[str]:
         if not ids:

@@ -188,7 +188,7 @@ class OrganisationService:
         organisation.valid_to = data.valid_to
         if data.note:
             organisation.note = data.note
-        current = name_on(organisation, data.valid_to)
+        current = name_on(organisation.names, data.valid_to)
         if current is not None and current.valid_to is None:
             current.valid_to = data.valid_to
         await self._save(organisation, "close", before)

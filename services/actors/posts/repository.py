@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 
 from services.actors.database import table_columns
 from services.actors.id_lists import in_ids
@@ -32,6 +32,20 @@ class PostRecord:
     contacts: list[Any] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Holder:
+    """Who holds a post on a date: the membership's id and the person's columns that person_brief reads."""
+
+    membership_id: str
+    id: str
+    given_name: str
+    family_name: str
+    email: str | None
+    phone: str | None
+    managed_by_county: str | None
+
+
+HOLDER_COLUMNS = ("id", "given_name", "family_name", "email", "phone", "managed_by_county")
 POST_COLUMNS = table_columns(Post, "id", "organisation_id", "role", "label", "on_behalf_of_id", "valid_from",
                              "valid_to", "version")
 
@@ -71,17 +85,44 @@ class PostRepository(Repository[Post]):
     async def memberships_of_post(self, post_id: str) -> Sequence[Membership]:
         return (await self.session.scalars(select(Membership).where(Membership.post_id == post_id))).all()
 
-    async def holders_on(self, post_ids: list[str], on: date) -> dict[str, Any]:
-        """Per post, the membership holding it on the date with its person, as plain rows: `membership_id`,
-        then the person's `id`, `given_name`, `family_name`, `email` and `phone`."""
-        if not post_ids:
+    async def holders_on(self, post_ids: list[str] | None, on: date) -> dict[str, Any]:
+        """Per post, the membership holding it on the date with its person, as plain rows with Holder's
+        columns; `post_ids` None: every post's."""
+        if post_ids == []:
             return {}
         query = (select(Membership.post_id, Membership.id.label("membership_id"),
-                        *table_columns(Person, "id", "given_name", "family_name", "email", "phone"))
+                        *table_columns(Person, *HOLDER_COLUMNS))
                  .join(Person, Person.id == Membership.person_id)
-                 .where(in_ids(self.session, Membership.post_id, post_ids),
-                        active_on(Membership.valid_from, Membership.valid_to, on)))
+                 .where(active_on(Membership.valid_from, Membership.valid_to, on)))
+        if post_ids is not None:
+            query = query.where(in_ids(self.session, Membership.post_id, post_ids))
         return {row.post_id: row for row in (await self.session.execute(query)).all()}
+
+    async def every_post(self) -> list[PostRecord]:
+        """Every post with its contact channels, as plain records (an export)."""
+        return await self._with_contacts(select(*POST_COLUMNS).order_by(Post.id), every=True)
+
+    async def memberships_on(self, on: date) -> list[Any]:
+        """Every membership that holds on the date, as plain rows of the memberships table (an export)."""
+        query = select(Membership.__table__).where(active_on(Membership.valid_from, Membership.valid_to, on))
+        return list((await self.session.execute(query.order_by(Membership.id))).all())
+
+    async def _with_contacts(self, posts: Select[Any], *, every: bool = False) -> list[PostRecord]:
+        """The posts `posts` selects (POST_COLUMNS) with their contact channels, read joined to the same
+        selection (no list of ids to render); `every`: it selects every post, so the channels are read whole."""
+        records = [PostRecord(*row) for row in (await self.session.execute(posts)).all()]
+        if not records:
+            return records
+        by_id = {r.id: r for r in records}
+        contacts = (select(*table_columns(ContactChannel, "post_id", "kind", "value", "label"))
+                    .where(ContactChannel.post_id.is_not(None)).order_by(ContactChannel.id))
+        if not every:
+            selection = posts.with_only_columns(Post.__table__.c.id).subquery("selection")
+            contacts = contacts.join(selection, selection.c.id == ContactChannel.post_id)
+        for contact in (await self.session.execute(contacts)).all():
+            if (record := by_id.get(contact.post_id)) is not None:
+                record.contacts.append(contact)
+        return records
 
     async def search(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
                      network_county: str | None, vacant: bool | None, as_of: date, after: str | None,
@@ -104,17 +145,7 @@ class PostRepository(Repository[Post]):
         count = (await count_rows(self.session, query)) if with_count else -1
         if after is not None:
             query = query.where(Post.id > after)
-        page = query.order_by(Post.id).limit(limit)
-        records = [PostRecord(*row) for row in (await self.session.execute(page)).all()]
-        if records:
-            # The page's contact channels, joined to the page's own selection (no list of ids to render).
-            by_id = {r.id: r for r in records}
-            selection = page.with_only_columns(Post.__table__.c.id).subquery("selection")
-            contacts = (select(*table_columns(ContactChannel, "post_id", "kind", "value", "label"))
-                        .join(selection, selection.c.id == ContactChannel.post_id).order_by(ContactChannel.id))
-            for contact in (await self.session.execute(contacts)).all():
-                by_id[contact.post_id].contacts.append(contact)
-        return records, count
+        return await self._with_contacts(query.order_by(Post.id).limit(limit)), count
 
     async def memberships(self, *, person_id: str | None, post_id: str | None, as_of: date | None,
                           after: str | None, limit: int) -> tuple[Sequence[Membership], int]:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
 from services.actors.organisations.models import ContactChannel, Organisation
+from services.actors.organisations.presenter import organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.organisations.schemas import CloseIn, ContactIn
+from services.actors.organisations.schemas import CloseIn, OrganisationRef
 from services.actors.people.models import Person
 from services.actors.people.presenter import person_brief
 from services.actors.posts.models import Membership, Post
+from services.actors.posts.presenter import membership_out, post_out
 from services.actors.posts.repository import PostRecord, PostRepository
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
 from services.actors.relations.consistency import SEAT_ROLES, within
@@ -25,7 +27,7 @@ from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.known_records import get_record
 from shared.pagination import Page, PageRequest
-from shared.periods import check_period, holds_on, overlaps
+from shared.periods import check_period, overlaps
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 from shared.records import new_record_id, utcnow
 
@@ -40,38 +42,23 @@ class PostService:
 
     # --- reading -------------------------------------------------------------------------------------------
 
+    async def _organisation_refs(self, posts: Iterable[Post | PostRecord], on: date) -> dict[str, OrganisationRef]:
+        """The organisations the posts are in and held on behalf of."""
+        ids = {p.organisation_id for p in posts} | {p.on_behalf_of_id for p in posts if p.on_behalf_of_id}
+        return organisation_refs(await self.organisations.heads(ids), on)
+
     async def present_posts(self, posts: Sequence[Post | PostRecord], on: date) -> list[PostOut]:
-        orgs = await self.organisations.refs({p.organisation_id for p in posts} |
-                                             {p.on_behalf_of_id for p in posts if p.on_behalf_of_id}, on)
+        organisations = await self._organisation_refs(posts, on)
         holders = await self.repository.holders_on([p.id for p in posts], on)
-        out = []
-        for post in posts:
-            holder = holders.get(post.id)
-            out.append(PostOut(
-                id=post.id, organisation=orgs[post.organisation_id], role=post.role, label=post.label,
-                on_behalf_of=orgs[post.on_behalf_of_id] if post.on_behalf_of_id else None,
-                valid_from=post.valid_from, valid_to=post.valid_to,
-                active=holds_on(post.valid_from, post.valid_to, on),
-                contacts=[ContactIn.model_validate(c) for c in post.contacts],
-                holder=person_brief(holder, self.caller) if holder else None,
-                holder_membership_id=holder.membership_id if holder else None, as_of=on, version=post.version))
-        return out
+        return [post_out(post, organisations=organisations, contacts=post.contacts, holder=holders.get(post.id),
+                         caller=self.caller, on=on) for post in posts]
 
     async def present_memberships(self, memberships: list[Membership], on: date) -> list[MembershipOut]:
         posts = await self.repository.get_many({m.post_id for m in memberships})
         people = await self.repository.people({m.person_id for m in memberships})
-        orgs = await self.organisations.refs({p.organisation_id for p in posts.values()} |
-                                             {p.on_behalf_of_id for p in posts.values() if p.on_behalf_of_id}, on)
-        out = []
-        for m in memberships:
-            post, person = posts[m.post_id], people[m.person_id]
-            out.append(MembershipOut(
-                id=m.id, post_id=post.id, role=post.role,
-                organisation=orgs[post.organisation_id],
-                on_behalf_of=orgs[post.on_behalf_of_id] if post.on_behalf_of_id else None,
-                person=person_brief(person, self.caller), valid_from=m.valid_from, valid_to=m.valid_to,
-                active=holds_on(m.valid_from, m.valid_to, on), note=m.note, version=m.version))
-        return out
+        organisations = await self._organisation_refs(posts.values(), on)
+        return [membership_out(m, post=posts[m.post_id], person=person_brief(people[m.person_id], self.caller),
+                               organisations=organisations, on=on) for m in memberships]
 
     async def post_or_404(self, post_id: str) -> Post:
         return await self.repository.get_or_404(post_id)

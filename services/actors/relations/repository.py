@@ -1,5 +1,6 @@
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -51,6 +52,11 @@ class RelationRepository(Repository[Relation]):
         if as_of is not None:
             query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
         return (await self.session.scalars(query.order_by(Relation.valid_from, Relation.id))).all()
+
+    async def rows_on(self, on: date) -> list[Any]:
+        """Every relation that holds on the date, as plain rows of the relations table (an export)."""
+        query = select(Relation.__table__).where(active_on(Relation.valid_from, Relation.valid_to, on))
+        return list((await self.session.execute(query.order_by(Relation.id))).all())
 
     async def search(self, *, kind: str | None, organisation_id: str | None, as_of: date | None,
                      after: str | None, limit: int) -> tuple[Sequence[Relation], int]:

@@ -8,10 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
 from services.actors.organisations.models import Organisation, OrganisationKind
+from services.actors.organisations.presenter import organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.organisations.schemas import CloseIn, OrganisationRef
+from services.actors.organisations.schemas import CloseIn
 from services.actors.relations.consistency import within
 from services.actors.relations.models import Relation, RelationKind
+from services.actors.relations.presenter import relation_out
 from services.actors.relations.repository import RelationRepository
 from services.actors.relations.schemas import RelationIn, RelationOut
 from shared.audit import AuditTrail
@@ -19,29 +21,9 @@ from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
-from shared.periods import check_period, holds_on, overlaps
+from shared.periods import check_period, overlaps
 from shared.problems import Conflict, InvalidInput
 from shared.records import new_record_id, utcnow
-
-
-def sources_of(source: str | None) -> list[str]:
-    """A relation's `source` names one source or several separated by semicolons."""
-    return [s.strip() for s in (source or "").split(";") if s.strip()]
-
-
-def attested_of(attested: str | None) -> list[str]:
-    return [a for a in (attested or "").split(",") if a]
-
-
-def relation_out(relation: Relation, organisations: dict[str, OrganisationRef], on: date) -> RelationOut:
-    return RelationOut(
-        id=relation.id, kind=relation.kind, subject=organisations[relation.subject_id],
-        object=organisations[relation.object_id], valid_from=relation.valid_from,
-        valid_to=relation.valid_to, active=holds_on(relation.valid_from, relation.valid_to, on),
-        reported=relation.reported, evidence=relation.evidence, attested=attested_of(relation.attested),
-        sources=sources_of(relation.source), joint=bool(relation.joint),
-        unit=organisations[relation.unit_id] if relation.unit_id else None,
-        note=relation.note, source=relation.source, version=relation.version)
 
 
 class RelationService:
@@ -55,7 +37,7 @@ class RelationService:
     async def present(self, relations: list[Relation], on: date) -> list[RelationOut]:
         ids = {r.subject_id for r in relations} | {r.object_id for r in relations} | \
             {r.unit_id for r in relations if r.unit_id}
-        organisations = await self.organisations.refs(ids, on)
+        organisations = organisation_refs(await self.organisations.heads(ids), on)
         return [relation_out(r, organisations, on) for r in relations]
 
     async def get_or_404(self, relation_id: str) -> Relation:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 from services.actors.changes.counter import registry_version_column
 from services.actors.driver_reads import DriverConnection, DriverRead
 from services.actors.organisations.models import ContactChannel, Organisation
-from services.actors.organisations.presenter import name_on_date
+from services.actors.organisations.repository import name_on_date
 from services.actors.people.models import Person
 from services.actors.people.presenter import shows_contact_details
 from services.actors.posts.models import Membership, Post

@@ -7,15 +7,15 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.organisations.models import Organisation, OrganisationKind
-from services.actors.organisations.presenter import organisation_out, organisation_ref
+from services.actors.organisations.presenter import contact_out, organisation_out, organisation_ref, organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.organisations.schemas import ContactIn, NameOut, OrganisationRef
+from services.actors.organisations.schemas import NameOut, OrganisationRef
 from services.actors.posts.models import PostRole
 from services.actors.posts.repository import PostRepository
 from services.actors.posts.service import PostService
 from services.actors.relations.models import Relation, RelationKind
+from services.actors.relations.presenter import attested_of, relation_out, sources_of
 from services.actors.relations.repository import RelationRepository
-from services.actors.relations.service import attested_of, relation_out, sources_of
 from services.actors.structure import schemas
 from shared.identity import Principal
 from shared.problems import NotFound
@@ -34,12 +34,15 @@ class StructureService:
     async def _organisation(self, organisation_id: str) -> Organisation:
         return await self.organisations.get_or_404(organisation_id)
 
+    async def _refs(self, ids: set[str], on: date) -> dict[str, OrganisationRef]:
+        return organisation_refs(await self.organisations.heads(ids), on)
+
     async def _related(self, relations: list[Relation], *, other_side: str, on: date,
                        orgs: dict[str, OrganisationRef] | None = None) -> list[schemas.RelatedOrganisation]:
         units = {r.unit_id for r in relations if r.unit_id}
         if orgs is None or not units <= set(orgs):
             orgs = {**(orgs or {}),
-                    **await self.organisations.refs({getattr(r, other_side) for r in relations} | units, on)}
+                    **await self._refs({getattr(r, other_side) for r in relations} | units, on)}
         return [schemas.RelatedOrganisation(organisation=orgs[getattr(r, other_side)], relation_id=r.id,
                                             kind=r.kind, valid_from=r.valid_from, valid_to=r.valid_to,
                                             reported=r.reported, evidence=r.evidence,
@@ -65,7 +68,7 @@ class StructureService:
                                                   network_county=None, vacant=None, as_of=on, after=None,
                                                   limit=UNBOUNDED, with_count=False)
         # Every organisation on the page in one query.
-        orgs = await self.organisations.refs({r.subject_id for r in incoming} | {r.object_id for r in outgoing}, on)
+        orgs = await self._refs({r.subject_id for r in incoming} | {r.object_id for r in outgoing}, on)
 
         async def related(rels: list[Relation], side: str) -> list[schemas.RelatedOrganisation]:
             return await self._related(rels, other_side=side, on=on, orgs=orgs)
@@ -79,7 +82,7 @@ class StructureService:
             groups=await related(kind(incoming, RelationKind.PART_OF), "subject_id"),
             networks=await related(kind(outgoing, RelationKind.MEMBER_OF), "object_id"),
             contact_points=await self.post_service.present_posts(list(contact_posts), on),
-            contacts=[ContactIn.model_validate(c) for c in rss.contacts],
+            contacts=[contact_out(c) for c in rss.contacts],
             representatives=await self.post_service.present_posts(list(representing), on),
         )
 
@@ -101,7 +104,7 @@ class StructureService:
         relations = list(await self.relations.touching(organisation_id))
         ends = {r.subject_id for r in relations} | {r.object_id for r in relations} | \
             {r.unit_id for r in relations if r.unit_id}
-        orgs = await self.organisations.refs(ends, today)
+        orgs = await self._refs(ends, today)
         relation_views = [relation_out(r, orgs, today) for r in relations]
         timeline: list[schemas.HistoryEvent] = []
         if organisation.valid_from:
