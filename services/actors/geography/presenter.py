@@ -4,16 +4,17 @@ from collections.abc import Sequence
 
 from services.actors.geography import schemas
 from services.actors.geography.models import County, Municipality
+from services.actors.geography.repository import MunicipalityRecord
 
 # (municipality count, population, year) of a county, from its municipalities' latest published year.
 CountyFigures = tuple[int, int, int]
 
 
-def municipality_out(municipality: Municipality) -> schemas.Municipality:
+def municipality_out(municipality: MunicipalityRecord) -> schemas.Municipality:
     populations = [schemas.Population(year=p.year, population=p.population) for p in municipality.populations]
     latest = populations[-1] if populations else None
     return schemas.Municipality(code=municipality.code, name=municipality.name,
-                                county_code=municipality.county_code, county_name=municipality.county.name,
+                                county_code=municipality.county_code, county_name=municipality.county_name,
                                 population=latest.population if latest else None,
                                 population_year=latest.year if latest else None, populations=populations)
 

@@ -1,14 +1,35 @@
 """All SQL for the geography: counties, municipalities, populations."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, select
 
+from services.actors.database import table_columns
 from services.actors.geography.models import County, Municipality, MunicipalityPopulation
-from shared.pagination import keyset_page
+from shared.pagination import count_rows, keyset_page
 from shared.repository import Repository
 from shared.text_search import like_pattern
+
+
+@dataclass(slots=True)
+class MunicipalityRecord:
+    """A municipality as its reads present it: read as rows, one statement for the municipalities and one for
+    their populations. Loaded as ORM objects with their collections, a page of 100 cost about six times the CPU
+    (profile of 2026-12-01, docs/benchmarks.md)."""
+
+    code: str
+    name: str
+    county_code: str
+    county_name: str
+    populations: list[Any] = field(default_factory=list)  # (year, population) rows, oldest first
+
+
+_MUNICIPALITY = select(*table_columns(Municipality, "code", "name", "county_code"),
+                       County.__table__.c.name.label("county_name")).join_from(
+    Municipality.__table__, County.__table__, Municipality.__table__.c.county_code == County.__table__.c.code)
+_POPULATIONS = MunicipalityPopulation.__table__
 
 
 class GeographyRepository(Repository[County]):
@@ -45,21 +66,37 @@ class GeographyRepository(Repository[County]):
         )
         return {code: (n, pop, year) for code, n, pop, year in (await self.session.execute(query)).all()}
 
-    async def municipality(self, code: str) -> Municipality | None:
-        query = (select(Municipality).where(Municipality.code == code)
-                 .options(selectinload(Municipality.populations), selectinload(Municipality.county)))
-        return (await self.session.scalars(query)).one_or_none()
+    async def municipality(self, code: str) -> MunicipalityRecord | None:
+        records = await self._with_populations(_MUNICIPALITY.where(Municipality.__table__.c.code == code))
+        return records[0] if records else None
 
     async def municipalities_in(self, county_code: str) -> Sequence[Municipality]:
         query = select(Municipality).where(Municipality.county_code == county_code).order_by(Municipality.code)
         return (await self.session.scalars(query)).all()
 
     async def municipalities(self, *, county_code: str | None, name: str | None, after: str | None,
-                             limit: int) -> tuple[Sequence[Municipality], int]:
-        query = select(Municipality)
+                             limit: int) -> tuple[list[MunicipalityRecord], int]:
+        columns = Municipality.__table__.c
+        query = _MUNICIPALITY
         if county_code:
-            query = query.where(Municipality.county_code == county_code)
+            query = query.where(columns.county_code == county_code)
         if name:
-            query = query.where(Municipality.search_name.like(like_pattern(name)))
-        return await keyset_page(self.session, query, Municipality.code, after=after, limit=limit,
-                                 options=(selectinload(Municipality.populations), selectinload(Municipality.county)))
+            query = query.where(columns.search_name.like(like_pattern(name)))
+        count = await count_rows(self.session, query)
+        if after is not None:
+            query = query.where(columns.code > after)
+        return await self._with_populations(query.order_by(columns.code).limit(limit)), count
+
+    async def _with_populations(self, query: Select[Any]) -> list[MunicipalityRecord]:
+        """The municipalities `query` selects, with their populations read joined to the same selection (no list
+        of codes to render anew on every request)."""
+        records = [MunicipalityRecord(*row) for row in (await self.session.execute(query)).all()]
+        if records:
+            by_code = {r.code: r for r in records}
+            selection = query.with_only_columns(Municipality.__table__.c.code).subquery("selection")
+            populations = (select(_POPULATIONS.c.municipality_code, _POPULATIONS.c.year, _POPULATIONS.c.population)
+                           .join(selection, selection.c.code == _POPULATIONS.c.municipality_code)
+                           .order_by(_POPULATIONS.c.year))
+            for row in (await self.session.execute(populations)).all():
+                by_code[row.municipality_code].populations.append(row)
+        return records
