@@ -4,7 +4,7 @@ Every session of the actors service is a RegistrySession: when a transaction tha
 first adds one to registry_state.version. The increment is the transaction's last statement, so concurrent
 writers queue on that row only for the moment of their commit, and a failed or rolled-back request leaves the
 number as it was. Readers use the number to tell whether anything has changed since they last looked: answers
-kept in memory (structure.representatives) and the ETags of those answers.
+kept in memory (the representatives, structure/service.py) and the ETags of those answers.
 
 Writes made outside the service (SQL typed into a console, a bulk load with plain INSERTs) do not move the
 number; such a change must end with `UPDATE registry_state SET version = version + 1`.

@@ -1,15 +1,14 @@
 from datetime import date
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from services.actors.changes.counter import registry_version
 from services.actors.driver_reads import Drivers
 from services.actors.identifiers import RECORD_ID_PATTERN
+from services.actors.people.presenter import shows_contact_details
 from services.actors.structure import schemas
-from services.actors.structure.representatives import representatives
-from services.actors.structure.service import StructureService
+from services.actors.structure.service import StructureService, representatives
 from services.actors.versioned_cache import VersionedAnswers
 from shared.database import Session
 from shared.etag import none_match
@@ -62,7 +61,8 @@ async def get_representatives(
     """The answer carries an ETag that changes whenever the register changes: a county system that polls can
     send it back in If-None-Match and gets 304 Not Modified until something changed."""
     on = as_of or date.today()
-    audience = "authenticated" if caller.is_authenticated else "public"  # contact details differ between the two
+    # Answers differ in the holders' contact details only, so they are kept per side of the people rule.
+    audience = "authenticated" if shows_contact_details(caller, None) else "public"
     cache: VersionedAnswers = request.app.state.representatives_cache
     async with drivers.connection() as db:
 
@@ -71,7 +71,7 @@ async def get_representatives(
 
         async def answer() -> tuple[bytes, int]:
             data, version = await representatives(db, caller, county_code=county, network_id=network, on=on)
-            return orjson.dumps(data), version
+            return data.model_dump_json().encode(), version
 
         body, version = await cache.get_or_compute((county, network, on, audience), current_version, answer)
     etag = f'"r{version}-{on.isoformat()}-{audience[0]}"'

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors.driver_reads import DriverConnection
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import contact_out, organisation_out, organisation_ref, organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
@@ -17,10 +18,23 @@ from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.presenter import attested_of, relation_out, sources_of
 from services.actors.relations.repository import RelationRepository
 from services.actors.structure import schemas
+from services.actors.structure.presenter import representatives_out
+from services.actors.structure.repository import seats
 from shared.identity import Principal
-from shared.problems import NotFound
+from shared.problems import InvalidInput, NotFound
 
 UNBOUNDED = 10_000  # the posts of one organisation on one date: a few hundred at most
+
+
+async def representatives(db: DriverConnection, caller: Principal, *, county_code: str, network_id: str,
+                          on: date) -> tuple[schemas.Representatives, int]:
+    """Who represents a county in a network on a date, and the registry version it was read at: the registry's
+    most frequent read, on a driver connection (structure/repository.py) rather than the session."""
+    found = await seats(db, county_code=county_code, network_id=network_id, on=on)
+    if found.network is None:
+        raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
+    answer = representatives_out(found, caller, county_code=county_code, network_id=network_id, on=on)
+    return answer, found.registry_version
 
 
 class StructureService:

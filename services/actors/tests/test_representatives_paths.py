@@ -1,6 +1,6 @@
 """The representatives read has a fast path (one statement on the driver, services/actors/structure/
-representatives.py) beside the posts list's ORM path: both must give the same answer, seat by seat, on the
-shipped register."""
+repository.py) beside the posts list's ORM path: both present with the same post_out and must give the same
+answer, seat by seat, on the shipped register."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.posts.models import Post
 from services.actors.posts.repository import PostRepository
 from services.actors.posts.service import PostService
-from services.actors.structure.representatives import representatives
-from services.actors.structure.schemas import Representatives
+from services.actors.structure.service import representatives
 from shared.identity import Principal, Role
 
 pytestmark = pytest.mark.anyio
@@ -58,6 +57,6 @@ async def test_the_fast_path_answers_what_the_orm_path_answers(session: AsyncSes
                 organisation_id=network, on_behalf_of_id=None, role=None, network_county=county, vacant=None,
                 as_of=on, after=None, limit=10_000, with_count=False)
             expected = await slow.present_posts(list(rows), on)
-            assert Representatives.model_validate(fast).posts == expected, (audience, network, county, on)
+            assert fast.posts == expected, (audience, network, county, on)
             seats += len(expected)
     assert seats > 0

@@ -1,13 +1,16 @@
-"""Who represents county X in network Y on date D: the registry's most frequent read.
+"""The SQL of the representatives read, the registry's most frequent: who represents county X in network Y on
+date D.
 
-Answered on the lean read path (services.actors.driver_reads): one statement on a driver connection whatever the size of
-the register (another per seat only when a seat has contact channels of its own). The answer is a plain dict
-shaped exactly like schemas.Representatives: the rows are typed by the query already, and building a model per
-seat cost more than running the query.
+Run on the lean read path (services.actors.driver_reads): one statement on a driver connection whatever the
+size of the register (another per seat only when a seat has contact channels of its own). The rows become the
+same PostRecord and Holder the posts list reads, and the posts presenter makes them the same PostOut
+(services/actors/tests/test_representatives_paths.py compares the two paths seat by seat). The other structure
+questions read through the organisations', relations' and posts' repositories.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,13 +20,12 @@ from sqlalchemy.orm import aliased
 from services.actors.changes.counter import registry_version_column
 from services.actors.driver_reads import DriverConnection, DriverRead
 from services.actors.organisations.models import ContactChannel, Organisation
+from services.actors.organisations.records import OrganisationHead
 from services.actors.organisations.repository import name_on_date
 from services.actors.people.models import Person
-from services.actors.people.presenter import shows_contact_details
 from services.actors.posts.models import Membership, Post
-from shared.identity import Principal
+from services.actors.posts.repository import Holder, PostRecord
 from shared.periods import active_on
-from shared.problems import InvalidInput
 
 ON = bindparam("on", type_=Date)
 # Read in the same statement as the answer's data, so the answer is kept under the version it was computed at.
@@ -45,7 +47,8 @@ def _seats() -> Any:
         select(Post.id.label("post_id"), Post.role, Post.label, Post.valid_from, Post.valid_to,
                Post.version.label("post_version"), behalf.id.label("behalf_id"), behalf.kind.label("behalf_kind"),
                behalf.county_code.label("behalf_county"), Membership.id.label("membership_id"),
-               Person.id.label("person_id"), Person.given_name, Person.family_name, Person.email, Person.phone)
+               Person.id.label("person_id"), Person.given_name, Person.family_name, Person.email, Person.phone,
+               Person.managed_by_county)
         .join(behalf, behalf.id == Post.on_behalf_of_id)
         .outerjoin(Membership, and_(Membership.post_id == Post.id,
                                     active_on(Membership.valid_from, Membership.valid_to, ON)))
@@ -71,32 +74,35 @@ POST_CONTACTS = DriverRead(
     .where(ContactChannel.post_id == bindparam("post_id")).order_by(ContactChannel.id))
 
 
-def _ref(id_: str, kind: str, name: str | None, county_code: str | None) -> dict[str, Any]:
-    return {"id": id_, "kind": kind, "name": name, "county_code": county_code}
+@dataclass(slots=True)
+class Seats:
+    """A network's seats held on behalf of one county's organisations on a date, as read on a driver connection:
+    each post with its holder, and the organisations they name, each with its name on the date (computed in
+    SQL, name_on_date). `network` is None when no organisation has the network's id."""
+
+    network: OrganisationHead | None
+    registry_version: int
+    posts: list[tuple[PostRecord, Holder | None]] = field(default_factory=list)
+    organisations: dict[str, tuple[OrganisationHead, str | None]] = field(default_factory=dict)
 
 
-async def representatives(db: DriverConnection, caller: Principal, *, county_code: str, network_id: str,
-                          on: date) -> tuple[dict[str, Any], int]:
-    """The answer, and the registry version it was read at."""
+async def seats(db: DriverConnection, *, county_code: str, network_id: str, on: date) -> Seats:
     rows = await SEATS.rows(db, network_id=network_id, county_code=county_code, on=on)
     if not rows:
-        raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
+        return Seats(None, 0)
     first = rows[0]
-    network = _ref(network_id, first.network_kind, first.network_name, first.network_county)
-    show_contact = shows_contact_details(caller, None)  # each seat's holder, one at a time
-    posts = []
+    network = OrganisationHead(network_id, first.network_kind, first.network_county)
+    found = Seats(network, first.registry_version,
+                  organisations={network_id: (network, first.network_name)})
     for s in rows:
         if s.post_id is None:  # the network has no such post on the date
             continue
-        contacts = ([c._asdict() for c in await POST_CONTACTS.rows(db, post_id=s.post_id)] if s.has_contacts
-                    else [])
-        posts.append({
-            "id": s.post_id, "organisation": network, "role": s.role, "label": s.label,
-            "on_behalf_of": _ref(s.behalf_id, s.behalf_kind, s.behalf_name, s.behalf_county),
-            "valid_from": s.valid_from, "valid_to": s.valid_to, "active": True, "contacts": contacts,
-            "holder": None if s.person_id is None else {
-                "id": s.person_id, "name": f"{s.given_name} {s.family_name}",
-                "email": s.email if show_contact else None, "phone": s.phone if show_contact else None},
-            "holder_membership_id": s.membership_id, "as_of": on, "version": s.post_version,
-        })
-    return {"county_code": county_code, "network": network, "as_of": on, "posts": posts}, first.registry_version
+        behalf = OrganisationHead(s.behalf_id, s.behalf_kind, s.behalf_county)
+        found.organisations[s.behalf_id] = (behalf, s.behalf_name)
+        contacts = await POST_CONTACTS.rows(db, post_id=s.post_id) if s.has_contacts else []
+        post = PostRecord(s.post_id, network_id, s.role, s.label, s.behalf_id, s.valid_from, s.valid_to,
+                          s.post_version, list(contacts))
+        holder = None if s.person_id is None else Holder(
+            s.membership_id, s.person_id, s.given_name, s.family_name, s.email, s.phone, s.managed_by_county)
+        found.posts.append((post, holder))
+    return found
