@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,3 +80,22 @@ async def load_records(session: AsyncSession, heads: Select[Any], *, every: bool
             if (record := by_id.get(row.organisation_id)) is not None:
                 getattr(record, attribute).append(row)
     return records
+
+
+_ONE_HEAD = select(*RECORD_COLUMNS).where(Organisation.__table__.c.id == bindparam("organisation_id"))
+_ONE_PARTS = tuple((attribute, query.where(table.__table__.c.organisation_id == bindparam("organisation_id")))
+                   for attribute, table, query in _PARTS)
+
+
+async def load_record(session: AsyncSession, organisation_id: str) -> OrganisationRecord | None:
+    """One organisation with its names, identifiers and contacts, each part read by the organisation's id: four
+    small statements built once, where ORM loading (the object and its three collections) cost more than twice
+    the CPU (profile of 2026-12-01, docs/benchmarks.md)."""
+    parameters = {"organisation_id": organisation_id}
+    head = (await session.execute(_ONE_HEAD, parameters)).first()
+    if head is None:
+        return None
+    record = OrganisationRecord(*head)
+    for attribute, query in _ONE_PARTS:
+        getattr(record, attribute).extend((await session.execute(query, parameters)).all())
+    return record

@@ -7,11 +7,18 @@ from sqlalchemy import func, select
 
 from services.actors.id_lists import in_ids
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
-from services.actors.organisations.records import RECORD_COLUMNS, OrganisationHead, OrganisationRecord, load_records
+from services.actors.organisations.records import (
+    RECORD_COLUMNS,
+    OrganisationHead,
+    OrganisationRecord,
+    load_record,
+    load_records,
+)
 from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import count_rows
 from shared.periods import active_on
+from shared.problems import NotFound
 from shared.repository import Repository
 from shared.text_search import like_pattern
 
@@ -47,6 +54,13 @@ class OrganisationRepository(Repository[Organisation]):
 
     async def get(self, organisation_id: str) -> Organisation | None:
         return await get_record(self.session, Organisation, organisation_id)
+
+    async def record_or_404(self, organisation_id: str) -> OrganisationRecord:
+        """The organisation as reads present it (rows, not ORM objects: records.py); 404 naming it when missing."""
+        record = await load_record(self.session, organisation_id)
+        if record is None:
+            raise NotFound(f"No organisation has id '{organisation_id}'.")
+        return record
 
     async def get_many(self, ids: set[str]) -> dict[str, Organisation]:
         if not ids:

@@ -98,7 +98,7 @@ class OrganisationService:
         return await self.repository.get_or_404(organisation_id)
 
     async def read(self, organisation_id: str, as_of: date) -> schemas.OrganisationOut:
-        return organisation_out(await self.get_or_404(organisation_id), as_of)
+        return organisation_out(await self.repository.record_or_404(organisation_id), as_of)
 
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
                      include_inactive: bool, paging: PageRequest) -> Page[schemas.OrganisationOut]:
