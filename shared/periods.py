@@ -11,10 +11,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query
+from pydantic import BaseModel, Field
 from sqlalchemy import and_, or_
 from sqlalchemy.sql import ColumnElement
 
 from shared.problems import InvalidInput
+from shared.text import Note
 
 AsOfQuery = Annotated[date | None, Query(description="Answer as the register stood on this date "
                                                      "(YYYY-MM-DD); today when left out.",
@@ -41,3 +43,18 @@ def check_period(valid_from: date | None, valid_to: date | None, *, prefix: str 
         raise InvalidInput.field(f"{prefix}.valid_to", "period_order",
                                  f"valid_to ({valid_to}) must be after valid_from ({valid_from}); "
                                  "valid_to is the first day the fact no longer holds.")
+
+
+class PeriodIn(BaseModel):
+    """A validity period in a request body; its order (valid_to after valid_from) is checked by the service
+    (check_period), naming the field."""
+
+    valid_from: date | None = Field(None, description="First day it holds (inclusive).")
+    valid_to: date | None = Field(None, description="First day it no longer holds (exclusive).")
+
+
+class CloseIn(BaseModel):
+    """Ends a record on a day; it stays in the history."""
+
+    valid_to: date = Field(description="The first day the record no longer holds.")
+    note: Note | None = Field(None, examples=["Wound down after the owners' decision"])

@@ -12,7 +12,7 @@ from shared.database import Session
 from shared.etag import IfMatch, answer_stored, etag, set_etag
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import Page, Paging
-from shared.periods import AsOfQuery
+from shared.periods import AsOfQuery, CloseIn
 from shared.problems import problem_responses
 
 OrganisationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN, examples=["skr", "rss-20"])]
@@ -88,7 +88,7 @@ async def rename_organisation(organisation_id: OrganisationId, data: schemas.Ren
 
 @router.post("/{organisation_id}/close", summary="Close an organisation: its validity ends, nothing is deleted",
              responses=problem_responses(403, 404, 409, 412, 428))
-async def close_organisation(organisation_id: OrganisationId, data: schemas.CloseIn,
+async def close_organisation(organisation_id: OrganisationId, data: CloseIn,
                              organisations: OrganisationWriter, response: Response,
                              if_match: IfMatch = None) -> schemas.OrganisationOut:
     organisation = await organisations.close(organisation_id, data, if_match)

@@ -4,23 +4,16 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from services.actors.identifiers import RECORD_ID_PATTERN, normalise_org_number
+from services.actors.identifiers import RecordId, normalise_org_number
 from services.actors.organisations.models import ContactKind, IdentifierScheme, OrganisationKind
+from shared.periods import PeriodIn
 from shared.text import SINGLE_LINE, Name, Note, ShortName, Source
 
 CountyCodeField = Annotated[str | None, Field(pattern=r"^\d{2}$", description="SCB county code the record "
                                                                              "belongs to; null for national.")]
-RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Stable id: a-z, 0-9 and '-'.")]
 IdentifierValue = Annotated[str, Field(min_length=1, max_length=30), SINGLE_LINE]
 ContactValue = Annotated[str, Field(min_length=1, max_length=300), SINGLE_LINE]
 ContactLabel = Annotated[str, Field(max_length=100), SINGLE_LINE]
-
-
-class PeriodIn(BaseModel):
-    """A validity period; its order (valid_to after valid_from) is checked by the service, naming the field."""
-
-    valid_from: date | None = Field(None, description="First day it holds (inclusive).")
-    valid_to: date | None = Field(None, description="First day it no longer holds (exclusive).")
 
 
 class IdentifierIn(BaseModel):
@@ -112,11 +105,6 @@ class RenameIn(BaseModel):
     name: Name = Field(examples=["Sveriges Kommuner och Regioner"])
     short_name: ShortName | None = Field(None, examples=["SKR"])
     valid_from: date = Field(description="The day the new name takes effect; the old name ends that day.")
-
-
-class CloseIn(BaseModel):
-    valid_to: date = Field(description="The first day the record no longer holds.")
-    note: Note | None = Field(None, examples=["Wound down after the owners' decision"])
 
 
 class OrganisationOut(BaseModel):

@@ -23,7 +23,7 @@ from shared.authorization import UNCHANGED, require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
-from shared.periods import check_period
+from shared.periods import CloseIn, check_period
 from shared.problems import Conflict, InvalidInput
 from shared.records import new_record_id, utcnow
 from shared.text_search import fold_for_search
@@ -176,7 +176,7 @@ class OrganisationService:
         await self._save(organisation, "rename", before)
         return organisation_out(organisation, data.valid_from)
 
-    async def close(self, organisation_id: str, data: schemas.CloseIn,
+    async def close(self, organisation_id: str, data: CloseIn,
                     if_match: str | None) -> schemas.OrganisationOut:
         organisation = await self.get_or_404(organisation_id)
         require_county_scope(self.caller, organisation.county_code, what=f"organisation '{organisation_id}'")

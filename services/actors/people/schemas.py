@@ -1,6 +1,6 @@
 from pydantic import BaseModel, Field
 
-from services.actors.organisations.schemas import RecordId
+from services.actors.identifiers import RecordId
 from shared.text import EmailAddress, PersonName, PhoneNumber
 
 

@@ -3,9 +3,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from services.actors.organisations.schemas import ContactIn, Contacts, OrganisationRef, PeriodIn, RecordId
+from services.actors.identifiers import RecordId
+from services.actors.organisations.schemas import ContactIn, Contacts, OrganisationRef
 from services.actors.people.schemas import PersonBrief
 from services.actors.posts.models import PostRole
+from shared.periods import PeriodIn
 from shared.text import MULTI_LINE, Label, Source
 
 MembershipNote = Annotated[str, Field(max_length=500), MULTI_LINE]

@@ -11,7 +11,7 @@ from services.actors.audit.models import AuditEvent
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.presenter import organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.organisations.schemas import CloseIn, OrganisationRef
+from services.actors.organisations.schemas import OrganisationRef
 from services.actors.people.models import Person
 from services.actors.people.presenter import person_brief
 from services.actors.posts.models import Membership, Post
@@ -27,7 +27,7 @@ from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.known_records import get_record
 from shared.pagination import Page, PageRequest
-from shared.periods import check_period, overlaps
+from shared.periods import CloseIn, check_period, overlaps
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 from shared.records import new_record_id, utcnow
 

@@ -4,7 +4,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from services.actors.identifiers import RECORD_ID_PATTERN
-from services.actors.organisations.schemas import CloseIn
 from services.actors.relations.models import RelationKind
 from services.actors.relations.schemas import RelationIn, RelationOut
 from services.actors.relations.service import RelationService
@@ -12,7 +11,7 @@ from shared.database import Session
 from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import Page, Paging
-from shared.periods import AsOfQuery
+from shared.periods import AsOfQuery, CloseIn
 from shared.problems import problem_responses
 
 RelationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]

@@ -2,8 +2,10 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from services.actors.organisations.schemas import OrganisationRef, PeriodIn, RecordId
+from services.actors.identifiers import RecordId
+from services.actors.organisations.schemas import OrganisationRef
 from services.actors.relations.models import Evidence, RelationKind
+from shared.periods import PeriodIn
 from shared.text import Note, Source
 
 

@@ -10,7 +10,6 @@ from services.actors.audit.models import AuditEvent
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
-from services.actors.organisations.schemas import CloseIn
 from services.actors.relations.consistency import within
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.presenter import relation_out
@@ -21,7 +20,7 @@ from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
-from shared.periods import check_period, overlaps
+from shared.periods import CloseIn, check_period, overlaps
 from shared.problems import Conflict, InvalidInput
 from shared.records import new_record_id, utcnow
 
