@@ -4,14 +4,13 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from services.surveys.exports.service import Exports
-from services.surveys.exports.tables import csv_bytes, xlsx_bytes
 from services.surveys.identifiers import RecordIdPath
 from shared.database import Session
 from shared.identity import Caller
 from shared.problems import problem_responses
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
+from shared.spreadsheet_export import CSV_MEDIA_TYPE as CSV
+from shared.spreadsheet_export import XLSX_MEDIA_TYPE as XLSX
+from shared.spreadsheet_export import write_csv, write_xlsx
 
 
 async def exports(session: Session, caller: Caller) -> Exports:
@@ -27,7 +26,7 @@ router = APIRouter(prefix="/rounds/{round_id}/exports", tags=["exports"],
 
 def _file(name: str, table: tuple, file_format: str) -> Response:
     header, rows = table
-    body = csv_bytes(header, rows) if file_format == "csv" else xlsx_bytes({name: (header, rows)})
+    body = write_csv(header, rows) if file_format == "csv" else write_xlsx({name: (header, rows)})
     return Response(body, media_type=CSV if file_format == "csv" else XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
 
