@@ -27,7 +27,9 @@ class Exports:
         round_ = await responses.rounds.get(round_id)
         version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
         columns: list[tuple[str, str, str | None]] = []  # (header, link_id, option code)
-        for item, _ in flatten(items_of(version.items)):
+        items = [item for item, _ in flatten(items_of(version.items))]
+        rankings = {item.link_id for item in items if item.type is ItemType.RANKING}
+        for item in items:
             if item.type in (ItemType.MULTIPLE_CHOICE, ItemType.RANKING):
                 columns += [(f"{item.link_id}:{o.code}", item.link_id, o.code) for o in item.options]
             elif item.type is not ItemType.GROUP:
@@ -44,7 +46,7 @@ class Exports:
                     row.append(None)
                 else:
                     chosen = value.index(code) + 1 if code in value else None
-                    row.append(chosen if _is_ranking(version.items, link_id) else int(chosen is not None))
+                    row.append(chosen if link_id in rankings else int(chosen is not None))
             rows.append(row)
         return RESPONSE_COLUMNS + [c[0] for c in columns], rows
 
@@ -61,7 +63,3 @@ class Exports:
                     rows.append([table.scope, item.link_id, item.text, None, None, item.answered, table.submitted,
                                  None, item.mean])
         return header, rows
-
-
-def _is_ranking(raw_items: list, link_id: str) -> bool:
-    return any(i.link_id == link_id and i.type is ItemType.RANKING for i, _ in flatten(items_of(raw_items)))

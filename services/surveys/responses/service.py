@@ -5,14 +5,16 @@ the response's history; a county system (or a national administrator) reviews it
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.database import utcnow
 from services.surveys.identifiers import county_of
 from services.surveys.permissions import may_read, read_scope, require_answering
-from services.surveys.questionnaires.schemas import items_of
+from services.surveys.questionnaires.schemas import Item, items_of
 from services.surveys.questionnaires.service import QuestionnaireService
-from services.surveys.responses.models import Answer, Response, ResponseRevision, ReviewComment
+from services.surveys.responses.models import Response, ReviewComment
 from services.surveys.responses.repository import ResponseRepository
 from services.surveys.responses.schemas import (
     CommentOut,
@@ -24,7 +26,7 @@ from services.surveys.responses.schemas import (
     ReviewState,
     RevisionOut,
 )
-from services.surveys.responses.validation import AnswerRow, answers_from_rows, check_answers
+from services.surveys.responses.validation import answers_from_rows, check_answers
 from services.surveys.rounds.models import Round
 from services.surveys.rounds.service import RoundService, round_status
 from shared.authorization import require_county_scope
@@ -32,11 +34,6 @@ from shared.identity import Principal, Role
 from shared.problems import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 
 DRAFT, SUBMITTED = "draft", "submitted"
-
-
-def _rows(response: Response) -> list[AnswerRow]:
-    return [AnswerRow(a.link_id, a.position, a.option_code, a.number_value, a.text_value, a.date_value)
-            for a in response.answers]
 
 
 class ResponseService:
@@ -60,8 +57,7 @@ class ResponseService:
                                  f"{data.respondent_id} has already answered round {round_id}; change that response "
                                  "(PUT) instead of sending a second one.")
         response = Response(round_id=round_id, respondent_id=data.respondent_id, county_code=county, status=DRAFT,
-                            revision=0, answers=[])
-        await self.repository.add(response)
+                            revision=0, late=False)
         return await self._save(round_, response, data.answers, data.submit)
 
     async def update(self, round_id: str, respondent_id: str, data: ResponseUpdate) -> ResponseOut:
@@ -72,31 +68,33 @@ class ResponseService:
         return await self._save(round_, response, data.answers, data.submit)
 
     async def _save(self, round_: Round, response: Response, answers: dict, submit: bool) -> ResponseOut:
+        """Checks the answers once against the version (read once) and stores the response, its answers and the
+        history row; a new response is inserted only here, in its final state."""
         status = round_status(round_)
         late = status == "closed"
         if status == "scheduled" or (late and self.caller.role is not Role.NATIONAL_ADMIN):
             raise Conflict.field("round", "round_open", f"Round {round_.id} is {status} ({round_.opens_on} to "
                                  f"{round_.closes_on}): answers are taken while it is open; after it closes only "
                                  "a national administrator records a late answer.")
-        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        items = await self._items(round_)
         submitting = submit or response.status == SUBMITTED
-        rows = check_answers(items_of(version.items), answers, complete=submitting)
+        rows = check_answers(items, answers, complete=submitting)
+        shown = answers_from_rows(items, rows)
         now = utcnow()
-        response.answers = [Answer(link_id=r.link_id, position=r.position, option_code=r.option_code,
-                                   number_value=r.number_value, text_value=r.text_value, date_value=r.date_value)
-                            for r in rows]
         if submitting:
             response.review_state = ReviewState.RECEIVED.value
             response.submitted_at = response.submitted_at or now
             response.late = response.late or late
             response.status = SUBMITTED
+        new = response.id is None
         response.revision += 1
         response.updated_at = now
-        await self.repository.add(ResponseRevision(
-            response_id=response.id, revision=response.revision, status=response.status, late=late,
-            answers=answers_from_rows(items_of(version.items), rows), recorded_at=now,
-            recorded_by=self.caller.subject))
-        return await self._out(response, items_of(version.items))
+        await self.repository.save(response, rows, revision_answers=shown, late=late, recorded_at=now,
+                                   recorded_by=self.caller.subject)
+        out = self._plain(response, shown)
+        if not new:  # a response made by this request has no review comments yet
+            out.comments = await self._comments(response)
+        return out
 
     async def review(self, round_id: str, respondent_id: str, data: ReviewIn) -> ResponseOut:
         await self.rounds.get(round_id)
@@ -114,8 +112,11 @@ class ResponseService:
         round_ = await self.rounds.get(round_id)
         response = await self._get(round_id, respondent_id)
         self._require_reader(response)
-        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
-        return await self._out(response, items_of(version.items))
+        items = await self._items(round_)
+        out = self._plain(response, answers_from_rows(items, (await self.repository.answers_of([response.id]))[
+            response.id]))
+        out.comments = await self._comments(response)
+        return out
 
     async def history(self, round_id: str, respondent_id: str) -> HistoryOut:
         await self.rounds.get(round_id)
@@ -128,10 +129,16 @@ class ResponseService:
 
     async def search(self, round_id: str) -> list[ResponseOut]:
         round_ = await self.rounds.get(round_id)
-        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        items = await self._items(round_)
         county, respondent = read_scope(self.caller)
-        items = items_of(version.items)
-        return [self._plain(r, items) for r in await self.repository.in_round(round_id, county, respondent)]
+        responses = await self.repository.in_round(round_id, county, respondent)
+        answers = await self.repository.answers_of([r.id for r in responses])
+        return [self._plain(r, answers_from_rows(items, answers[r.id])) for r in responses]
+
+    async def _items(self, round_: Round) -> list[Item]:
+        """The items of the round's questionnaire version, read and parsed once per request."""
+        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        return items_of(version.items)
 
     async def _get(self, round_id: str, respondent_id: str) -> Response:
         response = await self.repository.get(round_id, respondent_id)
@@ -145,16 +152,13 @@ class ResponseService:
                        "by that county, the respondent itself and the national level.")
             raise Forbidden(message, errors=[FieldError("path.respondent_id", "forbidden", message)])
 
-    async def _out(self, response: Response, items: list) -> ResponseOut:
-        out = self._plain(response, items)
-        out.comments = [CommentOut(review_state=c.review_state, comment=c.comment, recorded_at=c.recorded_at,
-                                   recorded_by=c.recorded_by) for c in await self.repository.comments(response.id)]
-        return out
+    async def _comments(self, response: Response) -> list[CommentOut]:
+        return [CommentOut(review_state=c.review_state, comment=c.comment, recorded_at=c.recorded_at,
+                           recorded_by=c.recorded_by) for c in await self.repository.comments(response.id)]
 
     @staticmethod
-    def _plain(response: Response, items: list) -> ResponseOut:
+    def _plain(response: Response, answers: dict[str, Any]) -> ResponseOut:
         return ResponseOut(round_id=response.round_id, respondent_id=response.respondent_id,
                            county_code=response.county_code, status=response.status,
                            review_state=response.review_state, late=response.late,
-                           submitted_at=response.submitted_at, revision=response.revision,
-                           answers=answers_from_rows(items, _rows(response)))
+                           submitted_at=response.submitted_at, revision=response.revision, answers=answers)
