@@ -19,13 +19,13 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import httpx
 import orjson
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 
 from shared.problems import ProblemError
 from shared.request_context import REQUEST_ID_HEADER
@@ -140,3 +140,7 @@ def attach_platform_client(app: FastAPI, factory: Callable[[], PlatformClient]) 
 
 def platform_client(request: Request) -> PlatformClient:
     return request.app.state.platform
+
+
+# The app's client of the platform, as a route (or service-provider) dependency.
+Platform = Annotated[PlatformClient, Depends(platform_client)]

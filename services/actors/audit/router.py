@@ -1,20 +1,15 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from services.actors.audit.schemas import AuditEventOut
 from services.actors.audit.service import AuditService
-from shared.database import Session
 from shared.identity import Caller
 from shared.pagination import Page, Paging
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> AuditService:
-    return AuditService(session, caller)
-
-
-AuditEvents = Annotated[AuditService, Depends(reading)]
+AuditEvents = Annotated[AuditService, provided(AuditService, Caller)]
 
 router = APIRouter(tags=["audit"], responses=problem_responses(401, 422))
 

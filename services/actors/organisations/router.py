@@ -1,33 +1,23 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from services.actors.changes.conditional import NOT_MODIFIED, not_modified
 from services.actors.identifiers import RECORD_ID_PATTERN
 from services.actors.organisations import schemas
 from services.actors.organisations.models import OrganisationKind
 from services.actors.organisations.service import OrganisationService
-from shared.database import Session
 from shared.etag import IfMatch, answer_stored, etag, set_etag
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery, CloseIn
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
 OrganisationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN, examples=["skr", "rss-20"])]
-
-
-async def reading(session: Session, caller: AnyCaller) -> OrganisationService:
-    return OrganisationService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller) -> OrganisationService:
-    return OrganisationService(session, caller)
-
-
-Organisations = Annotated[OrganisationService, Depends(reading)]
-OrganisationWriter = Annotated[OrganisationService, Depends(writing)]
+Organisations = Annotated[OrganisationService, provided(OrganisationService, AnyCaller)]
+OrganisationWriter = Annotated[OrganisationService, provided(OrganisationService, WritingCaller)]
 
 router = APIRouter(prefix="/organisations", tags=["organisations"], responses=problem_responses(401, 422))
 

@@ -1,33 +1,22 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from services.actors.identifiers import RECORD_ID_PATTERN
+from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
 from services.actors.posts.models import PostRole
 from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
 from services.actors.posts.service import PostService
-from shared.database import Session
 from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery, CloseIn
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-RecordPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 RecordQuery = Annotated[str | None, Query(pattern=RECORD_ID_PATTERN)]
-
-
-async def reading(session: Session, caller: AnyCaller) -> PostService:
-    return PostService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller) -> PostService:
-    return PostService(session, caller)
-
-
-Posts = Annotated[PostService, Depends(reading)]
-PostWriter = Annotated[PostService, Depends(writing)]
+Posts = Annotated[PostService, provided(PostService, AnyCaller)]
+PostWriter = Annotated[PostService, provided(PostService, WritingCaller)]
 
 router = APIRouter(tags=["posts and memberships"], responses=problem_responses(401, 422))
 
@@ -54,7 +43,7 @@ async def create_post(data: PostIn, posts: PostWriter, request: Request,
 
 
 @router.get("/posts/{post_id}", summary="One post and its holder on a date", responses=problem_responses(404))
-async def get_post(post_id: RecordPath, posts: Posts, response: Response, as_of: AsOfQuery = None) -> PostOut:
+async def get_post(post_id: RecordIdPath, posts: Posts, response: Response, as_of: AsOfQuery = None) -> PostOut:
     post = await posts.read_post(post_id, as_of or date.today())
     set_etag(response, post.version)
     return post
@@ -62,7 +51,7 @@ async def get_post(post_id: RecordPath, posts: Posts, response: Response, as_of:
 
 @router.post("/posts/{post_id}/close", summary="End a post on a date",
              responses=problem_responses(403, 404, 409, 412, 428))
-async def close_post(post_id: RecordPath, data: CloseIn, posts: PostWriter, response: Response,
+async def close_post(post_id: RecordIdPath, data: CloseIn, posts: PostWriter, response: Response,
                      if_match: IfMatch = None) -> PostOut:
     post = await posts.close_post(post_id, data, if_match)
     set_etag(response, post.version)
@@ -85,7 +74,7 @@ async def create_membership(data: MembershipIn, posts: PostWriter, request: Requ
 
 @router.post("/memberships/{membership_id}/close", summary="A person leaves a post on a date",
              responses=problem_responses(403, 404, 409, 412, 428))
-async def close_membership(membership_id: RecordPath, data: CloseIn, posts: PostWriter, response: Response,
+async def close_membership(membership_id: RecordIdPath, data: CloseIn, posts: PostWriter, response: Response,
                            if_match: IfMatch = None) -> MembershipOut:
     membership = await posts.close_membership(membership_id, data, if_match)
     set_etag(response, membership.version)

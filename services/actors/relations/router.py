@@ -1,32 +1,21 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from services.actors.identifiers import RECORD_ID_PATTERN
+from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
 from services.actors.relations.models import RelationKind
 from services.actors.relations.schemas import RelationIn, RelationOut
 from services.actors.relations.service import RelationService
-from shared.database import Session
 from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery, CloseIn
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-RelationId = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
-
-
-async def reading(session: Session, caller: AnyCaller) -> RelationService:
-    return RelationService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller) -> RelationService:
-    return RelationService(session, caller)
-
-
-Relations = Annotated[RelationService, Depends(reading)]
-RelationWriter = Annotated[RelationService, Depends(writing)]
+Relations = Annotated[RelationService, provided(RelationService, AnyCaller)]
+RelationWriter = Annotated[RelationService, provided(RelationService, WritingCaller)]
 
 router = APIRouter(prefix="/relations", tags=["relations"], responses=problem_responses(401, 422))
 
@@ -49,7 +38,7 @@ async def create_relation(data: RelationIn, relations: RelationWriter, request: 
 
 
 @router.get("/{relation_id}", summary="One relation", responses=problem_responses(404))
-async def get_relation(relation_id: RelationId, relations: Relations, response: Response,
+async def get_relation(relation_id: RecordIdPath, relations: Relations, response: Response,
                        as_of: AsOfQuery = None) -> RelationOut:
     relation = await relations.read(relation_id, as_of or date.today())
     set_etag(response, relation.version)
@@ -58,7 +47,7 @@ async def get_relation(relation_id: RelationId, relations: Relations, response: 
 
 @router.post("/{relation_id}/close", summary="End a relation on a date; it stays in the history",
              responses=problem_responses(403, 404, 409, 412, 428))
-async def close_relation(relation_id: RelationId, data: CloseIn, relations: RelationWriter, response: Response,
+async def close_relation(relation_id: RecordIdPath, data: CloseIn, relations: RelationWriter, response: Response,
                          if_match: IfMatch = None) -> RelationOut:
     relation = await relations.close(relation_id, data, if_match)
     set_etag(response, relation.version)

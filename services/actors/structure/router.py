@@ -1,48 +1,41 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from services.actors.changes.counter import registry_version
 from services.actors.driver_reads import Drivers
-from services.actors.identifiers import RECORD_ID_PATTERN
+from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
 from services.actors.people.presenter import shows_contact_details
 from services.actors.structure import schemas
 from services.actors.structure.service import StructureService, representatives
 from services.actors.versioned_cache import VersionedAnswers
-from shared.database import Session
 from shared.etag import none_match
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-RecordPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
-
-
-async def structure_service(session: Session, caller: AnyCaller) -> StructureService:
-    return StructureService(session, caller)
-
-
-Structure = Annotated[StructureService, Depends(structure_service)]
+Structure = Annotated[StructureService, provided(StructureService, AnyCaller)]
 
 router = APIRouter(tags=["structure"], responses=problem_responses(401, 404, 422))
 
 
 @router.get("/rss/{rss_id}", summary="An RSS on a date: host, parties, groups, contact point, representatives")
-async def get_rss(rss_id: RecordPath, structure: Structure, as_of: AsOfQuery = None) -> schemas.RssOverview:
+async def get_rss(rss_id: RecordIdPath, structure: Structure, as_of: AsOfQuery = None) -> schemas.RssOverview:
     return await structure.rss(rss_id, as_of or date.today())
 
 
 @router.get("/organisations/{organisation_id}/members",
             summary="Members of a group, network or organisation on a date: organisations and post holders")
-async def get_members(organisation_id: RecordPath, structure: Structure,
+async def get_members(organisation_id: RecordIdPath, structure: Structure,
                       as_of: AsOfQuery = None) -> schemas.Members:
     return await structure.members(organisation_id, as_of or date.today())
 
 
 @router.get("/organisations/{organisation_id}/history",
             summary="An organisation's whole history: names, relations, founding and closing, in date order")
-async def get_history(organisation_id: RecordPath, structure: Structure) -> schemas.OrganisationHistory:
+async def get_history(organisation_id: RecordIdPath, structure: Structure) -> schemas.OrganisationHistory:
     return await structure.history(organisation_id)
 
 

@@ -1,26 +1,17 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from services.funding.agreements.schemas import AgreementIn, AgreementOut
 from services.funding.agreements.service import AgreementService
 from services.funding.identifiers import RecordIdPath
-from shared.database import Session
 from shared.identity import Caller, WritingCaller
 from shared.pagination import public_path
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> AgreementService:
-    return AgreementService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller) -> AgreementService:
-    return AgreementService(session, caller)
-
-
-Agreements = Annotated[AgreementService, Depends(reading)]
-AgreementWriter = Annotated[AgreementService, Depends(writing)]
+Agreements = Annotated[AgreementService, provided(AgreementService, Caller)]
+AgreementWriter = Annotated[AgreementService, provided(AgreementService, WritingCaller)]
 
 router = APIRouter(prefix="/agreements", tags=["agreements"], responses=problem_responses(401, 422))
 

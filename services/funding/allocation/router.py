@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from services.funding.allocation.distribution import DistributionService
 from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut
@@ -12,23 +12,11 @@ from shared.database import Session
 from shared.idempotency import IdempotencyKey
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> AllocationService:
-    return AllocationService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller, registry: RegistryReader) -> AllocationService:
-    return AllocationService(session, caller, registry)
-
-
-async def distributing(session: Session, caller: WritingCaller, registry: RegistryReader) -> DistributionService:
-    return DistributionService(session, caller, registry)
-
-
-Allocations = Annotated[AllocationService, Depends(reading)]
-Distributor = Annotated[DistributionService, Depends(distributing)]
-AllocationWriter = Annotated[AllocationService, Depends(writing)]
+Allocations = Annotated[AllocationService, provided(AllocationService, Caller)]
+Distributor = Annotated[DistributionService, provided(DistributionService, WritingCaller, RegistryReader)]
+AllocationWriter = Annotated[AllocationService, provided(AllocationService, WritingCaller, RegistryReader)]
 
 router = APIRouter(tags=["allocations"], responses=problem_responses(401, 403, 404, 422))
 NEEDS_REGISTRY = problem_responses(503)

@@ -1,27 +1,18 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from services.funding.cofinancing.schemas import CoFinancingCreate, CoFinancingIn, CoFinancingOut
 from services.funding.cofinancing.service import CoFinancingService
 from services.funding.identifiers import RecordIdPath
 from services.funding.registry import RegistryReader
-from shared.database import Session
 from shared.identity import Caller, WritingCaller
 from shared.pagination import public_path
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> CoFinancingService:
-    return CoFinancingService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller, registry: RegistryReader) -> CoFinancingService:
-    return CoFinancingService(session, caller, registry)
-
-
-CoFinancing = Annotated[CoFinancingService, Depends(reading)]
-CoFinancingWriter = Annotated[CoFinancingService, Depends(writing)]
+CoFinancing = Annotated[CoFinancingService, provided(CoFinancingService, Caller)]
+CoFinancingWriter = Annotated[CoFinancingService, provided(CoFinancingService, WritingCaller, RegistryReader)]
 
 router = APIRouter(prefix="/co-financing", tags=["co-financing"], responses=problem_responses(401, 422))
 

@@ -5,22 +5,17 @@ point for other tools) or `.xlsx` (amounts as numbers with two decimals)."""
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from services.funding.exports.service import LEDGER_COLUMNS, SHARE_COLUMNS, ExportService, Table
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
-from shared.database import Session
 from shared.identity import Caller
 from shared.problems import problem_responses
+from shared.service_provider import provided
 from shared.spreadsheet_export import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, write_csv, write_xlsx
 
-
-async def exporting(session: Session, caller: Caller) -> ExportService:
-    return ExportService(session, caller)
-
-
-Exports = Annotated[ExportService, Depends(exporting)]
+Exports = Annotated[ExportService, provided(ExportService, Caller)]
 FileFormat = Annotated[Literal["csv", "xlsx"], Path(description="csv (Excel-ready) or xlsx")]
 CountyPath = Annotated[str, Path(pattern=COUNTY_CODE_PATTERN)]
 AsOf = Annotated[date | None, Query(description="Amounts as of this date, like the balances; default: today")]

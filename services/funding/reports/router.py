@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
 from services.funding.answers import once, stored
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
@@ -18,18 +18,10 @@ from shared.database import Session
 from shared.idempotency import IdempotencyKey
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> ReportService:
-    return ReportService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller) -> ReportService:
-    return ReportService(session, caller)
-
-
-Reports = Annotated[ReportService, Depends(reading)]
-ReportWriter = Annotated[ReportService, Depends(writing)]
+Reports = Annotated[ReportService, provided(ReportService, Caller)]
+ReportWriter = Annotated[ReportService, provided(ReportService, WritingCaller)]
 CountyQuery = Annotated[str | None, Query(pattern=COUNTY_CODE_PATTERN, description="One county; default: all")]
 
 router = APIRouter(tags=["spending reports and repayment"], responses=problem_responses(401, 422))

@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 
 from services.funding.answers import once, stored
 from services.funding.identifiers import RecordIdPath
@@ -11,18 +11,10 @@ from shared.database import Session
 from shared.idempotency import IdempotencyKey
 from shared.identity import Caller, WritingCaller
 from shared.problems import InvalidInput, problem_responses
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> RequisitionService:
-    return RequisitionService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller, registry: RegistryReader) -> RequisitionService:
-    return RequisitionService(session, caller, registry)
-
-
-Requisitions = Annotated[RequisitionService, Depends(reading)]
-RequisitionWriter = Annotated[RequisitionService, Depends(writing)]
+Requisitions = Annotated[RequisitionService, provided(RequisitionService, Caller)]
+RequisitionWriter = Annotated[RequisitionService, provided(RequisitionService, WritingCaller, RegistryReader)]
 
 router = APIRouter(prefix="/requisitions", tags=["requisitions"], responses=problem_responses(401, 403, 404, 422))
 

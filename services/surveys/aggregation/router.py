@@ -1,20 +1,15 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from services.surveys.aggregation.schemas import DistributionOut, NeedsOut, ResponseRatesOut
 from services.surveys.aggregation.service import Aggregates
 from services.surveys.identifiers import RecordIdPath
-from shared.database import Session
 from shared.identity import Caller
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-
-async def aggregates(session: Session, caller: Caller) -> Aggregates:
-    return Aggregates(session, caller)
-
-
-AggregatesOf = Annotated[Aggregates, Depends(aggregates)]
+AggregatesOf = Annotated[Aggregates, provided(Aggregates, Caller)]
 CountyQuery = Annotated[str | None, Query(pattern=r"^\d{2}$", description="Also this county, beside the nation")]
 
 router = APIRouter(prefix="/rounds/{round_id}", tags=["aggregates"], responses=problem_responses(401, 404, 422))

@@ -1,6 +1,6 @@
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
@@ -12,9 +12,9 @@ from services.surveys.questionnaires.schemas import (
     VersionSummary,
 )
 from services.surveys.questionnaires.service import QuestionnaireService
-from shared.database import Session
 from shared.identity import Caller, WritingCaller
 from shared.problems import InvalidInput, UnsupportedMediaType, problem_responses
+from shared.service_provider import provided
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MULTIPART_FORM = "multipart/form-data"
@@ -45,16 +45,8 @@ async def workbook_body(request: Request) -> bytes:
     return await request.body()
 
 
-async def reading(session: Session, caller: Caller) -> QuestionnaireService:
-    return QuestionnaireService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller) -> QuestionnaireService:
-    return QuestionnaireService(session, caller)
-
-
-Questionnaires = Annotated[QuestionnaireService, Depends(reading)]
-QuestionnaireWriter = Annotated[QuestionnaireService, Depends(writing)]
+Questionnaires = Annotated[QuestionnaireService, provided(QuestionnaireService, Caller)]
+QuestionnaireWriter = Annotated[QuestionnaireService, provided(QuestionnaireService, WritingCaller)]
 VersionPath = Annotated[int, Path(ge=1, le=10_000)]
 
 router = APIRouter(prefix="/questionnaires", tags=["questionnaires"], responses=problem_responses(401, 404, 422))

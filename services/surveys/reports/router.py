@@ -1,26 +1,16 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
 from services.surveys.reports.schemas import CompilationOut, ReportingYearIn, ReportingYearOut
 from services.surveys.reports.service import StatusReports
-from shared.database import Session
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
-from shared.service_client import PlatformClient, platform_client
+from shared.service_client import Platform
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> StatusReports:
-    return StatusReports(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller,
-                  platform: Annotated[PlatformClient, Depends(platform_client)]) -> StatusReports:
-    return StatusReports(session, caller, platform)
-
-
-Reports = Annotated[StatusReports, Depends(reading)]
-ReportsWriter = Annotated[StatusReports, Depends(writing)]
+Reports = Annotated[StatusReports, provided(StatusReports, Caller)]
+ReportsWriter = Annotated[StatusReports, provided(StatusReports, WritingCaller, Platform)]
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 
 router = APIRouter(prefix="/status-reports", tags=["status reports"], responses=problem_responses(401, 422))

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from services.surveys.answers import once, stored
 from services.surveys.identifiers import RecordIdPath
@@ -11,23 +11,11 @@ from shared.database import Session
 from shared.idempotency import IdempotencyKey
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> ResponseService:
-    return ResponseService(session, caller)
-
-
-async def answering(session: Session, caller: AnsweringCaller) -> ResponseService:
-    return ResponseService(session, caller)
-
-
-async def reviewing(session: Session, caller: WritingCaller) -> ResponseService:
-    return ResponseService(session, caller)
-
-
-Responses = Annotated[ResponseService, Depends(reading)]
-ResponseWriter = Annotated[ResponseService, Depends(answering)]
-Reviewer = Annotated[ResponseService, Depends(reviewing)]
+Responses = Annotated[ResponseService, provided(ResponseService, Caller)]
+ResponseWriter = Annotated[ResponseService, provided(ResponseService, AnsweringCaller)]
+Reviewer = Annotated[ResponseService, provided(ResponseService, WritingCaller)]
 
 router = APIRouter(prefix="/rounds/{round_id}/responses", tags=["responses"],
                    responses=problem_responses(401, 403, 404, 422))

@@ -1,27 +1,17 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from services.surveys.identifiers import RecordIdPath
 from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut, TargetOut
 from services.surveys.rounds.service import RoundService
-from shared.database import Session
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
-from shared.service_client import PlatformClient, platform_client
+from shared.service_client import Platform
+from shared.service_provider import provided
 
-
-async def reading(session: Session, caller: Caller) -> RoundService:
-    return RoundService(session, caller)
-
-
-async def writing(session: Session, caller: WritingCaller,
-                  platform: Annotated[PlatformClient, Depends(platform_client)]) -> RoundService:
-    return RoundService(session, caller, platform)
-
-
-Rounds = Annotated[RoundService, Depends(reading)]
-RoundWriter = Annotated[RoundService, Depends(writing)]
+Rounds = Annotated[RoundService, provided(RoundService, Caller)]
+RoundWriter = Annotated[RoundService, provided(RoundService, WritingCaller, Platform)]
 CountyQuery = Annotated[str | None, Query(pattern=r"^\d{2}$", description="One county's organisations")]
 
 router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses(401, 404, 422))
