@@ -76,8 +76,8 @@ class Aggregates:
 
     async def _distribution(self, round_id: str, previous: Round | None, items: list[Item],
                             county: str | None) -> Distribution:
-        now = await self._counts(round_id, county)
-        before = await self._counts(previous.id, county) if previous else None
+        counted = await self._counts([round_id] + ([previous.id] if previous else []), county)
+        now, before = counted[round_id], counted[previous.id] if previous else None
         out = []
         for item, _ in flatten(items):
             if item.type is ItemType.GROUP:
@@ -107,11 +107,14 @@ class Aggregates:
                      before["numbers"].get((item.link_id, n.normalize()), 0) if before else None) for n in steps]
         return []
 
-    async def _counts(self, round_id: str, county: str | None) -> dict:
-        return {"submitted": await self.repository.submitted(round_id, county),
-                "answered": await self.repository.answered(round_id, county),
-                "options": await self.repository.option_counts(round_id, county),
-                "numbers": await self.repository.number_counts(round_id, county)}
+    async def _counts(self, round_ids: list[str], county: str | None) -> dict[str, dict]:
+        """Each round's counts: four statements for the round and its previous one together."""
+        submitted = await self.repository.submitted(round_ids, county)
+        answered = await self.repository.answered(round_ids, county)
+        options = await self.repository.option_counts(round_ids, county)
+        numbers = await self.repository.number_counts(round_ids, county)
+        return {r: {"submitted": submitted[r], "answered": answered[r], "options": options[r], "numbers": numbers[r]}
+                for r in round_ids}
 
     async def needs(self, round_id: str, county: str | None) -> NeedsOut:
         round_, previous, items = await self._round(round_id, county)
@@ -125,9 +128,11 @@ class Aggregates:
         urgency = {i.link_id: i for i in flat if i.type is ItemType.SCALE and i.category}
         processes = [i for i in flat if i.code_list == PROCESSES]
         ranking = next((i for i in flat if i.code_list == MISSION_AREAS and i.type is ItemType.RANKING), None)
-        submitted = await self.repository.submitted(round_id, county)
-        answered = await self.repository.answered(round_id, county)
-        before = await self.repository.answered(previous.id, county) if previous else {}
+        rounds = [round_id] + ([previous.id] if previous else [])
+        submitted_in = await self.repository.submitted(rounds, county)
+        answered_in = await self.repository.answered(rounds, county)
+        submitted, answered = submitted_in[round_id], answered_in[round_id]
+        before = answered_in[previous.id] if previous else {}
         areas = []
         for link_id, item in urgency.items():
             count, mean = answered.get(link_id, (0, None))
@@ -139,10 +144,10 @@ class Aggregates:
                                     change=two_decimals(mean - previous_mean) if mean is not None and
                                     previous_mean is not None else None))
         areas.sort(key=lambda a: (-(Decimal(a.mean) if a.mean else Decimal(-1)), a.code))
-        chosen = await self.repository.respondents_choosing(round_id, county, [i.link_id for i in processes])
-        chosen_before = (await self.repository.respondents_choosing(previous.id, county, [i.link_id for i in processes])
-                         if previous else None)
-        previous_submitted = await self.repository.submitted(previous.id, county) if previous else 0
+        chosen_in = await self.repository.respondents_choosing(rounds, county, [i.link_id for i in processes])
+        chosen = chosen_in[round_id]
+        chosen_before = chosen_in[previous.id] if previous else None
+        previous_submitted = submitted_in[previous.id] if previous else 0
         named = []
         for option in (processes[0].options if processes else []):
             count = chosen.get(option.code, 0)

@@ -93,8 +93,8 @@ class StatusReports:
         version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
         items = {item.link_id: item for item, _ in flatten(items_of(version.items))}
         aggregates = AggregateRepository(self.session)
-        submitted = await aggregates.submitted(round_.id, None)
-        counts = await aggregates.option_counts(round_.id, None)
+        submitted = (await aggregates.submitted([round_.id], None))[round_.id]
+        counts = (await aggregates.option_counts([round_.id], None))[round_.id]
 
         def tallies(link_id: str) -> list[Tally]:
             item = items.get(link_id)
