@@ -19,6 +19,7 @@ less than one unit away) and the rows sum exactly to the total; the total must b
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -62,16 +63,39 @@ class SetAside:
 
 @dataclass(frozen=True)
 class Share:
+    """One row. Its exact share is kept as an integer over the allocation's common denominator, so the rounding
+    compares integers; the fractions (and their texts) are made only when asked for."""
+
     recipient_id: str
     basis: str  # "set_aside" or the key
-    weight: Fraction
-    exact: Fraction  # öre
+    weight: Fraction | int
     amount: int  # öre, rounded
-    adjustment: Fraction  # amount - exact, öre; |adjustment| < unit
+    numerator: int  # the exact amount in öre is numerator / denominator
+    denominator: int
+
+    @property
+    def exact(self) -> Fraction:  # öre
+        return Fraction(self.numerator, self.denominator)
+
+    @property
+    def adjustment(self) -> Fraction:  # amount - exact, öre; |adjustment| < unit
+        return Fraction(self.amount * self.denominator - self.numerator, self.denominator)
 
     @property
     def exact_text(self) -> str:
-        return fraction_text(self.exact)
+        return ratio_text(self.numerator, self.denominator)
+
+    @property
+    def adjustment_text(self) -> str:
+        return ratio_text(self.amount * self.denominator - self.numerator, self.denominator)
+
+    @property
+    def weight_text(self) -> str:
+        return str(self.weight) if isinstance(self.weight, int) else fraction_text(self.weight)
+
+    def share_text(self, total: int) -> str:
+        """The exact fraction of `total` this row is."""
+        return ratio_text(self.numerator, self.denominator * total) if total else "0"
 
 
 @dataclass(frozen=True)
@@ -90,38 +114,57 @@ def fraction_text(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
+def ratio_text(numerator: int, denominator: int) -> str:
+    """fraction_text(Fraction(numerator, denominator)), without making the Fraction."""
+    divisor = math.gcd(numerator, denominator)
+    numerator, denominator = numerator // divisor, denominator // divisor
+    return str(numerator) if denominator == 1 else f"{numerator}/{denominator}"
+
+
 def allocate(total: int, recipients: Sequence[Recipient], *, key: AllocationKey, unit: int = 1,
              set_asides: Sequence[SetAside] = ()) -> Allocation:
     """Splits `total` öre among the set-asides and `recipients`; AllocationRefused when the split cannot be made."""
     _check(total, recipients, key, unit, set_asides)
-    total_f = Fraction(total)
-    set_aside_exact = [(s.recipient_id, Fraction(s.percent), total_f * Fraction(s.percent) / 100) for s in set_asides]
-    rest = total_f - sum((exact for _, _, exact in set_aside_exact), Fraction(0))
-    weights = [_weight(r, key) for r in recipients]
-    weight_sum = sum(weights, Fraction(0))
-    rows: list[tuple[str, str, Fraction, Fraction]] = [(rid, "set_aside", pct, exact)
-                                                       for rid, pct, exact in set_aside_exact]
-    for recipient, weight in zip(recipients, weights, strict=True):
-        exact = weight if key is AllocationKey.FIXED else rest * weight / weight_sum
-        rows.append((recipient.id, key.value, weight, exact))
-    amounts = _largest_remainder(total, unit, rows)
-    shares = tuple(Share(recipient_id=rid, basis=basis, weight=weight, exact=exact, amount=amount,
-                         adjustment=amount - exact)
-                   for (rid, basis, weight, exact), amount in zip(rows, amounts, strict=True))
+    # Each row's exact amount as an integer numerator over one common denominator: the rounding then compares
+    # integers (the same arithmetic as fractions, without normalising one at every step).
+    rows: list[tuple[str, str, Fraction | int, int, int]] = []  # id, basis, weight, numerator, denominator
+    percents = [Fraction(s.percent) for s in set_asides]
+    for set_aside, percent in zip(set_asides, percents, strict=True):
+        rows.append((set_aside.recipient_id, "set_aside", percent, total * percent.numerator,
+                     100 * percent.denominator))
+    weights = [1 if key is AllocationKey.EQUAL else r.weight if isinstance(r.weight, int) else Fraction(r.weight)
+               for r in recipients]
+    scale = math.lcm(*(w.denominator for w in weights if not isinstance(w, int)))  # 1 for whole weights
+    scaled = [w * scale if isinstance(w, int) else w.numerator * (scale // w.denominator) for w in weights]
+    basis = key.value
+    if key is AllocationKey.FIXED:
+        rows.extend((r.id, basis, w, n, scale) for r, w, n in zip(recipients, weights, scaled, strict=True))
+    else:
+        rest = Fraction(total) * (100 - sum(percents, Fraction(0))) / 100
+        denominator = rest.denominator * sum(scaled)
+        rows.extend((r.id, basis, w, rest.numerator * n, denominator)
+                    for r, w, n in zip(recipients, weights, scaled, strict=True))
+    common = math.lcm(*{d for *_, d in rows})
+    numerators = [n * (common // d) for *_, n, d in rows]
+    amounts = _largest_remainder(total, unit, common, numerators, rows)
+    shares = tuple(Share(recipient_id=rid, basis=basis, weight=weight, amount=amount, numerator=n,
+                         denominator=common)
+                   for (rid, basis, weight, _, _), n, amount in zip(rows, numerators, amounts, strict=True))
     return Allocation(total=total, key=key, unit=unit, shares=shares)
 
 
-def _weight(recipient: Recipient, key: AllocationKey) -> Fraction:
-    return Fraction(1) if key is AllocationKey.EQUAL else Fraction(recipient.weight)
-
-
-def _largest_remainder(total: int, unit: int, rows: list[tuple[str, str, Fraction, Fraction]]) -> list[int]:
-    in_units = [exact / unit for _, _, _, exact in rows]
-    floors = [math.floor(value) for value in in_units]
-    missing = total // unit - sum(floors)
-    order = sorted(range(len(rows)), key=lambda i: (-(in_units[i] - floors[i]), -rows[i][2], rows[i][0]))
-    extra = set(order[:missing])
-    return [(floors[i] + (1 if i in extra else 0)) * unit for i in range(len(rows))]
+def _largest_remainder(total: int, unit: int, denominator: int, numerators: list[int],
+                       rows: list[tuple[str, str, Fraction | int, int, int]]) -> list[int]:
+    """Every row's exact amount (numerator / denominator) rounded down to the unit, then the missing units one
+    each to the largest remainders (ties: larger weight, then smaller id)."""
+    split = [divmod(n, denominator * unit) for n in numerators]
+    missing = total // unit - sum(floor for floor, _ in split)
+    amounts = [floor * unit for floor, _ in split]
+    if missing:
+        order = sorted(range(len(rows)), key=lambda i: (-split[i][1], -rows[i][2], rows[i][0]))
+        for i in order[:missing]:
+            amounts[i] += unit
+    return amounts
 
 
 def _check(total: int, recipients: Sequence[Recipient], key: AllocationKey, unit: int,
@@ -140,11 +183,11 @@ def _check(total: int, recipients: Sequence[Recipient], key: AllocationKey, unit
         refuse("total", "not_negative", "The total cannot be negative.")
     if not recipients:
         refuse("recipients", "not_empty", "An allocation needs at least one recipient.")
-    ids = [r.id for r in recipients] + [s.recipient_id for s in set_asides]
+    times = Counter([r.id for r in recipients] + [s.recipient_id for s in set_asides])
     for i, recipient in enumerate(recipients):
-        if ids.count(recipient.id) > 1:
+        if times[recipient.id] > 1:
             refuse(f"recipients.{i}.id", "unique", f"Recipient {recipient.id} appears more than once.")
-        weight = _weight(recipient, key)
+        weight = 1 if key is AllocationKey.EQUAL else recipient.weight
         if weight < 0 or (weight == 0 and key is not AllocationKey.FIXED):
             refuse(f"recipients.{i}.weight", "positive", "Each recipient's weight must be greater than zero.")
     set_aside_percent = sum((Fraction(s.percent) for s in set_asides), Fraction(0))
@@ -154,19 +197,19 @@ def _check(total: int, recipients: Sequence[Recipient], key: AllocationKey, unit
     if set_aside_percent >= 100:
         refuse("set_asides", "less_than_whole", "The set-asides together must leave something to split.")
     if key is AllocationKey.PERCENTAGE and recipients:
-        given = sum((Fraction(r.weight) for r in recipients), Fraction(0))
+        given = Fraction(sum(r.weight for r in recipients))
         if given != 100:
             refuse("recipients", "percentages_sum_to_100",
                    f"The percentages add up to {fraction_text(given)}, not 100.")
     if key is AllocationKey.FIXED and recipients:
         if set_asides:
             refuse("set_asides", "not_with_fixed", "Fixed amounts are the whole split; they take no set-aside.")
-        given = sum((Fraction(r.weight) for r in recipients), Fraction(0))
+        given = Fraction(sum(r.weight for r in recipients))
         if given != total:
             refuse("recipients", "amounts_sum_to_total",
                    f"The fixed amounts add up to {fraction_text(given)} öre, not the total {total} öre.")
         for i, recipient in enumerate(recipients):
-            if Fraction(recipient.weight) % unit:
+            if recipient.weight % unit:
                 refuse(f"recipients.{i}.amount", "whole_rounding_units",
                        f"A fixed amount is a whole number of rounding units ({unit} öre).")
     if errors:

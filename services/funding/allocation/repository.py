@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.allocation.models import Allocation, AllocationShare
-from services.funding.ledger.repository import values_of
 from shared.locks import hold
 
 
@@ -17,12 +18,13 @@ class AllocationRepository:
     async def get(self, allocation_id: str) -> Allocation | None:
         return await self.session.get(Allocation, allocation_id)
 
-    async def add(self, allocation: Allocation, shares: list[AllocationShare]) -> None:
-        """The allocation, then its shares in one statement however many there are (all 290 municipalities).
-        The allocation leaves the session, so a later read in the same transaction loads it with its shares."""
+    async def add(self, allocation: Allocation, shares: list[dict[str, Any]]) -> None:
+        """The allocation, then its shares (column values) in one Core statement however many there are (all 290
+        municipalities), without an ORM object per share. The allocation leaves the session, so a later read in
+        the same transaction loads it with its shares."""
         self.session.add(allocation)
         await self.session.flush()
-        await self.session.execute(insert(AllocationShare), [values_of(share) for share in shares])
+        await self.session.execute(insert(AllocationShare.__table__), shares)
         self.session.expunge(allocation)
 
     async def share(self, allocation_id: str, recipient_id: str, *, for_update: bool = False

@@ -20,7 +20,7 @@ from services.funding.allocation.engine import (
     allocate,
     fraction_text,
 )
-from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.allocation.models import Allocation
 from services.funding.allocation.recipients import resolve_recipients
 from services.funding.allocation.repository import AllocationRepository
 from services.funding.allocation.schemas import (
@@ -119,11 +119,11 @@ class AllocationService:
                                 parent_allocation_id=answer.parent.allocation_id if answer.parent else None,
                                 parent_recipient_id=answer.parent.recipient_id if answer.parent else None,
                                 county_code=answer.county_code)
-        await self.repository.add(allocation, [AllocationShare(
-            allocation_id=data.id, position=position, recipient_id=share.recipient_id,
-            recipient_name=by_id[share.recipient_id].name, county_code=share.county_code, basis=share.basis,
-            weight=share.weight, exact=share.exact_ore, amount_ore=share.amount, adjustment=share.adjustment_ore)
-            for position, share in enumerate(answer.shares, start=1)])
+        await self.repository.add(allocation, [{
+            "allocation_id": data.id, "position": position, "recipient_id": share.recipient_id,
+            "recipient_name": by_id[share.recipient_id].name, "county_code": share.county_code, "basis": share.basis,
+            "weight": share.weight, "exact": share.exact_ore, "amount_ore": share.amount,
+            "adjustment": share.adjustment_ore} for position, share in enumerate(answer.shares, start=1)])
         await Ledger(self.session).record_all(self.caller, answer.agreement_id, [
             NewEntry(entry_type=entry_type, amount_ore=share.amount, provider=provider, receiver=share.recipient_id,
                      county_code=share.county_code, document_type="allocation", document_id=data.id)
@@ -169,11 +169,11 @@ class AllocationService:
                  "source": source,
                  "set_asides": [{"recipient_id": s.recipient.id, "percent": fraction_text(s.percent),
                                  "purpose": s.purpose} for s in data.set_asides]}
-        return AllocationOut(
-            id=allocation_id, agreement_id=line.agreement_id, funding_line_id=line.id, total=total,
-            sum=result.sum, key=key, rounding=data.rounding, basis=basis,
-            shares=[ShareOut(recipient_id=s.recipient_id, name=names[s.recipient_id],
-                             county_code=counties[s.recipient_id], basis=s.basis, weight=fraction_text(s.weight),
-                             share=fraction_text(s.exact / total) if total else "0", exact_ore=s.exact_text,
-                             amount=s.amount, adjustment_ore=fraction_text(s.adjustment))
-                    for s in result.shares])
+        # The answer is validated once, as a whole, rather than a model made per row.
+        return AllocationOut.model_validate({
+            "id": allocation_id, "agreement_id": line.agreement_id, "funding_line_id": line.id, "total": total,
+            "sum": result.sum, "key": key, "rounding": data.rounding, "basis": basis,
+            "shares": [{"recipient_id": s.recipient_id, "name": names[s.recipient_id],
+                        "county_code": counties[s.recipient_id], "basis": s.basis, "weight": s.weight_text,
+                        "share": s.share_text(total), "exact_ore": s.exact_text, "amount": s.amount,
+                        "adjustment_ore": s.adjustment_text} for s in result.shares]})

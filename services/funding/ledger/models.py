@@ -31,7 +31,7 @@ class LedgerEntry(Base):
     entry_type: Mapped[str] = mapped_column(String(20))
     reverses: Mapped[int | None] = mapped_column(Integer)  # position of the reversed entry
     reversed_type: Mapped[str | None] = mapped_column(String(20))
-    entry_date: Mapped[date] = mapped_column(Date)
+    entry_date: Mapped[date] = mapped_column(Date, index=True)  # the overview subtracts what is dated after as_of
     amount_ore: Mapped[int] = mapped_column(BigInteger)
     provider: Mapped[str] = mapped_column(String(100))
     receiver: Mapped[str] = mapped_column(String(100))
@@ -43,3 +43,18 @@ class LedgerEntry(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class LedgerTotal(Base):
+    """Running sums of the ledger for the national overview: one row per grouping ("county" or "agreement"),
+    group, county ("" for none) and balance kind, moved in the transaction of every entry. The overview reads
+    these few hundred rows instead of summing every entry (docs/benchmarks.md)."""
+
+    __tablename__ = "ledger_totals"
+
+    grouping: Mapped[str] = mapped_column(String(10), primary_key=True)
+    grp: Mapped[str] = mapped_column(String(100), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int] = mapped_column(Integer)  # how many entries the total sums

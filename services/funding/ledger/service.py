@@ -51,47 +51,50 @@ class Ledger:
 
     async def record(self, caller: Principal, *, agreement_id: str, entry_type: EntryType, amount_ore: int,
                      provider: str, receiver: str, county_code: str | None, document_type: str, document_id: str,
-                     entry_date: date | None = None, reverses: LedgerEntry | None = None) -> LedgerEntry:
-        return (await self.record_all(caller, agreement_id, [NewEntry(
+                     entry_date: date | None = None, reverses: LedgerEntry | None = None) -> None:
+        await self.record_all(caller, agreement_id, [NewEntry(
             entry_type=entry_type, amount_ore=amount_ore, provider=provider, receiver=receiver,
             county_code=county_code, document_type=document_type, document_id=document_id, entry_date=entry_date,
-            reverses=reverses)]))[0]
+            reverses=reverses)])
 
-    async def record_all(self, caller: Principal, agreement_id: str, new: Sequence[NewEntry]) -> list[LedgerEntry]:
+    async def record_all(self, caller: Principal, agreement_id: str, new: Sequence[NewEntry]) -> None:
         """Appends the entries to the agreement's chain in the order given, with a fixed number of statements
-        however many there are (an allocation over all 290 municipalities is 290 entries)."""
+        however many there are (an allocation over all 290 municipalities is 290 entries). Each is hashed from
+        the column values it is stored with, chained to the one before, without reading anything back."""
         last = await self.repository.last_of(agreement_id)
         position, previous = last if last else (0, GENESIS)
         request_id = structlog.contextvars.get_contextvars().get("request_id")
-        recorded_at = utcnow()
-        entries = []
+        recorded_at, today = utcnow(), date.today()
+        rows = []
         for item in new:
             position += 1
-            entry = LedgerEntry(
-                agreement_id=agreement_id, position=position, entry_type=item.entry_type.value,
-                reverses=item.reverses.position if item.reverses else None,
-                reversed_type=item.reverses.entry_type if item.reverses else None,
-                entry_date=item.entry_date or date.today(), amount_ore=item.amount_ore, provider=item.provider,
-                receiver=item.receiver, county_code=item.county_code, document_type=item.document_type,
-                document_id=item.document_id, actor=caller.subject, request_id=request_id, previous_hash=previous,
-                recorded_at=recorded_at)
-            entry.entry_hash = previous = entry_hash(entry, previous)
-            entries.append(entry)
-        await self.repository.add(*entries)
-        return entries
+            row = {"agreement_id": agreement_id, "position": position, "entry_type": item.entry_type.value,
+                   "reverses": item.reverses.position if item.reverses else None,
+                   "reversed_type": item.reverses.entry_type if item.reverses else None,
+                   "entry_date": item.entry_date or today, "amount_ore": item.amount_ore, "provider": item.provider,
+                   "receiver": item.receiver, "county_code": item.county_code, "document_type": item.document_type,
+                   "document_id": item.document_id, "actor": caller.subject, "request_id": request_id,
+                   "previous_hash": previous, "recorded_at": recorded_at}
+            row["entry_hash"] = previous = entry_hash(row, previous)
+            rows.append(row)
+        if rows:
+            await self.repository.add(rows)
+            await self.repository.add_to_totals(agreement_id, last[0] if last else 0)
 
     async def reverse(self, caller: Principal, agreement_id: str, *, document_type: str, document_id: str,
-                      entry_type: EntryType) -> LedgerEntry | None:
-        """Cancels the document's entry of `entry_type` with a reversing entry of the same amount."""
+                      entry_type: EntryType) -> bool:
+        """Cancels the document's entry of `entry_type` with a reversing entry of the same amount; False when
+        there is none."""
         original = next((e for e in reversed(await self.repository.chain(agreement_id))
                          if e.document_type == document_type and e.document_id == document_id
                          and e.entry_type == entry_type.value), None)
         if original is None:
-            return None
-        return await self.record(caller, agreement_id=agreement_id, entry_type=EntryType.REVERSAL,
-                                 amount_ore=original.amount_ore, provider=original.provider,
-                                 receiver=original.receiver, county_code=original.county_code,
-                                 document_type=document_type, document_id=document_id, reverses=original)
+            return False
+        await self.record(caller, agreement_id=agreement_id, entry_type=EntryType.REVERSAL,
+                          amount_ore=original.amount_ore, provider=original.provider, receiver=original.receiver,
+                          county_code=original.county_code, document_type=document_type, document_id=document_id,
+                          reverses=original)
+        return True
 
     async def entries(self, agreement_id: str) -> list[LedgerEntry]:
         return await self.repository.chain(agreement_id)
