@@ -65,7 +65,7 @@ class StructureService:
                                             note=r.note) for r in relations]
 
     async def rss(self, rss_id: str, on: date) -> schemas.RssOverview:
-        rss = await self._organisation(rss_id)
+        rss = await self.organisations.record_or_404(rss_id)  # as reads present it: rows (records.py)
         if rss.kind != OrganisationKind.RSS.value:
             raise NotFound(f"'{rss_id}' is a {rss.kind}, not an RSS.")
         incoming = list(await self.relations.touching(rss_id, as_of=on, direction="object"))
