@@ -14,11 +14,22 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.problems import NotFound
 
 M = TypeVar("M")
+Q = TypeVar("Q", bound=Select[Any])
+
+
+def where_equal(query: Q, *filters: tuple[Any, Any]) -> Q:
+    """`query` narrowed to `column == value` for each (column, value) whose value was given: a list's optional
+    filters (None or an empty string narrows nothing)."""
+    for column, value in filters:
+        if value is not None and value != "":
+            query = query.where(column == value)
+    return query
 
 
 class Repository(Generic[M]):

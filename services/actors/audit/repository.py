@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.actors.audit.models import AuditEvent
 from shared.pagination import keyset_page
-from shared.repository import Repository
+from shared.repository import Repository, where_equal
 
 
 class AuditRepository(Repository[AuditEvent]):
@@ -18,13 +18,7 @@ class AuditRepository(Repository[AuditEvent]):
     async def search(self, *, county_code: str | None, entity_type: str | None, entity_id: str | None,
                      actor: str | None, after: int | None, limit: int) -> tuple[Sequence[AuditEvent], int]:
         """`county_code`: only the events of that county's records (None: every county's)."""
-        query = select(AuditEvent)
-        if county_code is not None:
-            query = query.where(AuditEvent.county_code == county_code)
-        if entity_type:
-            query = query.where(AuditEvent.entity_type == entity_type)
-        if entity_id:
-            query = query.where(AuditEvent.entity_id == entity_id)
-        if actor:
-            query = query.where(AuditEvent.actor == actor)
+        query = where_equal(select(AuditEvent), (AuditEvent.county_code, county_code),
+                            (AuditEvent.entity_type, entity_type), (AuditEvent.entity_id, entity_id),
+                            (AuditEvent.actor, actor))
         return await keyset_page(self.session, query, AuditEvent.id, after=after, limit=limit)

@@ -19,7 +19,7 @@ from shared.locks import hold
 from shared.pagination import count_rows
 from shared.periods import active_on
 from shared.problems import NotFound
-from shared.repository import Repository
+from shared.repository import Repository, where_equal
 from shared.text_search import like_pattern
 
 
@@ -110,11 +110,7 @@ class OrganisationRepository(Repository[Organisation]):
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
                      include_inactive: bool, after: str | None, limit: int,
                      ) -> tuple[list[OrganisationRecord], int]:
-        query = select(*RECORD_COLUMNS)
-        if kind:
-            query = query.where(Organisation.kind == kind)
-        if county_code:
-            query = query.where(Organisation.county_code == county_code)
+        query = where_equal(select(*RECORD_COLUMNS), (Organisation.kind, kind), (Organisation.county_code, county_code))
         if not include_inactive:
             query = query.where(active_on(Organisation.valid_from, Organisation.valid_to, as_of))
         if name:

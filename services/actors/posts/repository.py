@@ -14,7 +14,7 @@ from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import count_rows, keyset_page
 from shared.periods import active_on
-from shared.repository import Repository
+from shared.repository import Repository, where_equal
 
 
 @dataclass(slots=True)
@@ -127,13 +127,8 @@ class PostRepository(Repository[Post]):
     async def search(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
                      network_county: str | None, vacant: bool | None, as_of: date, after: str | None,
                      limit: int, with_count: bool = True) -> tuple[list[PostRecord], int]:
-        query = select(*POST_COLUMNS)
-        if organisation_id:
-            query = query.where(Post.organisation_id == organisation_id)
-        if on_behalf_of_id:
-            query = query.where(Post.on_behalf_of_id == on_behalf_of_id)
-        if role:
-            query = query.where(Post.role == role)
+        query = where_equal(select(*POST_COLUMNS), (Post.organisation_id, organisation_id),
+                            (Post.on_behalf_of_id, on_behalf_of_id), (Post.role, role))
         if network_county:
             represented = select(Organisation.id).where(Organisation.county_code == network_county)
             query = query.where(Post.on_behalf_of_id.in_(represented))
@@ -149,11 +144,7 @@ class PostRepository(Repository[Post]):
 
     async def memberships(self, *, person_id: str | None, post_id: str | None, as_of: date | None,
                           after: str | None, limit: int) -> tuple[Sequence[Membership], int]:
-        query = select(Membership)
-        if person_id:
-            query = query.where(Membership.person_id == person_id)
-        if post_id:
-            query = query.where(Membership.post_id == post_id)
+        query = where_equal(select(Membership), (Membership.person_id, person_id), (Membership.post_id, post_id))
         if as_of is not None:
             query = query.where(active_on(Membership.valid_from, Membership.valid_to, as_of))
         return await keyset_page(self.session, query, Membership.id, after=after, limit=limit)

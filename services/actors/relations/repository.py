@@ -9,7 +9,7 @@ from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import keyset_page
 from shared.periods import active_on
-from shared.repository import Repository
+from shared.repository import Repository, where_equal
 
 
 class RelationRepository(Repository[Relation]):
@@ -60,9 +60,7 @@ class RelationRepository(Repository[Relation]):
 
     async def search(self, *, kind: str | None, organisation_id: str | None, as_of: date | None,
                      after: str | None, limit: int) -> tuple[Sequence[Relation], int]:
-        query = select(Relation)
-        if kind:
-            query = query.where(Relation.kind == kind)
+        query = where_equal(select(Relation), (Relation.kind, kind))
         if organisation_id:
             query = query.where(or_(Relation.subject_id == organisation_id, Relation.object_id == organisation_id))
         if as_of is not None:
