@@ -30,3 +30,12 @@ async def get_record(session: AsyncSession, model: type[M], key: Any) -> M | Non
         identity = model.__mapper__.identity_key_from_primary_key([key])  # type: ignore[attr-defined]
         return session.identity_map.get(identity)  # type: ignore[return-value]
     return await session.get(model, key)
+
+
+async def require_reference(session: AsyncSession, model: type, key: Any, *, field: str, what: str) -> None:
+    """A reference sent in a query parameter or a body names a stored record, or the request is refused with 422
+    naming the field and the rule `unknown_reference` (the platform's one rule: see shared/problems.py)."""
+    if key is not None and await get_record(session, model, key) is None:
+        from shared.problems import InvalidInput
+
+        raise InvalidInput.field(field, "unknown_reference", f"No {what} has id '{key}'.")

@@ -24,6 +24,7 @@ def _problem_schemas() -> dict[str, Any]:
 
 
 _STATUS_DESCRIPTIONS = {
+    400: "The body cannot be read as the media type it was sent as (e.g. JSON that is not UTF-8).",
     401: "No valid identity: a wrong or expired API key, or a call that did not come through the gateway.",
     403: "The caller's role or county may not do this.",
     404: "No such record.",
@@ -50,12 +51,29 @@ def _expected_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     if method != "get":
         statuses |= {403, 409}
     if "requestBody" in operation:
-        statuses.add(413)
+        statuses |= {400, 413}
         if set(operation["requestBody"].get("content", {})) - {"application/json"}:
             statuses.add(415)
     if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in parameters):
         statuses |= {412, 428}
     return statuses
+
+
+# Every query parameter is refused with a control character in it (shared.middleware.ControlCharacterMiddleware,
+# for every route), so a free-text parameter says so; one with a pattern, format or list of values says more.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f]*$"
+
+
+def _query_text_without_control_characters(operation: dict[str, Any]) -> None:
+    def mark(schema: dict[str, Any]) -> None:
+        for alternative in schema.get("anyOf", []):
+            mark(alternative)
+        if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(schema):
+            schema["pattern"] = NO_CONTROL_CHARACTERS
+
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query":
+            mark(parameter.get("schema", {}))
 
 
 def _require_if_match(operation: dict[str, Any]) -> None:
@@ -74,6 +92,7 @@ def declare_what_is_sent(document: dict[str, Any]) -> dict[str, Any]:
             if method not in _HTTP_METHODS or not isinstance(operation, dict):
                 continue
             _require_if_match(operation)
+            _query_text_without_control_characters(operation)
             responses = operation.setdefault("responses", {})
             for status in _expected_statuses(method, operation):
                 responses.setdefault(str(status), {"description": _STATUS_DESCRIPTIONS[status]})

@@ -11,12 +11,25 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 from sqlalchemy import and_, or_
 from sqlalchemy.sql import ColumnElement
 
 from shared.problems import InvalidInput
 from shared.text import Note
+
+
+def _iso_day(value: Any) -> Any:
+    """A day in a body is a YYYY-MM-DD string (or a date): the validator underneath would also take 0 as
+    1970-01-01 (a Unix time) and a midnight timestamp as a day, which the OpenAPI document does not allow."""
+    if isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
+        return value
+    raise PydanticCustomError("date_format", "A day is a YYYY-MM-DD string, e.g. 2019-11-01.")
+
+
+# A day in a request body, exactly as the document's `format: date` says.
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 AsOfQuery = Annotated[date | None, Query(description="Answer as the register stood on this date "
                                                      "(YYYY-MM-DD); today when left out.",
@@ -49,12 +62,12 @@ class PeriodIn(BaseModel):
     """A validity period in a request body; its order (valid_to after valid_from) is checked by the service
     (check_period), naming the field."""
 
-    valid_from: date | None = Field(None, description="First day it holds (inclusive).")
-    valid_to: date | None = Field(None, description="First day it no longer holds (exclusive).")
+    valid_from: Day | None = Field(None, description="First day it holds (inclusive).")
+    valid_to: Day | None = Field(None, description="First day it no longer holds (exclusive).")
 
 
 class CloseIn(BaseModel):
     """Ends a record on a day; it stays in the history."""
 
-    valid_to: date = Field(description="The first day the record no longer holds.")
+    valid_to: Day = Field(description="The first day the record no longer holds.")
     note: Note | None = Field(None, examples=["Wound down after the owners' decision"])

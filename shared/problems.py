@@ -3,6 +3,13 @@
 Rule for 409 vs 422: a request that breaks a rule on its own (bad format, period that ends before it starts,
 unknown reference) is 422; a request that is valid but collides with the current state (stale ETag aside, which
 is 412: a duplicate, an overlapping membership) is 409.
+
+Rule for unknown references, the same in every operation: an id in the PATH that names no record is 404 (the
+resource the URL names does not exist); an id or code in a QUERY parameter or in the BODY that names no record
+(a county code, an organisation, a post, a person) is 422, with an error naming the parameter or field
+(`query.county`, `body.object_id`, `row 5.subject_id`) and the rule `unknown_reference`. A filter that names
+nothing is refused rather than answered with an empty list, which would look like "none on that date".
+`shared.known_records.require_reference` applies it.
 """
 
 from __future__ import annotations
@@ -212,6 +219,14 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: RequestValidationError) -> Response:
         errors = validation_field_errors(exc)
+        if any(e.field.startswith("path.") for e in errors):
+            # A path another route names literally (/versions/1/workbook, GET) caught by a parameter of this one
+            # (/versions/1/{step}, POST only): the path exists, the method does not.
+            allow = allowed_methods(request.app.router.routes, request.scope)
+            if allow and request.method not in allow:
+                return problem_response(
+                    Problem(status=405, detail=f"{request.method} is not allowed here; allowed: {', '.join(allow)}."),
+                    instance=public_path(request), headers={"allow": ", ".join(allow)})
         summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
         return problem_response(
             Problem(status=422, detail=f"The request breaks {len(errors)} rule(s): {summary}", errors=errors),

@@ -45,13 +45,27 @@ def _multi_line(value: str) -> str:
 
 SINGLE_LINE = AfterValidator(_single_line)
 MULTI_LINE = AfterValidator(_multi_line)
+# The same rules as JSON Schema patterns, so that the OpenAPI document says what is refused (they document the
+# validators above and are not checked a second time).
+SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f]*$"
+MULTI_LINE_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+_NOT_CONTROL_AT_SPACE = r"[^@\s\u0000-\u001f\u007f]+"
+
+
+def _documented(pattern: str) -> dict[str, str]:
+    return {"pattern": pattern}
 
 # The platform's kinds of text, each bounded like the column that stores it.
-Name = Annotated[str, Field(min_length=1, max_length=200), SINGLE_LINE]
-ShortName = Annotated[str, Field(max_length=60), SINGLE_LINE]
-PersonName = Annotated[str, Field(min_length=1, max_length=100), SINGLE_LINE]
-Label = Annotated[str, Field(max_length=200), SINGLE_LINE]
-Note = Annotated[str, Field(max_length=1000), MULTI_LINE]
-Source = Annotated[str, Field(max_length=300), SINGLE_LINE]
-EmailAddress = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), SINGLE_LINE]
+Name = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=_documented(SINGLE_LINE_PATTERN)),
+                 SINGLE_LINE]
+ShortName = Annotated[str, Field(max_length=60, json_schema_extra=_documented(SINGLE_LINE_PATTERN)), SINGLE_LINE]
+PersonName = Annotated[str, Field(min_length=1, max_length=100, json_schema_extra=_documented(SINGLE_LINE_PATTERN)),
+                       SINGLE_LINE]
+Label = Annotated[str, Field(max_length=200, json_schema_extra=_documented(SINGLE_LINE_PATTERN)), SINGLE_LINE]
+Note = Annotated[str, Field(max_length=1000, json_schema_extra=_documented(MULTI_LINE_PATTERN)), MULTI_LINE]
+Source = Annotated[str, Field(max_length=300, json_schema_extra=_documented(SINGLE_LINE_PATTERN)), SINGLE_LINE]
+EmailAddress = Annotated[str, Field(
+    max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    json_schema_extra=_documented(rf"^{_NOT_CONTROL_AT_SPACE}@{_NOT_CONTROL_AT_SPACE}\.{_NOT_CONTROL_AT_SPACE}$")),
+    SINGLE_LINE]
 PhoneNumber = Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{5,20}$"), SINGLE_LINE]

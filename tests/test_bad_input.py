@@ -37,7 +37,7 @@ def test_a_cursor_that_was_not_handed_out_is_refused(gateway):
 
 def test_filter_by_a_county_that_does_not_exist_is_refused(gateway):
     assert_problem(gateway.get("/actors/municipalities", params={"county": "02"}), 422,
-                   field="query.county", rule="unknown_code")
+                   field="query.county", rule="unknown_reference")
     assert_problem(gateway.get("/actors/municipalities", params={"county": "Dalarna"}), 422,
                    field="query.county", rule="string_pattern_mismatch")
 

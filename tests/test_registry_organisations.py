@@ -52,11 +52,11 @@ def test_an_invalid_organisation_number_is_refused_with_its_field(gateway, admin
 def test_unknown_codes_and_reversed_periods_are_refused(gateway, admin_key):
     assert_problem(gateway.post("/actors/organisations", headers=admin_key,
                                 json={"kind": "rd_unit", "name": "X", "county_code": "02"}),
-                   422, field="body.county_code", rule="unknown_code")
+                   422, field="body.county_code", rule="unknown_reference")
     assert_problem(gateway.post("/actors/organisations", headers=admin_key,
                                 json={"kind": "rd_unit", "name": "X",
                                       "identifiers": [{"scheme": "scb_municipality", "value": "2099"}]}),
-                   422, field="body.identifiers.0.value", rule="unknown_code")
+                   422, field="body.identifiers.0.value", rule="unknown_reference")
     assert_problem(gateway.post("/actors/organisations", headers=admin_key,
                                 json={"kind": "rd_unit", "name": "X", "valid_from": "2020-01-01",
                                       "valid_to": "2019-01-01"}),

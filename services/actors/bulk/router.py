@@ -1,9 +1,10 @@
 """Bulk exchange for county systems: CSV imports that store all rows or none, and as-of exports.
 
-Imports take the file itself as the request body (`Content-Type: text/csv`, UTF-8 with or without a BOM, `;` or
-`,` between cells, a header line first, at most 5 MB) and answer 200 with counts, or 422 listing every broken
-rule as `row N.column`. Exports answer the register as it stood on `as_of`: all tables as one JSON document, or
-one table per CSV file (`format=csv` on the JSON export is refused with 422 pointing to the per-table files).
+Imports take the file itself as the request body (`Content-Type: text/csv`) or as the part `file` of a
+multipart/form-data upload (UTF-8 with or without a BOM, `;` or `,` between cells, a header line first, at most
+5 MB) and answer 200 with counts, or 422 listing every broken rule as `row N.column`. Exports answer the register
+as it stood on `as_of`: all tables as one JSON document, or one table per CSV file (`format=csv` on the JSON
+export is refused with 422 pointing to the per-table files).
 """
 
 from datetime import date
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.actors.bulk.csv_format import DELIMITERS, read_csv_body, write_csv
+from services.actors.bulk.csv_format import DELIMITERS, FILE_PART, MULTIPART_FORM, read_csv_body, write_csv
 from services.actors.bulk.export import CSV_COLUMNS, RegisterSnapshot
 from services.actors.bulk.schemas import ImportResult, RegisterExport
 from services.actors.bulk.service import ImportService
@@ -44,7 +45,11 @@ def _csv_body(table: ImportTable) -> dict[str, Any]:
         "as delimiter (detected from the header line), at most 5 MB. Each row is checked and stored like a "
         "single POST, roughly 200-500 rows a second; the gateway gives imports its bulk time limit "
         "(GATEWAY_BULK_TIMEOUT, 300 s by default)."),
-        "content": {"text/csv": {"schema": {"type": "string"}, "example": example}}}}
+        "content": {"text/csv": {"schema": {"type": "string"}, "example": example},
+                    MULTIPART_FORM: {"schema": {
+                        "type": "object", "required": [FILE_PART], "additionalProperties": False, "properties": {
+                        FILE_PART: {"type": "string", "format": "binary", "description": "The CSV file."}}},
+                        "encoding": {FILE_PART: {"contentType": "text/csv"}}}}}}
 
 
 def _import_route(table: ImportTable, summary: str) -> None:

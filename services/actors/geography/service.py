@@ -41,7 +41,7 @@ class GeographyService:
     async def list_municipalities(self, *, county_code: str | None, name: str | None,
                                   paging: PageRequest) -> Page[schemas.Municipality]:
         if county_code and not await self.repository.county_exists(county_code):
-            raise InvalidInput.field("query.county", "unknown_code", f"No county has SCB code {county_code}.")
+            raise InvalidInput.field("query.county", "unknown_reference", f"No county has SCB code {county_code}.")
         rows, count = await self.repository.municipalities(county_code=county_code, name=name,
                                                            after=paging.after_key(str), limit=paging.limit + 1)
         return paging.page([municipality_out(m) for m in rows], count=count, sort_key=lambda m: [m.code])

@@ -6,7 +6,7 @@ from pydantic_core import PydanticCustomError
 
 from services.actors.identifiers import RecordId, normalise_org_number
 from services.actors.organisations.models import ContactKind, IdentifierScheme, OrganisationKind
-from shared.periods import PeriodIn
+from shared.periods import Day, PeriodIn
 from shared.text import SINGLE_LINE, Name, Note, ShortName, Source
 
 CountyCodeField = Annotated[str | None, Field(pattern=r"^\d{2}$", description="SCB county code the record "
@@ -98,13 +98,13 @@ class OrganisationPatch(BaseModel):
     contacts: Contacts | None = None
     note: Note | None = None
     source: Source | None = None
-    valid_from: date | None = None
+    valid_from: Day | None = None
 
 
 class RenameIn(BaseModel):
     name: Name = Field(examples=["Sveriges Kommuner och Regioner"])
     short_name: ShortName | None = Field(None, examples=["SKR"])
-    valid_from: date = Field(description="The day the new name takes effect; the old name ends that day.")
+    valid_from: Day = Field(description="The day the new name takes effect; the old name ends that day.")
 
 
 class OrganisationOut(BaseModel):

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
+from services.actors.geography.models import County
 from services.actors.geography.repository import GeographyRepository
 from services.actors.organisations import schemas
 from services.actors.organisations.models import (
@@ -22,6 +23,7 @@ from shared.audit import AuditTrail
 from shared.authorization import UNCHANGED, require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
+from shared.known_records import require_reference
 from shared.pagination import Page, PageRequest
 from shared.periods import CloseIn, check_period
 from shared.problems import Conflict, InvalidInput
@@ -55,7 +57,7 @@ def check_retry(caller: Principal, existing: Organisation, data: schemas.Organis
 
 def check_county(code: str | None, *, known: bool, field: str) -> None:
     if code is not None and not known:
-        raise InvalidInput.field(field, "unknown_code", f"No county has SCB code {code}.")
+        raise InvalidInput.field(field, "unknown_reference", f"No county has SCB code {code}.")
 
 
 def check_identifier(identifier: schemas.IdentifierIn, *, field: str, code_known: bool, holder: str | None,
@@ -64,7 +66,7 @@ def check_identifier(identifier: schemas.IdentifierIn, *, field: str, code_known
     organisation the identifier already identifies, if any."""
     if not code_known:
         what = "county" if identifier.scheme is IdentifierScheme.SCB_COUNTY else "municipality"
-        raise InvalidInput.field(field, "unknown_code", f"No {what} has SCB code {identifier.value}.")
+        raise InvalidInput.field(field, "unknown_reference", f"No {what} has SCB code {identifier.value}.")
     if holder is not None and holder != owner:
         raise Conflict.field(field, "conflict", f"{identifier.scheme.value} {identifier.value} already "
                                                 f"identifies organisation '{holder}'.")
@@ -102,6 +104,7 @@ class OrganisationService:
 
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
                      include_inactive: bool, paging: PageRequest) -> Page[schemas.OrganisationOut]:
+        await require_reference(self.session, County, county_code, field="query.county", what="county")
         after = paging.after_key(str)
         rows, count = await self.repository.search(kind=kind, county_code=county_code, name=name, as_of=as_of,
                                                    include_inactive=include_inactive, after=after,

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
+from services.actors.geography.models import County
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.presenter import organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
@@ -25,7 +26,7 @@ from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
-from shared.known_records import get_record
+from shared.known_records import get_record, require_reference
 from shared.pagination import Page, PageRequest
 from shared.periods import CloseIn, check_period, overlaps
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
@@ -69,6 +70,11 @@ class PostService:
     async def search_posts(self, *, organisation_id: str | None, on_behalf_of_id: str | None, role: str | None,
                            county: str | None, vacant: bool | None, as_of: date,
                            paging: PageRequest) -> Page[PostOut]:
+        await require_reference(self.session, Organisation, organisation_id, field="query.organisation",
+                                what="organisation")
+        await require_reference(self.session, Organisation, on_behalf_of_id, field="query.on_behalf_of",
+                                what="organisation")
+        await require_reference(self.session, County, county, field="query.county", what="county")
         after = paging.after_key(str)
         rows, count = await self.repository.search(organisation_id=organisation_id, on_behalf_of_id=on_behalf_of_id,
                                                    role=role, network_county=county, vacant=vacant, as_of=as_of,
@@ -78,6 +84,8 @@ class PostService:
 
     async def search_memberships(self, *, person_id: str | None, post_id: str | None, as_of: date | None,
                                  paging: PageRequest) -> Page[MembershipOut]:
+        await require_reference(self.session, Person, person_id, field="query.person", what="person")
+        await require_reference(self.session, Post, post_id, field="query.post", what="post")
         after = paging.after_key(str)
         rows, count = await self.repository.memberships(person_id=person_id, post_id=post_id, as_of=as_of,
                                                         after=after, limit=paging.limit + 1)

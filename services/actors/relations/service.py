@@ -19,6 +19,7 @@ from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
+from shared.known_records import require_reference
 from shared.pagination import Page, PageRequest
 from shared.periods import CloseIn, check_period, overlaps
 from shared.problems import Conflict, InvalidInput
@@ -47,6 +48,8 @@ class RelationService:
 
     async def search(self, *, kind: str | None, organisation_id: str | None, as_of: date | None,
                      paging: PageRequest) -> Page[RelationOut]:
+        await require_reference(self.session, Organisation, organisation_id, field="query.organisation",
+                                what="organisation")
         after = paging.after_key(str)
         rows, count = await self.repository.search(kind=kind, organisation_id=organisation_id, as_of=as_of,
                                                    after=after, limit=paging.limit + 1)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from services.actors.changes.counter import registry_version_column
 from services.actors.driver_reads import DriverConnection, DriverRead
+from services.actors.geography.models import County
 from services.actors.organisations.models import ContactChannel, Organisation
 from services.actors.organisations.records import OrganisationHead
 from services.actors.organisations.repository import name_on_date
@@ -40,7 +41,9 @@ def _seats() -> Any:
     """
     network_id = bindparam("network_id")
     network = (select(REGISTRY_VERSION, Organisation.id, Organisation.kind, Organisation.county_code,
-                      name_on_date(Organisation.id, ON).label("name"))
+                      name_on_date(Organisation.id, ON).label("name"),
+                      select(County.code).where(County.code == bindparam("county_code")).exists()
+                      .label("county_known"))
                .where(Organisation.id == network_id).cte("network"))
     behalf = aliased(Organisation)
     seat = (
@@ -62,7 +65,7 @@ def _seats() -> Any:
     has_contacts = select(ContactChannel.id).where(ContactChannel.post_id == seat.c.post_id).exists()
     return (select(network.c.registry_version, network.c.kind.label("network_kind"),
                    network.c.county_code.label("network_county"), network.c.name.label("network_name"),
-                   *seat.c, name_on_date(seat.c.behalf_id, ON).label("behalf_name"),
+                   network.c.county_known, *seat.c, name_on_date(seat.c.behalf_id, ON).label("behalf_name"),
                    has_contacts.label("has_contacts"))
             .select_from(network.outerjoin(seat, true()))
             .order_by(seat.c.post_id))
@@ -82,6 +85,7 @@ class Seats:
 
     network: OrganisationHead | None
     registry_version: int
+    county_known: bool = True
     posts: list[tuple[PostRecord, Holder | None]] = field(default_factory=list)
     organisations: dict[str, tuple[OrganisationHead, str | None]] = field(default_factory=dict)
 
@@ -92,7 +96,7 @@ async def seats(db: DriverConnection, *, county_code: str, network_id: str, on: 
         return Seats(None, 0)
     first = rows[0]
     network = OrganisationHead(network_id, first.network_kind, first.network_county)
-    found = Seats(network, first.registry_version,
+    found = Seats(network, first.registry_version, bool(first.county_known),
                   organisations={network_id: (network, first.network_name)})
     for s in rows:
         if s.post_id is None:  # the network has no such post on the date

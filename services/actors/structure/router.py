@@ -18,7 +18,7 @@ from shared.service_provider import provided
 
 Structure = Annotated[StructureService, provided(StructureService, AnyCaller)]
 
-router = APIRouter(tags=["structure"], responses=problem_responses(401, 404, 422))
+router = APIRouter(tags=["structure"], responses=problem_responses(401, 422))
 
 
 @router.get("/rss/{rss_id}", summary="An RSS on a date: host, parties, groups, contact point, representatives")

@@ -33,6 +33,8 @@ async def representatives(db: DriverConnection, caller: Principal, *, county_cod
     found = await seats(db, county_code=county_code, network_id=network_id, on=on)
     if found.network is None:
         raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
+    if not found.county_known:
+        raise InvalidInput.field("query.county", "unknown_reference", f"No county has SCB code {county_code}.")
     answer = representatives_out(found, caller, county_code=county_code, network_id=network_id, on=on)
     return answer, found.registry_version
 
