@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, insert, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Date, Select, bindparam, case, func, insert, literal, select, true, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +43,29 @@ def _sums(group: Any, *conditions: ColumnElement[bool], grouping: str | None = N
     return (select(*key, func.coalesce(group, "").label("grp"), kind.label("kind"), total.label("total"),
                    entries.label("entries"))
             .where(*conditions).group_by(group, LedgerEntry.county_code, kind))
+
+
+def _totals_overview(by: str, one_county: bool) -> Select[Any]:
+    """The overview by a totalled grouping as of :as_of (and of :county): the totals less what is dated after."""
+    totals = LedgerTotal
+    as_of = bindparam("as_of", type_=Date)
+    kept = select(totals.grp.label("grp"), totals.kind.label("kind"), totals.total.label("total"),
+                  totals.entries.label("entries")).where(totals.grouping == by)
+    # The second condition holds or not for the whole statement: when nothing is dated after as_of (the usual
+    # case) the entries are not scanned at all, whatever plan the database chose for the first.
+    latest = select(func.max(LedgerEntry.entry_date)).scalar_subquery()
+    later = _sums(GROUPINGS[by], LedgerEntry.entry_date > as_of, as_of < latest, sign=-1)
+    if one_county:
+        kept = kept.where(totals.county_code == bindparam("county"))
+        later = later.where(LedgerEntry.county_code == bindparam("county"))
+    both = union_all(kept, later).subquery()
+    return (select(both.c.grp, both.c.kind, func.sum(both.c.total).label("total"))
+            .group_by(both.c.grp, both.c.kind).having(func.sum(both.c.entries) > 0))
+
+
+# Built once: the four statements differ only in their parameters.
+_TOTALS_OVERVIEW = {(by, one_county): _totals_overview(by, one_county)
+                    for by in TOTALLED for one_county in (False, True)}
 
 
 class LedgerRepository:
@@ -93,20 +116,9 @@ class LedgerRepository:
         an entry by then. By recipient: a GROUP BY over the entries."""
         if by not in TOTALLED:
             return await self._overview_summed(as_of, by, county)
-        totals = LedgerTotal
-        kept = select(totals.grp.label("grp"), totals.kind.label("kind"), totals.total.label("total"),
-                      totals.entries.label("entries")).where(totals.grouping == by)
-        # The second condition holds or not for the whole statement: when nothing is dated after as_of (the usual
-        # case) the entries are not scanned at all, whatever plan the database chose for the first.
-        latest = select(func.max(LedgerEntry.entry_date)).scalar_subquery()
-        later = _sums(GROUPINGS[by], LedgerEntry.entry_date > as_of, literal(as_of) < latest, sign=-1)
-        if county is not None:
-            kept = kept.where(totals.county_code == county)
-            later = later.where(LedgerEntry.county_code == county)
-        both = union_all(kept, later).subquery()
-        query = (select(both.c.grp, both.c.kind, func.sum(both.c.total).label("total"))
-                 .group_by(both.c.grp, both.c.kind).having(func.sum(both.c.entries) > 0))
-        return [(row.grp or None, row.kind, int(row.total)) for row in (await self.session.execute(query)).all()]
+        query = _TOTALS_OVERVIEW[(by, county is not None)]
+        rows = (await self.session.execute(query, {"as_of": as_of, "county": county})).all()
+        return [(row.grp or None, row.kind, int(row.total)) for row in rows]
 
     async def _overview_summed(self, as_of: date, by: str, county: str | None) -> list[tuple[str | None, str, int]]:
         """The overview in one GROUP BY over every entry dated by `as_of`."""

@@ -129,15 +129,17 @@ class Ledger:
 
 
 def fold(rows: Iterable[tuple[str | None, str, int]], *, grouped: bool) -> tuple[Balance, list[GroupBalance]]:
-    """(group, entry type, net amount) rows as a total and one balance per group, groups in order."""
-    total = Balance()
-    groups: dict[str | None, GroupBalance] = {}
+    """(group, entry type, net amount) rows as a total and one balance per group, groups in order; summed as
+    plain numbers, each balance made once."""
+    total: dict[str, int] = {}
+    groups: dict[str | None, dict[str, int]] = {}
     for group, kind, amount in rows:
         name = BALANCE_OF.get(EntryType(kind))
         if name is None:
             continue
-        setattr(total, name, getattr(total, name) + amount)
+        total[name] = total.get(name, 0) + amount
         if grouped:
-            row = groups.setdefault(group, GroupBalance(group=group))
-            setattr(row, name, getattr(row, name) + amount)
-    return total, sorted(groups.values(), key=lambda g: (g.group is None, g.group or ""))
+            row = groups.setdefault(group, {})
+            row[name] = row.get(name, 0) + amount
+    return Balance(**total), [GroupBalance(group=group, **sums) for group, sums in
+                              sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or ""))]
