@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 from gateway import VERSION
+from shared.openapi_document import distinct_titles
 
 if TYPE_CHECKING:
     from gateway.app import Gateway
@@ -114,6 +115,7 @@ def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, A
             merged["paths"][prefix + path] = item
         merged["tags"].append({"name": name, "description": doc.get("info", {}).get("description", "")})
     merged["tags"] = [t for t in merged["tags"] if t["description"]]
+    distinct_titles(schemas)
     if unavailable:
         merged["info"]["x-unavailable-services"] = unavailable
     return merged

@@ -7,6 +7,8 @@ document, so it is corrected once, here, for every operation of every service.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI
@@ -115,7 +117,19 @@ def declare_what_is_sent(document: dict[str, Any]) -> dict[str, Any]:
     # FastAPI's own validation-error shapes are never sent.
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
+    distinct_titles(schemas)
     return document
+
+
+def distinct_titles(schemas: dict[str, Any]) -> dict[str, Any]:
+    """Client generators name a model class by its schema's title, so two schemas with one title (Pydantic's
+    `Item-Input` and `Item-Output`, or a schema the gateway renamed for a second service) would collide: each of
+    them whose name is not the title is titled by its name instead (in place; returns the schemas)."""
+    titles = Counter(schema.get("title", name) for name, schema in schemas.items() if isinstance(schema, dict))
+    for name, schema in schemas.items():
+        if isinstance(schema, dict) and titles[schema.get("title", name)] > 1 and schema.get("title", name) != name:
+            schema["title"] = re.sub(r"[^A-Za-z0-9_]", "", name)
+    return schemas
 
 
 def describe_errors_as_problems(app: FastAPI) -> None:
