@@ -14,7 +14,8 @@ year. Through the gateway, side by side in one run with the bare counties list (
 Goal: each within 2x the counties list, but the save, which cannot be: it writes 290 shares, 290 hash-chained
 ledger entries, the running totals and the answer kept for its Idempotency-Key in one transaction (on this
 machine's PostgreSQL the inserts alone cost several counties lists). Its own goal: within 3x the preview of the
-same split in the same rounds (writing costs at most twice what reading the registry and computing costs). Then
+same split in the same rounds (writing costs at most twice what reading the registry and computing costs), read
+with the preview's own line, since a slow preview makes that ratio small. Then
 100 requisitions are sent at once against one share that has room for 66 of them: 66 must be stored, 34 refused
 with 409, and the share's requisitioned total must be exact.
 Latency is the median of sequential requests over one keep-alive connection after a warm-up, paths taking turns
@@ -296,10 +297,13 @@ def report(results: dict) -> str:
                 continue
             ratio = ms / base
             if name == SAVE:
+                # Read with the preview's line: a slow preview makes this ratio small.
                 to_preview = ms / figures[PREVIEW]
+                preview_met = figures[PREVIEW] / base <= GOAL
+                verdict = "MET" if to_preview <= SAVE_GOAL else "MISSED"
                 lines.append(f"  [{label}] {name:70s} {ms:8.2f}  {ratio:5.2f}x the counties list; {to_preview:5.2f}x "
-                             f"the preview (its own goal <= {SAVE_GOAL}) "
-                             f"{'MET' if to_preview <= SAVE_GOAL else 'MISSED'}")
+                             f"the preview (its own goal <= {SAVE_GOAL}) {verdict}"
+                             f"{'' if preview_met else ', but the preview misses its goal'}")
                 continue
             lines.append(f"  [{label}] {name:70s} {ms:8.2f}  {ratio:5.2f}x the counties list (goal <= {GOAL}) "
                          f"{'MET' if ratio <= GOAL else 'MISSED'}")
