@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import aiohttp
 from fastapi import FastAPI, Header, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from gateway import VERSION
 from gateway.api_docs import install_api_docs
@@ -43,7 +43,9 @@ def create_control_app(gateway: Gateway) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": "gateway"}
 
-    @app.get("/readyz", tags=["gateway"], summary="Every service has at least one ready replica")
+    @app.get("/readyz", tags=["gateway"], summary="Every service has at least one ready replica",
+             response_model=GatewayReadiness, response_model_exclude_none=True,
+             responses={503: {"description": "A service has no ready replica."}})
     async def readyz():  # type: ignore[no-untyped-def]
         checks = await asyncio.gather(*(_check_upstream(gateway, name) for name in gateway.upstreams))
         services = dict(zip(gateway.upstreams, checks))
@@ -88,6 +90,22 @@ def create_control_app(gateway: Gateway) -> FastAPI:
 
     app.add_middleware(RequestContextMiddleware)
     return app
+
+
+class ReplicaCheck(BaseModel):
+    """One replica's /readyz, as the gateway found it."""
+
+    url: str
+    ready: bool
+    status: int | None = Field(None, description="The status the replica answered; absent when it did not answer.")
+    error: str | None = Field(None, description="Why the replica did not answer (the error's name).")
+
+
+class GatewayReadiness(BaseModel):
+    """The answer of the gateway's /readyz when every service is ready (otherwise 503, a problem document)."""
+
+    status: str = Field(description="Always ready.", examples=["ready"], pattern="^ready$")
+    services: dict[str, list[ReplicaCheck]] = Field(description="Each service's replicas, by service name.")
 
 
 async def _check_upstream(gateway: Gateway, name: str) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
@@ -25,6 +26,14 @@ from shared.openapi_document import describe_errors_as_problems
 from shared.problems import Problem, install_problem_handlers, problem_response
 from shared.query_parameters import refuse_unknown_query_parameters
 from shared.settings import BaseServiceSettings
+
+
+class Readiness(BaseModel):
+    """The answer of a service's /readyz when it is ready (otherwise 503, a problem document)."""
+
+    status: str = Field(description="Always ready.", examples=["ready"], pattern="^ready$")
+    service: str = Field(description="The service's name.", examples=["actors"])
+    migration: str = Field(description="The database's migration revision, the service's head.")
 
 
 def create_service_app(*, name: str, title: str, description: str, version: str,
@@ -64,7 +73,9 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": name}
 
-    @app.get("/readyz", tags=["health"], summary="The database answers and its migrations are at head")
+    @app.get("/readyz", tags=["health"], summary="The database answers and its migrations are at head",
+             response_model=Readiness,
+             responses={503: {"description": "The database does not answer or is not at the head migration."}})
     async def readyz():  # type: ignore[no-untyped-def]
         try:
             revision = await current_revision(app.state.engine)

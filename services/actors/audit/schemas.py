@@ -1,7 +1,13 @@
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_SNAPSHOT = ("The record {when}, as an object of its fields: an organisation, relation, post or membership as its "
+             "answer shows it (OrganisationOut without as_of and active, RelationOut, PostOut, MembershipOut), a "
+             "person's id, given_name, family_name, email, phone and managed_by_county; for the reference data "
+             "load (entity_type register), the count of records added by kind. Names, e-mail and phone are left "
+             "out where the caller may not see them. Null {none}.")
 
 
 class AuditEventOut(BaseModel):
@@ -14,8 +20,10 @@ class AuditEventOut(BaseModel):
     entity_type: str
     entity_id: str
     county_code: str | None  # the changed record's owning county
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    before: dict[str, Any] | None = Field(
+        description=_SNAPSHOT.format(when="before the change", none="on a create"))
+    after: dict[str, Any] | None = Field(
+        description=_SNAPSHOT.format(when="after the change", none="when there is nothing to show"))
     request_id: str | None
 
     @field_validator("at")

@@ -61,6 +61,6 @@ def organisation_refs(organisations: Iterable[OrganisationLike | OrganisationHea
     return {o.id: organisation_ref(o, on) for o in organisations}
 
 
-def contact_out(contact: Any) -> schemas.ContactIn:
+def contact_out(contact: Any) -> schemas.ContactOut:
     """An organisation's or a post's contact channel (a ContactChannel, or a row of its kind, value and label)."""
-    return schemas.ContactIn.model_validate(contact)
+    return schemas.ContactOut.model_validate(contact)

@@ -6,6 +6,7 @@ from pydantic_core import PydanticCustomError
 
 from services.actors.identifiers import RecordId, normalise_org_number
 from services.actors.organisations.models import ContactKind, IdentifierScheme, OrganisationKind
+from services.actors.relations.models import Evidence
 from shared.periods import Day, PeriodIn
 from shared.text import SINGLE_LINE, Name, Note, ShortName, Source
 
@@ -38,7 +39,7 @@ class IdentifierIn(BaseModel):
 class IdentifierOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    scheme: str
+    scheme: IdentifierScheme
     value: str
 
 
@@ -58,6 +59,16 @@ Identifiers = Annotated[list[IdentifierIn], Field(max_length=MAX_IDENTIFIERS)]
 Contacts = Annotated[list[ContactIn], Field(max_length=MAX_CONTACTS)]
 
 
+class ContactOut(BaseModel):
+    """A contact channel as shown (the fields of ContactIn)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: ContactKind
+    value: str
+    label: str | None = None
+
+
 class NameOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -65,7 +76,7 @@ class NameOut(BaseModel):
     short_name: str | None
     valid_from: date | None
     valid_to: date | None
-    evidence: str | None = Field(None, description="How the name's dates are known: exact, month or year "
+    evidence: Evidence | None = Field(None, description="How the name's dates are known: exact, month or year "
                                                    "(the first of the month or year stands for the day).")
 
 
@@ -109,7 +120,7 @@ class RenameIn(BaseModel):
 
 class OrganisationOut(BaseModel):
     id: str
-    kind: str
+    kind: OrganisationKind
     name: str | None = Field(description="The name on the as-of date.")
     short_name: str | None
     county_code: str | None
@@ -119,7 +130,7 @@ class OrganisationOut(BaseModel):
     as_of: date
     names: list[NameOut]
     identifiers: list[IdentifierOut]
-    contacts: list[ContactIn]
+    contacts: list[ContactOut]
     note: str | None
     source: str | None
     version: int
@@ -129,6 +140,6 @@ class OrganisationRef(BaseModel):
     """An organisation as named on the as-of date, for embedding."""
 
     id: str
-    kind: str
+    kind: OrganisationKind
     name: str | None
     county_code: str | None

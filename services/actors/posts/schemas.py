@@ -4,7 +4,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from services.actors.identifiers import RecordId
-from services.actors.organisations.schemas import ContactIn, Contacts, OrganisationRef
+from services.actors.organisations.schemas import ContactOut, Contacts, OrganisationRef
 from services.actors.people.schemas import PersonBrief
 from services.actors.posts.models import PostRole
 from shared.periods import PeriodIn
@@ -34,13 +34,13 @@ class MembershipIn(PeriodIn):
 class PostOut(BaseModel):
     id: str
     organisation: OrganisationRef
-    role: str
+    role: PostRole
     label: str | None
     on_behalf_of: OrganisationRef | None
     valid_from: date | None
     valid_to: date | None
     active: bool
-    contacts: list[ContactIn]
+    contacts: list[ContactOut]
     holder: PersonBrief | None = Field(description="Who held the post on the as-of date; null when vacant.")
     holder_membership_id: str | None
     as_of: date
@@ -50,7 +50,7 @@ class PostOut(BaseModel):
 class MembershipOut(BaseModel):
     id: str
     post_id: str
-    role: str
+    role: PostRole
     organisation: OrganisationRef
     on_behalf_of: OrganisationRef | None
     person: PersonBrief

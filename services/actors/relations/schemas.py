@@ -27,16 +27,17 @@ class RelationIn(PeriodIn):
 
 class RelationOut(BaseModel):
     id: str
-    kind: str
+    kind: RelationKind
     subject: OrganisationRef
     object: OrganisationRef
     valid_from: date | None
     valid_to: date | None
     active: bool
     reported: int | None
-    evidence: str | None = Field(description="exact, month or year: the bounds as a source gives them; attested: a "
-                                             "source only says it held in a year or on a date, and the bounds were "
-                                             "inferred (see the reference data's README); null: undated.")
+    evidence: Evidence | None = Field(description="exact, month or year: the bounds as a source gives them; "
+                                                  "attested: a source only says it held in a year or on a date, and "
+                                                  "the bounds were inferred (see the reference data's README); null: "
+                                                  "undated.")
     attested: list[str] = Field(description="The years or dates the sources attest.")
     sources: list[str] = Field(description="The sources, one per item.")
     joint: bool

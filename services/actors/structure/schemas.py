@@ -2,19 +2,21 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from services.actors.organisations.schemas import ContactIn, NameOut, OrganisationOut, OrganisationRef
+from services.actors.organisations.schemas import ContactOut, NameOut, OrganisationOut, OrganisationRef
 from services.actors.posts.schemas import PostOut
+from services.actors.relations.models import Evidence, RelationKind
 from services.actors.relations.schemas import RelationOut
 
 
 class RelatedOrganisation(BaseModel):
     organisation: OrganisationRef
     relation_id: str
-    kind: str = Field(description="The relation's kind: owner_of and member_of tell owners from other members.")
+    kind: RelationKind = Field(description="The relation's kind: owner_of and member_of tell owners from other "
+                                           "members.")
     valid_from: date | None
     valid_to: date | None
     reported: int | None = Field(description="Year a source attests the relation, when its dates are unknown.")
-    evidence: str | None = Field(description="exact, month, year, or attested (bounds inferred); null: undated.")
+    evidence: Evidence | None = Field(description="exact, month, year, or attested (bounds inferred); null: undated.")
     attested: list[str] = Field(description="The years or dates the sources attest.")
     sources: list[str]
     joint: bool = Field(description="A source says the relation is shared (two hosts at once).")
@@ -32,7 +34,7 @@ class RssOverview(BaseModel):
     groups: list[RelatedOrganisation] = Field(description="Steering and reference groups, committees, part of it.")
     networks: list[RelatedOrganisation] = Field(description="National networks the RSS is a member of.")
     contact_points: list[PostOut] = Field(description="Fixed-function contacts: they belong to the RSS, not a person.")
-    contacts: list[ContactIn]
+    contacts: list[ContactOut]
     representatives: list[PostOut] = Field(description="Posts held on behalf of the RSS, with their holders.")
 
 
