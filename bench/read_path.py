@@ -81,7 +81,7 @@ class Raw:
         assert self.lite is not None
         lite_sql = sql
         for n in range(len(args), 0, -1):
-            lite_sql = lite_sql.replace(f"${n}", "?")
+            lite_sql = lite_sql.replace(f"${n}", f"?{n}")
         values = [a.isoformat() if isinstance(a, date) else a for a in args]
         return [dict(r) for r in self.lite.execute(lite_sql, values).fetchall()]
 
@@ -217,7 +217,7 @@ RAW: dict[str, Callable[[Raw], Awaitable[bytes]]] = {
 }
 
 
-async def measure_raw(url: str, *, samples: int, rounds: int) -> dict[str, float]:
+async def measure_raw(url: str, *, samples: int, rounds: int, warmup: int = 20) -> dict[str, float]:
     """Median ms per read, in this process: the queries and the serialisation, nothing else."""
     raw = Raw(url)
     await raw.open()
@@ -225,7 +225,7 @@ async def measure_raw(url: str, *, samples: int, rounds: int) -> dict[str, float
         per_round: dict[str, list[float]] = defaultdict(list)
         for _ in range(rounds):
             for name, read in RAW.items():
-                for _ in range(20):
+                for _ in range(warmup):
                     await read(raw)
                 times = []
                 for _ in range(samples):
@@ -295,6 +295,7 @@ def main() -> int:
                       f"key {stack.keys['skr-admin']}", flush=True)
                 while True:
                     time.sleep(3600)
+            asyncio.run(measure_raw(stack.database_urls["actors"], samples=1, rounds=1, warmup=0))  # runs at all
             if args.baseline:
                 baseline, url, key, pid = start_baseline(args.baseline, args.database)
                 gateways["baseline "] = (url, {"X-API-Key": key})
