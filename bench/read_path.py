@@ -249,20 +249,26 @@ def start(data_dir: Path, database: str) -> Stack:
     return stack
 
 
-def start_baseline(checkout: Path, database: str) -> tuple[subprocess.Popen[str], str, str, int]:
+def start_baseline(checkout: Path, database: str) -> tuple[subprocess.Popen[bytes], str, str, int]:
     """A stack of another checkout, started by its own copy of this file; (process, gateway url, key, actors
-    pid)."""
+    pid). Its output goes to a file: a pipe nobody reads would block its services' logging and their shutdown."""
     python = checkout / ".venv" / "bin" / "python"
-    process = subprocess.Popen([str(python if python.exists() else sys.executable), "-m", "bench.read_path",
-                                "--keep", "--database", database], cwd=checkout, text=True,
-                               env={**os.environ, "PYTHONPATH": str(checkout)}, stdout=subprocess.PIPE)
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("stack running:"):
-            words = line.split()
-            return (process, words[words.index("gateway") + 1], words[words.index("key") + 1],
-                    int(words[words.index("actors-pid") + 1]))
-    raise RuntimeError(f"the baseline stack in {checkout} did not start")
+    output = Path(tempfile.mkstemp(prefix="rss-bench-read-path-baseline-", suffix=".log")[1])
+    with output.open("wb") as sink:
+        process = subprocess.Popen([str(python if python.exists() else sys.executable), "-m", "bench.read_path",
+                                    "--keep", "--database", database], cwd=checkout, stdout=sink,
+                                   stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(checkout)})
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and process.poll() is None:
+        for line in output.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("stack running:"):
+                words = line.split()
+                output.unlink()  # the stack keeps writing to it, unseen, until it stops
+                return (process, words[words.index("gateway") + 1], words[words.index("key") + 1],
+                        int(words[words.index("actors-pid") + 1]))
+        time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError(f"the baseline stack in {checkout} did not start; its output is in {output}")
 
 
 def load_average() -> str:
@@ -282,7 +288,7 @@ def main() -> int:
     args = parser.parse_args()
     wrk = ensure_tool("wrk", "wrk")
     stack: Stack | None = None
-    baseline: subprocess.Popen[str] | None = None
+    baseline: subprocess.Popen[bytes] | None = None
     results: dict[str, Any] = {"database": args.database, "load_average_before": load_average()}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the stack is stopped below
     try:
