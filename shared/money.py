@@ -54,7 +54,9 @@ Money = Annotated[
     int,
     BeforeValidator(parse_ore),
     PlainSerializer(format_ore, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["1225535.00"],
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+                              {"type": "integer", "minimum": 0, "maximum": MAX_ORE // ORE_PER_KRONA}],
+                    "examples": ["1225535.00"],
                     "description": "Kronor as a decimal string (at most two decimals); a JSON integer is read as "
                                    "whole kronor; floats and negative amounts are refused."}),
 ]

@@ -98,6 +98,10 @@ def declare_what_is_sent(document: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             for status in _expected_statuses(method, operation):
                 responses.setdefault(str(status), {"description": _STATUS_DESCRIPTIONS[status]})
+            if not any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                # Only an id in the path is answered 404 (a router's shared list may name it for every route);
+                # a reference in a query or a body that names no record is 422 unknown_reference.
+                responses.pop("404", None)
             for status, response in responses.items():
                 if str(status)[0] in "45":
                     response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": dict(_PROBLEM_REF)}}

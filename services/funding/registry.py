@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends
 
 from shared.problems import FieldError, InvalidInput
-from shared.service_client import PlatformClient, platform_client
+from shared.service_client import PlatformClient, PlatformUnavailable, platform_client
 
 SIGNATORY_ROLE = "signatory"
 
@@ -39,13 +39,27 @@ class Registry:
     def __init__(self, client: PlatformClient) -> None:
         self.client = client
 
-    async def municipalities(self, county_code: str | None = None) -> dict[str, Municipality]:
-        """Municipalities (of one county, or all 290) with their published populations by year."""
-        items = await self.client.get_all("/actors/municipalities", {"county": county_code},
-                                          what="the registry's municipalities")
+    async def municipalities(self, county_code: str | None = None,
+                             field: str = "body.county_code") -> dict[str, Municipality]:
+        """Municipalities (of one county, or all 290) with their published populations by year; a county code
+        that names no county is 422 unknown_reference naming `field`."""
+        try:
+            items = await self.client.get_all("/actors/municipalities", {"county": county_code},
+                                              what="the registry's municipalities")
+        except PlatformUnavailable as unavailable:
+            if county_code is not None and await self._no_such_county(county_code):
+                raise InvalidInput.field(field, "unknown_reference", f"No county {county_code}.") from None
+            raise unavailable
         return {m["code"]: Municipality(code=m["code"], name=m["name"], county_code=m["county_code"],
                                         populations={p["year"]: p["population"] for p in m["populations"]})
                 for m in items}
+
+    async def _no_such_county(self, county_code: str) -> bool:
+        try:
+            answer = await self.client.get(f"/actors/counties/{county_code}", what=f"county {county_code}")
+        except PlatformUnavailable:
+            return False
+        return answer.status == 404
 
     async def county_name(self, county_code: str) -> str | None:
         answer = await self.client.get(f"/actors/counties/{county_code}", what=f"county {county_code}")

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
@@ -6,6 +5,7 @@ from pydantic import BaseModel, Field, model_validator
 from services.funding.allocation.engine import AllocationKey
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
+from shared.periods import Day
 
 Text = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
@@ -17,8 +17,8 @@ class FundingLineIn(BaseModel):
     year: Year
     total: Money
     allocation_key: AllocationKey
-    requisition_last_date: date = Field(description="The last day a receiver may requisition from this line.")
-    report_due_date: date = Field(description="Spending report and repayment of unspent money are due then.")
+    requisition_last_date: Day = Field(description="The last day a receiver may requisition from this line.")
+    report_due_date: Day = Field(description="Spending report and repayment of unspent money are due then.")
     conditions: Annotated[str, Field(max_length=4000)] = ""
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from services.funding.allocation.engine import AllocationKey
@@ -14,12 +14,14 @@ from shared.money import Money, SignedMoney
 def _percent(value: Any) -> Fraction:
     if isinstance(value, bool) or isinstance(value, float):
         raise PydanticCustomError("percent_not_float", "Send a percentage as a decimal string (\"4\", \"12.5\").")
-    if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"\d{1,3}(\.\d{1,6})?", value)):
+    if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(_PERCENT_PATTERN, value)):
         return Fraction(Decimal(str(value)))
     raise PydanticCustomError("percent_format", "A percentage is a decimal string such as \"4\" or \"12.5\".")
 
 
-Percent = Annotated[Fraction, BeforeValidator(_percent), Field(json_schema_extra={"type": "string"})]
+_PERCENT_PATTERN = r"[0-9]{1,3}(\.[0-9]{1,6})?"
+Percent = Annotated[Fraction, BeforeValidator(_percent),
+                    WithJsonSchema({"type": "string", "pattern": f"^{_PERCENT_PATTERN}$", "examples": ["12.5"]})]
 Name = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
 
 

@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field
 
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
+from shared.periods import Day
 
 
 class ReportIn(BaseModel):
@@ -48,7 +49,7 @@ class ReportOut(BaseModel):
 class RepaymentIn(BaseModel):
     id: RecordId
     amount: Money
-    paid_on: date | None = Field(None, description="Default: today.")
+    paid_on: Day | None = Field(None, description="Default: today.")
 
 
 class OverdueReport(BaseModel):

@@ -66,7 +66,7 @@ class ReportService:
         allocations = AllocationRepository(self.session)
         allocation = await allocations.get(data.allocation_id)
         if allocation is None:
-            raise InvalidInput.field("body.allocation_id", "known_allocation", f"No allocation {data.allocation_id}.")
+            raise InvalidInput.field("body.allocation_id", "unknown_reference", f"No allocation {data.allocation_id}.")
         probe = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
         if probe is None:
             raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",

@@ -55,7 +55,7 @@ class RequisitionService:
         allocations = AllocationRepository(self.session)
         allocation = await allocations.get(data.allocation_id)
         if allocation is None:
-            raise InvalidInput.field("body.allocation_id", "known_allocation", f"No allocation {data.allocation_id}.")
+            raise InvalidInput.field("body.allocation_id", "unknown_reference", f"No allocation {data.allocation_id}.")
         if allocation.parent_allocation_id is not None:
             raise InvalidInput.field("body.allocation_id", "state_allocation",
                                      f"{data.allocation_id} is an onward distribution: its money comes from "

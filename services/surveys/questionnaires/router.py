@@ -26,7 +26,8 @@ WORKBOOK_BODY: dict[str, Any] = {"requestBody": {"required": True, "description"
     "description). Each broken rule is named as '<sheet> row <n>.<column>'."),
     "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
                 MULTIPART_FORM: {"schema": {"type": "object", "required": [FILE_PART], "properties": {
-                    FILE_PART: {"type": "string", "format": "binary", "description": "The workbook."}}}}}}}
+                    FILE_PART: {"type": "string", "format": "binary", "description": "The workbook."}},
+                    "additionalProperties": False}}}}}
 
 
 async def workbook_body(request: Request) -> bytes:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from services.surveys.identifiers import Code, LinkId, LongText, RecordId, Text
 
@@ -36,6 +36,9 @@ class Operator(StrEnum):
     LESS_OR_EQUAL = "<="
 
 
+# A bound of a number item: a JSON number or a decimal string ("10", "-2.5").
+Bound = Annotated[Decimal, Field(allow_inf_nan=False), WithJsonSchema({"anyOf": [
+    {"type": "number"}, {"type": "string", "pattern": "^-?[0-9]{1,15}(\\.[0-9]{1,10})?$"}]})]
 AnswerValue = Annotated[str, Field(max_length=4000)] | int | float | Annotated[
     list[Annotated[str, Field(max_length=64)]], Field(max_length=100)]
 
@@ -63,8 +66,8 @@ class Item(BaseModel):
                                   description="Answer options of their own; filled from code_list when it is given")
     enable_when: list[Condition] = Field(default_factory=list, max_length=20)
     enable_behavior: str = Field("all", pattern="^(all|any)$")
-    min_value: Decimal | None = Field(None, description="integer, decimal, scale: the least allowed value")
-    max_value: Decimal | None = None
+    min_value: Bound | None = Field(None, description="integer, decimal, scale: the least allowed value")
+    max_value: Bound | None = Field(None, description="integer, decimal, scale: the greatest allowed value")
     min_length: int | None = Field(None, ge=0, le=4000, description="text: characters; choices: options")
     max_length: int | None = Field(None, ge=1, le=4000)
     category: Code | None = Field(None, description="A focus area (or other code) the item is about, for the "

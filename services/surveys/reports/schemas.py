@@ -4,15 +4,16 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, model_validator
 
 from services.surveys.rounds.targets import TargetKind
+from shared.periods import Day
 
 Year = Annotated[int, Field(ge=2000, le=2100, description="The year the reports are about")]
 
 
 class ReportingYearIn(BaseModel):
     year: Year
-    due_on: date = Field(description="The date reports are due at SKR; a report submitted after it is not on time")
-    opens_on: date
-    closes_on: date | None = Field(None, description="The last day counties submit themselves (default: 31 "
+    due_on: Day = Field(description="The date reports are due at SKR; a report submitted after it is not on time")
+    opens_on: Day
+    closes_on: Day | None = Field(None, description="The last day counties submit themselves (default: 31 "
                                                      "December of the year after); later only a national "
                                                      "administrator records a report, flagged late")
     targets: TargetKind = Field(TargetKind.COUNTY, description="Who reports: the 21 counties, or the 24 RSS")

@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from services.surveys.identifiers import RecordId, Text
 from services.surveys.rounds.targets import TargetKind
+from shared.periods import Day
 
 
 class TargetSetIn(BaseModel):
@@ -31,8 +32,8 @@ class RoundIn(BaseModel):
     questionnaire_id: RecordId
     version: Annotated[int, Field(ge=1, le=10_000)]
     title: Text
-    opens_on: date
-    closes_on: date
+    opens_on: Day
+    closes_on: Day
     targets: TargetSetIn
 
     @model_validator(mode="after")

@@ -61,7 +61,10 @@ class RoundService:
         await self.repository.hold_new(data.id)
         if await self.repository.get(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Round {data.id} exists; choose another id.")
-        version = await QuestionnaireService(self.session, self.caller).get(data.questionnaire_id, data.version)
+        try:
+            version = await QuestionnaireService(self.session, self.caller).get(data.questionnaire_id, data.version)
+        except NotFound as missing:
+            raise InvalidInput.field("body.questionnaire_id", "unknown_reference", missing.detail) from None
         if version.status != Status.PUBLISHED:
             raise InvalidInput.field("body.version", "published_version", f"Version {data.version} of "
                                      f"{data.questionnaire_id} is {version.status}; only a published version is sent.")

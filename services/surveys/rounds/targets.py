@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from shared.problems import FieldError, InvalidInput
-from shared.service_client import PlatformClient
+from shared.service_client import PlatformClient, PlatformUnavailable
 
 MUNICIPALITY_PREFIX = "municipality-"
 CONTACT_POINT_ROLE = "contact_point"
@@ -89,10 +89,23 @@ async def resolve_targets(client: PlatformClient, *, on: date, kind: TargetKind 
 async def _organisations(client: PlatformClient, on: date, kind: TargetKind,
                          county: str | None) -> dict[str, dict[str, Any]]:
     """{registry id: organisation} of one kind open on `on` (one county's, or all)."""
-    items = await client.get_all("/actors/organisations", {"kind": kind.value, "county": county,
-                                                           "as_of": on.isoformat()},
-                                 what=f"the registry's organisations of kind {kind.value}")
+    try:
+        items = await client.get_all("/actors/organisations", {"kind": kind.value, "county": county,
+                                                               "as_of": on.isoformat()},
+                                     what=f"the registry's organisations of kind {kind.value}")
+    except PlatformUnavailable as unavailable:
+        # The registry refuses a county code that names no county (422): none of its organisations, then.
+        if county is not None and await _no_such_county(client, county):
+            return {}
+        raise unavailable
     return {o["id"]: o for o in items if o.get("active", True)}
+
+
+async def _no_such_county(client: PlatformClient, county: str) -> bool:
+    try:
+        return (await client.get(f"/actors/counties/{county}", what=f"the registry's county {county}")).status == 404
+    except PlatformUnavailable:
+        return False
 
 
 async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) -> list[dict[str, Any]]:
