@@ -6,7 +6,8 @@ document are in the checked-in schemathesis.toml, each with its reason. A stack 
 random records, which no other test should meet.
 
 It runs in the PostgreSQL pass of `make test` (the production database; RSS_CONTRACT_FUZZ=1 runs it on SQLite
-too), where it adds a few minutes.
+too), where it adds a few minutes. One worker: with two, Hypothesis once stopped on an interpreter error
+(SystemError from CPython 3.11's compiler when two threads compile at once), which says nothing about the API.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def test_every_operation_keeps_the_contract(fuzzed_stack: Stack, key_name: str, 
     document = httpx.get(fuzzed_stack.gateway_url + "/openapi.json", timeout=30).json()
     junit = tmp_path / "junit.xml"
     command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(CONFIG), "run",
-               fuzzed_stack.gateway_url + "/openapi.json", "--checks", "all", "--workers", "2",
+               fuzzed_stack.gateway_url + "/openapi.json", "--checks", "all", "--workers", "1",
                "--request-timeout", "60", "-H", f"X-API-Key: {fuzzed_stack.keys[key_name]}",
                "--report", "junit", "--report-junit-path", str(junit)]
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900,
