@@ -85,7 +85,8 @@ def test_2013_hosting_reproduces_seed_004(data: dict[str, Any], orgs: dict[str, 
     """Seed 004 (2013 plans): 12 platforms at a regional association or regionkommun, 5 counties at a kommun- or
     kommunalförbund, 3 with the county council as employer, 1 at a university, 1 at an R&D unit.
 
-    How the file models it: every 2013 fact is a relation with 2013 among its `attested` years whose object is the county's RSS.
+    How the file models it: every 2013 fact is a relation with 2013 among its `attested` years whose object is the
+    county's RSS.
     The 19 counties with a host organisation have `hosts` relations; the three county-council employers are
     `employer_of` relations from the region (the county council under its present id), so Stockholm, which seed
     004 counts in both lists, has one of each, and Blekinge and Sörmland have only the employer. Västra Götaland
