@@ -130,7 +130,7 @@ class ImportService:
         await self._still_wanted(caller_gone, "storing", rows)
         await record_set.write()
         if created >= ANALYZE_AFTER:
-            await refresh_statistics(self.session, record_set.models)
+            await refresh_statistics(self.session, record_set.models, created)
         return self._result(table, rows, created, [data.id for _row, data in checked], started)
 
     @staticmethod
