@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-from deploy.stack import SERVICES, Stack
+from deploy.stack import ROOT, SERVICES, Stack
 from shared.identity import Principal, Role, sign_identity
 
 
@@ -52,3 +55,28 @@ def assert_problem(response: httpx.Response, status: int, *, field: str | None =
         if rule is not None:
             assert any(e["rule"] == rule for e in matching), body
     return body
+
+
+@contextmanager
+def service_without_registry(stack: Stack, name: str) -> Iterator[str]:
+    """A second process of service `name` on the stack's database whose way to the platform (and so to the actor
+    registry) leads to a port nobody listens on; yields its base URL once it is ready, stops it afterwards."""
+    port = free_port()
+    prefix = name.upper()
+    env = stack.env_for(name) | {f"{prefix}_GATEWAY_URL": f"http://127.0.0.1:{free_port()}",
+                                 f"{prefix}_LOG_FILE": str(stack.log_file(f"{name}-no-registry"))}
+    process = subprocess.Popen(stack.command(name, port), cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None, f"{name} exited while starting"
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -6,14 +6,12 @@ go on."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from datetime import date, timedelta
 
 import httpx
 import orjson
 
-from deploy.stack import ROOT
 from shared.identity import Role
 from shared.service_client import PlatformClient
 from tests.funding_requests import (
@@ -28,7 +26,7 @@ from tests.funding_requests import (
     requisition,
     unique,
 )
-from tests.support import assert_problem, free_port, identity_header
+from tests.support import assert_problem, identity_header, service_without_registry
 
 
 def actors_log_lines(stack, request_id: str) -> list[dict]:
@@ -140,21 +138,7 @@ def test_a_closed_receiver_and_someone_without_the_signatory_post_are_refused(ga
 
 def test_without_the_registry_writes_that_need_it_answer_503_and_reads_go_on(stack, gateway, admin_key):
     agreement = create_agreement(gateway, admin_key)
-    port = free_port()
-    env = stack.env_for("funding") | {"FUNDING_GATEWAY_URL": f"http://127.0.0.1:{free_port()}",
-                                      "FUNDING_LOG_FILE": str(stack.log_file("funding-no-registry"))}
-    process = subprocess.Popen(stack.command("funding", port), cwd=ROOT, env=env,
-                               start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None
-            time.sleep(0.1)
+    with service_without_registry(stack, "funding") as base:
         admin = identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience="funding",
                                 subject="skr-national-admin")
         body = {"id": unique("alloc"), **dalarna_population_split()}
@@ -165,9 +149,6 @@ def test_without_the_registry_writes_that_need_it_answer_503_and_reads_go_on(sta
         assert refused.headers["retry-after"]
         read = httpx.get(f"{base}/agreements/{agreement['id']}", headers=admin)
         assert read.status_code == 200 and read.json()["lines"][0]["total"] == "4000000.00"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     assert gateway.get(f"/funding/allocations/{body['id']}", headers=admin_key).status_code == 404
     entries = gateway.get(f"/funding/agreements/{agreement['id']}/ledger", headers=admin_key).json()["entries"]
     assert [e["entry_type"] for e in entries] == ["commitment"]

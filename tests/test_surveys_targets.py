@@ -4,17 +4,14 @@ not have open that day is refused naming it; an unreachable registry makes the r
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections import Counter
 from datetime import date, timedelta
 
 import httpx
 
-from deploy.stack import ROOT
 from shared.identity import Role
 from tests.registry_helpers import create_organisation
-from tests.support import assert_problem, free_port, identity_header
+from tests.support import assert_problem, identity_header, service_without_registry
 from tests.surveys_requests import open_round, unique
 
 
@@ -82,28 +79,12 @@ def test_organisations_the_registry_does_not_know_are_refused_and_nothing_is_sto
 
 
 def test_without_the_registry_a_round_answers_503_and_stores_nothing(stack, gateway, admin_key):
-    port = free_port()
-    env = stack.env_for("surveys") | {"SURVEYS_GATEWAY_URL": f"http://127.0.0.1:{free_port()}",
-                                      "SURVEYS_LOG_FILE": str(stack.log_file("surveys-no-registry"))}
-    process = subprocess.Popen(stack.command("surveys", port), cwd=ROOT, env=env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     body = round_body({"kind": "municipality", "county": "20"})
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None
-            time.sleep(0.1)
+    with service_without_registry(stack, "surveys") as base:
         admin = identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience="surveys",
                                 subject="skr-national-admin")
         refused = httpx.post(base + "/rounds", json=body, headers=admin)
         problem = assert_problem(refused, 503)
         assert "registry" in problem["detail"] and refused.headers["retry-after"]
         assert httpx.get(base + "/rounds", headers=admin).status_code == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     assert_problem(gateway.get(f"/surveys/rounds/{body['id']}", headers=admin_key), 404)
