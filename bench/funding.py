@@ -40,8 +40,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.registry import CREATED_DATABASES, RESULTS_DIR, _postgres_admin, postgres_urls
-from deploy.stack import ROOT, Stack, sqlite_urls
+from bench.registry import CREATED_DATABASES, RESULTS_DIR, _postgres_admin, start_reference_stack
+from deploy.stack import ROOT, Stack
 from services.funding.agreements.schemas import AgreementIn
 from services.funding.agreements.service import STATE, AgreementService
 from services.funding.allocation.engine import AllocationKey, Recipient, allocate
@@ -54,7 +54,6 @@ from shared.database import create_engine, create_sessionmaker
 from shared.identity import Principal, Role
 from shared.service_client import PlatformClient
 from tests.funding_requests import register_receiver
-from tests.support import free_port
 
 GOAL = 2.0  # a funding request / the counties list
 SAVE_GOAL = 3.0  # the saved allocation / the preview of the same split
@@ -225,14 +224,7 @@ def race(stack: Stack) -> dict[str, object]:
 
 
 def start(data_dir: Path, database: str) -> Stack:
-    urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(1)
-    stack = Stack(data_dir=data_dir, database_urls=urls, environment="test", log_to_files=True,
-                  ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
-    stack.prepare(demo=False)
-    stack.ports = {n: free_port() for n in stack.ports}
-    stack.start()
-    stack.wait_ready()
-    return stack
+    return start_reference_stack(data_dir, database, 1)
 
 
 def main() -> int:

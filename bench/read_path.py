@@ -35,9 +35,8 @@ import httpx
 import orjson
 
 from bench.gateway import cpu_seconds, ensure_tool, run_wrk
-from bench.registry import CREATED_DATABASES, _postgres_admin, postgres_urls
-from deploy.stack import ROOT, Stack, sqlite_urls
-from tests.support import free_port
+from bench.registry import CREATED_DATABASES, _postgres_admin, start_reference_stack
+from deploy.stack import ROOT, Stack
 
 RESULTS_DIR = ROOT / "bench" / "results"
 GOAL = 2.0  # read / (raw + service-info)
@@ -239,14 +238,7 @@ async def measure_raw(url: str, *, samples: int, rounds: int, warmup: int = 20) 
 
 
 def start(data_dir: Path, database: str) -> Stack:
-    urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(0)
-    stack = Stack(data_dir=data_dir, database_urls=urls, environment="test", log_to_files=True,
-                  ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
-    stack.prepare(demo=False)
-    stack.ports = {n: free_port() for n in stack.ports}
-    stack.start()
-    stack.wait_ready()
-    return stack
+    return start_reference_stack(data_dir, database, 0)
 
 
 def start_baseline(checkout: Path, database: str) -> tuple[subprocess.Popen[bytes], str, str, int]:

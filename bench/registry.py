@@ -156,6 +156,19 @@ def postgres_urls(scale: int) -> dict[str, str]:
     return urls
 
 
+def start_reference_stack(data_dir: Path, database: str, scale: int = 0) -> Stack:
+    """A platform with the shipped reference data and no demo people, on fresh databases; ports chosen after the
+    set-up (see start)."""
+    urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(scale)
+    stack = Stack(data_dir=data_dir, database_urls=urls, environment="test", log_to_files=True,
+                  ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
+    stack.prepare(demo=False)
+    stack.ports = {n: free_port() for n in stack.ports}
+    stack.start()
+    stack.wait_ready()
+    return stack
+
+
 def start(data_dir: Path, scale: int, database: str) -> tuple[Stack, dict[str, int]]:
     urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(scale)
     stack = Stack(data_dir=data_dir, database_urls=urls, environment="test", log_to_files=True,
