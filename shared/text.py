@@ -55,6 +55,18 @@ _NOT_CONTROL_AT_SPACE = r"[^@\s\u0000-\u001f\u007f]+"
 def _documented(pattern: str) -> dict[str, str]:
     return {"pattern": pattern}
 
+def single_line(max_length: int, *, min_length: int = 0) -> object:
+    """A service's own single-line text type, bounded like its column: `Title = single_line(300, min_length=1)`."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length,
+                                json_schema_extra=_documented(SINGLE_LINE_PATTERN)), SINGLE_LINE]
+
+
+def multi_line(max_length: int, *, min_length: int = 0) -> object:
+    """A service's own multi-line text type (tab and line breaks allowed), bounded like its column."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length,
+                                json_schema_extra=_documented(MULTI_LINE_PATTERN)), MULTI_LINE]
+
+
 # The platform's kinds of text, each bounded like the column that stores it.
 Name = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra=_documented(SINGLE_LINE_PATTERN)),
                  SINGLE_LINE]

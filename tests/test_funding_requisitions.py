@@ -61,6 +61,8 @@ def test_the_whole_way_to_paid_and_a_rejection_that_gives_the_amount_back(gatewa
     url = f"/funding/requisitions/{draft['id']}"
     assert_problem(gateway.post(url + "/approve", headers={**county_key, **key()}), 403)
     assert gateway.post(url + "/submit", headers={**county_key, **key()}).json()["status"] == "submitted"
+    assert_problem(gateway.post(url + "/reject", json={"reason": "Underlag\x00saknas"}, headers={**admin_key, **key()}),
+                   422, field="body.reason", rule="control_characters")
     rejected = gateway.post(url + "/reject", json={"reason": "Underlag saknas"}, headers={**admin_key, **key()})
     assert rejected.json()["status"] == "rejected" and rejected.json()["reason"] == "Underlag saknas"
     assert_problem(gateway.post(url + "/pay", headers={**admin_key, **key()}), 409, field="status")

@@ -121,3 +121,13 @@ def test_a_published_version_never_changes_and_only_a_published_one_is_sent(gate
     second = gateway.post(f"/surveys/questionnaires/{qid}/versions", json=content, headers=admin_key)
     assert second.status_code == 201 and (second.json()["version"], second.json()["status"]) == (2, "draft")
     assert gateway.get(url, headers=admin_key).json()["title"] == "Kort enkät"
+
+
+def test_a_control_character_in_free_text_is_refused_naming_the_field(gateway, admin_key):
+    body = {"id": unique("enkat"), "title": "Uppföljning", "description": "Första raden\nandra\x00raden",
+            "items": [{"link_id": "a", "text": "Hur många årsarbetare?", "type": "integer"}]}
+    assert_problem(gateway.post("/surveys/questionnaires", json=body, headers=admin_key), 422,
+                   field="body.description", rule="control_characters")
+    assert gateway.get(f"/surveys/questionnaires/{body['id']}", headers=admin_key).status_code == 404
+    body["description"] = "Första raden\nandra raden"
+    assert gateway.post("/surveys/questionnaires", json=body, headers=admin_key).status_code == 201

@@ -5,6 +5,8 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import Field
 
+from shared.text import multi_line, single_line
+
 RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
 RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Chosen by the caller, so a retry is safe.")]
 RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
@@ -12,8 +14,8 @@ LINK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 LinkId = Annotated[str, Field(pattern=LINK_ID_PATTERN, description="The item's stable id across versions.")]
 CODE_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
-Text = Annotated[str, Field(min_length=1, max_length=1000, pattern=r"^[^\x00-\x1f]*$")]
-LongText = Annotated[str, Field(max_length=4000)]
+Text = single_line(1000, min_length=1)
+LongText = multi_line(4000)
 
 
 def county_of(organisation_id: str) -> str | None:

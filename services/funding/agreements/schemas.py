@@ -6,8 +6,9 @@ from services.funding.allocation.engine import AllocationKey
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.text import single_line
 
-Text = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
+Text = single_line(300, min_length=1)
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 

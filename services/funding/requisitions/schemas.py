@@ -1,10 +1,10 @@
 from datetime import date
-from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
+from shared.text import multi_line
 
 
 class RequisitionIn(BaseModel):
@@ -18,7 +18,7 @@ class RequisitionIn(BaseModel):
 
 
 class RejectIn(BaseModel):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: multi_line(2000, min_length=1)  # type: ignore[valid-type]
 
 
 class RequisitionOut(BaseModel):
