@@ -45,16 +45,24 @@ def _sums(group: Any, *conditions: ColumnElement[bool], grouping: str | None = N
             .where(*conditions).group_by(group, LedgerEntry.county_code, kind))
 
 
-def _totals_overview(by: str, one_county: bool) -> Select[Any]:
-    """The overview by a totalled grouping as of :as_of (and of :county): the totals less what is dated after."""
+def _totals_read(by: str, one_county: bool) -> Select[Any]:
+    """The running totals of a grouping (of :county), each row with the latest entry date of the ledger (read by
+    one backward step on the entry_date index, once for the statement): the overview as of any date from then
+    on, in one small statement."""
     totals = LedgerTotal
-    as_of = bindparam("as_of", type_=Date)
+    latest = select(func.max(LedgerEntry.entry_date)).scalar_subquery()
+    query = (select(totals.grp, totals.kind, totals.total, totals.entries, latest.label("latest"))
+             .where(totals.grouping == by))
+    return query.where(totals.county_code == bindparam("county")) if one_county else query
+
+
+def _totals_less_later(by: str, one_county: bool) -> Select[Any]:
+    """The overview by a totalled grouping as of :as_of (and of :county) when entries are dated after it: the
+    totals less what those entries add, in one statement (one snapshot, also on an autocommit connection)."""
+    totals = LedgerTotal
     kept = select(totals.grp.label("grp"), totals.kind.label("kind"), totals.total.label("total"),
                   totals.entries.label("entries")).where(totals.grouping == by)
-    # The second condition holds or not for the whole statement: when nothing is dated after as_of (the usual
-    # case) the entries are not scanned at all, whatever plan the database chose for the first.
-    latest = select(func.max(LedgerEntry.entry_date)).scalar_subquery()
-    later = _sums(GROUPINGS[by], LedgerEntry.entry_date > as_of, as_of < latest, sign=-1)
+    later = _sums(GROUPINGS[by], LedgerEntry.entry_date > bindparam("as_of", type_=Date), sign=-1)
     if one_county:
         kept = kept.where(totals.county_code == bindparam("county"))
         later = later.where(LedgerEntry.county_code == bindparam("county"))
@@ -63,9 +71,10 @@ def _totals_overview(by: str, one_county: bool) -> Select[Any]:
             .group_by(both.c.grp, both.c.kind).having(func.sum(both.c.entries) > 0))
 
 
-# Built once: the four statements differ only in their parameters.
-_TOTALS_OVERVIEW = {(by, one_county): _totals_overview(by, one_county)
-                    for by in TOTALLED for one_county in (False, True)}
+# Built once: the statements differ only in their parameters.
+_KEYS = [(by, one_county) for by in TOTALLED for one_county in (False, True)]
+_TOTALS_READ = {key: _totals_read(*key) for key in _KEYS}
+_TOTALS_LESS_LATER = {key: _totals_less_later(*key) for key in _KEYS}
 
 
 class LedgerRepository:
@@ -110,15 +119,19 @@ class LedgerRepository:
 
     async def overview(self, as_of: date, by: str, county: str | None) -> list[tuple[str | None, str, int]]:
         """(group, entry type, net amount) over every agreement's entries up to `as_of`; `by`: "county",
-        "agreement" or "recipient"; `county` keeps one county's entries. One statement. By county or agreement:
-        the running totals (ledger_totals) less what is dated after `as_of` (usually nothing, found by the
-        entry_date index), so it reads a few hundred rows however long the ledger is; a group shows when it has
-        an entry by then. By recipient: a GROUP BY over the entries."""
+        "agreement" or "recipient"; `county` keeps one county's entries. By county or agreement: the running
+        totals (ledger_totals), a few hundred rows however long the ledger is, in one statement when nothing is
+        dated after `as_of` (the usual case: today); otherwise a second one takes away what the entries dated
+        after it add. A group shows when it has an entry by then. By recipient: a GROUP BY over the entries."""
         if by not in TOTALLED:
             return await self._overview_summed(as_of, by, county)
-        query = _TOTALS_OVERVIEW[(by, county is not None)]
-        rows = (await self.session.execute(query, {"as_of": as_of, "county": county})).all()
-        return [(row.grp or None, row.kind, int(row.total)) for row in rows]
+        connection = await self.session.connection()
+        params = {"county": county} if county is not None else {}
+        rows = (await connection.execute(_TOTALS_READ[(by, county is not None)], params)).all()
+        if not rows or rows[0].latest is None or rows[0].latest <= as_of:
+            return [(grp or None, kind, total) for grp, kind, total, entries, _latest in rows if entries > 0]
+        later = await connection.execute(_TOTALS_LESS_LATER[(by, county is not None)], {**params, "as_of": as_of})
+        return [(row.grp or None, row.kind, int(row.total)) for row in later]
 
     async def _overview_summed(self, as_of: date, by: str, county: str | None) -> list[tuple[str | None, str, int]]:
         """The overview in one GROUP BY over every entry dated by `as_of`."""

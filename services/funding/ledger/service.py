@@ -28,6 +28,7 @@ BALANCE_OF = {EntryType.COMMITMENT: "committed", EntryType.ALLOCATION: "allocate
               EntryType.DISTRIBUTION: "distributed",
               EntryType.EXPENDITURE: "reported_spent", EntryType.REPAYMENT_CLAIM: "to_repay",
               EntryType.REPAYMENT: "repaid"}
+_BALANCE_OF_KIND = {kind.value: name for kind, name in BALANCE_OF.items()}  # as stored: no enum made per row
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def fold(rows: Iterable[tuple[str | None, str, int]], *, grouped: bool) -> tuple
     total: dict[str, int] = {}
     groups: dict[str | None, dict[str, int]] = {}
     for group, kind, amount in rows:
-        name = BALANCE_OF.get(EntryType(kind))
+        name = _BALANCE_OF_KIND.get(kind)
         if name is None:
             continue
         total[name] = total.get(name, 0) + amount
