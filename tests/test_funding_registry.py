@@ -1,7 +1,7 @@
 """Funding asks the actor registry through the gateway, with its own key: receivers and signatories are checked
 on the day, the caller's request id travels along, answers with an ETag are revalidated rather than fetched
-again, and when the registry cannot be reached a write that needs it answers 503 and stores nothing while reads
-go on."""
+again (reference data once the lifetime the registry gives it has passed), and when the registry cannot be
+reached a write that needs it answers 503 and stores nothing while reads go on."""
 
 from __future__ import annotations
 
@@ -75,22 +75,52 @@ def registry_calls(stack, request_id: str, path: str) -> list[int]:
     return []
 
 
-def test_a_second_preview_revalidates_the_registrys_municipalities(stack, gateway, admin_key):
+def test_the_registrys_municipalities_are_reused_for_their_lifetime_then_revalidated(stack):
+    """The list says how long it stays fresh (Cache-Control: max-age); within that the client asks nothing, after
+    it the client revalidates with the ETag and the registry answers 304."""
+    now = [1000.0]
+
+    async def over_time() -> list[tuple[bool, bool, int, int, int]]:
+        client = PlatformClient(stack.gateway_url, stack.service_keys["service-funding"], clock=lambda: now[0])
+        seen = []
+        try:
+            for step in (0, 30, 31, 30):  # 0 s, 30 s, 61 s (past the minute), 91 s
+                now[0] += step
+                answer = await client.get("/actors/municipalities", {"limit": 500}, what="municipalities")
+                assert len(answer.body["items"]) == 290
+                counts = client.counts
+                seen.append((answer.fresh, answer.revalidated, counts.sent, counts.not_modified, counts.fresh))
+            return seen
+        finally:
+            await client.aclose()
+
+    first = httpx.get(stack.gateway_url + "/actors/municipalities", params={"limit": 500},
+                      headers={"X-API-Key": stack.service_keys["service-funding"]})
+    assert first.headers["cache-control"] == "max-age=60" and first.headers["etag"]
+    assert asyncio.run(over_time()) == [(False, False, 1, 0, 0), (True, False, 1, 0, 1), (False, True, 2, 1, 1),
+                                        (True, False, 2, 1, 2)]
+
+
+def test_a_second_preview_within_the_lifetime_asks_the_registry_nothing(stack, gateway, admin_key):
     agreement = create_agreement(gateway, admin_key, key_name="population")
     body = {"total": "1000000.00", "key": "population", "basis_year": 2023, "rounding": "ore",
             "recipients": [{"id": code} for code, *_ in DALARNA]}
-    answers, calls = [], []
+    answers, request_ids = [], []
     for _ in range(2):
-        request_id = unique("trace-preview")
+        request_ids.append(unique("trace-preview"))
         answer = gateway.post(allocations_url(agreement) + "/preview", json=body,
-                              headers={**admin_key, "X-Request-ID": request_id})
+                              headers={**admin_key, "X-Request-ID": request_ids[-1]})
         assert answer.status_code == 200, answer.text
         answers.append(answer.json())
-        calls.append(registry_calls(stack, request_id, "/municipalities"))
     assert answers[0] == answers[1]
-    # The first may already find the answer kept by an earlier request; the second surely does, and the
-    # registry answers it 304 without the municipalities.
-    assert calls[0] in ([200], [304]) and calls[1] == [304]
+    # The registry logs in the order it answers: once a later request is in its log, so would the preview's be.
+    marker = unique("trace-marker")
+    assert gateway.get("/actors/counties", headers={**admin_key, "X-Request-ID": marker}).status_code == 200
+    assert registry_calls(stack, marker, "/counties") == [200]
+    # The first preview fetched the list, revalidated it, or found it fresh from an earlier request; the second,
+    # within the list's minute, did not ask.
+    assert [e.get("path") for e in actors_log_lines(stack, request_ids[0])] in ([], ["/municipalities"])
+    assert actors_log_lines(stack, request_ids[1]) == []
 
 
 def test_an_organisation_on_a_date_answers_304_while_its_version_holds(gateway, admin_key):

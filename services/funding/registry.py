@@ -35,14 +35,20 @@ class Receiver:
     org_number: str
 
 
+# The municipalities last read from each kept list (all, or one county's), with the list they were read from: while
+# the platform client keeps that answer (fresh, or revalidated with 304) it hands back the same list, and the
+# 290 municipalities are not made again for every request. Read them, never change them.
+_PARSED: dict[str | None, tuple[list[Any], dict[str, Municipality]]] = {}
+
+
 class Registry:
     def __init__(self, client: PlatformClient) -> None:
         self.client = client
 
     async def municipalities(self, county_code: str | None = None,
                              field: str = "body.county_code") -> dict[str, Municipality]:
-        """Municipalities (of one county, or all 290) with their published populations by year; a county code
-        that names no county is 422 unknown_reference naming `field`."""
+        """Municipalities (of one county, or all 290) with their published populations by year, not to be
+        changed; a county code that names no county is 422 unknown_reference naming `field`."""
         try:
             items = await self.client.get_all("/actors/municipalities", {"county": county_code},
                                               what="the registry's municipalities")
@@ -50,9 +56,14 @@ class Registry:
             if county_code is not None and await self._no_such_county(county_code):
                 raise InvalidInput.field(field, "unknown_reference", f"No county {county_code}.") from None
             raise unavailable
-        return {m["code"]: Municipality(code=m["code"], name=m["name"], county_code=m["county_code"],
-                                        populations={p["year"]: p["population"] for p in m["populations"]})
-                for m in items}
+        parsed = _PARSED.get(county_code)
+        if parsed is not None and parsed[0] is items:  # the same kept answer: read once already
+            return parsed[1]
+        municipalities = {m["code"]: Municipality(code=m["code"], name=m["name"], county_code=m["county_code"],
+                                                  populations={p["year"]: p["population"] for p in m["populations"]})
+                          for m in items}
+        _PARSED[county_code] = (items, municipalities)
+        return municipalities
 
     async def _no_such_county(self, county_code: str) -> bool:
         try:

@@ -19,11 +19,15 @@ async def reading(request: Request, session: Session) -> GeographyService:
 Geography = Annotated[GeographyService, Depends(reading)]
 
 router = APIRouter(tags=["geography"], responses=problem_responses(401, 422))
+# The SCB lists change only when the reference data is reloaded: a caller may reuse them for a minute (as this
+# service keeps its own reference answers) before revalidating with their ETag where they carry one.
+REFERENCE_DATA_CACHE = "max-age=60"
 
 
 @router.get("/counties", summary="List counties (public reference data)")
-async def list_counties(geography: Geography, _caller: AnyCaller, paging: Paging,
+async def list_counties(geography: Geography, _caller: AnyCaller, paging: Paging, response: Response,
                         name: schemas.NameFilter = None) -> Page[schemas.CountySummary]:
+    response.headers["Cache-Control"] = REFERENCE_DATA_CACHE
     return await geography.list_counties(name=name, paging=paging)
 
 
@@ -41,8 +45,10 @@ async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: 
     splits by these populations) sends it back in If-None-Match and gets 304 until the register changes."""
     etag = await registry_etag(drivers)
     if (unchanged := not_modified(request, etag)) is not None:
+        unchanged.headers["Cache-Control"] = REFERENCE_DATA_CACHE
         return unchanged  # type: ignore[return-value]
     response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = REFERENCE_DATA_CACHE
     return await geography.list_municipalities(county_code=county, name=name, paging=paging)
 
 

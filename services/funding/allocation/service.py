@@ -102,7 +102,7 @@ class AllocationService:
         if await self.repository.get(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Allocation {data.id} exists; choose another id.")
         resolved, source = await self._resolved(line, data)
-        assert isinstance(resolved, AllocationCreate)  # model_copy keeps the class
+        assert isinstance(resolved, AllocationCreate)  # the request itself, its recipients filled in
         data = resolved
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
         answer = self._compute(line, data, remaining, allocation_id=data.id, source=source)
