@@ -5,9 +5,9 @@ The rules are the single-record service's own functions (`check_create`, `check_
 `check_identifier`, `new_person`, `new_organisation`), called with the facts they need: those facts are looked
 up for the whole file in a few set queries (the stored records among the file's ids, the holders of its
 identifiers, the county codes) instead of one query per row, and the rows checked so far count as stored, so a
-row sees the rows before it as a POST would. The new records are written with multi-row INSERTs and their audit
-events in one batch. The import holds its table's family lock (shared/locks.py) for the whole transaction, so
-what the lookups found stays true until the rows are written.
+row sees the rows before it as a POST would. The new records are written table by table in one go (COPY on
+PostgreSQL, multi-row INSERTs on SQLite), their audit events in one batch. The import holds its table's family
+lock (shared/locks.py) for the whole transaction, so what the lookups found stays true until the rows are written.
 """
 
 from __future__ import annotations
