@@ -12,6 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.registry_helpers import create_organisation, create_relation, with_etag
+
 SEAT_ROLES = {"ordinary_member", "substitute", "co_opted"}
 
 
@@ -169,3 +171,32 @@ def test_the_register_is_consistent_on_every_first_of_june(gateway, organisation
                     and seat.behalf not in members[seat.org]:
                 broken.append((on, p["id"], "not a member"))
     assert broken == []
+
+
+def test_an_organisation_does_not_close_while_its_relations_would_outlast_it(gateway, county_key):
+    unit = create_organisation(gateway, county_key, name="FoU Stängs", county_code="20", valid_from="2015-01-01")
+    owner = create_organisation(gateway, county_key, name="Kommunalförbundet Äger", kind="municipal_association",
+                                county_code="20", valid_from="2012-01-01")
+    owned = create_relation(gateway, county_key, kind="owner_of", subject=owner["id"], obj=unit["id"],
+                            valid_from="2016-01-01")
+    ended = create_relation(gateway, county_key, kind="member_of", subject=unit["id"], obj=owner["id"],
+                            valid_from="2016-01-01", valid_to="2018-01-01")
+    assert owned.status_code == ended.status_code == 201, (owned.text, ended.text)
+    url = f"/actors/organisations/{unit['id']}"
+
+    refused = gateway.post(f"{url}/close", json={"valid_to": "2020-01-01"},
+                           headers=with_etag(county_key, gateway.get(url)))
+    assert refused.status_code == 409, refused.text
+    body = refused.json()
+    assert body["relations"] == [owned.json()["id"]]  # the relation that ended in 2018 is no obstacle
+    assert [(e["field"], e["rule"]) for e in body["errors"]] == [("body.valid_to", "outside_existence")]
+    assert owned.json()["id"] in body["errors"][0]["message"] and "2020-01-01" in body["errors"][0]["message"]
+    assert gateway.get(url).json()["valid_to"] is None  # nothing changed
+
+    relation_url = f"/actors/relations/{owned.json()['id']}"
+    assert gateway.post(f"{relation_url}/close", json={"valid_to": "2020-01-01"},
+                        headers=with_etag(county_key, gateway.get(relation_url))).status_code == 200
+    closed = gateway.post(f"{url}/close", json={"valid_to": "2020-01-01"},
+                          headers=with_etag(county_key, gateway.get(url)))
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["valid_to"] == "2020-01-01"

@@ -19,6 +19,8 @@ from services.actors.organisations.models import (
 )
 from services.actors.organisations.presenter import name_on, organisation_out
 from services.actors.organisations.repository import OrganisationRepository
+from services.actors.relations.consistency import refuse_outlasting
+from services.actors.relations.repository import RelationRepository
 from shared.audit import AuditTrail
 from shared.authorization import UNCHANGED, require_county_scope
 from shared.etag import check_if_match
@@ -187,6 +189,8 @@ class OrganisationService:
         if organisation.valid_to is not None:
             raise Conflict(f"Organisation '{organisation_id}' was already closed on {organisation.valid_to}.")
         check_period(organisation.valid_from, data.valid_to)
+        refuse_outlasting(organisation_id, data.valid_to,
+                          await RelationRepository(self.session).outlasting(organisation_id, data.valid_to))
         before = snapshot(organisation)
         organisation.valid_to = data.valid_to
         if data.note:

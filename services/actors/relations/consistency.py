@@ -6,18 +6,20 @@
 3. A seat (an ordinary member's, a substitute's or a co-opted member's post) held on behalf of an organisation
    in a group that has member organisations is held on behalf of one of its members on the date.
 
-The service enforces them on every write; `violations_on` checks a whole register on one date (the tests run it
-over the shipped register on every first of June from 2010 to 2026).
+The service enforces them on every write (closing an organisation included: `refuse_outlasting`); `violations_on`
+checks a whole register on one date (the tests run it over the shipped register on every first of June from 2010
+to 2026).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from shared.periods import holds_on
+from shared.problems import Conflict, FieldError
 
 SEAT_ROLES = frozenset({"ordinary_member", "substitute", "co_opted"})
 
@@ -26,6 +28,27 @@ def within(outer_from: date | None, outer_to: date | None, start: date | None, e
     """The period [start, end) lies inside [outer_from, outer_to); an open end reaches beyond any bound."""
     return ((outer_from is None or (start is not None and start >= outer_from))
             and (outer_to is None or (end is not None and end <= outer_to)))
+
+
+MAX_NAMED = 20  # relations named one by one in a refusal; an organisation at the centre of many has more
+
+
+def refuse_outlasting(organisation_id: str, end: date, outlasting: Sequence[Any]) -> None:
+    """Rule 1 when an organisation closes: its relations that would hold on `end` or later make the closing a
+    conflict (409 `outside_existence`), each named with its kind, other end and period, so the caller can close
+    them first (on `end` or before). The registry does not close them itself: a relation may be another county's
+    record, and ending one is a change of its own, audited as such."""
+    if not outlasting:
+        return
+    errors = [FieldError("body.valid_to", "outside_existence",
+                         f"Relation '{r.id}' ({r.subject_id} {r.kind} {r.object_id}, "
+                         f"{r.valid_from or 'before our records'} until {r.valid_to or 'further notice'}) would "
+                         f"hold after '{organisation_id}' ceases on {end}; close it on {end} or earlier first.")
+              for r in outlasting[:MAX_NAMED]]
+    more = f" (the first {MAX_NAMED} are listed)" if len(outlasting) > MAX_NAMED else ""
+    raise Conflict(f"'{organisation_id}' cannot close on {end}: {len(outlasting)} of its relations would outlast "
+                   f"it{more}; a relation holds only while both its organisations exist.",
+                   errors=errors, relations=[r.id for r in outlasting])
 
 
 def violations_on(on: date, organisations: Mapping[str, tuple[date | None, date | None, str]],

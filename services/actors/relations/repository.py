@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from services.actors.relations.models import Relation, RelationKind
 from shared.known_records import get_record
@@ -52,6 +52,16 @@ class RelationRepository(Repository[Relation]):
         if as_of is not None:
             query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
         return (await self.session.scalars(query.order_by(Relation.valid_from, Relation.id))).all()
+
+    async def outlasting(self, organisation_id: str, end: date) -> Sequence[Relation]:
+        """The organisation's relations that would still hold on `end` or later (the first day it no longer
+        exists): open-ended, or ending after it. A successor_of naming it as the predecessor starts when it ends,
+        and is not among them."""
+        query = select(Relation).where(
+            or_(Relation.subject_id == organisation_id, Relation.unit_id == organisation_id,
+                and_(Relation.object_id == organisation_id, Relation.kind != RelationKind.SUCCESSOR_OF.value)),
+            or_(Relation.valid_to.is_(None), Relation.valid_to > end))
+        return (await self.session.scalars(query.order_by(Relation.id))).all()
 
     async def rows_on(self, on: date) -> list[Any]:
         """Every relation that holds on the date, as plain rows of the relations table (an export)."""
