@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.database import insert_rows
 from shared.locks import hold
 
 
@@ -19,12 +20,12 @@ class AllocationRepository:
         return await self.session.get(Allocation, allocation_id)
 
     async def add(self, allocation: Allocation, shares: list[dict[str, Any]]) -> None:
-        """The allocation, then its shares (column values) in one Core statement however many there are (all 290
+        """The allocation, then its shares (column values) in one statement however many there are (all 290
         municipalities), without an ORM object per share. The allocation leaves the session, so a later read in
         the same transaction loads it with its shares."""
         self.session.add(allocation)
         await self.session.flush()
-        await self.session.execute(insert(AllocationShare.__table__), shares)
+        await insert_rows(self.session, AllocationShare.__table__, shares)
         self.session.expunge(allocation)
 
     async def share(self, allocation_id: str, recipient_id: str, *, for_update: bool = False

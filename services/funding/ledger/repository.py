@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, bindparam, case, func, insert, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Date, Select, bindparam, case, func, literal, select, true, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.funding.database import insert_rows
 from services.funding.ledger.models import EntryType, LedgerEntry, LedgerTotal
 from shared.locks import hold
 
@@ -91,10 +92,10 @@ class LedgerRepository:
         return (row.position, row.entry_hash) if row else None
 
     async def add(self, rows: list[dict[str, Any]]) -> None:
-        """Appends entries, given as column values, in one statement (an executemany) however many there are.
-        A Core INSERT: no ORM object is made per row, and the session's reads of the ledger go to the database."""
-        if rows:
-            await self.session.execute(insert(LedgerEntry.__table__), rows)
+        """Appends entries, given as column values, in one statement however many there are
+        (services.funding.database.insert_rows): no ORM object is made per row, and the session's reads of the
+        ledger go to the database."""
+        await insert_rows(self.session, LedgerEntry.__table__, rows)
 
     async def chain(self, agreement_id: str) -> list[LedgerEntry]:
         return list((await self.session.scalars(
