@@ -326,6 +326,48 @@ def test_relations_import_with_row_errors_then_whole_and_the_export_re_imports_u
     assert (again.json()["unchanged"], again.json()["created"]) == (2, 0)
 
 
+def test_the_relations_export_says_how_each_relation_is_known_and_re_imports_it(gateway, county_key):
+    association, unit, group, other_group = (unique("bulk-forbund"), unique("bulk-fou"), unique("bulk-grupp"),
+                                             unique("bulk-grupp"))
+    assert post_csv(gateway, "organisations", csv_file([
+        ["id", "kind", "name", "county_code", "valid_from"],
+        [association, "municipal_association", "Kommunalförbundet Exempelbygd", "20", "2010-01-01"],
+        [unit, "rd_unit", "FoU-enheten Exempelbygd", "20", "2010-01-01"],
+        [group, "working_committee", "Länsgrupp Äldre", "20", "2010-01-01"],
+        [other_group, "working_committee", "Länsgrupp Barn", "20", "2010-01-01"]]), county_key).status_code == 200
+    relation = unique("bulk-rel")
+    header = ["id", "kind", "subject_id", "object_id", "valid_from", "valid_to", "reported", "note", "source",
+              "evidence", "attested", "joint", "unit_id"]
+    imported = post_csv(gateway, "relations", csv_file([header, [
+        relation, "hosts", association, group, "2012-01-01", "2015-01-01", "2013", "Plattformen vid förbundet",
+        "seed 004 (2013); seed 002 (2012)", "attested", "2012; 2013", "ja", unit]]), county_key)
+    assert imported.status_code == 200, imported.text
+    stored = gateway.get(f"/actors/relations/{relation}").json()
+    known = {k: stored[k] for k in ("evidence", "attested", "sources", "joint", "reported")}
+    assert known == {"evidence": "attested", "attested": ["2012", "2013"], "joint": True, "reported": 2013,
+                     "sources": ["seed 004 (2013)", "seed 002 (2012)"]}
+    assert stored["unit"]["id"] == unit
+
+    export = gateway.get("/actors/exports/relations.csv", params={"as_of": "2013-06-01"}, headers=county_key)
+    assert export.status_code == 200, export.text
+    text = export.content.decode("utf-8-sig")
+    assert text.split("\r\n", 1)[0].split(";") == header + ["subject_name", "object_name", "unit_name"]
+    row = next(r for r in csv.DictReader(io.StringIO(text), delimiter=";") if r["id"] == relation)
+    assert {k: row[k] for k in ("evidence", "attested", "joint", "unit_id", "unit_name", "source")} == {
+        "evidence": "attested", "attested": "2012; 2013", "joint": "yes", "unit_id": unit,
+        "unit_name": "FoU-enheten Exempelbygd", "source": "seed 004 (2013); seed 002 (2012)"}
+
+    again = post_csv(gateway, "relations", excel_file([row]), county_key)
+    assert again.status_code == 200, again.text
+    assert (again.json()["unchanged"], again.json()["created"]) == (1, 0)
+    # The exported row as another relation: every column that says how it is known arrives as it left.
+    copy = {**row, "id": unique("bulk-rel"), "object_id": other_group}
+    assert post_csv(gateway, "relations", excel_file([copy]), county_key).status_code == 200
+    copied = gateway.get(f"/actors/relations/{copy['id']}").json()
+    assert {k: copied[k] for k in ("evidence", "attested", "sources", "joint", "reported")} == known
+    assert (copied["unit"]["id"], copied["valid_from"], copied["valid_to"]) == (unit, "2012-01-01", "2015-01-01")
+
+
 def test_only_writing_callers_import(gateway, dashboard_key):
     body = csv_file([ORG_HEADER, org_row(unique("bulk-dash"), "FoU Instrumentpanel")])
     assert_problem(post_csv(gateway, "organisations", body, dashboard_key), 403)

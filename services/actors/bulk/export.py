@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.schemas import RegisterExport
-from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS, RELATIONS
+from services.actors.bulk.tables import LIST_SEPARATOR, MEMBERSHIPS, NO, ORGANISATIONS, PEOPLE, POSTS, RELATIONS, YES
 from services.actors.organisations.models import IdentifierScheme
 from services.actors.organisations.presenter import name_on, organisation_out, organisation_refs
 from services.actors.organisations.records import OrganisationRecord
@@ -27,7 +27,7 @@ from services.actors.people.presenter import person_brief
 from services.actors.people.schemas import PersonBrief
 from services.actors.posts.presenter import membership_out, post_out
 from services.actors.posts.repository import PostRecord, PostRepository
-from services.actors.relations.presenter import relation_out
+from services.actors.relations.presenter import attested_of, relation_out
 from services.actors.relations.repository import RelationRepository
 from shared.identity import Principal
 from shared.periods import holds_on
@@ -122,8 +122,11 @@ class RegisterSnapshot:
 
     def _relation_rows(self) -> Iterator[CsvRow]:
         for r in self.relations:
+            # How its dates are known, as RelationOut says it: evidence, the attested years or dates, and in
+            # `source` the sources (separated by semicolons, as stored).
             yield [r.id, r.kind, r.subject_id, r.object_id, r.valid_from, r.valid_to, r.reported, r.note, r.source,
-                   self._name(r.subject_id), self._name(r.object_id)]
+                   r.evidence, LIST_SEPARATOR.join(attested_of(r.attested)) or None, YES if r.joint else NO,
+                   r.unit_id, self._name(r.subject_id), self._name(r.object_id), self._name(r.unit_id)]
 
     def _post_rows(self) -> Iterator[CsvRow]:
         for p in self.posts():

@@ -85,6 +85,24 @@ def organisation_input(cells: Cells) -> dict[str, Any]:
     return data
 
 
+# A cell holding a list (a relation's attestations) separates its items as `source` does; a comma is taken too.
+LIST_SEPARATOR = "; "
+# Excel shows a cell "true" as a boolean and saves it in the user's language: the export writes yes/no, which it
+# leaves alone, and the import also reads what Excel (Swedish or English) and people write.
+YES, NO = "yes", "no"
+BOOLEAN_CELLS = {"yes": True, "ja": True, "true": True, "sant": True, "1": True,
+                 "no": False, "nej": False, "false": False, "falskt": False, "0": False}
+
+
+def relation_input(cells: Cells) -> dict[str, Any]:
+    data = _plain(cells)
+    if "attested" in data:
+        data["attested"] = [a.strip() for a in data["attested"].replace(",", ";").split(";") if a.strip()]
+    if "joint" in data:
+        data["joint"] = BOOLEAN_CELLS.get(data["joint"].lower(), data["joint"])
+    return data
+
+
 async def store_organisation(services: Services, data: OrganisationIn) -> tuple[Any, bool]:
     return await services.organisations.create(data)
 
@@ -148,10 +166,11 @@ PEOPLE = ImportTable(
 
 RELATIONS = ImportTable(
     name="relations",
-    columns=("id", "kind", "subject_id", "object_id", "valid_from", "valid_to", "reported", "note", "source"),
+    columns=("id", "kind", "subject_id", "object_id", "valid_from", "valid_to", "reported", "note", "source",
+             "evidence", "attested", "joint", "unit_id"),
     required=frozenset({"id", "kind", "subject_id", "object_id"}),
-    export_only=("subject_name", "object_name"),
-    model=RelationIn, to_input=_plain, store=store_relation,
+    export_only=("subject_name", "object_name", "unit_name"),
+    model=RelationIn, to_input=relation_input, store=store_relation,
     forbidden_column="subject_id", renamed={},
     preload=((Relation, "id"), (Organisation, "subject_id"), (Organisation, "object_id")),
 )

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -7,6 +8,9 @@ from services.actors.organisations.schemas import OrganisationRef
 from services.actors.relations.models import Evidence, RelationKind
 from shared.periods import PeriodIn
 from shared.text import Note, Source
+
+Attestation = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$", examples=["2013", "2013-11-15"])]
+MAX_ATTESTATIONS = 16  # as many as the stored column holds (comma-separated dates)
 
 
 class RelationIn(PeriodIn):
@@ -18,6 +22,8 @@ class RelationIn(PeriodIn):
     evidence: Evidence = Field(Evidence.EXACT, description="How the bounds are known: exact, month or year (the "
                                "first of the month or year stands for the bound), or attested (a source only says "
                                "it held then; the bounds are inferred).")
+    attested: list[Attestation] | None = Field(None, max_length=MAX_ATTESTATIONS, description=(
+        "The years or dates the sources attest (evidence `attested`); without it, `reported` is the one."))
     joint: bool = Field(False, description="A source says the relation is shared: an RSS may have two hosts at once "
                                            "only when both are joint.")
     unit_id: RecordId | None = Field(None, description="The host's or employer's unit where the platform sits.")
