@@ -52,7 +52,7 @@ def create_engine(url: str, options: EngineOptions | None = None) -> AsyncEngine
     options = options or EngineOptions()
     if is_sqlite(url):
         # Reset on return is done below, only when needed: the default rollback of every connection taken
-        # straight from the pool (services.actors.driver_reads) cost a trip to aiosqlite's thread per request.
+        # straight from the pool (shared.driver_reads) cost a trip to aiosqlite's thread per request.
         engine = create_async_engine(url, connect_args={"timeout": 30}, pool_reset_on_return=None)
 
         @event.listens_for(engine.sync_engine, "reset")

@@ -138,10 +138,16 @@ def public_path(request: Request, path: str) -> str:
     return request.headers.get(FORWARDED_PREFIX_HEADER, "") + path
 
 
-async def count_rows(session: AsyncSession, query: Select[Any]) -> int:
-    """Rows matching `query`, counted up to COUNT_CAP + 1: a page costs the same however large the table grows."""
+def capped_count(query: Select[Any]) -> Select[tuple[int]]:
+    """The statement counting the rows `query` matches up to COUNT_CAP + 1: a page costs the same however large
+    the table grows."""
     limited = query.order_by(None).limit(COUNT_CAP + 1).subquery()
-    return await session.scalar(select(func.count()).select_from(limited)) or 0
+    return select(func.count().label("count")).select_from(limited)
+
+
+async def count_rows(session: AsyncSession, query: Select[Any]) -> int:
+    """Rows matching `query`, counted up to COUNT_CAP + 1 (capped_count)."""
+    return await session.scalar(capped_count(query)) or 0
 
 
 async def keyset_page(session: AsyncSession, query: Select[tuple[T]], key: ColumnElement[Any], *, after: Any,

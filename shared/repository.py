@@ -7,7 +7,9 @@
         async def of_county(self, county_code: str) -> Sequence[Agreement]: ...   # the package's own SQL
 
 A repository holds all of its package's SQL and never commits: the request's session commits once, at its end
-(shared.database.get_session).
+(shared.database.get_session). Reads that answer requests are statements built once at import, with their values
+as bound parameters, run by `self.rows(READ, name=value)` on the session's driver connection
+(shared/driver_reads.py); ORM objects are for writes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.driver_reads import DriverRead, session_driver
 from shared.problems import NotFound
 
 M = TypeVar("M")
@@ -38,6 +41,10 @@ class Repository(Generic[M]):
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def rows(self, read: DriverRead, **params: Any) -> list[Any]:
+        """The rows of a statement built once (named tuples), run on the session's driver connection."""
+        return await read.rows(await session_driver(self.session), **params)
 
     async def get(self, key: Any) -> M | None:
         return await self.session.get(self.model, key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from services.actors.changes.counter import registry_version
-from services.actors.driver_reads import DriverPool
+from shared.driver_reads import DriverPool
 from shared.etag import none_match
 
 NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}

@@ -18,7 +18,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from services.actors.changes.models import THE_ROW, RegistryState
-from services.actors.driver_reads import DriverConnection, DriverRead
+from shared.driver_reads import DriverConnection, DriverRead
 
 _CHANGED = "registry_changed"
 

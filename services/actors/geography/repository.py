@@ -1,14 +1,16 @@
 """All SQL for the geography: counties, municipalities, populations."""
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from services.actors.database import table_columns
 from services.actors.geography.models import County, Municipality, MunicipalityPopulation
-from shared.pagination import count_rows, keyset_page
+from shared.driver_reads import DriverRead
+from shared.pagination import capped_count, keyset_page
 from shared.repository import Repository
 from shared.text_search import like_pattern
 
@@ -24,6 +26,15 @@ class MunicipalityRecord:
     county_code: str
     county_name: str
     populations: list[Any] = field(default_factory=list)  # (year, population) rows, oldest first
+
+    @property
+    def population(self) -> int | None:
+        """The latest published population."""
+        return self.populations[-1].population if self.populations else None
+
+    @property
+    def population_year(self) -> int | None:
+        return self.populations[-1].year if self.populations else None
 
 
 _MUNICIPALITY = select(*table_columns(Municipality, "code", "name", "county_code"),
@@ -67,7 +78,8 @@ class GeographyRepository(Repository[County]):
         return {code: (n, pop, year) for code, n, pop, year in (await self.session.execute(query)).all()}
 
     async def municipality(self, code: str) -> MunicipalityRecord | None:
-        records = await self._with_populations(_MUNICIPALITY.where(Municipality.__table__.c.code == code))
+        reads = _municipality_reads(county=False, name=False, after=False, one=True)
+        records = await self._with_populations(reads, {"code": code})
         return records[0] if records else None
 
     async def municipalities_in(self, county_code: str) -> Sequence[Municipality]:
@@ -76,27 +88,48 @@ class GeographyRepository(Repository[County]):
 
     async def municipalities(self, *, county_code: str | None, name: str | None, after: str | None,
                              limit: int) -> tuple[list[MunicipalityRecord], int]:
-        columns = Municipality.__table__.c
-        query = _MUNICIPALITY
-        if county_code:
-            query = query.where(columns.county_code == county_code)
-        if name:
-            query = query.where(columns.search_name.like(like_pattern(name)))
-        count = await count_rows(self.session, query)
-        if after is not None:
-            query = query.where(columns.code > after)
-        return await self._with_populations(query.order_by(columns.code).limit(limit)), count
+        reads = _municipality_reads(county=bool(county_code), name=bool(name), after=after is not None, one=False)
+        params = {"county_code": county_code, "name": like_pattern(name) if name else None, "after": after,
+                  "limit": limit}
+        count = (await self.rows(reads.count, **params))[0].count
+        return await self._with_populations(reads, params), count
 
-    async def _with_populations(self, query: Select[Any]) -> list[MunicipalityRecord]:
-        """The municipalities `query` selects, with their populations read joined to the same selection (no list
-        of codes to render anew on every request)."""
-        records = [MunicipalityRecord(*row) for row in (await self.session.execute(query)).all()]
+    async def _with_populations(self, reads: "_MunicipalityReads", params: dict[str, Any]) -> list[MunicipalityRecord]:
+        """The municipalities the page selects, with their populations read joined to the same selection."""
+        records = [MunicipalityRecord(*row) for row in await self.rows(reads.page, **params)]
         if records:
             by_code = {r.code: r for r in records}
-            selection = query.with_only_columns(Municipality.__table__.c.code).subquery("selection")
-            populations = (select(_POPULATIONS.c.municipality_code, _POPULATIONS.c.year, _POPULATIONS.c.population)
-                           .join(selection, selection.c.code == _POPULATIONS.c.municipality_code)
-                           .order_by(_POPULATIONS.c.year))
-            for row in (await self.session.execute(populations)).all():
+            for row in await self.rows(reads.populations, **params):
                 by_code[row.municipality_code].populations.append(row)
         return records
+
+
+@dataclass(frozen=True)
+class _MunicipalityReads:
+    count: DriverRead
+    page: DriverRead
+    populations: DriverRead
+
+
+@functools.cache
+def _municipality_reads(*, county: bool, name: bool, after: bool, one: bool) -> _MunicipalityReads:
+    """The statements of a municipalities page with the filters given (each combination built and compiled once,
+    its values bound at run time), or of one municipality by code (`one`)."""
+    columns = Municipality.__table__.c
+    query = _MUNICIPALITY
+    if one:
+        query = query.where(columns.code == bindparam("code"))
+    if county:
+        query = query.where(columns.county_code == bindparam("county_code"))
+    if name:
+        query = query.where(columns.search_name.like(bindparam("name")))
+    count = capped_count(query)
+    if after:
+        query = query.where(columns.code > bindparam("after"))
+    if not one:
+        query = query.order_by(columns.code).limit(bindparam("limit", type_=Integer))
+    selection = query.with_only_columns(columns.code).subquery("selection")
+    populations = (select(_POPULATIONS.c.municipality_code, _POPULATIONS.c.year, _POPULATIONS.c.population)
+                   .join(selection, selection.c.code == _POPULATIONS.c.municipality_code)
+                   .order_by(_POPULATIONS.c.year))
+    return _MunicipalityReads(DriverRead(count), DriverRead(query), DriverRead(populations))

@@ -3,10 +3,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from services.actors.changes.conditional import NOT_MODIFIED, not_modified, registry_etag
-from services.actors.driver_reads import Drivers
 from services.actors.geography import schemas
 from services.actors.geography.service import GeographyService
 from shared.database import Session
+from shared.driver_reads import Drivers
 from shared.identity import AnyCaller
 from shared.pagination import Page, Paging
 from shared.problems import problem_responses

@@ -3,7 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.geography import schemas
-from services.actors.geography.presenter import county_out, county_summary, municipality_out
+from services.actors.geography.presenter import county_out, county_summary, municipalities_out, municipality_out
 from services.actors.geography.repository import GeographyRepository
 from services.actors.ttl_cache import TTLCache
 from shared.pagination import Page, PageRequest
@@ -44,7 +44,7 @@ class GeographyService:
             raise InvalidInput.field("query.county", "unknown_reference", f"No county has SCB code {county_code}.")
         rows, count = await self.repository.municipalities(county_code=county_code, name=name,
                                                            after=paging.after_key(str), limit=paging.limit + 1)
-        return paging.page([municipality_out(m) for m in rows], count=count, sort_key=lambda m: [m.code])
+        return paging.page(municipalities_out(rows), count=count, sort_key=lambda m: [m.code])
 
     async def get_municipality(self, code: str) -> schemas.Municipality:
         return await self.answers.get_or_compute(("municipality", code),  # type: ignore[return-value]

@@ -23,6 +23,7 @@ from services.actors.organisations.models import (
     OrganisationIdentifier,
     OrganisationName,
 )
+from shared.driver_reads import DriverConnection, DriverRead
 
 
 @dataclass(slots=True)
@@ -82,20 +83,47 @@ async def load_records(session: AsyncSession, heads: Select[Any], *, every: bool
     return records
 
 
-_ONE_HEAD = select(*RECORD_COLUMNS).where(Organisation.__table__.c.id == bindparam("organisation_id"))
-_ONE_PARTS = tuple((attribute, query.where(table.__table__.c.organisation_id == bindparam("organisation_id")))
-                   for attribute, table, query in _PARTS)
+@dataclass(frozen=True)
+class RecordReads:
+    """The statements that read the organisations a SELECT of RECORD_COLUMNS picks, with their parts joined to
+    the same selection; built and compiled once per shape of the selection (record_reads)."""
+
+    heads: DriverRead
+    parts: tuple[tuple[str, DriverRead], ...]
 
 
-async def load_record(session: AsyncSession, organisation_id: str) -> OrganisationRecord | None:
+def record_reads(heads: Select[Any]) -> RecordReads:
+    selection = heads.with_only_columns(Organisation.__table__.c.id).subquery("selection")
+    return RecordReads(DriverRead(heads), tuple(
+        (attribute, DriverRead(query.join(selection, selection.c.id == table.__table__.c.organisation_id)))
+        for attribute, table, query in _PARTS))
+
+
+async def read_records(db: DriverConnection, reads: RecordReads, **params: Any) -> list[OrganisationRecord]:
+    """The organisations `reads` selects with the values given, each with its names, identifiers and contacts."""
+    records = [OrganisationRecord(*row) for row in await reads.heads.rows(db, **params)]
+    if records:
+        by_id = {r.id: r for r in records}
+        for attribute, read in reads.parts:
+            for row in await read.rows(db, **params):
+                getattr(by_id[row.organisation_id], attribute).append(row)
+    return records
+
+
+_ONE_HEAD = DriverRead(select(*RECORD_COLUMNS).where(Organisation.__table__.c.id == bindparam("organisation_id")))
+_ONE_PARTS = tuple(
+    (attribute, DriverRead(query.where(table.__table__.c.organisation_id == bindparam("organisation_id"))))
+    for attribute, table, query in _PARTS)
+
+
+async def load_record(db: DriverConnection, organisation_id: str) -> OrganisationRecord | None:
     """One organisation with its names, identifiers and contacts, each part read by the organisation's id: four
-    small statements built once, where ORM loading (the object and its three collections) cost more than twice
-    the CPU (profile of 2026-12-01, docs/benchmarks.md)."""
-    parameters = {"organisation_id": organisation_id}
-    head = (await session.execute(_ONE_HEAD, parameters)).first()
-    if head is None:
+    small statements built and compiled once, run on the driver (shared/driver_reads.py), where ORM loading (the
+    object and its three collections) cost more than twice the CPU (profile of 2026-12-01, docs/benchmarks.md)."""
+    head = await _ONE_HEAD.rows(db, organisation_id=organisation_id)
+    if not head:
         return None
-    record = OrganisationRecord(*head)
-    for attribute, query in _ONE_PARTS:
-        getattr(record, attribute).extend((await session.execute(query, parameters)).all())
+    record = OrganisationRecord(*head[0])
+    for attribute, read in _ONE_PARTS:
+        getattr(record, attribute).extend(await read.rows(db, organisation_id=organisation_id))
     return record

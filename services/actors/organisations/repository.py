@@ -1,9 +1,10 @@
 """All SQL for organisations and their names, identifiers and contacts."""
 
+import functools
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, bindparam, func, select
 
 from services.actors.id_lists import in_ids
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
@@ -11,15 +12,19 @@ from services.actors.organisations.records import (
     RECORD_COLUMNS,
     OrganisationHead,
     OrganisationRecord,
+    RecordReads,
     load_record,
     load_records,
+    read_records,
+    record_reads,
 )
+from shared.driver_reads import DriverRead, session_driver
 from shared.known_records import get_record
 from shared.locks import hold
-from shared.pagination import count_rows
+from shared.pagination import capped_count
 from shared.periods import active_on
 from shared.problems import NotFound
-from shared.repository import Repository, where_equal
+from shared.repository import Repository
 from shared.text_search import like_pattern
 
 
@@ -57,7 +62,7 @@ class OrganisationRepository(Repository[Organisation]):
 
     async def record_or_404(self, organisation_id: str) -> OrganisationRecord:
         """The organisation as reads present it (rows, not ORM objects: records.py); 404 naming it when missing."""
-        record = await load_record(self.session, organisation_id)
+        record = await load_record(await session_driver(self.session), organisation_id)
         if record is None:
             raise NotFound(f"No organisation has id '{organisation_id}'.")
         return record
@@ -110,16 +115,31 @@ class OrganisationRepository(Repository[Organisation]):
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
                      include_inactive: bool, after: str | None, limit: int,
                      ) -> tuple[list[OrganisationRecord], int]:
-        query = where_equal(select(*RECORD_COLUMNS), (Organisation.kind, kind), (Organisation.county_code, county_code))
-        if not include_inactive:
-            query = query.where(active_on(Organisation.valid_from, Organisation.valid_to, as_of))
-        if name:
-            # Any name the organisation has had: "SKL" still finds SKR.
-            named = select(OrganisationName.organisation_id).where(
-                OrganisationName.search_name.like(like_pattern(name)))
-            query = query.where(Organisation.id.in_(named))
-        count = await count_rows(self.session, query)
-        if after is not None:
-            query = query.where(Organisation.id > after)
-        rows = await load_records(self.session, query.order_by(Organisation.id).limit(limit))
-        return rows, count or 0
+        count, page = _search_reads(kind=bool(kind), county=bool(county_code), name=bool(name),
+                                    active=not include_inactive, after=after is not None)
+        db = await session_driver(self.session)
+        params = {"kind": kind, "county_code": county_code, "name": like_pattern(name) if name else None,
+                  "as_of": as_of, "after": after, "limit": limit}
+        found = (await count.rows(db, **params))[0].count
+        return await read_records(db, page, **params), found
+
+
+@functools.cache
+def _search_reads(*, kind: bool, county: bool, name: bool, active: bool, after: bool) -> tuple[DriverRead, RecordReads]:
+    """The count and the page of an organisation search with the filters given: each combination built and
+    compiled once, its values bound at run time."""
+    query = select(*RECORD_COLUMNS)
+    if kind:
+        query = query.where(Organisation.kind == bindparam("kind"))
+    if county:
+        query = query.where(Organisation.county_code == bindparam("county_code"))
+    if active:
+        query = query.where(active_on(Organisation.valid_from, Organisation.valid_to, bindparam("as_of", type_=Date)))
+    if name:
+        # Any name the organisation has had: "SKL" still finds SKR.
+        named = select(OrganisationName.organisation_id).where(OrganisationName.search_name.like(bindparam("name")))
+        query = query.where(Organisation.id.in_(named))
+    count = DriverRead(capped_count(query))
+    if after:
+        query = query.where(Organisation.id > bindparam("after"))
+    return count, record_reads(query.order_by(Organisation.id).limit(bindparam("limit", type_=Integer)))

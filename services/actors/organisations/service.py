@@ -17,7 +17,7 @@ from services.actors.organisations.models import (
     OrganisationIdentifier,
     OrganisationName,
 )
-from services.actors.organisations.presenter import name_on, organisation_out
+from services.actors.organisations.presenter import name_on, organisation_out, organisations_out
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.relations.consistency import refuse_outlasting
 from services.actors.relations.repository import RelationRepository
@@ -111,7 +111,7 @@ class OrganisationService:
         rows, count = await self.repository.search(kind=kind, county_code=county_code, name=name, as_of=as_of,
                                                    include_inactive=include_inactive, after=after,
                                                    limit=paging.limit + 1)
-        return paging.page([organisation_out(o, as_of) for o in rows], count=count, sort_key=lambda o: [o.id])
+        return paging.page(organisations_out(rows, as_of), count=count, sort_key=lambda o: [o.id])
 
     async def create(self, data: schemas.OrganisationIn) -> tuple[schemas.OrganisationOut, bool]:
         """(organisation, created); a retried create with the same id and content returns the first one."""

@@ -1,11 +1,13 @@
 """The SQL of the representatives read, the registry's most frequent: who represents county X in network Y on
 date D.
 
-Run on the lean read path (services.actors.driver_reads): one statement on a driver connection whatever the
+Run on the lean read path (shared.driver_reads): one statement on a driver connection whatever the
 size of the register (another per seat only when a seat has contact channels of its own). The rows become the
 same PostRecord and Holder the posts list reads, and the posts presenter makes them the same PostOut
-(services/actors/tests/test_representatives_paths.py compares the two paths seat by seat). The other structure
-questions read through the organisations', relations' and posts' repositories.
+(services/actors/tests/test_representatives_paths.py compares the two paths seat by seat). The RSS overview is read
+the same way, in seven statements whatever the RSS (`overview`): its relations on the date, its contact points
+and the posts held on its behalf with their holders, those posts' contact channels, and every organisation the
+page names with its names (the RSS itself is read by organisations.records.load_record).
 """
 
 from __future__ import annotations
@@ -14,18 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, select, true
+from sqlalchemy import Date, and_, bindparam, or_, select, true, union
 from sqlalchemy.orm import aliased
 
 from services.actors.changes.counter import registry_version_column
-from services.actors.driver_reads import DriverConnection, DriverRead
+from services.actors.database import table_columns
 from services.actors.geography.models import County
-from services.actors.organisations.models import ContactChannel, Organisation
+from services.actors.organisations.models import ContactChannel, Organisation, OrganisationName
 from services.actors.organisations.records import OrganisationHead
 from services.actors.organisations.repository import name_on_date
 from services.actors.people.models import Person
-from services.actors.posts.models import Membership, Post
-from services.actors.posts.repository import Holder, PostRecord
+from services.actors.posts.models import Membership, Post, PostRole
+from services.actors.posts.repository import POST_COLUMNS, Holder, PostRecord
+from services.actors.relations.models import Relation
+from shared.driver_reads import DriverConnection, DriverRead
 from shared.periods import active_on
 
 ON = bindparam("on", type_=Date)
@@ -110,3 +114,78 @@ async def seats(db: DriverConnection, *, county_code: str, network_id: str, on: 
             s.membership_id, s.person_id, s.given_name, s.family_name, s.email, s.phone, s.managed_by_county)
         found.posts.append((post, holder))
     return found
+
+
+# --- the RSS overview ---------------------------------------------------------------------------------------
+
+ORGANISATION = bindparam("organisation_id")
+RELATION_COLUMNS = table_columns(Relation, "id", "kind", "subject_id", "object_id", "valid_from", "valid_to",
+                                 "reported", "evidence", "attested", "source", "joint", "unit_id", "note")
+RELATIONS_ON = DriverRead(
+    select(*RELATION_COLUMNS)
+    .where(or_(Relation.subject_id == ORGANISATION, Relation.object_id == ORGANISATION),
+           active_on(Relation.valid_from, Relation.valid_to, ON))
+    .order_by(Relation.valid_from, Relation.id))
+
+# The organisation's contact points and the posts held on its behalf, on the date, each with its holder then.
+_overview_posts = (select(Post.id).where(
+    or_(and_(Post.organisation_id == ORGANISATION, Post.role == PostRole.CONTACT_POINT.value),
+        Post.on_behalf_of_id == ORGANISATION), active_on(Post.valid_from, Post.valid_to, ON)))
+OVERVIEW_POSTS = DriverRead(
+    select(*POST_COLUMNS, Membership.id.label("membership_id"), Person.id.label("person_id"), Person.given_name,
+           Person.family_name, Person.email, Person.phone, Person.managed_by_county)
+    .outerjoin(Membership, and_(Membership.post_id == Post.id,
+                                active_on(Membership.valid_from, Membership.valid_to, ON)))
+    .outerjoin(Person, Person.id == Membership.person_id)
+    .where(Post.id.in_(_overview_posts)).order_by(Post.id))
+OVERVIEW_POST_CONTACTS = DriverRead(
+    select(*table_columns(ContactChannel, "post_id", "kind", "value", "label"))
+    .where(ContactChannel.post_id.in_(_overview_posts)).order_by(ContactChannel.id))
+
+# Every organisation the overview can name: both ends and the unit of its relations, the organisations its posts
+# are in and held for, and itself (a few more than the date needs: the date is applied to the rows above).
+_named = union(
+    select(Relation.subject_id).where(Relation.object_id == ORGANISATION),
+    select(Relation.object_id).where(Relation.subject_id == ORGANISATION),
+    select(Relation.unit_id).where(or_(Relation.subject_id == ORGANISATION, Relation.object_id == ORGANISATION),
+                                   Relation.unit_id.is_not(None)),
+    select(Post.organisation_id).where(Post.on_behalf_of_id == ORGANISATION),
+    select(Organisation.id).where(Organisation.id == ORGANISATION),
+).subquery("named")
+NAMED_HEADS = DriverRead(select(Organisation.id, Organisation.kind, Organisation.county_code)
+                         .where(Organisation.id.in_(select(_named.c[0]))))
+NAMED_NAMES = DriverRead(select(OrganisationName.organisation_id, OrganisationName.name, OrganisationName.valid_from,
+                                OrganisationName.valid_to)
+                         .where(OrganisationName.organisation_id.in_(select(_named.c[0])))
+                         .order_by(OrganisationName.organisation_id, OrganisationName.position))
+
+
+@dataclass(slots=True)
+class Overview:
+    """What an organisation's overview on a date names, as read on a driver connection: its relations then (rows
+    of the relations table), its contact points and the posts held on its behalf (each with its holder or None),
+    and every organisation these name, by id."""
+
+    relations: list[Any]
+    posts: list[tuple[PostRecord, Holder | None]]
+    organisations: dict[str, OrganisationHead]
+
+
+async def overview(db: DriverConnection, organisation_id: str, on: date) -> Overview:
+    relations = await RELATIONS_ON.rows(db, organisation_id=organisation_id, on=on)
+    posts: dict[str, tuple[PostRecord, Holder | None]] = {}
+    for row in await OVERVIEW_POSTS.rows(db, organisation_id=organisation_id, on=on):
+        post = PostRecord(row.id, row.organisation_id, row.role, row.label, row.on_behalf_of_id, row.valid_from,
+                          row.valid_to, row.version)
+        holder = None if row.person_id is None else Holder(
+            row.membership_id, row.person_id, row.given_name, row.family_name, row.email, row.phone,
+            row.managed_by_county)
+        posts[row.id] = (post, holder)
+    if posts:
+        for contact in await OVERVIEW_POST_CONTACTS.rows(db, organisation_id=organisation_id, on=on):
+            posts[contact.post_id][0].contacts.append(contact)
+    heads = {row.id: OrganisationHead(row.id, row.kind, row.county_code)
+             for row in await NAMED_HEADS.rows(db, organisation_id=organisation_id)}
+    for name in await NAMED_NAMES.rows(db, organisation_id=organisation_id):
+        heads[name.organisation_id].names.append(name)
+    return Overview(relations, list(posts.values()), heads)

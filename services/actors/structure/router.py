@@ -4,12 +4,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from services.actors.changes.counter import registry_version
-from services.actors.driver_reads import Drivers
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
 from services.actors.people.presenter import shows_contact_details
 from services.actors.structure import schemas
 from services.actors.structure.service import StructureService, representatives
 from services.actors.versioned_cache import VersionedAnswers
+from shared.driver_reads import Drivers
 from shared.etag import none_match
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery

@@ -6,20 +6,23 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actors.driver_reads import DriverConnection
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import contact_out, organisation_out, organisation_ref, organisation_refs
+from services.actors.organisations.records import load_record
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import NameOut, OrganisationRef
 from services.actors.posts.models import PostRole
-from services.actors.posts.repository import PostRepository
+from services.actors.posts.presenter import post_out
+from services.actors.posts.repository import Holder, PostRecord, PostRepository
+from services.actors.posts.schemas import PostOut
 from services.actors.posts.service import PostService
 from services.actors.relations.models import Relation, RelationKind
-from services.actors.relations.presenter import attested_of, relation_out, sources_of
+from services.actors.relations.presenter import relation_out
 from services.actors.relations.repository import RelationRepository
 from services.actors.structure import schemas
-from services.actors.structure.presenter import representatives_out
-from services.actors.structure.repository import seats
+from services.actors.structure.presenter import related_out, representatives_out
+from services.actors.structure.repository import overview, seats
+from shared.driver_reads import DriverConnection, session_driver
 from shared.identity import Principal
 from shared.problems import InvalidInput, NotFound
 
@@ -41,6 +44,7 @@ async def representatives(db: DriverConnection, caller: Principal, *, county_cod
 
 class StructureService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session = session
         self.organisations = OrganisationRepository(session)
         self.relations = RelationRepository(session)
         self.posts = PostRepository(session)
@@ -59,47 +63,39 @@ class StructureService:
         if orgs is None or not units <= set(orgs):
             orgs = {**(orgs or {}),
                     **await self._refs({getattr(r, other_side) for r in relations} | units, on)}
-        return [schemas.RelatedOrganisation(organisation=orgs[getattr(r, other_side)], relation_id=r.id,
-                                            kind=r.kind, valid_from=r.valid_from, valid_to=r.valid_to,
-                                            reported=r.reported, evidence=r.evidence,
-                                            attested=attested_of(r.attested), sources=sources_of(r.source),
-                                            joint=bool(r.joint), unit=orgs[r.unit_id] if r.unit_id else None,
-                                            note=r.note) for r in relations]
+        return related_out(relations, other_side=other_side, organisations=orgs)
 
     async def rss(self, rss_id: str, on: date) -> schemas.RssOverview:
-        rss = await self.organisations.record_or_404(rss_id)  # as reads present it: rows (records.py)
+        db = await session_driver(self.session)
+        rss = await load_record(db, rss_id)  # as reads present it: rows (records.py)
+        if rss is None:
+            raise NotFound(f"No organisation has id '{rss_id}'.")
         if rss.kind != OrganisationKind.RSS.value:
             raise NotFound(f"'{rss_id}' is a {rss.kind}, not an RSS.")
-        incoming = list(await self.relations.touching(rss_id, as_of=on, direction="object"))
-        outgoing = list(await self.relations.touching(rss_id, as_of=on, direction="subject"))
+        found = await overview(db, rss_id, on)
+        orgs = organisation_refs(found.organisations.values(), on)
 
-        def kind(rels: list[Relation], k: RelationKind) -> list[Relation]:
-            return [r for r in rels if r.kind == k.value]
+        def related(kind: RelationKind, side: str) -> list[schemas.RelatedOrganisation]:
+            ours = "object_id" if side == "subject_id" else "subject_id"
+            return related_out([r for r in found.relations if r.kind == kind.value and getattr(r, ours) == rss_id],
+                               other_side=side, organisations=orgs)
 
-        contact_posts, _ = await self.posts.search(organisation_id=rss_id, on_behalf_of_id=None,
-                                                   role=PostRole.CONTACT_POINT.value, network_county=None,
-                                                   vacant=None, as_of=on, after=None, limit=UNBOUNDED,
-                                                   with_count=False)
-        representing, _ = await self.posts.search(organisation_id=None, on_behalf_of_id=rss_id, role=None,
-                                                  network_county=None, vacant=None, as_of=on, after=None,
-                                                  limit=UNBOUNDED, with_count=False)
-        # Every organisation on the page in one query.
-        orgs = await self._refs({r.subject_id for r in incoming} | {r.object_id for r in outgoing}, on)
-
-        async def related(rels: list[Relation], side: str) -> list[schemas.RelatedOrganisation]:
-            return await self._related(rels, other_side=side, on=on, orgs=orgs)
+        def posts(chosen: list[tuple[PostRecord, Holder | None]]) -> list[PostOut]:
+            return [post_out(post, organisations=orgs, contacts=post.contacts, holder=holder, caller=self.caller,
+                             on=on) for post, holder in chosen]
 
         return schemas.RssOverview(
             rss=organisation_out(rss, on), as_of=on,
-            hosts=await related(kind(incoming, RelationKind.HOSTS), "subject_id"),
-            employers=await related(kind(incoming, RelationKind.EMPLOYER_OF), "subject_id"),
-            parties=await related(kind(incoming, RelationKind.MEMBER_OF), "subject_id"),
-            governed_by=await related(kind(incoming, RelationKind.GOVERNS), "subject_id"),
-            groups=await related(kind(incoming, RelationKind.PART_OF), "subject_id"),
-            networks=await related(kind(outgoing, RelationKind.MEMBER_OF), "object_id"),
-            contact_points=await self.post_service.present_posts(list(contact_posts), on),
+            hosts=related(RelationKind.HOSTS, "subject_id"),
+            employers=related(RelationKind.EMPLOYER_OF, "subject_id"),
+            parties=related(RelationKind.MEMBER_OF, "subject_id"),
+            governed_by=related(RelationKind.GOVERNS, "subject_id"),
+            groups=related(RelationKind.PART_OF, "subject_id"),
+            networks=related(RelationKind.MEMBER_OF, "object_id"),
+            contact_points=posts([p for p in found.posts if p[0].organisation_id == rss_id
+                                  and p[0].role == PostRole.CONTACT_POINT.value]),
             contacts=[contact_out(c) for c in rss.contacts],
-            representatives=await self.post_service.present_posts(list(representing), on),
+            representatives=posts([p for p in found.posts if p[0].on_behalf_of_id == rss_id]),
         )
 
     async def members(self, organisation_id: str, on: date) -> schemas.Members:

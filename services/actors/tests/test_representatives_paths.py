@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from services.actors.driver_reads import DriverConnection
 from services.actors.geography.models import County
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.posts.models import Post
 from services.actors.posts.repository import PostRepository
 from services.actors.posts.service import PostService
 from services.actors.structure.service import representatives
+from shared.driver_reads import DriverConnection
 from shared.identity import Principal, Role
 
 pytestmark = pytest.mark.anyio

@@ -1,13 +1,18 @@
-"""Reads run on the database driver's own connection, for the few requests that are asked most often.
+"""The read path every service's repositories use: a SELECT built once, compiled once, run on the driver.
 
-A Core SELECT written once with SQLAlchemy is compiled once per dialect (so the same statement serves SQLite and
-PostgreSQL) and then run directly on a driver connection (asyncpg, aiosqlite) taken from the engine's own pool:
-no ORM session, no per-call compilation, no result machinery. Bound values and result columns still go through
-the dialect's type processors, so dates and booleans come back as they would through a session.
+A Core SELECT written once with SQLAlchemy (its values as bound parameters) is compiled once per dialect (so the
+same statement serves SQLite and PostgreSQL) and then run directly on the driver's connection (asyncpg,
+aiosqlite): no ORM execution layer, no per-call statement building, cache-key generation or compilation, no
+result machinery. Bound values and result columns still go through the dialect's type processors, so dates and
+booleans come back as they would through a session. SQLAlchemy's per-statement layers cost 0.15-0.6 ms of CPU
+against 0.04 ms on the driver (docs/benchmarks.md, "Where the time goes"): for a read of nine statements that
+is most of the request.
 
-What it saves on the representatives lookup is measured in docs/benchmarks.md ("Where the figures in the code
-went"). Everything else uses the session: this is for hot, read-only paths. A driver connection runs
-each statement on its own (no transaction), which is what a single-statement read needs.
+Two ways to a driver connection:
+  - `session_driver(session)`: the request session's own connection, so a read inside a write sees what the
+    transaction wrote (pending ORM changes are flushed first). Repositories call `self.rows(READ, ...)`
+    (shared/repository.py), which goes this way.
+  - `DriverPool` / `Drivers`: a connection straight from the engine's pool, for a route that needs no session.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.util import greenlet_spawn
 
 Processor = Callable[[Any], Any] | None
@@ -91,6 +96,22 @@ class DriverRead:
             return [make(row) for row in raw_rows]
         return [make([value if process is None or value is None else process(value)
                       for value, process in zip(row, processors)]) for row in raw_rows]
+
+
+_SESSION_DRIVER = "driver_connection"
+
+
+async def session_driver(session: AsyncSession) -> DriverConnection:
+    """The driver of the connection `session` runs on (checked out if it has none yet), kept in the session's
+    info for the rest of its life; what the session holds unflushed is flushed first, so the read sees it."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    found: DriverConnection | None = session.info.get(_SESSION_DRIVER)
+    if found is None or not session.in_transaction():
+        connection = await session.connection()
+        pooled = await connection.get_raw_connection()
+        found = session.info[_SESSION_DRIVER] = DriverConnection(connection.dialect, pooled.driver_connection)
+    return found
 
 
 @asynccontextmanager
