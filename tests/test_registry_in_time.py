@@ -200,3 +200,62 @@ def test_an_organisation_does_not_close_while_its_relations_would_outlast_it(gat
                           headers=with_etag(county_key, gateway.get(url)))
     assert closed.status_code == 200, closed.text
     assert closed.json()["valid_to"] == "2020-01-01"
+
+
+LATE_2013 = "2013-11-15"  # the day the counties' plans were due at SKL (seed 004)
+COUNTIES = 21  # seed 004 counts plans by county (län); Västra Götaland's one plan covers its four RSS
+
+
+def test_seed_004_who_decided_the_2013_plans(gateway):
+    decided = [r for r in every(gateway, "/actors/relations", kind="governs", as_of=LATE_2013)
+               if any(s.startswith("seed 004") for s in r["sources"])]
+    counties_by_kind = defaultdict(set)
+    for r in decided:
+        assert (r["evidence"], r["attested"]) == ("attested", ["2013"]), r["id"]
+        counties_by_kind[r["subject"]["kind"]].add(r["object"]["county_code"])
+    boards = counties_by_kind.pop("regional_association") | counties_by_kind.pop("municipal_association") | \
+        counties_by_kind.pop("region")
+    # "i åtta län fattats i region- eller kommunförbundsstyrelser (Dalarna, Gotland, Kronoberg, Norrbotten, Skåne,
+    # Sörmland, Uppsala och Västmanland)"
+    assert boards == {"20", "09", "07", "25", "12", "04", "03", "19"}
+    # "I sex län har planen godkänts i länssamverkansgrupperingar ... (Jämtland, Kalmar, Stockholm, Västerbotten,
+    # Västra Götaland och Östergötland)"
+    groupings = counties_by_kind.pop("steering_group")
+    assert groupings == {"23", "08", "01", "24", "14", "05"}
+    assert counties_by_kind == {"other": {"06"}}  # Jönköping: the primary-municipal committee (and every municipality)
+    # "I drygt två tredjedelar av länen har planen helt eller delvis (Skåne) förankrats genom beslut på politisk nivå":
+    # a little over two thirds of 21 is 15 or 16; the decisions the seed attributes to a political body make 15.
+    political = boards | groupings | {"06"}
+    assert len(political) == 15 and COUNTIES * 2 / 3 < len(political) <= 16
+
+
+def test_seed_004_who_signed_the_2013_plans(gateway):
+    signed = defaultdict(list)
+    for p in every(gateway, "/actors/posts", role="signatory", as_of=LATE_2013):
+        if "-plan-2013-" in p["id"]:
+            assert p["organisation"]["kind"] == "rss" and p["holder"] is None, p["id"]  # roles, never persons
+            assert (p["valid_from"], p["valid_to"]) == ("2013-01-01", "2014-01-01"), p["id"]
+            signed[p["organisation"]["county_code"]].append(p)
+
+    def counties(words: str) -> set[str]:
+        return {county for county, posts in signed.items() if any(words in p["label"] for p in posts)}
+
+    # The signatures seed 004 attributes to counties; each is one of its counts.
+    assert counties("elected board chair") == {"06", "01"}  # "även förtroendevalda styrelseordföranden" (2 län)
+    assert counties("municipal administration heads") == {"13", "10"}  # "kommunala förvaltningschefer" (2 län)
+    behalf = {county: sorted((p["on_behalf_of"] or {}).get("name") or "" for p in posts)
+              for county, posts in signed.items()}
+    assert behalf["20"] == ["Region Dalarna"]  # a unit head at the kommunalförbund Region Dalarna
+    # Kalmar: unit heads of both the regional association and the county council, named as on the date
+    assert behalf["08"] == ["Landstinget i Kalmar län", "Regionförbundet i Kalmar län"]
+    assert behalf["17"] == ["FoU Välfärd Värmland"]  # the R&D head
+    assert set(signed) == {"06", "01", "13", "10", "20", "08", "17"}
+    # The seed's other counts name no county: "två tredjedelar" by a region or association director (14 of 21),
+    # "drygt hälften" with both the municipal and the county council side (11 or 12 of 21), "tio län" by a county
+    # council or health care director. Nothing attributes them, so the registry holds no rows for them; what the
+    # attributed rows imply is consistent with them: the one county whose rows show both sides (Kalmar) is among the
+    # "drygt hälften", and no county's rows show a director's signature.
+    both_sides = {c for c, posts in signed.items()
+                  if {(p["on_behalf_of"] or {}).get("kind") for p in posts} >= {"regional_association", "region"}}
+    assert both_sides == {"08"} and len(both_sides) <= COUNTIES // 2 + 2
+    assert counties("director") == set()

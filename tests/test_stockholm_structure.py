@@ -42,7 +42,11 @@ def test_rss_stockholm_2019_has_eight_parties_and_a_steering_group_it_lacked_in_
     assert {p["organisation"]["id"] for p in in_2019["parties"]} == EIGHT_PARTIES
     assert [g["organisation"]["id"] for g in in_2019["groups"]] == ["rss-01-steering-group"]
     assert [g["organisation"]["id"] for g in in_2019["governed_by"]] == ["rss-01-steering-group"]
-    assert in_2013["parties"] == [] and in_2013["groups"] == [] and in_2013["governed_by"] == []
+    assert in_2013["parties"] == [] and in_2013["groups"] == []
+    # In 2013 the county's plan was approved by Presidiegruppen (HSN and KSL's welfare committee; seed 004), which the
+    # 2018 steering group followed as the body governing the RSS.
+    assert [(g["organisation"]["id"], g["evidence"]) for g in in_2013["governed_by"]] == \
+        [("stockholm-presidiegruppen", "attested")]
     assert "storsthlm" in {h["organisation"]["id"] for h in in_2013["hosts"]}
 
 

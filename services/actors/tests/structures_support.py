@@ -21,7 +21,7 @@ ORGANISATION_KINDS = {
 RELATION_KINDS = {"part_of", "member_of", "owner_of", "hosts", "employer_of", "funds", "governs", "successor_of"}
 POST_ROLES = {
     "ordinary_member", "substitute", "chair", "co_opted", "contact_person", "contact_point", "platform_leader",
-    "process_leader", "development_leader", "coordinator", "responsible_for_funds",
+    "process_leader", "development_leader", "coordinator", "responsible_for_funds", "signatory",
 }
 NATIONAL_KINDS = {"national_body", "government_agency", "national_network"}
 REGIONAL_KINDS = {"region", "rss", "municipal_association", "local_federation", "regional_association", "rd_unit",
