@@ -10,18 +10,18 @@ nothing else. The counter is read before the data, so an answer is never labelle
 from __future__ import annotations
 
 from fastapi import Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.changes.counter import registry_version
-from shared.driver_reads import DriverPool
+from shared.driver_reads import session_driver
 from shared.etag import none_match
 
 NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
 
 
-async def registry_etag(drivers: DriverPool) -> str:
-    """The counter as an ETag, read on a driver connection (one prepared statement, no ORM session)."""
-    async with drivers.connection() as db:
-        return f'"r{await registry_version(db)}"'
+async def registry_etag(session: AsyncSession) -> str:
+    """The counter as an ETag, read on the driver of the request's connection (one prepared statement)."""
+    return f'"r{await registry_version(await session_driver(session))}"'
 
 
 def not_modified(request: Request, etag: str) -> Response | None:

@@ -1,6 +1,7 @@
 """All SQL for the geography: counties, municipalities, populations."""
 
 import functools
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,8 +79,8 @@ class GeographyRepository(Repository[County]):
         return {code: (n, pop, year) for code, n, pop, year in (await self.session.execute(query)).all()}
 
     async def municipality(self, code: str) -> MunicipalityRecord | None:
-        reads = _municipality_reads(county=False, name=False, after=False, one=True)
-        records = await self._with_populations(reads, {"code": code})
+        records, _ = await self._page(_municipality_reads(county=False, name=False, after=False, one=True),
+                                      {"code": code})
         return records[0] if records else None
 
     async def municipalities_in(self, county_code: str) -> Sequence[Municipality]:
@@ -91,30 +92,40 @@ class GeographyRepository(Repository[County]):
         reads = _municipality_reads(county=bool(county_code), name=bool(name), after=after is not None, one=False)
         params = {"county_code": county_code, "name": like_pattern(name) if name else None, "after": after,
                   "limit": limit}
-        count = (await self.rows(reads.count, **params))[0].count
-        return await self._with_populations(reads, params), count
+        records, count = await self._page(reads, params)
+        if count is None:  # nothing after the cursor: the count on its own
+            count = (await self.rows(reads.count, **params))[0].count
+        return records, count
 
-    async def _with_populations(self, reads: "_MunicipalityReads", params: dict[str, Any]) -> list[MunicipalityRecord]:
-        """The municipalities the page selects, with their populations read joined to the same selection."""
-        records = [MunicipalityRecord(*row) for row in await self.rows(reads.page, **params)]
-        if records:
-            by_code = {r.code: r for r in records}
-            for row in await self.rows(reads.populations, **params):
-                by_code[row.municipality_code].populations.append(row)
-        return records
+    async def _page(self, reads: "_MunicipalityReads", params: dict[str, Any],
+                    ) -> tuple[list[MunicipalityRecord], int | None]:
+        """The page's municipalities with their populations, and how many match (None when the page is empty),
+        from one statement: a row per municipality and population year."""
+        records: list[MunicipalityRecord] = []
+        count = None
+        for row in await self.rows(reads.page, **params):
+            if not records or records[-1].code != row.code:
+                records.append(MunicipalityRecord(row.code, row.name, row.county_code, row.county_name))
+                count = row.matching
+            if row.year is not None:
+                records[-1].populations.append(Population(row.year, row.population))
+        return records, count
+
+
+Population = namedtuple("Population", "year population")
 
 
 @dataclass(frozen=True)
 class _MunicipalityReads:
     count: DriverRead
     page: DriverRead
-    populations: DriverRead
 
 
 @functools.cache
 def _municipality_reads(*, county: bool, name: bool, after: bool, one: bool) -> _MunicipalityReads:
     """The statements of a municipalities page with the filters given (each combination built and compiled once,
-    its values bound at run time), or of one municipality by code (`one`)."""
+    its values bound at run time), or of one municipality by code (`one`). The page statement carries the count
+    of all matches (capped_count) as a column, and the populations joined to the page's municipalities."""
     columns = Municipality.__table__.c
     query = _MUNICIPALITY
     if one:
@@ -126,10 +137,11 @@ def _municipality_reads(*, county: bool, name: bool, after: bool, one: bool) -> 
     count = capped_count(query)
     if after:
         query = query.where(columns.code > bindparam("after"))
+    query = query.add_columns(count.scalar_subquery().label("matching")).order_by(columns.code)
     if not one:
-        query = query.order_by(columns.code).limit(bindparam("limit", type_=Integer))
-    selection = query.with_only_columns(columns.code).subquery("selection")
-    populations = (select(_POPULATIONS.c.municipality_code, _POPULATIONS.c.year, _POPULATIONS.c.population)
-                   .join(selection, selection.c.code == _POPULATIONS.c.municipality_code)
-                   .order_by(_POPULATIONS.c.year))
-    return _MunicipalityReads(DriverRead(count), DriverRead(query), DriverRead(populations))
+        query = query.limit(bindparam("limit", type_=Integer))
+    page = query.subquery("page")
+    with_populations = (select(page, _POPULATIONS.c.year, _POPULATIONS.c.population)
+                        .outerjoin(_POPULATIONS, _POPULATIONS.c.municipality_code == page.c.code)
+                        .order_by(page.c.code, _POPULATIONS.c.year))
+    return _MunicipalityReads(DriverRead(count), DriverRead(with_populations))

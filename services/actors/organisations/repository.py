@@ -120,8 +120,10 @@ class OrganisationRepository(Repository[Organisation]):
         db = await session_driver(self.session)
         params = {"kind": kind, "county_code": county_code, "name": like_pattern(name) if name else None,
                   "as_of": as_of, "after": after, "limit": limit}
-        found = (await count.rows(db, **params))[0].count
-        return await read_records(db, page, **params), found
+        records, found = await read_records(db, page, **params)
+        if found is None:  # nothing after the cursor: the count on its own
+            found = (await count.rows(db, **params))[0].count
+        return records, found
 
 
 @functools.cache
@@ -139,7 +141,9 @@ def _search_reads(*, kind: bool, county: bool, name: bool, active: bool, after: 
         # Any name the organisation has had: "SKL" still finds SKR.
         named = select(OrganisationName.organisation_id).where(OrganisationName.search_name.like(bindparam("name")))
         query = query.where(Organisation.id.in_(named))
-    count = DriverRead(capped_count(query))
+    count = capped_count(query)
     if after:
         query = query.where(Organisation.id > bindparam("after"))
-    return count, record_reads(query.order_by(Organisation.id).limit(bindparam("limit", type_=Integer)))
+    # The count of all matches rides on the page's rows as one more column: one round trip fewer.
+    page = query.add_columns(count.scalar_subquery().label("matching"))
+    return DriverRead(count), record_reads(page.order_by(Organisation.id).limit(bindparam("limit", type_=Integer)))

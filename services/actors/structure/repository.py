@@ -5,7 +5,7 @@ Run on the lean read path (shared.driver_reads): one statement on a driver conne
 size of the register (another per seat only when a seat has contact channels of its own). The rows become the
 same PostRecord and Holder the posts list reads, and the posts presenter makes them the same PostOut
 (services/actors/tests/test_representatives_paths.py compares the two paths seat by seat). The RSS overview is read
-the same way, in seven statements whatever the RSS (`overview`): its relations on the date, its contact points
+the same way, in six statements whatever the RSS (`overview`): its relations on the date, its contact points
 and the posts held on its behalf with their holders, those posts' contact channels, and every organisation the
 page names with its names (the RSS itself is read by organisations.records.load_record).
 """
@@ -152,12 +152,12 @@ _named = union(
     select(Post.organisation_id).where(Post.on_behalf_of_id == ORGANISATION),
     select(Organisation.id).where(Organisation.id == ORGANISATION),
 ).subquery("named")
-NAMED_HEADS = DriverRead(select(Organisation.id, Organisation.kind, Organisation.county_code)
-                         .where(Organisation.id.in_(select(_named.c[0]))))
-NAMED_NAMES = DriverRead(select(OrganisationName.organisation_id, OrganisationName.name, OrganisationName.valid_from,
-                                OrganisationName.valid_to)
-                         .where(OrganisationName.organisation_id.in_(select(_named.c[0])))
-                         .order_by(OrganisationName.organisation_id, OrganisationName.position))
+NAMED = DriverRead(
+    select(Organisation.id, Organisation.kind, Organisation.county_code, OrganisationName.name,
+           OrganisationName.valid_from, OrganisationName.valid_to)
+    .outerjoin(OrganisationName, OrganisationName.organisation_id == Organisation.id)
+    .where(Organisation.id.in_(select(_named.c[0])))
+    .order_by(Organisation.id, OrganisationName.position))
 
 
 @dataclass(slots=True)
@@ -184,8 +184,9 @@ async def overview(db: DriverConnection, organisation_id: str, on: date) -> Over
     if posts:
         for contact in await OVERVIEW_POST_CONTACTS.rows(db, organisation_id=organisation_id, on=on):
             posts[contact.post_id][0].contacts.append(contact)
-    heads = {row.id: OrganisationHead(row.id, row.kind, row.county_code)
-             for row in await NAMED_HEADS.rows(db, organisation_id=organisation_id)}
-    for name in await NAMED_NAMES.rows(db, organisation_id=organisation_id):
-        heads[name.organisation_id].names.append(name)
+    heads: dict[str, OrganisationHead] = {}
+    for row in await NAMED.rows(db, organisation_id=organisation_id):  # a row per organisation and name
+        head = heads.get(row.id) or heads.setdefault(row.id, OrganisationHead(row.id, row.kind, row.county_code))
+        if row.name is not None:
+            head.names.append(row)
     return Overview(relations, list(posts.values()), heads)
