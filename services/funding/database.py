@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, func, insert, select
+import orjson
+from sqlalchemy import Table, TextClause, insert, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -24,20 +25,25 @@ idempotency_keys = idempotency_table(Base.metadata)
 
 
 @lru_cache(maxsize=16)
-def _unnest_insert(table: Table, columns: tuple[str, ...]) -> Insert:
-    arrays = [func.unnest(bindparam(name, type_=postgresql.ARRAY(table.c[name].type))) for name in columns]
-    return insert(table).from_select(list(columns), select(*arrays))
+def _json_insert(table: Table, columns: tuple[str, ...]) -> TextClause:
+    dialect = postgresql.dialect()
+    names = ", ".join(f'"{name}"' for name in columns)
+    record = ", ".join(f'"{name}" {table.c[name].type.compile(dialect=dialect)}' for name in columns)
+    return text(f'INSERT INTO "{table.name}" ({names}) SELECT {names} '
+                f"FROM jsonb_to_recordset(CAST(:rows AS JSONB)) AS given({record})")
 
 
 async def insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
     """Inserts rows given as column values (each row the same columns) in one statement however many there are.
-    On PostgreSQL an INSERT ... SELECT from unnest() of one array per column: one statement planned and run once,
-    where asyncpg's executemany runs the INSERT once per row and SQLAlchemy makes each row's parameters in Python
-    (290 allocation shares: 5.5-8 ms against 7.6-13 ms in the database alone). On SQLite an executemany."""
+    On PostgreSQL the rows travel as one JSON array (orjson: dates and times as ISO 8601, with microseconds and
+    offset) read by jsonb_to_recordset into the columns' own types: one statement planned and run once, where
+    asyncpg's executemany runs the INSERT once per row and SQLAlchemy makes each row's parameters in Python, and
+    arrays per column (unnest) cost asyncpg a type check per value. 290 ledger entries on asyncpg: 0.5 ms of
+    client CPU against 3-4.5 ms as arrays; 290 shares 7.6-13 ms by executemany against 5.5-8.5 ms in one
+    statement. On SQLite an executemany."""
     if not rows:
         return
     if session.get_bind().dialect.name != "postgresql":
         await session.execute(insert(table), rows)
         return
-    columns = tuple(rows[0])
-    await session.execute(_unnest_insert(table, columns), {name: [row[name] for row in rows] for name in columns})
+    await session.execute(_json_insert(table, tuple(rows[0])), {"rows": orjson.dumps(rows).decode()})
