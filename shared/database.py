@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session as OrmSession
 
+from shared.driver_reads import READ_ONLY, release_session_driver
+
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_OPTION = "rss_writing_request"
 
@@ -109,7 +111,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = (
         request.app.state.read_sessionmaker if reading else request.app.state.sessionmaker)
     async with sessionmaker() as session:
-        if not reading:
+        if reading:
+            session.info[READ_ONLY] = True  # reads on the driver take a pooled connection (session_driver)
+        else:
             await session.connection(execution_options={WRITE_OPTION: True})
         try:
             yield session
@@ -118,6 +122,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+        finally:
+            await release_session_driver(session)
 
 
 # "function" scope: the transaction commits before the response leaves, so a caller that reads right after a
