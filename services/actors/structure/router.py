@@ -3,12 +3,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from services.actors.changes.counter import registry_version
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
-from services.actors.people.presenter import shows_contact_details
 from services.actors.structure import schemas
-from services.actors.structure.service import StructureService, representatives
-from services.actors.versioned_cache import VersionedAnswers
+from services.actors.structure.service import StructureService, kept_representatives
 from shared.driver_reads import Drivers
 from shared.etag import none_match
 from shared.identity import AnyCaller
@@ -54,20 +51,9 @@ async def get_representatives(
     """The answer carries an ETag that changes whenever the register changes: a county system that polls can
     send it back in If-None-Match and gets 304 Not Modified until something changed."""
     on = as_of or date.today()
-    # Answers differ in the holders' contact details only, so they are kept per side of the people rule.
-    audience = "authenticated" if shows_contact_details(caller, None) else "public"
-    cache: VersionedAnswers = request.app.state.representatives_cache
     async with drivers.connection() as db:
-
-        async def current_version() -> int:
-            return await registry_version(db)
-
-        async def answer() -> tuple[bytes, int]:
-            data, version = await representatives(db, caller, county_code=county, network_id=network, on=on)
-            return data.model_dump_json().encode(), version
-
-        body, version = await cache.get_or_compute((county, network, on, audience), current_version, answer)
-    etag = f'"r{version}-{on.isoformat()}-{audience[0]}"'
+        body, etag = await kept_representatives(db, request.app.state.representatives_cache, caller,
+                                                county_code=county, network_id=network, on=on)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)

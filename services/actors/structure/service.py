@@ -6,11 +6,13 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors.changes.counter import registry_version
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import contact_out, organisation_out, organisation_ref, organisation_refs
 from services.actors.organisations.records import load_record
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import NameOut, OrganisationRef
+from services.actors.people.presenter import shows_contact_details
 from services.actors.posts.models import PostRole
 from services.actors.posts.presenter import post_out
 from services.actors.posts.repository import Holder, PostRecord, PostRepository
@@ -22,6 +24,7 @@ from services.actors.relations.repository import RelationRepository
 from services.actors.structure import schemas
 from services.actors.structure.presenter import related_out, representatives_out
 from services.actors.structure.repository import overview, seats
+from services.actors.versioned_cache import VersionedAnswers
 from shared.driver_reads import DriverConnection, session_driver
 from shared.identity import Principal
 from shared.problems import InvalidInput, NotFound
@@ -40,6 +43,24 @@ async def representatives(db: DriverConnection, caller: Principal, *, county_cod
         raise InvalidInput.field("query.county", "unknown_reference", f"No county has SCB code {county_code}.")
     answer = representatives_out(found, caller, county_code=county_code, network_id=network_id, on=on)
     return answer, found.registry_version
+
+
+async def kept_representatives(db: DriverConnection, cache: VersionedAnswers, caller: Principal, *,
+                               county_code: str, network_id: str, on: date) -> tuple[bytes, str]:
+    """The representatives answer as JSON and its ETag, kept in `cache` (the app's) while the register is
+    unchanged. Answers differ in the holders' contact details only, so they are kept per side of the people
+    rule (shows_contact_details)."""
+    audience = "authenticated" if shows_contact_details(caller, None) else "public"
+
+    async def current_version() -> int:
+        return await registry_version(db)
+
+    async def answer() -> tuple[bytes, int]:
+        data, version = await representatives(db, caller, county_code=county_code, network_id=network_id, on=on)
+        return data.model_dump_json().encode(), version
+
+    body, version = await cache.get_or_compute((county_code, network_id, on, audience), current_version, answer)
+    return body, f'"r{version}-{on.isoformat()}-{audience[0]}"'
 
 
 class StructureService:
