@@ -17,6 +17,7 @@ Two ways to a driver connection:
 
 from __future__ import annotations
 
+import operator
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -33,20 +34,12 @@ from sqlalchemy.util import greenlet_spawn
 Processor = Callable[[Any], Any] | None
 
 
-class NamedRecord(asyncpg.Record):
-    """An asyncpg row whose columns read as attributes too (`row.name`), like the named tuples SQLite's rows
-    become."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-_RECORD_METHODS = {name for name in dir(asyncpg.Record) if not name.startswith("_")}  # get, items, keys, values
+def record_type(names: list[str]) -> type:
+    """An asyncpg row class whose columns read as attributes (`row.name`), like the named tuples SQLite's rows
+    become: a property per column, by position (a __getattr__ would raise and catch an AttributeError inside
+    every lookup first, which cost more than making a named tuple per row)."""
+    return type("Row", (asyncpg.Record,), {"__slots__": (), **{
+        name: property(operator.itemgetter(position)) for position, name in enumerate(names)}})
 
 
 @dataclass
@@ -56,8 +49,8 @@ class _CompiledRead:
     bind_names: tuple[str, ...]
     bind_processors: tuple[Processor, ...]
     result_processors: tuple[Processor, ...]
-    row_type: type
-    named_by_key: bool | None = None  # PostgreSQL: the driver's rows carry the columns under their keys
+    row_type: type  # a named tuple, for SQLite's rows and rows whose values are processed
+    record_type: type  # PostgreSQL's rows as the driver makes them, readable by attribute
 
 
 class DriverConnection:
@@ -95,6 +88,7 @@ class DriverRead:
                                   for name in names),
             result_processors=tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns),
             row_type=namedtuple("Row", [c.key for c in columns]),  # type: ignore[misc]
+            record_type=record_type([c.key for c in columns]),
         )
 
     def compiled_for(self, dialect: Dialect) -> _CompiledRead:
@@ -109,17 +103,9 @@ class DriverRead:
         args = [value if process is None else process(value)
                 for value, process in zip((values[name] for name in read.bind_names), read.bind_processors)]
         processors = read.result_processors
-        if connection.postgresql and not any(processors) and read.named_by_key is not False:
-            # The driver's own rows, readable by attribute: no second row object per row.
-            rows = await connection.fetch(read.sql, args, NamedRecord)
-            if read.named_by_key is None and rows:  # the first time: the columns come back under their keys?
-                keys = list(rows[0].keys())
-                read.named_by_key = keys == list(read.row_type._fields) and not set(keys) & _RECORD_METHODS  # type: ignore[attr-defined]
-            if read.named_by_key is not False:
-                return rows
-            raw_rows: Sequence[Sequence[Any]] = rows
-        else:
-            raw_rows = await connection.fetch(read.sql, args)
+        if connection.postgresql and not any(processors):
+            return await connection.fetch(read.sql, args, read.record_type)  # no second row object per row
+        raw_rows = await connection.fetch(read.sql, args)
         make = read.row_type._make  # type: ignore[attr-defined]
         if not any(processors):
             return [make(row) for row in raw_rows]

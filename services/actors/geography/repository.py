@@ -127,14 +127,15 @@ def _municipality_reads(*, county: bool, name: bool, after: bool, one: bool) -> 
     its values bound at run time), or of one municipality by code (`one`). The page statement carries the count
     of all matches (capped_count) as a column, and the populations joined to the page's municipalities."""
     columns = Municipality.__table__.c
-    query = _MUNICIPALITY
+    conditions = []
     if one:
-        query = query.where(columns.code == bindparam("code"))
+        conditions.append(columns.code == bindparam("code"))
     if county:
-        query = query.where(columns.county_code == bindparam("county_code"))
+        conditions.append(columns.county_code == bindparam("county_code"))
     if name:
-        query = query.where(columns.search_name.like(bindparam("name")))
-    count = capped_count(query)
+        conditions.append(columns.search_name.like(bindparam("name")))
+    query = _MUNICIPALITY.where(*conditions)
+    count = capped_count(select(columns.code).where(*conditions))  # the county's name is not needed to count
     if after:
         query = query.where(columns.code > bindparam("after"))
     query = query.add_columns(count.scalar_subquery().label("matching")).order_by(columns.code)
