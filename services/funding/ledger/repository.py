@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.database import insert_rows
 from services.funding.ledger.models import EntryType, LedgerEntry, LedgerTotal
+from shared.driver_reads import DriverRead, session_driver
 from shared.locks import hold
 
 
@@ -74,8 +75,8 @@ def _totals_less_later(by: str, one_county: bool) -> Select[Any]:
 
 # Built once: the statements differ only in their parameters.
 _KEYS = [(by, one_county) for by in TOTALLED for one_county in (False, True)]
-_TOTALS_READ = {key: _totals_read(*key) for key in _KEYS}
-_TOTALS_LESS_LATER = {key: _totals_less_later(*key) for key in _KEYS}
+_TOTALS_READ = {key: DriverRead(_totals_read(*key)) for key in _KEYS}
+_TOTALS_LESS_LATER = {key: DriverRead(_totals_less_later(*key)) for key in _KEYS}
 
 
 class LedgerRepository:
@@ -126,12 +127,11 @@ class LedgerRepository:
         after it add. A group shows when it has an entry by then. By recipient: a GROUP BY over the entries."""
         if by not in TOTALLED:
             return await self._overview_summed(as_of, by, county)
-        connection = await self.session.connection()
-        params = {"county": county} if county is not None else {}
-        rows = (await connection.execute(_TOTALS_READ[(by, county is not None)], params)).all()
+        db = await session_driver(self.session)  # the shared read path: statements built and compiled once
+        rows = await _TOTALS_READ[(by, county is not None)].rows(db, county=county)
         if not rows or rows[0].latest is None or rows[0].latest <= as_of:
             return [(grp or None, kind, total) for grp, kind, total, entries, _latest in rows if entries > 0]
-        later = await connection.execute(_TOTALS_LESS_LATER[(by, county is not None)], {**params, "as_of": as_of})
+        later = await _TOTALS_LESS_LATER[(by, county is not None)].rows(db, county=county, as_of=as_of)
         return [(row.grp or None, row.kind, int(row.total)) for row in later]
 
     async def _overview_summed(self, as_of: date, by: str, county: str | None) -> list[tuple[str | None, str, int]]:
