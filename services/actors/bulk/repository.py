@@ -3,9 +3,9 @@ afterwards."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from asyncpg.exceptions import IntegrityConstraintViolationError
 from sqlalchemy import Table, insert, text
 from sqlalchemy.exc import IntegrityError
@@ -43,8 +43,10 @@ async def _copy_rows(session: AsyncSession, table: Table, rows: list[dict[str, A
         # (utcnow) once.
         defaults[column.name] = default.arg if default.is_scalar else default.arg(None)  # type: ignore[attr-defined]
     columns = given + list(defaults)
-    dialect = session.get_bind().dialect
-    to_json = getattr(dialect, "_json_serializer", None) or json.dumps
+    # JSON as text by orjson: the same JSON as the dialect's json.dumps writes (whitespace and the escaping of
+    # å, ä, ö aside), at a fraction of the cost for an import's thousands of audit snapshots.
+    def to_json(value: Any) -> str:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     json_at = [i for i, name in enumerate(columns) if table.columns[name].type._type_affinity.__name__ == "JSON"]
     extra = tuple(defaults.values())
     if json_at:

@@ -12,6 +12,7 @@ lock (shared/locks.py) for the whole transaction, so what the lookups found stay
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 from typing import Any, Protocol
 
@@ -28,6 +29,7 @@ from services.actors.organisations.models import (
     OrganisationIdentifier,
     OrganisationName,
 )
+from services.actors.organisations.presenter import snapshots
 from services.actors.organisations.records import OrganisationRecord
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import OrganisationIn
@@ -161,10 +163,11 @@ class OrganisationsSet:
                           "source": record.source})
             for attribute, rows in parts.items():
                 rows.extend({**vars(child), "organisation_id": record.id} for child in getattr(record, attribute))
-        snapshots = [(record.id, record.county_code, organisations.snapshot(record)) for record in self.new]
+        kept = snapshots(self.new, date.today())  # as organisations.snapshot keeps one, for all at once
+        after = [(record.id, record.county_code, state) for record, state in zip(self.new, kept, strict=True)]
         await insert_rows(self.session, Organisation, heads)
         for model, attribute in ((OrganisationName, "names"), (OrganisationIdentifier, "identifiers"),
                                  (ContactChannel, "contacts")):
             await insert_rows(self.session, model, parts[attribute])
         audit = AuditTrail(self.session, self.caller, AuditEvent)
-        await insert_rows(self.session, AuditEvent, audit.rows("create", "organisation", snapshots))
+        await insert_rows(self.session, AuditEvent, audit.rows("create", "organisation", after))

@@ -55,6 +55,16 @@ def organisations_out(organisations: Iterable[OrganisationLike], on: date) -> li
     return _ORGANISATIONS.validate_python([_on_date(o, on) for o in organisations], from_attributes=True)
 
 
+SNAPSHOT_LEAVES_OUT = {"as_of", "active"}  # what an audit snapshot leaves out: the reading's date, not the record
+
+
+def snapshots(organisations: Sequence[OrganisationLike], on: date) -> list[dict[str, Any]]:
+    """The organisations as the audit trail keeps them (the answer's JSON without the reading's date), all in
+    one validation and one dump: an import's thousands of rows pay for two calls, not two per row."""
+    return _ORGANISATIONS.dump_python(organisations_out(organisations, on), mode="json",
+                                      exclude={"__all__": SNAPSHOT_LEAVES_OUT})
+
+
 def organisation_out(organisation: OrganisationLike, on: date) -> schemas.OrganisationOut:
     return organisations_out([organisation], on)[0]
 

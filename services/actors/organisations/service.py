@@ -17,7 +17,8 @@ from services.actors.organisations.models import (
     OrganisationIdentifier,
     OrganisationName,
 )
-from services.actors.organisations.presenter import name_on, organisation_out, organisations_out
+from services.actors.organisations.presenter import name_on, organisation_out, organisations_out, snapshots
+from services.actors.organisations.records import OrganisationRecord
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.relations.consistency import refuse_outlasting
 from services.actors.relations.repository import RelationRepository
@@ -37,8 +38,8 @@ def search_text(name: str, short_name: str | None) -> str:
     return fold_for_search(f"{name} {short_name or ''}")
 
 
-def snapshot(organisation: Organisation) -> dict:
-    return organisation_out(organisation, date.today()).model_dump(mode="json", exclude={"as_of", "active"})
+def snapshot(organisation: Organisation | OrganisationRecord) -> dict:
+    return snapshots([organisation], date.today())[0]
 
 
 # The rules of a create, as pure functions of what they need to know: the single-record create and a bulk import
