@@ -26,9 +26,10 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import Select
+from sqlalchemy import Select, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.util import greenlet_spawn
 
 Processor = Callable[[Any], Any] | None
@@ -142,6 +143,19 @@ async def session_driver(session: AsyncSession) -> DriverConnection:
     pooled = await connection.get_raw_connection()
     found = session.info[_SESSION_DRIVER] = DriverConnection(connection.dialect, pooled.driver_connection)
     return found
+
+
+@event.listens_for(OrmSession, "after_transaction_create")
+def _give_back_before_the_session_connects(session: OrmSession, transaction: Any) -> None:
+    """A reading request that turns to the ORM session after its driver reads gives the pooled connection back
+    before the session takes its own (the pool then hands the same one over): a request never holds two, so
+    requests cannot all hold one while each waits for a second. Later driver reads use the session's."""
+    pooled = session.info.pop(_POOLED, None)
+    if pooled is not None and transaction.parent is None:
+        session.info.pop(_SESSION_DRIVER, None)
+        pooled.close()  # inside the session's greenlet: the pool's reset may wait for the driver
+    elif pooled is not None:
+        session.info[_POOLED] = pooled
 
 
 async def release_session_driver(session: AsyncSession) -> None:

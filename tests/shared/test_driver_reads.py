@@ -105,3 +105,18 @@ async def test_a_read_inside_a_write_sees_the_transaction_flushed_or_not(engine:
         session.info[READ_ONLY] = True
         assert [g.id for g in await GrantRepository(session).in_county("20")] == ["g-1", "g-2"]  # rolled back
         await release_session_driver(session)
+
+
+async def test_a_reading_request_never_holds_two_connections(engine: AsyncEngine) -> None:
+    """Driver reads, then the ORM session, then driver reads again: one connection at a time, so a burst of such
+    requests cannot take the whole pool and wait for a second connection each."""
+    pool = engine.sync_engine.pool
+    async with create_read_sessionmaker(engine)() as session:
+        session.info[READ_ONLY] = True
+        grants = GrantRepository(session)
+        assert len(await grants.in_county("20")) == 2 and pool.checkedout() == 1
+        assert (await session.get(Grant, "g-3")).amount_ore == 7  # the ORM session takes the connection over
+        assert pool.checkedout() == 1
+        assert [g.id for g in await grants.in_county("01")] == ["g-3"] and pool.checkedout() == 1
+        await release_session_driver(session)
+    assert pool.checkedout() == 0
