@@ -124,7 +124,7 @@ async def session_driver(session: AsyncSession) -> DriverConnection:
 
     A reading request's session that has no connection of its own yet takes one straight from the engine's pool
     (released by release_session_driver when the request ends): checking a connection out through the session
-    and committing it back cost about 0.3 ms of CPU a request, against 0.05 ms this way (docs/benchmarks.md).
+    and committing it back cost 0.35-0.4 ms of CPU a request, against about 0.1 ms this way (docs/benchmarks.md).
     Otherwise it is the driver of the session's own connection, so a read inside a write sees what the
     transaction wrote; what the session holds unflushed is flushed first."""
     found: DriverConnection | None = session.info.get(_SESSION_DRIVER)
