@@ -17,16 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fastapi import Request
-from starlette.datastructures import UploadFile
 
-from shared.problems import FieldError, InvalidInput, UnsupportedMediaType
+from shared.problems import FieldError, InvalidInput
 from shared.spreadsheet_export import DELIMITERS as DELIMITERS
 from shared.spreadsheet_export import unguard_formula
 from shared.spreadsheet_export import write_csv as write_csv
+from shared.uploads import uploaded_file
 
 CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"})
-MULTIPART_FORM = "multipart/form-data"
-FILE_PART = "file"
 
 
 @dataclass(frozen=True)
@@ -37,21 +35,9 @@ class CsvRow:
 
 
 async def read_csv_body(request: Request) -> bytes:
-    """The CSV file: the request body itself (text/csv), or the form part `file` of a multipart/form-data upload
-    (as browsers and generated clients send files). The service refuses a body past its import limit with 413
-    before it gets here; any other media type is 415."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == MULTIPART_FORM:
-        form = await request.form(max_files=1, max_fields=0)
-        upload = form.get(FILE_PART)
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput.field(f"body.{FILE_PART}", "missing", f"Send the CSV file as the form part "
-                                                                    f"named '{FILE_PART}'.")
-        return await upload.read()
-    if media_type and media_type not in CSV_MEDIA_TYPES:
-        raise UnsupportedMediaType(f"Send the file as the request body with Content-Type text/csv, or as the "
-                                   f"part '{FILE_PART}' of a multipart/form-data upload; not {media_type}.")
-    return await request.body()
+    """The CSV file (text/csv, or no Content-Type at all), or the form part `file` of a multipart upload."""
+    return await uploaded_file(request, what="the CSV file", media_types=CSV_MEDIA_TYPES, named_type="text/csv",
+                               untyped_body=True)
 
 
 def decode(raw: bytes) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.actors.bulk.csv_format import DELIMITERS, FILE_PART, MULTIPART_FORM, read_csv_body, write_csv
+from services.actors.bulk.csv_format import DELIMITERS, read_csv_body, write_csv
 from services.actors.bulk.export import CSV_COLUMNS, RegisterSnapshot
 from services.actors.bulk.schemas import ImportResult, RegisterExport
 from services.actors.bulk.service import ImportService
@@ -23,6 +23,7 @@ from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import public_path
 from shared.periods import AsOfQuery
 from shared.problems import FieldError, InvalidInput, problem_responses
+from shared.uploads import FILE_PART, MULTIPART_FORM, file_part_schema
 
 
 async def importing(session: Session, caller: WritingCaller) -> ImportService:
@@ -38,18 +39,18 @@ def _csv_body(table: ImportTable) -> dict[str, Any]:
     example = ",".join(table.columns)
     ignored = f" The export's read-only columns ({', '.join(table.export_only)}) are ignored." \
         if table.export_only else ""
+    speed = ("the rows are checked and stored as a set, several thousand a second" if table.record_set is not None
+             else "each row is stored like a single POST, a few hundred a second")
     return {"requestBody": {"required": True, "description": (
         f"A CSV file, header first. Columns: {', '.join(table.columns)} (required: "
         f"{', '.join(c for c in table.columns if c in table.required)}); an empty cell is null; every row needs "
         f"its own id, so a retried import creates nothing twice.{ignored} UTF-8 with or without BOM, `;` or `,` "
-        "as delimiter (detected from the header line), at most 5 MB. Each row is checked and stored like a "
-        "single POST, roughly 200-500 rows a second; the gateway gives imports its bulk time limit "
+        "as delimiter (detected from the header line), at most 5 MB. Each row is checked like a single POST; "
+        f"{speed}; the gateway gives imports its bulk time limit "
         "(GATEWAY_BULK_TIMEOUT, 300 s by default)."),
         "content": {"text/csv": {"schema": {"type": "string"}, "example": example},
-                    MULTIPART_FORM: {"schema": {
-                        "type": "object", "required": [FILE_PART], "additionalProperties": False, "properties": {
-                        FILE_PART: {"type": "string", "format": "binary", "description": "The CSV file."}}},
-                        "encoding": {FILE_PART: {"contentType": "text/csv"}}}}}}
+                    MULTIPART_FORM: file_part_schema("The CSV file.",
+                                                     encoding={FILE_PART: {"contentType": "text/csv"}})}}}
 
 
 def _import_route(table: ImportTable, summary: str) -> None:

@@ -2,7 +2,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.datastructures import UploadFile
 
 from services.surveys.identifiers import RecordIdPath
 from services.surveys.questionnaires.schemas import (
@@ -13,37 +12,24 @@ from services.surveys.questionnaires.schemas import (
 )
 from services.surveys.questionnaires.service import QuestionnaireService
 from shared.identity import Caller, WritingCaller
-from shared.problems import InvalidInput, UnsupportedMediaType, problem_responses
+from shared.problems import problem_responses
 from shared.service_provider import provided
+from shared.uploads import MULTIPART_FORM, file_part_schema, uploaded_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MULTIPART_FORM = "multipart/form-data"
-FILE_PART = "file"
 FHIR_JSON = "application/fhir+json"
 WORKBOOK_BODY: dict[str, Any] = {"requestBody": {"required": True, "description": (
     "An XLSForm-style workbook (.xlsx): a 'survey' sheet (type, name = linkId, label, required, relevant, "
     "constraint, category), a 'choices' sheet (list_name, name, label) and a 'settings' sheet (form_title, "
     "description). Each broken rule is named as '<sheet> row <n>.<column>'."),
     "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
-                MULTIPART_FORM: {"schema": {"type": "object", "required": [FILE_PART], "properties": {
-                    FILE_PART: {"type": "string", "format": "binary", "description": "The workbook."}},
-                    "additionalProperties": False}}}}}
+                MULTIPART_FORM: file_part_schema("The workbook.")}}}
 
 
 async def workbook_body(request: Request) -> bytes:
     """The workbook: the request body itself, or the form part `file` of a multipart upload; else 415."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == MULTIPART_FORM:
-        form = await request.form(max_files=1, max_fields=0)
-        upload = form.get(FILE_PART)
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput.field(f"body.{FILE_PART}", "missing", f"Send the workbook as the form part "
-                                                                    f"named '{FILE_PART}'.")
-        return await upload.read()
-    if media_type not in (XLSX, "application/octet-stream"):
-        raise UnsupportedMediaType(f"Send the workbook as the request body with Content-Type {XLSX}, or as the "
-                                   f"part '{FILE_PART}' of a multipart/form-data upload; not {media_type or 'none'}.")
-    return await request.body()
+    return await uploaded_file(request, what="the workbook", media_types=(XLSX, "application/octet-stream"),
+                               named_type=XLSX)
 
 
 Questionnaires = Annotated[QuestionnaireService, provided(QuestionnaireService, Caller)]
