@@ -30,21 +30,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 
-from bench.registry import CREATED_DATABASES, RESULTS_DIR, _postgres_admin, start_reference_stack
-from deploy.stack import ROOT, Stack
+from bench.registry import CREATED_DATABASES, _postgres_admin, start_reference_stack
+from bench.results_file import write_results
+from deploy.stack import Stack
 from services.funding.agreements.schemas import AgreementIn
 from services.funding.agreements.service import STATE, AgreementService
 from services.funding.allocation.engine import AllocationKey, Recipient, allocate
@@ -274,10 +274,7 @@ def main() -> int:
     results["municipalities"] = len(municipalities)
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(report(results))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"funding-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"results written to {out.relative_to(ROOT)}")
+    write_results("funding", results)
     return 0
 
 

@@ -14,16 +14,15 @@ import argparse
 import asyncio
 import csv
 import io
-import json
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
 
-from bench.registry import CREATED_DATABASES, RESULTS_DIR, _postgres_admin, postgres_urls
-from deploy.stack import ROOT, Stack, sqlite_urls
+from bench.registry import CREATED_DATABASES, _postgres_admin, postgres_urls
+from bench.results_file import write_results
+from deploy.stack import Stack, sqlite_urls
 from tests.support import free_port
 
 STEPS = (1_000, 4_000, 5_000, 10_000, 30_000, 50_000, 1_000)
@@ -132,10 +131,7 @@ def main() -> int:
         for name in CREATED_DATABASES:
             asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     print(report(args.database, results))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"imports-{args.database}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps({"database": args.database, "steps": results}, indent=2), encoding="utf-8")
-    print(f"results written to {out.relative_to(ROOT)}")
+    write_results(f"imports-{args.database}", {"database": args.database, "steps": results})
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import signal
 import sqlite3
@@ -26,7 +25,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +35,9 @@ import orjson
 
 from bench.gateway import cpu_seconds, ensure_tool, run_wrk
 from bench.registry import CREATED_DATABASES, _postgres_admin, start_reference_stack
-from deploy.stack import ROOT, Stack
+from bench.results_file import write_results
+from deploy.stack import Stack
 
-RESULTS_DIR = ROOT / "bench" / "results"
 GOAL = 2.0  # read / (raw + service-info)
 SERVICE_INFO = "/actors/"
 TODAY = date.today()
@@ -340,10 +339,7 @@ def main() -> int:
                 "gateway_round_medians_ms": rounds[label + name], "ratio": ratio, "met": ratio <= GOAL,
                 "actors_cpu_ms_per_request": statistics.median(cpu_rounds[label + name])}
     print(report(results))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"read-path-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"results written to {out.relative_to(ROOT)}")
+    write_results("read-path", results)
     return 0
 
 

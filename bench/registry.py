@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import os
 import random
 import statistics
@@ -28,7 +27,8 @@ import asyncpg
 import httpx
 from sqlalchemy import insert, select, text
 
-from deploy.stack import ROOT, Stack, sqlite_urls
+from bench.results_file import write_results
+from deploy.stack import Stack, sqlite_urls
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post, PostRole
@@ -36,7 +36,6 @@ from shared.database import create_engine
 from shared.text_search import fold_for_search
 from tests.support import free_port
 
-RESULTS_DIR = ROOT / "bench" / "results"
 POSTGRES_ADMIN_URL = os.environ.get("RSS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CREATED_DATABASES: list[str] = []
 REPRESENTATIVES_GOAL = 2.0  # representatives lookup / counties list
@@ -213,10 +212,7 @@ def main() -> int:
             asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     results["database"] = args.database  # type: ignore[assignment]
     print(report(results))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"registry-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"results written to {out.relative_to(ROOT)}")
+    write_results("registry", results)
     return 0
 
 

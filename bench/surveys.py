@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import tempfile
@@ -33,14 +32,14 @@ import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deploy.stack import ROOT, Stack
+from bench.results_file import write_results
+from deploy.stack import Stack
 from services.surveys.aggregation.service import Aggregates
 from services.surveys.codelists.reference import CODE_LISTS, LEVELS, PROCESSES
 from shared.database import create_engine
 from shared.identity import Principal, Role, sign_identity
 from tests.support import free_port
 
-RESULTS_DIR = ROOT / "bench" / "results"
 POSTGRES_ADMIN_URL = os.environ.get("RSS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 THROUGHPUT_GOAL = 0.60
 AGGREGATION_GOAL = 1.5
@@ -269,10 +268,7 @@ def main() -> int:
         for name in created:
             asyncio.run(_admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     print(report(results))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"surveys-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"results written to {out.relative_to(ROOT)}")
+    write_results("surveys", results)
     return 0
 
 
