@@ -67,6 +67,7 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
         try:
             yield
         finally:
+            gc.unfreeze()  # an app started again in the same process (tests) leaves nothing frozen behind
             await engine.dispose()
             log.info("stopped")
 
