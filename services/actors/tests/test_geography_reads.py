@@ -47,3 +47,5 @@ async def test_the_municipality_rows_answer_what_the_orm_objects_answer(session:
         record = await repository.municipality(code)
         assert record is not None and municipality_out(record) == next(m for m in expected if m.code == code)
     assert await repository.municipality("9999") is None
+    # Past the last one the page is empty and the count still says how many match (read on its own then).
+    assert await repository.municipalities(county_code="20", name=None, after="9999", limit=10) == ([], 15)

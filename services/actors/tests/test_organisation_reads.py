@@ -46,3 +46,30 @@ async def test_an_rss_overview_shows_the_rss_as_its_orm_object_presents_it(sessi
             assert overview.contacts == [contact_out(c) for c in rss.contacts]
     with pytest.raises(NotFound, match="not an RSS"):
         await structure.rss("skr", DATES[-1])
+
+
+async def test_a_search_read_as_rows_is_what_the_orm_objects_present(session: AsyncSession) -> None:
+    """Each filter combination is its own statement (built on first use): each is held to the ORM's answer, the
+    count of all matches with it, and a page past the end still counts them."""
+    repository = OrganisationRepository(session)
+    every = (await session.scalars(select(Organisation).order_by(Organisation.id))).all()
+    on = date(2019, 11, 1)
+
+    def named(organisation: Organisation, term: str) -> bool:
+        return any(term in n.search_name for n in organisation.names)
+
+    cases = [  # (filters, which organisations the ORM objects say match)
+        ({}, lambda o: organisation_out(o, on).active),
+        ({"kind": "rss"}, lambda o: o.kind == "rss" and organisation_out(o, on).active),
+        ({"county_code": "20", "include_inactive": True}, lambda o: o.county_code == "20"),
+        ({"name": "fou", "include_inactive": True}, lambda o: named(o, "fou")),
+    ]
+    for filters, matches in cases:
+        expected = [organisation_out(o, on) for o in every if matches(o)]
+        assert expected, filters
+        arguments = {"kind": None, "county_code": None, "name": None, "include_inactive": False, **filters}
+        rows, count = await repository.search(**arguments, as_of=on, after=None, limit=1_000)
+        assert [organisation_out(r, on) for r in rows] == expected and count == len(expected), filters
+        rows, _ = await repository.search(**arguments, as_of=on, after=expected[0].id, limit=3)
+        assert [organisation_out(r, on) for r in rows] == expected[1:4], filters
+        assert await repository.search(**arguments, as_of=on, after="~", limit=3) == ([], len(expected)), filters
