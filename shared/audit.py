@@ -62,11 +62,12 @@ class AuditTrail:
                                      before=before, after=after, request_id=request_id))
 
     def rows(self, action: str, entity_type: str, events: Iterable[tuple[str, str | None, dict[str, Any] | None]],
-             ) -> list[dict[str, Any]]:
+             *, at: datetime | None = None) -> list[dict[str, Any]]:
         """The events `record` would add, one per (entity id, county, after), as rows for one multi-row INSERT
-        (a bulk import writes thousands at once; shared by both so an imported record's event is a POST's)."""
+        (a bulk import writes thousands at once; shared by both so an imported record's event is a POST's). `at`:
+        the time they share (now when not given; an import gives every batch of a file the same)."""
         request_id = structlog.contextvars.get_contextvars().get("request_id")
-        at = utcnow()
+        at = at or utcnow()
         return [{"at": at, "actor": self.caller.subject, "action": action, "entity_type": entity_type,
                  "entity_id": entity_id, "county_code": county, "before": None, "after": after,
                  "request_id": request_id} for entity_id, county, after in events]

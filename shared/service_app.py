@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.lowlevel
 from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,6 +59,9 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
         # The OpenAPI document is built before the first request: the gateway fetches it as soon as the
         # service is ready, and building it on demand took seconds on a busy machine.
         app.openapi()
+        # anyio loads its asyncio backend the first time it is used (Starlette's request.is_disconnected, which
+        # long requests such as imports call): loaded here, the first such request does not pay 20 ms for it.
+        await anyio.lowlevel.checkpoint()
         # What start-up built (routes, models, schemas, mappers: most of the heap) lives as long as the process:
         # moved out of the collector's generations, so the collections that requests' garbage triggers no
         # longer walk it (gc.freeze).

@@ -71,3 +71,61 @@ def test_a_reused_person_id_is_reported_alike_and_a_retried_file_changes_nothing
     audit = gateway.get(f"/actors/audit?entity_type=person&entity_id={person_id}", headers=county_key)
     assert audit.status_code == 200, audit.text
     assert [e["action"] for e in audit.json()["items"]] == ["create"]  # written in the import's one batch
+
+
+# A file is checked and written in batches (services/actors/bulk/service.py: WRITE_BATCH rows), the first ones
+# stored while the later ones are checked; 700 rows span three batches.
+BATCHED_ROWS = 700
+
+
+def _batched_file(prefix: str, *, broken: dict[int, list[str]] | None = None) -> tuple[list[str], bytes]:
+    ids = [f"{prefix}-{i:03d}" for i in range(BATCHED_ROWS)]
+    rows = [org_row(org_id, f"FoU Exempelby {i} åäö", org_number=new_org_number()) for i, org_id in enumerate(ids)]
+    for index, row in (broken or {}).items():
+        rows[index] = row
+    return ids, csv_file([ORG_HEADER, *rows])
+
+
+def test_a_file_of_several_batches_with_errors_late_in_it_stores_nothing_and_reports_every_row(gateway,
+                                                                                               county_key):
+    prefix = unique("sets-batches")
+    taken = new_org_number()
+    ids, body = _batched_file(prefix, broken={
+        10: org_row(f"{prefix}-010", "FoU Tio", org_number=taken),
+        650: org_row(f"{prefix}-650", "FoU Sexhundrafemtio", org_number=taken),  # row 10's number: a conflict
+        690: org_row(f"{prefix}-690", "FoU Baklänges", valid_from="2020-01-01", valid_to="2019-01-01"),
+        695: org_row(f"{prefix}-695", "", org_number=new_org_number())})  # no name: invalid
+    response = post_csv(gateway, "organisations", body, county_key)
+
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["rows_with_errors"] == [652, 692, 697]  # the file's line numbers: the header is line 1
+    fields = {e["field"]: e for e in problem["errors"]}
+    assert fields["row 652.org_number"]["rule"] == "conflict" and f"{prefix}-010" in fields[
+        "row 652.org_number"]["message"]
+    assert fields["row 692.valid_to"]["rule"] == "period_order" and "row 697.name" in fields
+    # The batches stored before the late errors were found are rolled back with the rest.
+    for org_id in (ids[0], ids[10], ids[300], ids[600]):
+        assert gateway.get(f"/actors/organisations/{org_id}").status_code == 404
+
+
+def test_a_file_of_several_batches_is_stored_whole_each_record_with_its_own_audit_event(gateway, county_key):
+    prefix = unique("sets-whole")
+    ids, body = _batched_file(prefix)
+    response = post_csv(gateway, "organisations", body, county_key)
+    assert response.status_code == 200, response.text
+    assert response.json()["created"] == BATCHED_ROWS and response.json()["ids"] == ids
+
+    for index in (0, 249, 250, 499, 500, BATCHED_ROWS - 1):
+        stored = gateway.get(f"/actors/organisations/{ids[index]}")
+        assert stored.status_code == 200 and stored.json()["name"] == f"FoU Exempelby {index} åäö", stored.text
+    listed = gateway.get(f"/actors/organisations?name=exempelby {BATCHED_ROWS - 1} aao&limit=5")
+    assert [o["id"] for o in listed.json()["items"]] == [ids[-1]], listed.text
+    times = set()
+    for org_id in (ids[0], ids[-1]):
+        audit = gateway.get(f"/actors/audit?entity_type=organisation&entity_id={org_id}", headers=county_key)
+        events = audit.json()["items"]
+        assert [e["action"] for e in events] == ["create"], audit.text
+        assert events[0]["after"]["id"] == org_id and events[0]["after"]["version"] == 1
+        times.add(events[0]["at"])
+    assert len(times) == 1  # one import, one time, whichever batch wrote the event

@@ -20,7 +20,7 @@ from fastapi import Request
 
 from shared.problems import FieldError, InvalidInput
 from shared.spreadsheet_export import DELIMITERS as DELIMITERS
-from shared.spreadsheet_export import unguard_formula
+from shared.spreadsheet_export import FORMULA_GUARD, unguard_formula
 from shared.spreadsheet_export import write_csv as write_csv
 from shared.uploads import uploaded_file
 
@@ -74,14 +74,17 @@ def parse_csv(raw: bytes, *, columns: Sequence[str], required: Iterable[str],
         header = [name.strip().lower() for name in next(reader)]
         _check_header(header, columns, set(required), set(ignored))
         rows = []
+        kept = [(i, name) for i, name in enumerate(header) if name in columns]
+        width = len(header)
         for number, record in enumerate(reader, start=2):
-            values = [unguard_formula(cell.strip()) for cell in record]
+            # Only a cell starting with the quote can be a guarded formula: the others skip the call.
+            values = [unguard_formula(cell) if cell[:1] == FORMULA_GUARD else cell for cell in map(str.strip, record)]
             if not any(values):
                 continue  # blank lines, and the ";;;;" lines spreadsheets leave at the end
-            extra = any(values[len(header):])
-            cells = {name: (values[i] if i < len(values) and values[i] else None)
-                     for i, name in enumerate(header) if name in columns}
-            rows.append(CsvRow(number=number, cells=cells, extra_cells=extra))
+            if len(values) < width:
+                values += [""] * (width - len(values))
+            cells = {name: values[i] or None for i, name in kept}
+            rows.append(CsvRow(number=number, cells=cells, extra_cells=any(values[width:])))
     except csv.Error as exc:  # a NUL byte, a cell past the size limit
         raise InvalidInput.field("body", "csv_format", f"The file cannot be read as CSV on line "
                                                        f"{reader.line_num}: {exc}.") from None

@@ -1,17 +1,70 @@
-"""All SQL of a bulk import that writes in sets: the rows written in one go, and fresh planner statistics
-afterwards."""
+"""All SQL of a bulk import that writes in sets: the rows written in one go, batch after batch while the next
+batch is checked, and fresh planner statistics afterwards."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import orjson
 from asyncpg.exceptions import IntegrityConstraintViolationError
 from sqlalchemy import Table, insert, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from shared.logging import get_logger
 
 INSERT_BATCH = 2000  # rows per execute; SQLAlchemy sends them as multi-row INSERTs ("insertmanyvalues")
+log = get_logger("imports")
+TableRows = list[tuple[type, list[dict[str, Any]]]]  # (model, its rows), in the order they are written
+
+
+class BatchWriter:
+    """Stores batches of table rows in the order they are sent, one table after another on the import's
+    connection, while the import goes on checking the next batch: the database writes one batch (its COPY, its
+    index entries and foreign-key checks, on the database server's core) while the service checks and prepares
+    the next (on its own). The import yields to the event loop now and then (`asyncio.sleep(0)`) so that the
+    writer can start its next statement. Measured on files of 1,000 to 50,000 organisations
+    (docs/benchmarks.md, "Imports in a pipeline").
+
+    Nothing else may use the session while the writer runs. `close` waits until everything sent is stored and
+    raises what a write raised; after a failed write, `send` raises it at once."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._copying = session.get_bind().dialect.name == "postgresql"
+        self._queue: asyncio.Queue[list[Callable[[], Awaitable[None]]] | None] = asyncio.Queue()
+        self._task = asyncio.create_task(self._store())
+
+    async def _store(self) -> None:
+        while (batch := await self._queue.get()) is not None:
+            for write in batch:
+                await write()
+
+    def send(self, batch: TableRows) -> None:
+        """Queues the batch's writes; on PostgreSQL its COPY records are made here, in the sender's turn, so that
+        the writer's turns go to the statements alone."""
+        if self._task.done():
+            self._task.result()  # a failed write: its error, now
+            raise RuntimeError("the batch writer is closed")
+        writes = []
+        for model, rows in batch:
+            if not rows:
+                continue
+            table: Table = model.__table__  # type: ignore[attr-defined]
+            if self._copying:
+                writes.append(partial(_copy, self.session, table, *copy_records(table, rows)))
+            else:
+                writes.append(partial(insert_rows, self.session, model, rows))
+        self._queue.put_nowait(writes)
+
+    async def close(self) -> None:
+        """Waits for the batches sent so far (an import that fails, too, lets the statement in flight end before
+        its transaction rolls back, rather than cancelling it mid-COPY)."""
+        self._queue.put_nowait(None)
+        await self._task
 
 
 async def insert_rows(session: AsyncSession, model: type, rows: list[dict[str, Any]]) -> None:
@@ -29,17 +82,17 @@ async def insert_rows(session: AsyncSession, model: type, rows: list[dict[str, A
         await session.execute(insert(table), rows[start:start + INSERT_BATCH])
 
 
-async def _copy_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    """COPY … FROM STDIN inside the session's transaction. What an INSERT statement would add is added here:
-    the columns' Python-side defaults (a version, a time of creation), and JSON as the dialect writes it. A
-    column with neither a value nor a Python default (a serial id) is left to the database."""
+def copy_records(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns and records a COPY of the rows sends. What an INSERT statement would add is added here: the
+    columns' Python-side defaults (a version, a time of creation), and JSON as the dialect writes it. A column
+    with neither a value nor a Python default (a serial id) is left to the database."""
     given = list(rows[0])
     defaults = {}
     for column in table.columns:
         default = column.default
         if column.name in given or default is None:
             continue
-        # One value for the whole file, as the audit events' shared time: scalars as they are, callables
+        # One value for the whole batch, as the audit events' shared time: scalars as they are, callables
         # (utcnow) once.
         defaults[column.name] = default.arg if default.is_scalar else default.arg(None)  # type: ignore[attr-defined]
     columns = given + list(defaults)
@@ -49,16 +102,24 @@ async def _copy_rows(session: AsyncSession, table: Table, rows: list[dict[str, A
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     json_at = [i for i, name in enumerate(columns) if table.columns[name].type._type_affinity.__name__ == "JSON"]
     extra = tuple(defaults.values())
-    if json_at:
-        def record(row: dict[str, Any]) -> tuple[Any, ...]:
-            values = [*row.values(), *extra]
-            for i in json_at:
-                if values[i] is not None:
-                    values[i] = to_json(values[i])
-            return tuple(values)
-        records = [record(row) for row in rows]
-    else:
-        records = [(*row.values(), *extra) for row in rows]
+    if not json_at:
+        return columns, [(*row.values(), *extra) for row in rows]
+
+    def record(row: dict[str, Any]) -> tuple[Any, ...]:
+        values = [*row.values(), *extra]
+        for i in json_at:
+            if values[i] is not None:
+                values[i] = to_json(values[i])
+        return tuple(values)
+    return columns, [record(row) for row in rows]
+
+
+async def _copy_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    await _copy(session, table, *copy_records(table, rows))
+
+
+async def _copy(session: AsyncSession, table: Table, columns: list[str], records: list[tuple[Any, ...]]) -> None:
+    """COPY … FROM STDIN inside the session's transaction."""
     connection = await session.connection()
     # The import has run its lock and lookups on this connection already, so asyncpg's transaction is open and
     # the COPY belongs to it (rolled back with the rest when a later step fails).
@@ -74,29 +135,34 @@ GROWTH_WORTH_ANALYZING = 10  # an import that adds at least a tenth of a table's
 # size and that its keys are unique as well, at a sixth of the cost (measured on 20,000 organisation names: 24
 # against 105 ms); autovacuum's own ANALYZE after the commit, at the server's target, refines them.
 IMPORT_STATISTICS_TARGET = 10
+ROWS_PLANNED = text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)")  # as last analyzed
 
 
-async def refresh_statistics(session: AsyncSession, models: list[type], created: int) -> None:
+async def refresh_statistics(engine: AsyncEngine, models: list[type], created: int) -> None:
     """ANALYZE on PostgreSQL: a table that grew from a few rows to many within one import is otherwise planned
     as the small table autovacuum last saw (measured: a 100,000-row import slowed to a quarter once the table
-    was large). Inside the import's transaction, whose own new rows ANALYZE counts. Only where the import grew
-    the table by a tenth or more: 1,000 rows into a 100,000-row table leave its plans as they were, and ANALYZE
-    of the large table cost more than the import itself. SQLite plans by index."""
-    if session.get_bind().dialect.name != "postgresql":
+    was large). Only where the import grew the table by a tenth or more: 1,000 rows into a 100,000-row table
+    leave its plans as they were, and ANALYZE of the large table cost more than the import itself. SQLite plans
+    by index.
+
+    Run after the import has committed, on a connection of its own, once the answer has left (the import route
+    hands it to the response's background tasks): the caller does not wait for it (ANALYZE of four small tables
+    took 40-60 ms, a fifth of an import of 1,000 rows), and it counts the committed rows. A failure is logged;
+    the import stands."""
+    if engine.dialect.name != "postgresql":
         return
-    stale = []
-    for model in models:
-        name = model.__tablename__  # type: ignore[attr-defined]
-        known = (await session.execute(text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)"),
-                                       {"name": name})).scalar()
-        if known is None or known < 0 or created * GROWTH_WORTH_ANALYZING >= known:
-            stale.append(name)
-    if not stale:
-        return
-    target = (await session.execute(text("SELECT current_setting('default_statistics_target')"))).scalar()
-    await session.execute(text("SELECT set_config('default_statistics_target', :target, true)"),
-                          {"target": str(IMPORT_STATISTICS_TARGET)})
-    for name in stale:
-        await session.execute(text(f'ANALYZE "{name}"'))
-    await session.execute(text("SELECT set_config('default_statistics_target', :target, true)"),
-                          {"target": target})
+    try:
+        async with engine.begin() as connection:
+            stale = []
+            for model in models:
+                name = model.__tablename__  # type: ignore[attr-defined]
+                known = (await connection.execute(ROWS_PLANNED, {"name": name})).scalar()
+                if known is None or known < 0 or created * GROWTH_WORTH_ANALYZING >= known:
+                    stale.append(name)
+            # For this transaction only: the connection goes back to the pool with the server's target.
+            await connection.execute(text("SELECT set_config('default_statistics_target', :target, true)"),
+                                     {"target": str(IMPORT_STATISTICS_TARGET)})
+            for name in stale:
+                await connection.execute(text(f'ANALYZE "{name}"'))
+    except Exception:  # noqa: BLE001 - statistics are an optimisation; the import has been stored
+        log.exception("statistics_refresh_failed", tables=[m.__tablename__ for m in models])  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ unseen: the caller never learned whether it succeeded.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -28,7 +29,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.csv_format import CsvRow, parse_csv
-from services.actors.bulk.repository import refresh_statistics
+from services.actors.bulk.repository import BatchWriter
 from services.actors.bulk.schemas import ImportResult
 from services.actors.bulk.tables import ImportTable, Services
 from shared.identity import Principal
@@ -41,7 +42,10 @@ MAX_REPORTED_ERRORS = 1000
 CHUNK = 500  # keys per IN (...) when preloading
 CHECK_CALLER_EVERY = 50  # rows
 LOG_PROGRESS_EVERY = 1000  # rows: a long import shows in the service log, with its request id, as it goes
-ANALYZE_AFTER = 1000  # new records: from here on an import refreshes its tables' planner statistics
+ANALYZE_AFTER = 1000  # new records: from here on an import has its tables' planner statistics refreshed
+WRITE_BATCH = 250  # rows checked, then handed to the writer while the next ones are checked (bulk/repository.py)
+YIELD_EVERY = 25  # rows checked between turns of the event loop, in which the writer sends its next statement
+LOOKUP_TURN_EVERY = 100  # rows validated between turns of the event loop, in which the lookups run
 log = get_logger("imports")
 RULE_BY_STATUS = {403: "forbidden", 404: "not_found", 409: "conflict", 412: "precondition_failed"}
 
@@ -87,6 +91,9 @@ class ImportService:
         self.caller = caller
         self.services = Services(session, caller)
         self._held: list[Any] = []  # the session's identity map only keeps records someone references
+        # (tables, rows created) when an import grew its tables enough for fresh planner statistics, which the
+        # route has made once the import has committed (bulk/repository.refresh_statistics)
+        self.grown: tuple[list[type], int] | None = None
 
     async def run(self, table: ImportTable, raw: bytes,
                   caller_gone: Callable[[], Awaitable[bool]] | None = None) -> ImportResult:
@@ -129,39 +136,63 @@ class ImportService:
 
     async def _run_in_sets(self, table: ImportTable, rows: list[CsvRow],
                            caller_gone: Callable[[], Awaitable[bool]] | None, started: float) -> ImportResult:
+        """The facts the rules need are looked up for the whole file (from the rows as they will be validated)
+        while the rows are validated; then each batch of valid rows is checked and its records handed to the
+        writer, which stores them while the next batch is checked."""
         assert table.record_set is not None
         record_set = table.record_set(self.session, self.caller)
+        inputs = [table.to_input(row.cells) for row in rows]
+        await self._still_wanted(caller_gone, "checking", rows)
+        loading = asyncio.create_task(record_set.load(inputs))
+        try:
+            errors_of, valid = await self._validated(table, rows, inputs)
+        finally:
+            await loading  # also when validation failed: the session is free again only after the lookups
+        await self._still_wanted(caller_gone, "storing", rows)
+        created = 0
+        writer = BatchWriter(self.session)
+        try:
+            for start in range(0, len(valid), WRITE_BATCH):
+                for index, (row, data) in enumerate(valid[start:start + WRITE_BATCH], start=1):
+                    try:
+                        created += record_set.check(data)
+                    except ProblemError as exc:
+                        errors_of[row.number] = self._problem_errors(table, f"row {row.number}", exc)
+                    if index % YIELD_EVERY == 0:
+                        await asyncio.sleep(0)  # the writer starts its next statement
+                if not errors_of:  # after the first error nothing more is stored; the rest is checked for the report
+                    writer.send(record_set.take_rows())
+        finally:
+            await writer.close()
+        if errors_of:
+            failed = sorted(errors_of)
+            self._refuse(rows, failed, [error for number in failed for error in errors_of[number]])
+        if created >= ANALYZE_AFTER:
+            self.grown = (record_set.models, created)
+        return self._result(table, rows, created, [data.id for _row, data in valid], started)
+
+    async def _validated(self, table: ImportTable, rows: list[CsvRow], inputs: list[dict[str, Any]],
+                         ) -> tuple[dict[int, list[FieldError]], list[tuple[CsvRow, Any]]]:
+        """Each row's file errors and validation errors by row number, and the rows that have none with their
+        input models; the event loop gets a turn now and then, in which the lookups run."""
         errors_of: dict[int, list[FieldError]] = {}
-        checked: list[tuple[CsvRow, Any]] = []
+        valid: list[tuple[CsvRow, Any]] = []
         first_row_of: dict[str, int] = {}
-        for row in rows:
+        for index, (row, raw) in enumerate(zip(rows, inputs, strict=True), start=1):
             prefix = f"row {row.number}"
             row_errors = self._file_errors(row, prefix, first_row_of)
             try:
-                data = table.model.model_validate(table.to_input(row.cells))
+                data = table.model.model_validate(raw)
             except ValidationError as exc:
                 row_errors += self._validation_errors(table, row, prefix, exc)
             else:
                 if not row_errors:
-                    checked.append((row, data))
+                    valid.append((row, data))
             if row_errors:
                 errors_of[row.number] = row_errors
-        await self._still_wanted(caller_gone, "checking", rows)
-        await record_set.load([data for _row, data in checked])
-        created = 0
-        for row, data in checked:
-            try:
-                created += record_set.check(data)
-            except ProblemError as exc:
-                errors_of[row.number] = self._problem_errors(table, f"row {row.number}", exc)
-        if errors_of:
-            failed = sorted(errors_of)
-            self._refuse(rows, failed, [error for number in failed for error in errors_of[number]])
-        await self._still_wanted(caller_gone, "storing", rows)
-        await record_set.write()
-        if created >= ANALYZE_AFTER:
-            await refresh_statistics(self.session, record_set.models, created)
-        return self._result(table, rows, created, [data.id for _row, data in checked], started)
+            if index % LOOKUP_TURN_EVERY == 0:
+                await asyncio.sleep(0)
+        return errors_of, valid
 
     @staticmethod
     async def _still_wanted(caller_gone: Callable[[], Awaitable[bool]] | None, step: str,

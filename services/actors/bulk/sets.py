@@ -5,9 +5,11 @@ The rules are the single-record service's own functions (`check_create`, `check_
 `check_identifier`, `new_person`, `new_organisation`), called with the facts they need: those facts are looked
 up for the whole file in a few set queries (the stored records among the file's ids, the holders of its
 identifiers, the county codes) instead of one query per row, and the rows checked so far count as stored, so a
-row sees the rows before it as a POST would. The new records are written table by table in one go (COPY on
-PostgreSQL, multi-row INSERTs on SQLite), their audit events in one batch. The import holds its table's family
-lock (shared/locks.py) for the whole transaction, so what the lookups found stays true until the rows are written.
+row sees the rows before it as a POST would. The records the checked rows make are turned into table rows a batch
+at a time (`take_rows`), which bulk/repository.BatchWriter stores table by table (COPY on PostgreSQL, multi-row
+INSERTs on SQLite) while the next batch is checked; their audit events go with them. The import holds its table's
+family lock (shared/locks.py) for the whole transaction, so what the lookups found stays true until the rows are
+written.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
-from services.actors.bulk.repository import insert_rows
+from services.actors.bulk.repository import TableRows
 from services.actors.geography.repository import GeographyRepository
+from services.actors.identifiers import normalise_org_number
 from services.actors.organisations import service as organisations
 from services.actors.organisations.models import (
     ContactChannel,
@@ -40,6 +43,7 @@ from services.actors.people.repository import PersonRepository
 from services.actors.people.schemas import PersonIn
 from shared.audit import AuditTrail
 from shared.identity import Principal
+from shared.records import utcnow
 
 LOOKUP_CHUNK = 5000  # ids per set query
 
@@ -49,19 +53,35 @@ def _chunks(keys: set[str]) -> list[set[str]]:
     return [set(ordered[start:start + LOOKUP_CHUNK]) for start in range(0, len(ordered), LOOKUP_CHUNK)]
 
 
+def _ids(inputs: list[dict[str, Any]]) -> set[str]:
+    return {row_id for data in inputs if isinstance(row_id := data.get("id"), str)}
+
+
+def _as_validated(scheme: str, value: str) -> str:
+    """An identifier's value as IdentifierIn stores it (an organisation number in its one written form)."""
+    if scheme == IdentifierScheme.ORG_NUMBER.value:
+        try:
+            return normalise_org_number(value)
+        except ValueError:
+            return value
+    return value
 
 
 class RecordSet(Protocol):
     models: list[type]  # the tables written, for fresh statistics afterwards
 
-    async def load(self, inputs: list[Any]) -> None:
-        """Looks up, in set queries, what checking these inputs needs to know."""
+    async def load(self, inputs: list[dict[str, Any]]) -> None:
+        """Looks up, in set queries, what checking these rows needs to know: from the rows as they will be
+        validated (the table's input dicts), their keys read as validation reads them, so that the lookups are
+        done before the first row is checked. A key that is not valid finds nothing, and its row fails its
+        validation anyway; a key missed here is still caught by the table's constraint when written (409)."""
 
     def check(self, data: Any) -> bool:
         """Checks one row by the single-record rules (raising their ProblemError); True when it makes a record."""
 
-    async def write(self) -> None:
-        """Stores the records the checked rows make, with their audit events."""
+    def take_rows(self) -> TableRows:
+        """The table rows (audit events included) of the records the rows checked since the last call make, in
+        the order they are to be written."""
 
 
 class PeopleSet:
@@ -71,12 +91,14 @@ class PeopleSet:
         self.session = session
         self.caller = caller
         self.repository = PersonRepository(session)
+        self.audit = AuditTrail(session, caller, AuditEvent)
+        self.started = utcnow()  # the time every audit event of the file carries
         self.existing: dict[str, Person] = {}
         self.new: list[dict[str, Any]] = []
 
-    async def load(self, inputs: list[PersonIn]) -> None:
+    async def load(self, inputs: list[dict[str, Any]]) -> None:
         found: set[str] = set()
-        for chunk in _chunks({data.id for data in inputs if data.id is not None}):
+        for chunk in _chunks(_ids(inputs)):
             found |= await self.repository.existing_ids(chunk)
         for chunk in _chunks(found):
             self.existing.update(await self.repository.get_many(chunk))
@@ -89,12 +111,11 @@ class PeopleSet:
         self.new.append(people.new_person_values(data, self.caller))
         return True
 
-    async def write(self) -> None:
-        await insert_rows(self.session, Person, self.new)
-        audit = AuditTrail(self.session, self.caller, AuditEvent)
-        await insert_rows(self.session, AuditEvent, audit.rows("create", "person", (
+    def take_rows(self) -> TableRows:
+        new, self.new = self.new, []
+        return [(Person, new), (AuditEvent, self.audit.rows("create", "person", (
             (values["id"], values["managed_by_county"], audit_snapshot(SimpleNamespace(**values)))
-            for values in self.new)))
+            for values in new), at=self.started))]
 
 
 class OrganisationsSet:
@@ -104,6 +125,8 @@ class OrganisationsSet:
         self.session = session
         self.caller = caller
         self.repository = OrganisationRepository(session)
+        self.audit = AuditTrail(session, caller, AuditEvent)
+        self.started = utcnow()  # the time every audit event of the file carries
         self.geography = GeographyRepository(session)
         self.existing: dict[str, Organisation] = {}
         self.holders: dict[tuple[str, str], str] = {}  # (scheme, value) -> organisation id, the file's included
@@ -111,19 +134,26 @@ class OrganisationsSet:
         self.municipalities: set[str] = set()
         self.new: list[OrganisationRecord] = []
 
-    async def load(self, inputs: list[OrganisationIn]) -> None:
+    async def load(self, inputs: list[dict[str, Any]]) -> None:
         found: set[str] = set()
-        for chunk in _chunks({data.id for data in inputs if data.id is not None}):
+        for chunk in _chunks(_ids(inputs)):
             found |= await self.repository.existing_ids(chunk)
         for chunk in _chunks(found):
             self.existing.update(await self.repository.get_many(chunk))
-        for scheme in IdentifierScheme:
-            values = {i.value for data in inputs for i in data.identifiers if i.scheme is scheme}
-            for chunk in _chunks(values):
-                holders = await self.repository.identifier_holders(scheme.value, chunk)
-                self.holders.update(((scheme.value, value), holder) for value, holder in holders.items())
+        values: dict[str, set[str]] = {scheme.value: set() for scheme in IdentifierScheme}
+        for data in inputs:
+            for identifier in data.get("identifiers") or ():
+                if not isinstance(identifier, dict):
+                    continue
+                scheme, value = identifier.get("scheme"), identifier.get("value")
+                if scheme in values and isinstance(value, str):
+                    values[scheme].add(_as_validated(scheme, value))
+        for scheme, listed in values.items():
+            for chunk in _chunks(listed):
+                holders = await self.repository.identifier_holders(scheme, chunk)
+                self.holders.update(((scheme, value), holder) for value, holder in holders.items())
         self.counties = await self.geography.county_codes()
-        if any(i.scheme is IdentifierScheme.SCB_MUNICIPALITY for data in inputs for i in data.identifiers):
+        if values[IdentifierScheme.SCB_MUNICIPALITY.value]:
             self.municipalities = await self.geography.municipality_codes()
 
     def check(self, data: OrganisationIn) -> bool:
@@ -155,19 +185,18 @@ class OrganisationsSet:
             return value in self.municipalities
         return True
 
-    async def write(self) -> None:
+    def take_rows(self) -> TableRows:
+        new, self.new = self.new, []
         heads, parts = [], {"names": [], "identifiers": [], "contacts": []}
-        for record in self.new:
+        for record in new:
             heads.append({"id": record.id, "kind": record.kind, "county_code": record.county_code,
                           "valid_from": record.valid_from, "valid_to": record.valid_to, "note": record.note,
                           "source": record.source})
             for attribute, rows in parts.items():
                 rows.extend({**vars(child), "organisation_id": record.id} for child in getattr(record, attribute))
-        kept = snapshots(self.new, date.today())  # as organisations.snapshot keeps one, for all at once
-        after = [(record.id, record.county_code, state) for record, state in zip(self.new, kept, strict=True)]
-        await insert_rows(self.session, Organisation, heads)
-        for model, attribute in ((OrganisationName, "names"), (OrganisationIdentifier, "identifiers"),
-                                 (ContactChannel, "contacts")):
-            await insert_rows(self.session, model, parts[attribute])
-        audit = AuditTrail(self.session, self.caller, AuditEvent)
-        await insert_rows(self.session, AuditEvent, audit.rows("create", "organisation", after))
+        kept = snapshots(new, date.today())  # as organisations.snapshot keeps one, for all at once
+        return [(Organisation, heads), (OrganisationName, parts["names"]),
+                (OrganisationIdentifier, parts["identifiers"]), (ContactChannel, parts["contacts"]),
+                (AuditEvent, self.audit.rows("create", "organisation", (
+                    (record.id, record.county_code, state) for record, state in zip(new, kept, strict=True)),
+                    at=self.started))]
