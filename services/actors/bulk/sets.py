@@ -14,7 +14,6 @@ written.
 
 from __future__ import annotations
 
-from datetime import date
 from types import SimpleNamespace
 from typing import Any, Protocol
 
@@ -32,8 +31,7 @@ from services.actors.organisations.models import (
     OrganisationIdentifier,
     OrganisationName,
 )
-from services.actors.organisations.presenter import snapshots
-from services.actors.organisations.records import OrganisationRecord
+from services.actors.organisations.presenter import new_snapshot
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import OrganisationIn
 from services.actors.people import service as people
@@ -132,7 +130,12 @@ class OrganisationsSet:
         self.holders: dict[tuple[str, str], str] = {}  # (scheme, value) -> organisation id, the file's included
         self.counties: set[str] = set()
         self.municipalities: set[str] = set()
-        self.new: list[OrganisationRecord] = []
+        # The rows of the records checked since the last take_rows, and their audit events (id, county, snapshot).
+        self.heads: list[dict[str, Any]] = []
+        self.names: list[dict[str, Any]] = []
+        self.identifiers: list[dict[str, Any]] = []
+        self.contacts: list[dict[str, Any]] = []
+        self.events: list[tuple[str, str | None, dict[str, Any]]] = []
 
     async def load(self, inputs: list[dict[str, Any]]) -> None:
         found: set[str] = set()
@@ -169,13 +172,19 @@ class OrganisationsSet:
                                            holder=self.holders.get((identifier.scheme.value, identifier.value)),
                                            owner=None)
         head, names, contacts = organisations.new_organisation_parts(data)
-        identifiers = [{"scheme": i.scheme.value, "value": i.value, "valid_from": None, "valid_to": None}
-                       for i in data.identifiers]
-        self.holders.update(((i["scheme"], i["value"]), head["id"]) for i in identifiers)
-        # As the presenter reads a stored one (version 1 after its first flush), for its audit snapshot.
-        self.new.append(OrganisationRecord(**head, version=1, names=[SimpleNamespace(**n) for n in names],
-                                           identifiers=[SimpleNamespace(**i) for i in identifiers],
-                                           contacts=[SimpleNamespace(**c) for c in contacts]))
+        organisation_id = head["id"]
+        identifiers = [{"scheme": i.scheme.value, "value": i.value, "valid_from": None, "valid_to": None,
+                        "organisation_id": organisation_id} for i in data.identifiers]
+        for identifier in identifiers:
+            self.holders[(identifier["scheme"], identifier["value"])] = organisation_id
+        self.events.append((organisation_id, head["county_code"],
+                            new_snapshot(head, names, identifiers, contacts)))
+        for part in (*names, *contacts):
+            part["organisation_id"] = organisation_id
+        self.heads.append(head)
+        self.names += names
+        self.identifiers += identifiers
+        self.contacts += contacts
         return True
 
     def _code_known(self, scheme: IdentifierScheme, value: str) -> bool:
@@ -186,17 +195,8 @@ class OrganisationsSet:
         return True
 
     def take_rows(self) -> TableRows:
-        new, self.new = self.new, []
-        heads, parts = [], {"names": [], "identifiers": [], "contacts": []}
-        for record in new:
-            heads.append({"id": record.id, "kind": record.kind, "county_code": record.county_code,
-                          "valid_from": record.valid_from, "valid_to": record.valid_to, "note": record.note,
-                          "source": record.source})
-            for attribute, rows in parts.items():
-                rows.extend({**vars(child), "organisation_id": record.id} for child in getattr(record, attribute))
-        kept = snapshots(new, date.today())  # as organisations.snapshot keeps one, for all at once
-        return [(Organisation, heads), (OrganisationName, parts["names"]),
-                (OrganisationIdentifier, parts["identifiers"]), (ContactChannel, parts["contacts"]),
-                (AuditEvent, self.audit.rows("create", "organisation", (
-                    (record.id, record.county_code, state) for record, state in zip(new, kept, strict=True)),
-                    at=self.started))]
+        rows = [(Organisation, self.heads), (OrganisationName, self.names),
+                (OrganisationIdentifier, self.identifiers), (ContactChannel, self.contacts),
+                (AuditEvent, self.audit.rows("create", "organisation", self.events, at=self.started))]
+        self.heads, self.names, self.identifiers, self.contacts, self.events = [], [], [], [], []
+        return rows

@@ -82,6 +82,25 @@ def _snapshot(organisation: OrganisationLike, on: date) -> dict[str, Any]:
     }
 
 
+def new_snapshot(head: dict[str, Any], names: list[dict[str, Any]], identifiers: list[dict[str, Any]],
+                 contacts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The audit snapshot of an organisation about to be created, from the rows it is written as
+    (organisations.service.new_organisation_parts; an import makes thousands): what `snapshots` keeps of it once
+    stored (version 1, its one name on any date, every identifier), without making a record of it first. Held to
+    `snapshots` by services/actors/tests/test_snapshots.py."""
+    name = names[0]
+    return {
+        "id": head["id"], "kind": head["kind"], "name": name["name"], "short_name": name["short_name"],
+        "county_code": head["county_code"], "valid_from": _day(head["valid_from"]),
+        "valid_to": _day(head["valid_to"]),
+        "names": [{"name": n["name"], "short_name": n["short_name"], "valid_from": _day(n["valid_from"]),
+                   "valid_to": _day(n["valid_to"]), "evidence": n["evidence"]} for n in names],
+        "identifiers": [{"scheme": i["scheme"], "value": i["value"]} for i in identifiers],
+        "contacts": [{"kind": c["kind"], "value": c["value"], "label": c["label"]} for c in contacts],
+        "note": head["note"], "source": head["source"], "version": 1,
+    }
+
+
 def organisation_out(organisation: OrganisationLike, on: date) -> schemas.OrganisationOut:
     return organisations_out([organisation], on)[0]
 

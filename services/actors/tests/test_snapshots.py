@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.organisations import schemas
 from services.actors.organisations.models import Organisation
-from services.actors.organisations.presenter import organisations_out, snapshots
+from services.actors.organisations.presenter import new_snapshot, organisations_out, snapshots
 from services.actors.organisations.records import OrganisationRecord
+from services.actors.organisations.schemas import OrganisationIn
+from services.actors.organisations.service import new_organisation_parts
 
 pytestmark = pytest.mark.anyio
 
@@ -42,14 +44,26 @@ async def test_every_shipped_organisation_is_kept_as_it_is_answered(session: Asy
         assert [orjson.dumps(k) for k in kept] == [orjson.dumps(a) for a in _as_answered(organisations, on)]
 
 
-def test_a_record_an_import_makes_is_kept_as_it_is_answered() -> None:
-    record = OrganisationRecord(
-        id="fou-exempelby", kind="rd_unit", county_code="20", valid_from=date(2015, 1, 1), valid_to=None,
-        note="Fiktiv enhet", source="Exempelkälla", version=1,
-        names=[SimpleNamespace(name="FoU-enhet Exempelby åäö", short_name="FoU", position=0, evidence=None,
-                               search_name="fou-enhet exempelby aao fou", valid_from=date(2015, 1, 1),
-                               valid_to=None)],
-        identifiers=[SimpleNamespace(scheme="org_number", value="212000-0142", valid_from=None, valid_to=None)],
-        contacts=[SimpleNamespace(kind="email", value="fou@example.org", label=None),
-                  SimpleNamespace(kind="phone", value="+46 10 000 00 00", label="Växel")])
-    assert snapshots([record], date(2026, 6, 1)) == _as_answered([record], date(2026, 6, 1))
+@pytest.mark.parametrize("data", [
+    {"id": "fou-exempelby", "kind": "rd_unit", "name": "FoU-enhet Exempelby åäö", "short_name": "FoU",
+     "county_code": "20", "valid_from": "2015-01-01", "note": "Fiktiv enhet", "source": "Exempelkälla",
+     "identifiers": [{"scheme": "org_number", "value": "2120000142"}],
+     "contacts": [{"kind": "email", "value": "fou@example.org"},
+                  {"kind": "phone", "value": "+46 10 000 00 00", "label": "Växel"}]},
+    {"id": "nationellt-natverk", "kind": "national_network", "name": "Nätverk utan län", "valid_from": "2030-01-01",
+     "valid_to": "2031-01-01"},
+    {"id": "utan-datum", "kind": "municipality", "name": "Exempelby kommun", "county_code": "01",
+     "identifiers": [{"scheme": "scb_municipality", "value": "0114"}]},
+], ids=["identifiers-and-contacts", "national-and-in-the-future", "no-dates"])
+def test_a_record_an_import_makes_is_kept_as_it_is_answered(data: dict) -> None:
+    """An import makes the snapshot from the rows it writes (new_snapshot): the same as `snapshots` keeps of
+    the record, and as the answer reads, on a date before, within and after its period."""
+    head, names, contacts = new_organisation_parts(OrganisationIn.model_validate(data))
+    identifiers = [{"scheme": i.scheme.value, "value": i.value, "valid_from": None, "valid_to": None}
+                   for i in OrganisationIn.model_validate(data).identifiers]
+    record = OrganisationRecord(**head, version=1, names=[SimpleNamespace(**n) for n in names],
+                                identifiers=[SimpleNamespace(**i) for i in identifiers],
+                                contacts=[SimpleNamespace(**c) for c in contacts])
+    for on in (date(2010, 6, 1), date(2026, 6, 1), date(2035, 6, 1)):
+        assert [new_snapshot(head, names, identifiers, contacts)] == snapshots([record], on) == \
+            _as_answered([record], on)
