@@ -3,6 +3,10 @@ a row that breaks a rule is reported with the rule and message a POST of the sam
 
 from __future__ import annotations
 
+import random
+
+from stdnum import luhn
+
 from tests.registry_helpers import unique
 from tests.test_registry_bulk import ORG_HEADER, csv_file, new_org_number, org_row, post_csv
 
@@ -78,9 +82,18 @@ def test_a_reused_person_id_is_reported_alike_and_a_retried_file_changes_nothing
 BATCHED_ROWS = 700
 
 
+def _org_numbers(count: int) -> list[str]:
+    """Valid organisation numbers, distinct from each other: consecutive from a random start, in the 56 series
+    (the other tests draw theirs one by one from the 55 series)."""
+    start = random.randrange(10**7 - count)
+    bodies = [f"56{start + i:07d}" for i in range(count)]
+    return [f"{b[:6]}-{b[6:]}{luhn.calc_check_digit(b)}" for b in bodies]
+
+
 def _batched_file(prefix: str, *, broken: dict[int, list[str]] | None = None) -> tuple[list[str], bytes]:
     ids = [f"{prefix}-{i:03d}" for i in range(BATCHED_ROWS)]
-    rows = [org_row(org_id, f"FoU Exempelby {i} åäö", org_number=new_org_number()) for i, org_id in enumerate(ids)]
+    rows = [org_row(org_id, f"FoU Exempelby {i} åäö", org_number=number)
+            for i, (org_id, number) in enumerate(zip(ids, _org_numbers(BATCHED_ROWS), strict=True))]
     for index, row in (broken or {}).items():
         rows[index] = row
     return ids, csv_file([ORG_HEADER, *rows])

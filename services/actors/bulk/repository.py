@@ -12,7 +12,7 @@ import orjson
 from asyncpg.exceptions import IntegrityConstraintViolationError
 from sqlalchemy import Table, insert, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from shared.logging import get_logger
 
@@ -138,31 +138,37 @@ IMPORT_STATISTICS_TARGET = 10
 ROWS_PLANNED = text("SELECT reltuples FROM pg_class WHERE oid = CAST(:name AS regclass)")  # as last analyzed
 
 
-async def refresh_statistics(engine: AsyncEngine, models: list[type], created: int) -> None:
+async def refresh_statistics(connection: AsyncConnection, models: list[type], created: int) -> None:
     """ANALYZE on PostgreSQL: a table that grew from a few rows to many within one import is otherwise planned
     as the small table autovacuum last saw (measured: a 100,000-row import slowed to a quarter once the table
     was large). Only where the import grew the table by a tenth or more: 1,000 rows into a 100,000-row table
     leave its plans as they were, and ANALYZE of the large table cost more than the import itself. SQLite plans
-    by index.
-
-    Run after the import has committed, on a connection of its own, once the answer has left (the import route
-    hands it to the response's background tasks): the caller does not wait for it (ANALYZE of four small tables
-    took 40-60 ms, a fifth of an import of 1,000 rows), and it counts the committed rows. A failure is logged;
-    the import stands."""
-    if engine.dialect.name != "postgresql":
+    by index. On the import's own connection (inside its transaction, whose new rows ANALYZE counts) or on one
+    of its own after the commit (`refresh_statistics_later`)."""
+    if connection.dialect.name != "postgresql":
         return
+    stale = []
+    for model in models:
+        name = model.__tablename__  # type: ignore[attr-defined]
+        known = (await connection.execute(ROWS_PLANNED, {"name": name})).scalar()
+        if known is None or known < 0 or created * GROWTH_WORTH_ANALYZING >= known:
+            stale.append(name)
+    if not stale:
+        return
+    # For this transaction only: the target is the server's again when it ends.
+    await connection.execute(text("SELECT set_config('default_statistics_target', :target, true)"),
+                             {"target": str(IMPORT_STATISTICS_TARGET)})
+    for name in stale:
+        await connection.execute(text(f'ANALYZE "{name}"'))
+
+
+async def refresh_statistics_later(engine: AsyncEngine, models: list[type], created: int) -> None:
+    """`refresh_statistics` after the import has committed, on a connection of its own, once the answer has left
+    (the import route hands it to the response's background tasks): the caller of a small import does not wait
+    for it (ANALYZE of four small tables took 40-60 ms, a fifth of an import of 1,000 rows). A failure is
+    logged; the import stands."""
     try:
         async with engine.begin() as connection:
-            stale = []
-            for model in models:
-                name = model.__tablename__  # type: ignore[attr-defined]
-                known = (await connection.execute(ROWS_PLANNED, {"name": name})).scalar()
-                if known is None or known < 0 or created * GROWTH_WORTH_ANALYZING >= known:
-                    stale.append(name)
-            # For this transaction only: the connection goes back to the pool with the server's target.
-            await connection.execute(text("SELECT set_config('default_statistics_target', :target, true)"),
-                                     {"target": str(IMPORT_STATISTICS_TARGET)})
-            for name in stale:
-                await connection.execute(text(f'ANALYZE "{name}"'))
+            await refresh_statistics(connection, models, created)
     except Exception:  # noqa: BLE001 - statistics are an optimisation; the import has been stored
         log.exception("statistics_refresh_failed", tables=[m.__tablename__ for m in models])  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.bulk.csv_format import CsvRow, parse_csv
-from services.actors.bulk.repository import BatchWriter
+from services.actors.bulk.repository import BatchWriter, refresh_statistics
 from services.actors.bulk.schemas import ImportResult
 from services.actors.bulk.tables import ImportTable, Services
 from shared.identity import Principal
@@ -42,7 +42,8 @@ MAX_REPORTED_ERRORS = 1000
 CHUNK = 500  # keys per IN (...) when preloading
 CHECK_CALLER_EVERY = 50  # rows
 LOG_PROGRESS_EVERY = 1000  # rows: a long import shows in the service log, with its request id, as it goes
-ANALYZE_AFTER = 1000  # new records: from here on an import has its tables' planner statistics refreshed
+ANALYZE_AFTER = 1000  # new records: from here on an import has its tables' planner statistics refreshed, after
+ANALYZE_WAITED_FROM = 10_000  # the answer has left; from here on before the commit (a few percent of the import)
 WRITE_BATCH = 250  # rows checked, then handed to the writer while the next ones are checked (bulk/repository.py)
 YIELD_EVERY = 25  # rows checked between turns of the event loop, in which the writer sends its next statement
 LOOKUP_TURN_EVERY = 100  # rows validated between turns of the event loop, in which the lookups run
@@ -91,8 +92,8 @@ class ImportService:
         self.caller = caller
         self.services = Services(session, caller)
         self._held: list[Any] = []  # the session's identity map only keeps records someone references
-        # (tables, rows created) when an import grew its tables enough for fresh planner statistics, which the
-        # route has made once the import has committed (bulk/repository.refresh_statistics)
+        # (tables, rows created) when a small import grew its tables enough for fresh planner statistics, which
+        # the route has made once the import has committed (bulk/repository.refresh_statistics_later)
         self.grown: tuple[list[type], int] | None = None
 
     async def run(self, table: ImportTable, raw: bytes,
@@ -167,7 +168,9 @@ class ImportService:
         if errors_of:
             failed = sorted(errors_of)
             self._refuse(rows, failed, [error for number in failed for error in errors_of[number]])
-        if created >= ANALYZE_AFTER:
+        if created >= ANALYZE_WAITED_FROM:  # a small part of so large an import's time: stats before the commit
+            await refresh_statistics(await self.session.connection(), record_set.models, created)
+        elif created >= ANALYZE_AFTER:
             self.grown = (record_set.models, created)
         return self._result(table, rows, created, [data.id for _row, data in valid], started)
 
