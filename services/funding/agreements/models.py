@@ -28,7 +28,7 @@ class FundingLine(Base):
     """An amount for one area and year of an agreement, with its key and dates."""
 
     __tablename__ = "funding_lines"
-    __table_args__ = (UniqueConstraint("agreement_id", "area", "year", name="area_year"),)
+    __table_args__ = (UniqueConstraint("agreement_id", "area", "year", name="uq_funding_lines_area_year"),)
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"), index=True)

@@ -33,7 +33,7 @@ class AllocationShare(Base):
     """One recipient's row of an allocation: exact share, rounded amount, and the adjustment between them."""
 
     __tablename__ = "allocation_shares"
-    __table_args__ = (UniqueConstraint("allocation_id", "recipient_id", name="recipient"),)
+    __table_args__ = (UniqueConstraint("allocation_id", "recipient_id", name="uq_allocation_shares_recipient"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     allocation_id: Mapped[str] = mapped_column(ForeignKey("allocations.id"), index=True)

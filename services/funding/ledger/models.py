@@ -23,7 +23,7 @@ class LedgerEntry(Base):
     """One money event. Insert-only (database triggers refuse UPDATE and DELETE); hash-chained per agreement."""
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (UniqueConstraint("agreement_id", "position", name="position"),)
+    __table_args__ = (UniqueConstraint("agreement_id", "position", name="uq_ledger_entries_position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     agreement_id: Mapped[str] = mapped_column(String(100), index=True)

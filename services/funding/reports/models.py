@@ -10,7 +10,7 @@ class SpendingReport(Base):
     """A recipient's account of what it spent of one share it received; one per share."""
 
     __tablename__ = "spending_reports"
-    __table_args__ = (UniqueConstraint("allocation_id", "recipient_id", name="share"),)
+    __table_args__ = (UniqueConstraint("allocation_id", "recipient_id", name="uq_spending_reports_share"),)
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     allocation_share_id: Mapped[int] = mapped_column(ForeignKey("allocation_shares.id"), index=True)

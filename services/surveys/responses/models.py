@@ -24,7 +24,7 @@ class Response(Base):
     """One respondent organisation's answers to one round: a draft, then submitted (and amended)."""
 
     __tablename__ = "responses"
-    __table_args__ = (UniqueConstraint("round_id", "respondent_id", name="respondent"),)
+    __table_args__ = (UniqueConstraint("round_id", "respondent_id", name="uq_responses_respondent"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
@@ -60,7 +60,7 @@ class ResponseRevision(Base):
     """The answers as they stood after each save: a response's history."""
 
     __tablename__ = "response_revisions"
-    __table_args__ = (UniqueConstraint("response_id", "revision", name="revision"),)
+    __table_args__ = (UniqueConstraint("response_id", "revision", name="uq_response_revisions_revision"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"), index=True)
