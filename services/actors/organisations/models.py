@@ -72,7 +72,7 @@ class OrganisationName(ValidityMixin, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str | None] = mapped_column(String(60))
-    search_name: Mapped[str] = mapped_column(String(300), index=True)
+    search_name: Mapped[str] = mapped_column(String(300))  # matched anywhere (LIKE %term%): no index serves it
     evidence: Mapped[str | None] = mapped_column(String(10))  # exact, month or year (Evidence)
 
 

@@ -13,7 +13,7 @@ class Person(VersionedMixin, Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    search_name: Mapped[str] = mapped_column(String(250), index=True)
+    search_name: Mapped[str] = mapped_column(String(250))  # matched anywhere (LIKE %term%): no index serves it
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     # The county whose system registered the person; that county (and national administrators) may change it.
