@@ -12,7 +12,7 @@ import httpx
 import pytest
 from stdnum import luhn
 
-from tests.registry_helpers import create_organisation, create_person, create_post, unique
+from tests.registry_helpers import create_organisation, create_person, create_post, unique, with_etag
 from tests.support import assert_problem
 
 
@@ -188,3 +188,33 @@ def test_creates_racing_an_import_of_the_same_id_store_it_once(gateway, stack, a
     assert set(singles) <= {200, 201}, [r.text for r in answers[1:]]
     assert singles[201] + answers[0].json()["created"] - 199 == 1
     assert gateway.get(f"/actors/organisations/{raced}").json()["name"] == "Race Import Raced"
+
+
+def test_relations_created_while_their_organisation_closes_never_outlast_it(gateway, stack, admin_key):
+    """A close reads the organisation's relations, a relation's create reads its organisations' periods: racing,
+    either the close sees the new relations (409) or the creates see the closed organisation (422), never both
+    stored with the relation holding after the organisation ceased."""
+    closes = 0
+    for _ in range(8):
+        closing = create_organisation(gateway, admin_key, name="Race Stängs", kind="rd_unit",
+                                      valid_from="2015-01-01")["id"]
+        others = [create_organisation(gateway, admin_key, name=f"Race Nätverk {i}", kind="other")["id"]
+                  for i in range(4)]
+        current = with_etag(admin_key, gateway.get(f"/actors/organisations/{closing}"))
+        answers = at_once(stack, [(f"/actors/organisations/{closing}/close",
+                                   {"json": {"valid_to": "2020-01-01"}, "headers": current}),
+                                  *(("/actors/relations", {"json": {"kind": "member_of", "subject_id": closing,
+                                                                    "object_id": other}, "headers": admin_key})
+                                    for other in others)])
+        assert {r.status_code for r in answers} <= {200, 201, 409, 422}, [r.text for r in answers]
+        stored = gateway.get("/actors/relations", params={"organisation": closing, "limit": 50}).json()["items"]
+        if answers[0].status_code == 200:
+            closes += 1
+            assert all(r["valid_to"] is not None and r["valid_to"] <= "2020-01-01" for r in stored), stored
+            for refused in answers[1:]:
+                if refused.status_code == 422:
+                    assert_problem(refused, 422, field="body.subject_id", rule="outside_existence")
+        else:
+            assert_problem(answers[0], 409, rule="outside_existence")
+            assert stored, "a close refused for relations that were then not stored"
+    assert closes >= 1  # the race went both ways at least once

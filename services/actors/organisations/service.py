@@ -184,6 +184,9 @@ class OrganisationService:
 
     async def close(self, organisation_id: str, data: CloseIn,
                     if_match: str | None) -> schemas.OrganisationOut:
+        # Before reading its relations: a relation being created for it (or an import of relations) ends first,
+        # or waits for the close and then reads the period it leaves.
+        await RelationRepository(self.session).hold_ends(organisation_id)
         organisation = await self.get_or_404(organisation_id)
         require_county_scope(self.caller, organisation.county_code, what=f"organisation '{organisation_id}'")
         check_if_match(if_match, organisation.version)

@@ -16,15 +16,24 @@ class RelationRepository(Repository[Relation]):
     model = Relation
     noun = "relation"
 
-    async def hold_for_create(self, relation_id: str | None, kind: str, subject_id: str, object_id: str) -> None:
+    async def hold_for_create(self, relation_id: str | None, kind: str, subject_id: str, object_id: str,
+                              unit_id: str | None = None) -> None:
         """Holds, until the transaction ends, what a new relation's rules read: its id (a retried create finds
-        the first one), every part-of relation (the cycle rule reads them all) and the relations of its kind
-        between its two ends (no overlapping periods)."""
+        the first one), every part-of relation (the cycle rule reads them all), the relations of its kind
+        between its two ends (no overlapping periods) and the periods of its organisations (a close of one of
+        them reads its relations: see hold_ends)."""
         table = Relation.__tablename__
         scopes = [(table, relation_id)] if relation_id else []
         if kind == RelationKind.PART_OF.value:
             scopes.append((table, "cycle", kind))
-        await hold(self.session, *scopes, (table, kind, subject_id, object_id))
+        ends = sorted({subject_id, object_id, *([unit_id] if unit_id else [])})
+        await hold(self.session, *scopes, (table, kind, subject_id, object_id), *((table, "ends", i) for i in ends))
+
+    async def hold_ends(self, organisation_id: str) -> None:
+        """Holds, until the transaction ends, the relations that name the organisation: for its close, which
+        refuses while a relation would outlast it. A relation's create (and an import of relations, which holds
+        the whole family) takes the same scope, so the two never both read before the other has written."""
+        await hold(self.session, (Relation.__tablename__, "ends", organisation_id))
 
     async def hold_hosts(self, rss_id: str) -> None:
         """Holds the hosts of an RSS until the transaction ends (the one-host rule reads them all)."""

@@ -58,7 +58,8 @@ class RelationService:
 
     async def create(self, data: RelationIn) -> tuple[RelationOut, bool]:
         check_period(data.valid_from, data.valid_to)
-        await self.repository.hold_for_create(data.id, data.kind.value, data.subject_id, data.object_id)
+        await self.repository.hold_for_create(data.id, data.kind.value, data.subject_id, data.object_id,
+                                              data.unit_id)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
             require_county_scope(self.caller, await self._owner(existing), what=f"relation '{data.id}'",
                                  field="body.id")
