@@ -235,6 +235,7 @@ def test_seed_004_who_signed_the_2013_plans(gateway):
         if "-plan-2013-" in p["id"]:
             assert p["organisation"]["kind"] == "rss" and p["holder"] is None, p["id"]  # roles, never persons
             assert (p["valid_from"], p["valid_to"]) == ("2013-01-01", "2014-01-01"), p["id"]
+            assert p["source"].startswith("seed 004"), p  # each answer cites where the signature is recorded
             signed[p["organisation"]["county_code"]].append(p)
 
     def counties(words: str) -> set[str]:

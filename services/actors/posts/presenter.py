@@ -31,7 +31,8 @@ def post_out(post: Any, *, organisations: Mapping[str, OrganisationRef], contact
         valid_from=post.valid_from, valid_to=post.valid_to, active=holds_on(post.valid_from, post.valid_to, on),
         contacts=[contact_out(c) for c in contacts],
         holder=person_brief(holder, caller, in_bulk=in_bulk) if holder is not None else None,
-        holder_membership_id=holder.membership_id if holder is not None else None, as_of=on, version=post.version)
+        holder_membership_id=holder.membership_id if holder is not None else None, source=post.source, as_of=on,
+        version=post.version)
 
 
 def membership_out(membership: Membership | Any, *, post: Post | Any, person: PersonBrief,

@@ -29,6 +29,7 @@ class PostRecord:
     valid_from: date | None
     valid_to: date | None
     version: int
+    source: str | None = None
     contacts: list[Any] = field(default_factory=list)
 
 
@@ -47,7 +48,7 @@ class Holder:
 
 HOLDER_COLUMNS = ("id", "given_name", "family_name", "email", "phone", "managed_by_county")
 POST_COLUMNS = table_columns(Post, "id", "organisation_id", "role", "label", "on_behalf_of_id", "valid_from",
-                             "valid_to", "version")
+                             "valid_to", "version", "source")
 
 
 class PostRepository(Repository[Post]):

@@ -43,6 +43,8 @@ class PostOut(BaseModel):
     contacts: list[ContactOut]
     holder: PersonBrief | None = Field(description="Who held the post on the as-of date; null when vacant.")
     holder_membership_id: str | None
+    source: str | None = Field(None, description="Where the post is documented (a decision, a plan, an agreement), "
+                                                 "as given when it was registered.")
     as_of: date
     version: int
 

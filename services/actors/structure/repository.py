@@ -52,7 +52,8 @@ def _seats() -> Any:
     behalf = aliased(Organisation)
     seat = (
         select(Post.id.label("post_id"), Post.role, Post.label, Post.valid_from, Post.valid_to,
-               Post.version.label("post_version"), behalf.id.label("behalf_id"), behalf.kind.label("behalf_kind"),
+               Post.version.label("post_version"), Post.source.label("post_source"), behalf.id.label("behalf_id"),
+               behalf.kind.label("behalf_kind"),
                behalf.county_code.label("behalf_county"), Membership.id.label("membership_id"),
                Person.id.label("person_id"), Person.given_name, Person.family_name, Person.email, Person.phone,
                Person.managed_by_county)
@@ -109,7 +110,7 @@ async def seats(db: DriverConnection, *, county_code: str, network_id: str, on: 
         found.organisations[s.behalf_id] = (behalf, s.behalf_name)
         contacts = await POST_CONTACTS.rows(db, post_id=s.post_id) if s.has_contacts else []
         post = PostRecord(s.post_id, network_id, s.role, s.label, s.behalf_id, s.valid_from, s.valid_to,
-                          s.post_version, list(contacts))
+                          s.post_version, s.post_source, list(contacts))
         holder = None if s.person_id is None else Holder(
             s.membership_id, s.person_id, s.given_name, s.family_name, s.email, s.phone, s.managed_by_county)
         found.posts.append((post, holder))
@@ -176,7 +177,7 @@ async def overview(db: DriverConnection, organisation_id: str, on: date) -> Over
     posts: dict[str, tuple[PostRecord, Holder | None]] = {}
     for row in await OVERVIEW_POSTS.rows(db, organisation_id=organisation_id, on=on):
         post = PostRecord(row.id, row.organisation_id, row.role, row.label, row.on_behalf_of_id, row.valid_from,
-                          row.valid_to, row.version)
+                          row.valid_to, row.version, row.source)
         holder = None if row.person_id is None else Holder(
             row.membership_id, row.person_id, row.given_name, row.family_name, row.email, row.phone,
             row.managed_by_county)
