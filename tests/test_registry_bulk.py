@@ -368,6 +368,36 @@ def test_the_relations_export_says_how_each_relation_is_known_and_re_imports_it(
     assert (copied["unit"]["id"], copied["valid_from"], copied["valid_to"]) == (unit, "2012-01-01", "2015-01-01")
 
 
+def test_an_undated_relation_stays_undated_through_export_and_import(gateway, county_key):
+    """Evidence null says no source dates the relation: an export writes it as an empty cell, and the file
+    imports it as undated again, while a file without the column (or a POST without the field) means exact."""
+    network, member, other = unique("bulk-natverk"), unique("bulk-medlem"), unique("bulk-medlem")
+    assert post_csv(gateway, "organisations", csv_file([
+        ["id", "kind", "name", "county_code"],
+        [network, "other", "Länsnätverk Exempel", "20"], [member, "rd_unit", "FoU Medlem", "20"],
+        [other, "rd_unit", "FoU Annan medlem", "20"]]), county_key).status_code == 200
+    undated, plain = unique("bulk-rel"), unique("bulk-rel")
+    header = ["id", "kind", "subject_id", "object_id", "evidence"]
+    assert post_csv(gateway, "relations", csv_file([header, [undated, "member_of", member, network, ""]]),
+                    county_key).status_code == 200
+    assert gateway.get(f"/actors/relations/{undated}").json()["evidence"] is None
+    assert post_csv(gateway, "relations", csv_file([header[:4], [plain, "member_of", other, network]]),
+                    county_key).status_code == 200
+    assert gateway.get(f"/actors/relations/{plain}").json()["evidence"] == "exact"
+
+    export = gateway.get("/actors/exports/relations.csv", headers=county_key)
+    row = next(r for r in csv.DictReader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
+               if r["id"] == undated)
+    assert row["evidence"] == ""
+    copy = {**row, "id": unique("bulk-rel"), "subject_id": other, "kind": "part_of"}
+    assert post_csv(gateway, "relations", excel_file([copy]), county_key).status_code == 200
+    assert gateway.get(f"/actors/relations/{copy['id']}").json()["evidence"] is None
+
+    posted = gateway.post("/actors/relations", headers=county_key, json={
+        "kind": "owner_of", "subject_id": member, "object_id": other, "evidence": None})
+    assert posted.status_code == 201 and posted.json()["evidence"] is None, posted.text
+
+
 def test_only_writing_callers_import(gateway, dashboard_key):
     body = csv_file([ORG_HEADER, org_row(unique("bulk-dash"), "FoU Instrumentpanel")])
     assert_problem(post_csv(gateway, "organisations", body, dashboard_key), 403)

@@ -96,6 +96,8 @@ BOOLEAN_CELLS = {"yes": True, "ja": True, "true": True, "sant": True, "1": True,
 
 def relation_input(cells: Cells) -> dict[str, Any]:
     data = _plain(cells)
+    if "evidence" in cells and cells["evidence"] is None:
+        data["evidence"] = None  # an empty cell under the column is an undated relation, as the export writes one
     if "attested" in data:
         data["attested"] = [a.strip() for a in data["attested"].replace(",", ";").split(";") if a.strip()]
     if "joint" in data:

@@ -19,9 +19,10 @@ class RelationIn(PeriodIn):
     subject_id: RecordId = Field(description="Read as: subject KIND object.", examples=["municipality-0127"])
     object_id: RecordId = Field(examples=["fou-sodertorn"])
     reported: int | None = Field(None, ge=1900, le=2100, description="Year a source attests the relation.")
-    evidence: Evidence = Field(Evidence.EXACT, description="How the bounds are known: exact, month or year (the "
-                               "first of the month or year stands for the bound), or attested (a source only says "
-                               "it held then; the bounds are inferred).")
+    evidence: Evidence | None = Field(Evidence.EXACT, description=(
+        "How the bounds are known: exact, month or year (the first of the month or year stands for the bound), "
+        "attested (a source only says it held then; the bounds are inferred), or null: undated (no source dates "
+        "it). Left out: exact."))
     attested: list[Attestation] | None = Field(None, max_length=MAX_ATTESTATIONS, description=(
         "The years or dates the sources attest (evidence `attested`); without it, `reported` is the one."))
     joint: bool = Field(False, description="A source says the relation is shared: an RSS may have two hosts at once "

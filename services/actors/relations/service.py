@@ -93,7 +93,7 @@ class RelationService:
             await self._refuse_second_host(data)
         relation = Relation(id=data.id or new_record_id("rel"), kind=data.kind.value, subject_id=data.subject_id,
                             object_id=data.object_id, valid_from=data.valid_from, valid_to=data.valid_to,
-                            reported=data.reported, evidence=data.evidence.value,
+                            reported=data.reported, evidence=data.evidence.value if data.evidence else None,
                             attested=",".join(data.attested) if data.attested
                             else str(data.reported) if data.reported else None, joint=data.joint,
                             unit_id=data.unit_id, note=data.note, source=data.source)
