@@ -222,11 +222,18 @@ def test_seed_004_who_decided_the_2013_plans(gateway):
     # Västra Götaland och Östergötland)"
     groupings = counties_by_kind.pop("steering_group")
     assert groupings == {"23", "08", "01", "24", "14", "05"}
+    # "I Örebro län har beslut fattats i socialchefsnätverket. I Blekinge, Gävleborg, Halland, Skåne och Värmland har
+    # beslut fattats i länsgemensamma samverkansgrupper bestående av högre chefer"
+    officials = counties_by_kind.pop("working_committee")
+    assert officials == {"18", "10", "21", "13", "12", "17"}
     assert counties_by_kind == {"other": {"06"}}  # Jönköping: the primary-municipal committee (and every municipality)
     # "I drygt två tredjedelar av länen har planen helt eller delvis (Skåne) förankrats genom beslut på politisk nivå":
     # a little over two thirds of 21 is 15 or 16; the decisions the seed attributes to a political body make 15.
     political = boards | groupings | {"06"}
     assert len(political) == 15 and COUNTIES * 2 / 3 < len(political) <= 16
+    # "Beslut om planen har i stort sett i samtliga län beslutats av länsgemensamma grupper på politisk och/eller
+    # tjänstemannanivå": every county but Västernorrland, whose plan the association's director approved.
+    assert len(political | officials) == COUNTIES - 1 and "22" not in political | officials
 
 
 def test_seed_004_who_signed_the_2013_plans(gateway):
