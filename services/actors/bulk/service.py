@@ -6,9 +6,10 @@ failed, the import raises and the request's transaction rolls back: nothing from
 Rows see the rows before them, so a later row may refer to an id an earlier one made.
 
 Organisations and people are checked and written as sets (bulk/sets.py: the service's rule functions over facts
-looked up for the whole file in a few queries, one COPY per table on PostgreSQL, the audit events in one batch,
-fresh planner statistics after a large file); the other tables store each row through the single-record service,
-whose rules read the register as it grows row by row (overlaps, one holder per post, cycles).
+looked up for the whole file in a few queries while its rows are validated; then batch by batch, each batch
+written with one COPY per table on PostgreSQL, audit events included, while the next is checked; fresh planner
+statistics after a large file); the other tables store each row through the single-record service, whose rules
+read the register as it grows row by row (overlaps, one holder per post, cycles).
 
 An import runs inside one request and one transaction; when the caller goes away (the gateway's time limit for
 the registry has passed, or the client gave up) the import stops and rolls back rather than being stored
@@ -42,8 +43,10 @@ MAX_REPORTED_ERRORS = 1000
 CHUNK = 500  # keys per IN (...) when preloading
 CHECK_CALLER_EVERY = 50  # rows
 LOG_PROGRESS_EVERY = 1000  # rows: a long import shows in the service log, with its request id, as it goes
-ANALYZE_AFTER = 1000  # new records: from here on an import has its tables' planner statistics refreshed, after
-ANALYZE_WAITED_FROM = 10_000  # the answer has left; from here on before the commit (a few percent of the import)
+# New records from which an import has its tables' planner statistics refreshed: once the answer has left, or,
+# from ANALYZE_WAITED_FROM on, before the commit (a few percent of so large an import's time).
+ANALYZE_AFTER = 1000
+ANALYZE_WAITED_FROM = 10_000
 WRITE_BATCH = 250  # rows checked, then handed to the writer while the next ones are checked (bulk/repository.py)
 YIELD_EVERY = 5  # rows checked between turns of the event loop, in which the writer sends its next statement
 LOOKUP_TURN_EVERY = 100  # rows validated between turns of the event loop, in which the lookups run
