@@ -375,7 +375,7 @@ def test_an_undated_relation_stays_undated_through_export_and_import(gateway, co
     assert post_csv(gateway, "organisations", csv_file([
         ["id", "kind", "name", "county_code"],
         [network, "other", "Länsnätverk Exempel", "20"], [member, "rd_unit", "FoU Medlem", "20"],
-        [other, "rd_unit", "FoU Annan medlem", "20"]]), county_key).status_code == 200
+        [other, "rd_unit", "FoU Andra medlemmen", "20"]]), county_key).status_code == 200
     undated, plain = unique("bulk-rel"), unique("bulk-rel")
     header = ["id", "kind", "subject_id", "object_id", "evidence"]
     assert post_csv(gateway, "relations", csv_file([header, [undated, "member_of", member, network, ""]]),
