@@ -157,6 +157,10 @@ class ImportService:
         writer = BatchWriter(self.session)
         try:
             for start in range(0, len(valid), WRITE_BATCH):
+                if start and start % LOG_PROGRESS_EVERY == 0:
+                    await self._still_wanted(caller_gone, "storing", rows)
+                    log.info("import_progress", table=table.name, row=start, rows=len(rows),
+                             elapsed_s=round(time.monotonic() - started, 1))
                 for index, (row, data) in enumerate(valid[start:start + WRITE_BATCH], start=1):
                     try:
                         created += record_set.check(data)
@@ -185,17 +189,11 @@ class ImportService:
         valid: list[tuple[CsvRow, Any]] = []
         first_row_of: dict[str, int] = {}
         for index, (row, raw) in enumerate(zip(rows, inputs, strict=True), start=1):
-            prefix = f"row {row.number}"
-            row_errors = self._file_errors(row, prefix, first_row_of)
-            try:
-                data = table.model.model_validate(raw)
-            except ValidationError as exc:
-                row_errors += self._validation_errors(table, row, prefix, exc)
-            else:
-                if not row_errors:
-                    valid.append((row, data))
+            row_errors, data = self._valid_input(table, row, raw, first_row_of)
             if row_errors:
                 errors_of[row.number] = row_errors
+            else:
+                valid.append((row, data))
             if index % LOOKUP_TURN_EVERY == 0:
                 await asyncio.sleep(0)
         return errors_of, valid
@@ -242,19 +240,25 @@ class ImportService:
 
     async def _import_row(self, table: ImportTable, row: CsvRow,
                           first_row_of: dict[str, int]) -> tuple[list[FieldError], Any, bool]:
-        prefix = f"row {row.number}"
-        errors = self._file_errors(row, prefix, first_row_of)
-        try:
-            data = table.model.model_validate(table.to_input(row.cells))
-        except ValidationError as exc:
-            return errors + self._validation_errors(table, row, prefix, exc), None, False
+        errors, data = self._valid_input(table, row, table.to_input(row.cells), first_row_of)
         if errors:
             return errors, None, False
         try:
             out, was_created = await table.store(self.services, data)
         except ProblemError as exc:
-            return self._problem_errors(table, prefix, exc), None, False
+            return self._problem_errors(table, f"row {row.number}", exc), None, False
         return [], out, was_created
+
+    def _valid_input(self, table: ImportTable, row: CsvRow, raw: dict[str, Any],
+                     first_row_of: dict[str, int]) -> tuple[list[FieldError], Any]:
+        """A row's file errors and validation errors, or none and its input model (both import paths)."""
+        prefix = f"row {row.number}"
+        errors = self._file_errors(row, prefix, first_row_of)
+        try:
+            data = table.model.model_validate(raw)
+        except ValidationError as exc:
+            return errors + self._validation_errors(table, row, prefix, exc), None
+        return errors, None if errors else data
 
     @staticmethod
     def _file_errors(row: CsvRow, prefix: str, first_row_of: dict[str, int]) -> list[FieldError]:
