@@ -14,7 +14,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import httpx
 
 from deploy.stack import ROOT, Stack, sqlite_urls
 from shared.identity import Principal, Role, sign_identity
+from tests.support import free_port
 
 RESULTS_DIR = ROOT / "bench" / "results"
 MIN_THROUGHPUT_RATIO = 0.70  # gateway requests/s as a share of direct, at full concurrency
@@ -80,18 +80,6 @@ def ensure_tool(binary: str, package: str) -> str:
     if not path:
         raise RuntimeError(f"{binary} is still missing after installing {package}")
     return path
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports the kernel hands out as unused right now; all held open together so they differ."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def start_nginx(nginx: str, work_dir: Path, port: int, upstream_port: int) -> subprocess.Popen[bytes]:
@@ -284,7 +272,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
 
     wrk, nginx = ensure_tool("wrk", "wrk"), ensure_tool("nginx", "nginx")
-    gateway_port, actors_port, funding_port, surveys_port, nginx_port, unlimited_port = free_ports(6)
+    gateway_port, actors_port, funding_port, surveys_port, nginx_port, unlimited_port = (free_port() for _ in range(6))
     nginx_proc = unlimited = None
     with tempfile.TemporaryDirectory(prefix="rss-bench-") as tmp:
         data_dir = Path(tmp) / "data"

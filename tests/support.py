@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import time
@@ -14,11 +15,28 @@ import httpx
 from deploy.stack import ROOT, SERVICES, Stack
 from shared.identity import Principal, Role, sign_identity
 
+# Ports for the test stacks come from below the kernel's ephemeral range (32768-60999 on Linux), which every
+# outgoing connection (the gateway's to the services, the services' to PostgreSQL, the tests' clients) draws its
+# local port from: a port the kernel handed out as "free" could be taken by such a connection before the service
+# that was meant to listen on it has started. Ports are handed out once per process.
+_PORT_RANGE = range(20_000, 32_000)
+_handed_out: set[int] = set()
+
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on now, outside the ephemeral range and not handed out before."""
+    for _ in range(1_000):
+        port = random.choice(_PORT_RANGE)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port in {_PORT_RANGE}")
 
 
 def start_stack(data_dir: Path, new_database_url: Callable[[str], str], *,
