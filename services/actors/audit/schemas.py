@@ -6,8 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 _SNAPSHOT = ("The record {when}, as an object of its fields: an organisation, relation, post or membership as its "
              "answer shows it (OrganisationOut without as_of and active, RelationOut, PostOut, MembershipOut), a "
              "person's id, given_name, family_name, email, phone and managed_by_county; for the reference data "
-             "load (entity_type register), the count of records added by kind. Names, e-mail and phone are left "
-             "out where the caller may not see them. Null {none}.")
+             "load (entity_type register), the count of records added, corrected and withdrawn by kind; for a "
+             "correction of a shipped record by that load (actor reference-data, action correct), the corrected "
+             "fields by their stored names (subject_id, unit_id, organisation_id; names and identifiers as lists of "
+             "objects), and for a relation it withdrew (action withdraw), all its fields. Names, e-mail and phone "
+             "are left out where the caller may not see them. Null {none}.")
 
 
 class AuditEventOut(BaseModel):

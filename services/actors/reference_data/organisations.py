@@ -1,7 +1,9 @@
 """Loads the registry's reference organisations: counties and municipalities from SCB, then the structures
 in structures.yaml (regions, the 24 RSS and their hosts, national bodies and networks, worked examples).
 
-Idempotent: a record already in the register is left as it is, so loading again never undoes later changes.
+Idempotent: a record already in the register is not added again; where the reference data now says otherwise
+(a register loaded by an earlier release), the fields nobody has changed since are corrected and a relation it no
+longer holds is withdrawn (reference_data/corrections.py), so loading again never undoes what people did.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from services.actors.organisations.models import (
 )
 from services.actors.organisations.service import search_text
 from services.actors.posts.models import Post, PostRole
+from services.actors.reference_data.corrections import ReferenceCorrections
 from services.actors.reference_data.evidence import BoundedRelation, bound_relations, network_seats
 from services.actors.relations.models import Evidence, Relation, RelationKind
 
@@ -62,6 +65,11 @@ class ReferenceLoader:
         self.known_relations: set[str] = set()
         self.known_posts: set[str] = set()
         self.bounded: list[BoundedRelation] = []
+        # The reference data's version of each record the register already holds, for the corrections.
+        self.shipped_orgs: dict[str, Organisation] = {}
+        self.shipped_relations: dict[str, Relation] = {}
+        self.shipped_posts: dict[str, Post] = {}
+        self.shipped_relation_ids: set[str] = set()
 
     async def load(self) -> dict[str, int]:
         self.known_orgs = dict((await self.session.execute(select(Organisation.id, Organisation.kind))).all())
@@ -71,14 +79,18 @@ class ReferenceLoader:
         if STRUCTURES_FILE.exists():
             self._structures(yaml.safe_load(STRUCTURES_FILE.read_text(encoding="utf-8")))
             self._network_seats()
+        corrections = await ReferenceCorrections(self.session, LOADER).apply(
+            self.shipped_orgs, self.shipped_relations, self.shipped_posts, self.shipped_relation_ids)
         await self.session.flush()
-        if any(self.counts.values()):
+        counts = {f"new_{k}": v for k, v in self.counts.items()} | corrections
+        if any(counts.values()):
             self.session.add(AuditEvent(actor=LOADER, action="load_reference_data", entity_type="register",
-                                        entity_id="reference-data", after=dict(self.counts)))
-        return {f"new_{k}": v for k, v in self.counts.items()}
+                                        entity_id="reference-data", after=counts))
+        return counts
 
     def _organisation(self, org: Organisation) -> None:
         if org.id in self.known_orgs:
+            self.shipped_orgs[org.id] = org
             return
         self.session.add(org)
         self.known_orgs[org.id] = org.kind
@@ -86,13 +98,16 @@ class ReferenceLoader:
 
     def _relation(self, relation: BoundedRelation) -> None:
         rid = relation_id(relation.kind, relation.subject, relation.object, relation.key_date)
-        if rid in self.known_relations:
-            return
-        self.session.add(Relation(
+        self.shipped_relation_ids.add(rid)
+        shipped = Relation(
             id=rid, kind=relation.kind, subject_id=relation.subject, object_id=relation.object,
             valid_from=relation.valid_from, valid_to=relation.valid_to, reported=relation.reported,
             evidence=relation.evidence, attested=relation.attested_text, joint=relation.joint,
-            unit_id=relation.unit, note=relation.note, source=relation.source))
+            unit_id=relation.unit, note=relation.note, source=relation.source)
+        if rid in self.known_relations:
+            self.shipped_relations[rid] = shipped
+            return
+        self.session.add(shipped)
         self.known_relations.add(rid)
         self.counts["relations"] += 1
 
@@ -126,26 +141,26 @@ class ReferenceLoader:
             relation.kind = RelationKind(relation.kind).value
             self._relation(relation)
         for entry in doc.get("posts", []):
-            if entry["id"] in self.known_posts:
-                continue
-            self.session.add(Post(id=entry["id"], organisation_id=entry["organisation"],
-                                  role=PostRole(entry["role"]).value, label=entry.get("label"),
-                                  on_behalf_of_id=entry.get("on_behalf_of"), valid_from=entry.get("valid_from"),
-                                  valid_to=entry.get("valid_to"), source=entry.get("source")))
-            self.known_posts.add(entry["id"])
-            self.counts["posts"] += 1
-
+            self._post(Post(id=entry["id"], organisation_id=entry["organisation"],
+                            role=PostRole(entry["role"]).value, label=entry.get("label"),
+                            on_behalf_of_id=entry.get("on_behalf_of"), valid_from=entry.get("valid_from"),
+                            valid_to=entry.get("valid_to"), source=entry.get("source")))
 
     def _network_seats(self) -> None:
         rss_ids = [i for i, kind in self.known_orgs.items() if kind == OrganisationKind.RSS.value]
         for seat in network_seats(rss_ids, self.bounded):
-            if seat.id in self.known_posts or seat.organisation_id not in self.known_orgs:
-                continue
-            self.session.add(Post(id=seat.id, organisation_id=seat.organisation_id, role=seat.role,
-                                  label=seat.label, on_behalf_of_id=seat.on_behalf_of_id,
-                                  valid_from=seat.valid_from, valid_to=seat.valid_to, source=seat.source))
-            self.known_posts.add(seat.id)
-            self.counts["posts"] += 1
+            if seat.organisation_id in self.known_orgs:
+                self._post(Post(id=seat.id, organisation_id=seat.organisation_id, role=seat.role,
+                                label=seat.label, on_behalf_of_id=seat.on_behalf_of_id,
+                                valid_from=seat.valid_from, valid_to=seat.valid_to, source=seat.source))
+
+    def _post(self, post: Post) -> None:
+        if post.id in self.known_posts:
+            self.shipped_posts[post.id] = post
+            return
+        self.session.add(post)
+        self.known_posts.add(post.id)
+        self.counts["posts"] += 1
 
 
 async def load_organisations(session: AsyncSession) -> dict[str, int]:

@@ -1,0 +1,240 @@
+"""Brings the shipped records of a register loaded by an earlier release to what the reference data says now.
+
+The reference data improves between releases: bounds found in the sources, name histories, a relation no source
+supports any longer. Loading it again brings a register to what a fresh one holds, without undoing what people
+have done since:
+
+- A field of a shipped organisation, relation or post that nobody has changed since it was loaded follows the
+  reference data. Each corrected record gets an audit event `correct` by `reference-data` whose `before` and
+  `after` hold the fields it corrected.
+- A field somebody changed (an audit event of theirs shows it changed, or they created the record) stays as they
+  left it; where the reference data says otherwise, the record is counted as `kept` and logged for review.
+- A correction that would not fit what people recorded leaves the record as it is, also counted as kept: a period
+  that would end before it starts, or a post whose bounds would no longer hold one of its memberships (a
+  fictional demo membership is fitted to the post instead).
+- A shipped relation (`ref-` id) the reference data no longer holds, and that nobody has changed, is withdrawn:
+  deleted, with its last state in an audit event `withdraw`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import structlog
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.actors.audit.models import AuditEvent
+from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
+from services.actors.posts.models import Membership, Post
+from services.actors.relations.models import Relation
+from shared.records import utcnow
+
+log = structlog.get_logger("actors.reference_data")
+
+EVERY_FIELD = "*"
+DEMO_MEMBERSHIP_PREFIX = "demo-membership-"
+SHIPPED_RELATION_PREFIX = "ref-"
+
+
+@dataclass(frozen=True)
+class ShippedKind:
+    """How one kind of shipped record is compared: its fields, and which key of its audit snapshots is which
+    field (a snapshot's `name` is the organisation's names, a relation's `unit` its `unit_id`)."""
+
+    entity_type: str
+    model: type
+    fields: tuple[str, ...]
+    snapshot_keys: dict[str, str]
+
+
+def _same_keys(*fields: str) -> dict[str, str]:
+    return {f: f for f in fields}
+
+
+ORGANISATIONS = ShippedKind(
+    "organisation", Organisation, ("kind", "county_code", "valid_from", "valid_to", "note", "source", "names",
+                                   "identifiers"),
+    _same_keys("kind", "county_code", "valid_from", "valid_to", "note", "source", "names", "identifiers")
+    | {"name": "names", "short_name": "names"})
+RELATIONS = ShippedKind(
+    "relation", Relation, ("valid_from", "valid_to", "reported", "evidence", "attested", "joint", "unit_id", "note",
+                           "source"),
+    _same_keys("valid_from", "valid_to", "reported", "evidence", "attested", "joint", "note", "source")
+    | {"unit": "unit_id", "sources": "source"})
+POSTS = ShippedKind(
+    "post", Post, ("organisation_id", "role", "label", "on_behalf_of_id", "valid_from", "valid_to", "source"),
+    _same_keys("role", "label", "valid_from", "valid_to", "source")
+    | {"organisation": "organisation_id", "on_behalf_of": "on_behalf_of_id"})
+
+
+def _names(organisation: Organisation) -> tuple[tuple[Any, ...], ...]:
+    return tuple((n.name, n.short_name, n.valid_from, n.valid_to, n.evidence) for n in organisation.names)
+
+
+def _identifiers(organisation: Organisation) -> tuple[tuple[Any, ...], ...]:
+    return tuple(sorted((i.scheme, i.value, i.valid_from, i.valid_to) for i in organisation.identifiers))
+
+
+def values(kind: ShippedKind, record: Any) -> dict[str, Any]:
+    getters: dict[str, Callable[[Any], Any]] = {"names": _names, "identifiers": _identifiers}
+    return {f: getters[f](record) if f in getters else getattr(record, f) for f in kind.fields}
+
+
+PARTS = {"names": ("name", "short_name", "valid_from", "valid_to", "evidence"),
+         "identifiers": ("scheme", "value", "valid_from", "valid_to")}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def as_json(field: str, value: Any) -> Any:
+    """A field's value as the audit trail shows it: names and identifiers as lists of objects."""
+    if field in PARTS:
+        return [{key: _plain(v) for key, v in zip(PARTS[field], part, strict=True)} for part in value]
+    return _plain(value)
+
+
+class ReferenceCorrections:
+    """One load's corrections, inside the loader's transaction."""
+
+    def __init__(self, session: AsyncSession, actor: str) -> None:
+        self.session = session
+        self.actor = actor
+        self.counts = {"corrected_organisations": 0, "corrected_relations": 0, "corrected_posts": 0,
+                       "withdrawn_relations": 0, "kept": 0}
+
+    async def apply(self, organisations: dict[str, Organisation], relations: dict[str, Relation],
+                    posts: dict[str, Post], shipped_relation_ids: set[str]) -> dict[str, int]:
+        """`organisations`, `relations`, `posts`: the reference data's version (unsaved) of each shipped record
+        the register already holds, by id; `shipped_relation_ids`: every relation id the reference data holds."""
+        for kind, shipped in ((ORGANISATIONS, organisations), (RELATIONS, relations), (POSTS, posts)):
+            if shipped:
+                await self._correct(kind, shipped)
+        await self._withdraw_relations(shipped_relation_ids)
+        return self.counts
+
+    async def _correct(self, kind: ShippedKind, shipped: dict[str, Any]) -> None:
+        owned = await self.changed_by_people(kind, shipped)
+        stored = (await self.session.scalars(select(kind.model).where(kind.model.id.in_(shipped)))).all()
+        for record in stored:
+            now, target = values(kind, record), values(kind, shipped[record.id])
+            differing = {f for f in kind.fields if now[f] != target[f]}
+            if not differing:
+                continue
+            theirs = kind.fields if EVERY_FIELD in owned[record.id] else owned[record.id]
+            fields = differing - set(theirs)
+            if differing & set(theirs) or not fields:
+                self._keep(kind, record.id, sorted(differing & set(theirs)), "changed since it was loaded")
+            if fields and await self._fits(kind, record, {f: target[f] for f in fields} | {
+                    f: now[f] for f in kind.fields if f not in fields}):
+                await self._set(kind, record, shipped[record.id], fields)
+                self.session.add(AuditEvent(
+                    actor=self.actor, action="correct", entity_type=kind.entity_type, entity_id=record.id,
+                    county_code=await self._county(kind, record),
+                    before={f: as_json(f, now[f]) for f in sorted(fields)},
+                    after={f: as_json(f, target[f]) for f in sorted(fields)}))
+                self.counts[f"corrected_{kind.model.__tablename__}"] += 1
+
+    async def changed_by_people(self, kind: ShippedKind, ids: Iterable[str]) -> dict[str, set[str]]:
+        """Per record, the fields an audit event not by the loader shows changed (EVERY_FIELD: created by one)."""
+        owned: dict[str, set[str]] = defaultdict(set)
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            events = await self.session.execute(
+                select(AuditEvent.entity_id, AuditEvent.before, AuditEvent.after)
+                .where(AuditEvent.entity_type == kind.entity_type, AuditEvent.actor != self.actor,
+                       AuditEvent.entity_id.in_(wanted[start:start + 500])))
+            for entity_id, before, after in events:
+                if before is None:
+                    owned[entity_id].add(EVERY_FIELD)
+                    continue
+                after = after or {}
+                owned[entity_id].update(field for key, field in kind.snapshot_keys.items()
+                                        if before.get(key) != after.get(key))
+        return owned
+
+    async def _fits(self, kind: ShippedKind, record: Any, result: dict[str, Any]) -> bool:
+        start, end = result["valid_from"], result["valid_to"]
+        if start is not None and end is not None and end <= start:
+            self._keep(kind, record.id, ["valid_from", "valid_to"], "the corrected period would end before it starts")
+            return False
+        if kind is not POSTS:
+            return True
+        memberships = (await self.session.scalars(select(Membership).where(Membership.post_id == record.id))).all()
+        outside = [m for m in memberships if not _within(m.valid_from, m.valid_to, start, end)]
+        theirs = [m for m in outside if not m.id.startswith(DEMO_MEMBERSHIP_PREFIX)
+                  or (await self.changed_by_people(MEMBERSHIPS, [m.id]))[m.id]]
+        if theirs:
+            self._keep(kind, record.id, ["valid_from", "valid_to"],
+                       f"membership {theirs[0].id} would fall outside the corrected period")
+            return False
+        for m in outside:
+            m.valid_from = max(filter(None, [m.valid_from, start]), default=None)
+            m.valid_to = min(filter(None, [m.valid_to, end]), default=None)
+            if m.valid_from is not None and m.valid_to is not None and m.valid_to <= m.valid_from:
+                await self.session.delete(m)
+        return True
+
+    async def _set(self, kind: ShippedKind, record: Any, shipped: Any, fields: set[str]) -> None:
+        for field in sorted(fields):
+            if field == "names":
+                record.names = []
+                await self.session.flush()
+                record.names = [OrganisationName(name=n.name, short_name=n.short_name, position=n.position,
+                                                 search_name=n.search_name, valid_from=n.valid_from,
+                                                 valid_to=n.valid_to, evidence=n.evidence) for n in shipped.names]
+            elif field == "identifiers":
+                record.identifiers = []
+                await self.session.flush()
+                record.identifiers = [OrganisationIdentifier(scheme=i.scheme, value=i.value, valid_from=i.valid_from,
+                                                             valid_to=i.valid_to) for i in shipped.identifiers]
+            else:
+                setattr(record, field, getattr(shipped, field))
+        # Touching the row makes the mapper bump `version` (the ETag) even when only names changed.
+        record.updated_at = utcnow()
+
+    async def _withdraw_relations(self, shipped_ids: set[str]) -> None:
+        stored = (await self.session.scalars(
+            select(Relation).where(Relation.id.like(f"{SHIPPED_RELATION_PREFIX}%")))).all()
+        gone = [r for r in stored if r.id not in shipped_ids]
+        if not gone:
+            return
+        owned = await self.changed_by_people(RELATIONS, [r.id for r in gone])
+        for relation in gone:
+            if owned[relation.id]:
+                self._keep(RELATIONS, relation.id, sorted(owned[relation.id]), "no longer in the reference data")
+                continue
+            self.session.add(AuditEvent(
+                actor=self.actor, action="withdraw", entity_type="relation", entity_id=relation.id,
+                county_code=await self._county(RELATIONS, relation),
+                before={"kind": relation.kind, "subject_id": relation.subject_id, "object_id": relation.object_id}
+                | {f: as_json(f, v) for f, v in values(RELATIONS, relation).items()}, after=None))
+            await self.session.execute(delete(Relation).where(Relation.id == relation.id))
+            self.counts["withdrawn_relations"] += 1
+
+    async def _county(self, kind: ShippedKind, record: Any) -> str | None:
+        """The record's owning county (shared.authorization): an organisation's own, a relation's subject's, a
+        post's organisation's."""
+        if kind is ORGANISATIONS:
+            return record.county_code
+        owner_id = record.subject_id if kind is RELATIONS else record.organisation_id
+        return await self.session.scalar(select(Organisation.county_code).where(Organisation.id == owner_id))
+
+    def _keep(self, kind: ShippedKind, record_id: str, fields: Sequence[str], why: str) -> None:
+        self.counts["kept"] += 1
+        log.warning("reference_record_kept", entity_type=kind.entity_type, entity_id=record_id, fields=list(fields),
+                    reason=why)
+
+
+MEMBERSHIPS = ShippedKind("membership", Membership, ("valid_from", "valid_to"), _same_keys("valid_from", "valid_to"))
+
+
+def _within(start: date | None, end: date | None, outer_start: date | None, outer_end: date | None) -> bool:
+    return ((outer_start is None or (start is not None and start >= outer_start))
+            and (outer_end is None or (end is not None and end <= outer_end)))
