@@ -127,10 +127,10 @@ class ReferenceCorrections:
             differing = {f for f in kind.fields if now[f] != target[f]}
             if not differing:
                 continue
-            theirs = kind.fields if EVERY_FIELD in owned[record.id] else owned[record.id]
-            fields = differing - set(theirs)
-            if differing & set(theirs) or not fields:
-                self._keep(kind, record.id, sorted(differing & set(theirs)), "changed since it was loaded")
+            theirs = set(kind.fields) if EVERY_FIELD in owned[record.id] else owned[record.id]
+            fields = differing - theirs
+            if differing & theirs:
+                self._keep(kind, record.id, sorted(differing & theirs), "changed since it was loaded")
             if fields and await self._fits(kind, record, {f: target[f] for f in fields} | {
                     f: now[f] for f in kind.fields if f not in fields}):
                 await self._set(kind, record, shipped[record.id], fields)
