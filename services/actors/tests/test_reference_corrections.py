@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
+from services.actors.audit.repository import AuditRepository
 from services.actors.organisations.models import Organisation, OrganisationName
 from services.actors.people.schemas import PersonIn
 from services.actors.people.service import PersonService
@@ -29,6 +30,7 @@ from services.actors.reference_data.organisations import load_organisations
 from services.actors.relations.consistency import violations_on
 from services.actors.relations.models import Relation
 from services.actors.relations.service import RelationService
+from shared.authorization import county_read_scope
 from shared.etag import etag
 from shared.identity import Principal, Role
 from shared.periods import CloseIn
@@ -84,6 +86,11 @@ async def test_what_nobody_changed_comes_to_the_fresh_register(session: AsyncSes
     assert [n["name"] for n in by_id["region-01"].after["names"]] == ["Stockholms läns landsting", "Region Stockholm"]
     assert (by_id["region-01"].county_code, by_id[SORMLAND_2012].county_code) == ("01", "04")
     assert (by_id[WITHDRAWN].action, by_id[WITHDRAWN].after) == ("withdraw", None)
+    # Södermanland's system reads the corrections of its county's records, and no other county's.
+    seen, _ = await AuditRepository(session).search(
+        county_code=county_read_scope(Principal(subject="county-04-system", role=Role.COUNTY, county_code="04")),
+        entity_type=None, entity_id=None, actor="reference-data", after=None, limit=1000)
+    assert SORMLAND_2012 in {e.entity_id for e in seen} and {e.county_code for e in seen} == {"04"}
 
     again = await load_organisations(session)
     assert not any(again.values()), "a second load finds nothing to add or correct"
