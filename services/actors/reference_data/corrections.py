@@ -14,6 +14,11 @@ have done since:
   fictional demo membership is fitted to the post instead).
 - A shipped relation (`ref-` id) the reference data no longer holds, and that nobody has changed, is withdrawn:
   deleted, with its last state in an audit event `withdraw`.
+
+After a load that corrected, withdrew or kept anything, the whole register is checked against the consistency
+rules (relations/consistency.py) on every date where any period starts or ends, and each broken rule is logged
+(`register_inconsistent`, with the first date it is broken on) and counted as `inconsistencies`: what people kept
+may not fit what the reference data now says.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import structlog
@@ -31,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.actors.audit.models import AuditEvent
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
 from services.actors.posts.models import Membership, Post
+from services.actors.relations.consistency import violations_on
 from services.actors.relations.models import Relation
 from shared.records import utcnow
 
@@ -117,7 +123,29 @@ class ReferenceCorrections:
             if shipped:
                 await self._correct(kind, shipped)
         await self._withdraw_relations(shipped_relation_ids)
+        if any(self.counts.values()):
+            await self.session.flush()
+            self.counts["inconsistencies"] = await self._inconsistencies()
         return self.counts
+
+    async def _inconsistencies(self) -> int:
+        """The consistency rules' breaches in the whole register, each once, on every date a period starts or
+        ends (a breach can only begin on such a date) and on the day before the first."""
+        organisations = {o.id: (o.valid_from, o.valid_to, o.kind)
+                         for o in (await self.session.execute(select(Organisation.id, Organisation.valid_from,
+                                                                     Organisation.valid_to, Organisation.kind)))}
+        relations = (await self.session.scalars(select(Relation))).all()
+        posts = (await self.session.scalars(select(Post))).all()
+        bounds = {d for start, end, _ in organisations.values() for d in (start, end)}
+        bounds |= {d for record in (*relations, *posts) for d in (record.valid_from, record.valid_to)}
+        days = sorted(d for d in bounds if d is not None)
+        first_seen: dict[str, date] = {}
+        for day in ([days[0] - timedelta(days=1)] if days else []) + days:
+            for breach in violations_on(day, organisations, relations, posts):
+                first_seen.setdefault(breach.split(": ", 1)[1], day)
+        for breach, day in first_seen.items():
+            log.warning("register_inconsistent", breach=breach, from_date=day.isoformat())
+        return len(first_seen)
 
     async def _correct(self, kind: ShippedKind, shipped: dict[str, Any]) -> None:
         owned = await self.changed_by_people(kind, shipped)

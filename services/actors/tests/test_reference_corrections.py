@@ -73,7 +73,7 @@ async def test_what_nobody_changed_comes_to_the_fresh_register(session: AsyncSes
 
     assert (await register(session)) == fresh
     assert counts | {"corrected_organisations": 1, "corrected_relations": 2, "corrected_posts": 1,
-                     "withdrawn_relations": 1, "kept": 0} == counts
+                     "withdrawn_relations": 1, "kept": 0, "inconsistencies": 0} == counts
     assert await session.get(Relation, WITHDRAWN) is None
     events = (await session.execute(select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.before,
                                            AuditEvent.after, AuditEvent.county_code)
@@ -129,4 +129,5 @@ async def test_what_people_changed_stays_theirs(session: AsyncSession) -> None:
     assert seat.valid_from is None, "the corrected start would leave the person's membership outside the seat"
     assert (await session.get(Membership, "m-x")).valid_from == date(2018, 1, 1)
     assert counts["kept"] == 2
+    assert counts["inconsistencies"] == 1, "the seat kept open-ended is held for RSS 03 before it joined the network"
     assert counts["corrected_relations"] == 2 and counts["corrected_posts"] == 0
