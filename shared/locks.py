@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 Scope = tuple[Hashable, ...]
 HELD = "held_lock_scopes"
 EXCLUSIVE = "pg_advisory_xact_lock"
+SETUP_SCOPE: Scope = ("setup",)  # a service's migrations and reference data loads, one process at a time
 SHARED = "pg_advisory_xact_lock_shared"
 
 

@@ -12,6 +12,8 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shared.locks import SETUP_SCOPE, scope_key
+
 
 def alembic_config(service_dir: Path, database_url: str) -> Config:
     config = Config(str(service_dir / "alembic.ini"))
@@ -40,6 +42,10 @@ def run_migrations_from_env(target_metadata: MetaData, fallback_url: str) -> Non
     def do_run(connection: Connection) -> None:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+        if connection.dialect.name == "postgresql":
+            # One setup of a database at a time (replicas of a service start together, each running `setup`): a
+            # second waits here, then finds the schema at head. Held until the migrations' transaction commits.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({scope_key(SETUP_SCOPE)})")
         with context.begin_transaction():
             context.run_migrations()
 
