@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.actors.audit.models import AuditEvent
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
 from services.actors.posts.models import Membership, Post
-from services.actors.relations.consistency import violations_on
+from services.actors.relations.consistency import violations_on, within
 from services.actors.relations.models import Relation
 from shared.records import utcnow
 
@@ -76,6 +76,7 @@ POSTS = ShippedKind(
     "post", Post, ("organisation_id", "role", "label", "on_behalf_of_id", "valid_from", "valid_to", "source"),
     _same_keys("role", "label", "valid_from", "valid_to", "source")
     | {"organisation": "organisation_id", "on_behalf_of": "on_behalf_of_id"})
+MEMBERSHIPS = ShippedKind("membership", Membership, ("valid_from", "valid_to"), _same_keys("valid_from", "valid_to"))
 
 
 def _names(organisation: Organisation) -> tuple[tuple[Any, ...], ...]:
@@ -195,7 +196,7 @@ class ReferenceCorrections:
         if kind is not POSTS:
             return True
         memberships = (await self.session.scalars(select(Membership).where(Membership.post_id == record.id))).all()
-        outside = [m for m in memberships if not _within(m.valid_from, m.valid_to, start, end)]
+        outside = [m for m in memberships if not within(start, end, m.valid_from, m.valid_to)]
         theirs = [m for m in outside if not m.id.startswith(DEMO_MEMBERSHIP_PREFIX)
                   or (await self.changed_by_people(MEMBERSHIPS, [m.id]))[m.id]]
         if theirs:
@@ -258,11 +259,3 @@ class ReferenceCorrections:
         self.counts["kept"] += 1
         log.warning("reference_record_kept", entity_type=kind.entity_type, entity_id=record_id, fields=list(fields),
                     reason=why)
-
-
-MEMBERSHIPS = ShippedKind("membership", Membership, ("valid_from", "valid_to"), _same_keys("valid_from", "valid_to"))
-
-
-def _within(start: date | None, end: date | None, outer_start: date | None, outer_end: date | None) -> bool:
-    return ((outer_start is None or (start is not None and start >= outer_start))
-            and (outer_end is None or (end is not None and end <= outer_end)))
