@@ -13,8 +13,18 @@ from shared.periods import holds_on
 
 
 def sources_of(source: str | None) -> list[str]:
-    """A relation's `source` names one source or several separated by semicolons."""
-    return [s.strip() for s in (source or "").split(";") if s.strip()]
+    """A relation's `source` names one source or several separated by semicolons; a semicolon inside a source's
+    parentheses ("seed 003 (sections 2, 5; 'Regionbildningen 2019')") belongs to that source."""
+    sources, current, depth = [], [], 0
+    for char in source or "":
+        depth += (char == "(") - (char == ")" and depth > 0)
+        if char == ";" and depth == 0:
+            sources.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    sources.append("".join(current))
+    return [s.strip() for s in sources if s.strip()]
 
 
 def attested_of(attested: str | None) -> list[str]:

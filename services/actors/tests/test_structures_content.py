@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
+from services.actors.relations.presenter import sources_of
 from services.actors.tests.structures_support import (
     AGENCIES,
     COUNTY_CODES,
@@ -171,3 +172,12 @@ def test_no_value_looks_like_an_email_address_or_phone_number(data: dict[str, An
     assert [(p, k) for p, k, v in strings if PHONE.search(v)] == []
     raw = STRUCTURES.read_text(encoding="utf-8")
     assert "@" not in raw and "mailto" not in raw.lower()
+
+
+def test_each_relation_source_is_cited_whole(data: dict[str, Any]) -> None:
+    """A relation's sources answer one per item; a semicolon inside a source's parentheses stays in it."""
+    assert sources_of("seed 003 (sections 2, 5; 'Regionbildningen 2019'); public record (formed 2019-01-01)") == [
+        "seed 003 (sections 2, 5; 'Regionbildningen 2019')", "public record (formed 2019-01-01)"]
+    torn = [(r.get("subject"), r.get("object"), s) for r in data["relations"]
+            for s in sources_of(r.get("source")) if s.count("(") != s.count(")")]
+    assert torn == []
