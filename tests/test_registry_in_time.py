@@ -267,3 +267,24 @@ def test_seed_004_who_signed_the_2013_plans(gateway):
                   if {(p["on_behalf_of"] or {}).get("kind") for p in posts} >= {"regional_association", "region"}}
     assert both_sides == {"08"} and len(both_sides) <= COUNTIES // 2 + 2
     assert counties("director") == set()
+
+
+def test_an_rss_without_a_known_host_says_so_and_names_the_nearest(gateway):
+    """Jönköping's regional association hosted its RSS until it was dissolved (2015); no source names a host
+    after that, so on 2019-11-01 the overview says the placement is unknown and names the association as the last
+    known. Östergötland's R&D unit is attested from 2013: on a 2012 date it is the next known. On a date with a
+    host the field is null."""
+    jonkoping = rss(gateway, "rss-06", "2019-11-01")
+    assert (jonkoping["hosts"], jonkoping["employers"]) == ([], [])
+    unknown = jonkoping["placement_unknown"]
+    assert "unknown" in unknown["note"] and unknown["next_after"] is None
+    assert (unknown["last_before"]["organisation"]["id"], unknown["last_before"]["kind"],
+            unknown["last_before"]["valid_to"]) == ("regionforbund-06", "hosts", "2015-01-01")
+    assert unknown["last_before"]["organisation"]["name"] == "Regionförbundet Jönköpings län"
+
+    ostergotland = rss(gateway, "rss-05", "2012-06-01")["placement_unknown"]
+    assert ostergotland["last_before"] is None
+    assert (ostergotland["next_after"]["organisation"]["id"], ostergotland["next_after"]["valid_from"]) == (
+        "fou-ostergotland-sju-kommuner", "2013-01-01")
+
+    assert rss(gateway, "rss-06", "2013-11-15")["placement_unknown"] is None

@@ -128,6 +128,13 @@ RELATIONS_ON = DriverRead(
            active_on(Relation.valid_from, Relation.valid_to, ON))
     .order_by(Relation.valid_from, Relation.id))
 
+# An RSS's hosts and employers on every date: read for an overview on a date when none holds, to name the nearest.
+PLACEMENTS = DriverRead(
+    select(*RELATION_COLUMNS)
+    .where(Relation.object_id == ORGANISATION,
+           or_(Relation.kind == "hosts", Relation.kind == "employer_of"))
+    .order_by(Relation.valid_from, Relation.id))
+
 # The organisation's contact points and the posts held on its behalf, on the date, each with its holder then.
 _overview_posts = (select(Post.id).where(
     or_(and_(Post.organisation_id == ORGANISATION, Post.role == PostRole.CONTACT_POINT.value),

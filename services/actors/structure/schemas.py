@@ -24,6 +24,17 @@ class RelatedOrganisation(BaseModel):
     note: str | None
 
 
+class PlacementUnknown(BaseModel):
+    """Why an overview's hosts and employers are empty: no source in the register names one on the date. That is
+    not knowing, which is not the same as the RSS having none; the nearest known placements are given."""
+
+    note: str
+    last_before: RelatedOrganisation | None = Field(
+        description="The host or employer that ended last on or before the date (null: none known before).")
+    next_after: RelatedOrganisation | None = Field(
+        description="The host or employer that starts first after the date (null: none known after).")
+
+
 class RssOverview(BaseModel):
     rss: OrganisationOut
     as_of: date
@@ -36,6 +47,8 @@ class RssOverview(BaseModel):
     contact_points: list[PostOut] = Field(description="Fixed-function contacts: they belong to the RSS, not a person.")
     contacts: list[ContactOut]
     representatives: list[PostOut] = Field(description="Posts held on behalf of the RSS, with their holders.")
+    placement_unknown: PlacementUnknown | None = Field(
+        None, description="Set when no host and no employer holds on the date: what the register knows around it.")
 
 
 class Members(BaseModel):

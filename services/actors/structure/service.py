@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +24,7 @@ from services.actors.relations.presenter import relation_out
 from services.actors.relations.repository import RelationRepository
 from services.actors.structure import schemas
 from services.actors.structure.presenter import related_out, representatives_out
-from services.actors.structure.repository import overview, seats
+from services.actors.structure.repository import PLACEMENTS, overview, seats
 from services.actors.versioned_cache import VersionedAnswers
 from shared.driver_reads import DriverConnection, session_driver
 from shared.identity import Principal
@@ -105,10 +106,10 @@ class StructureService:
             return [post_out(post, organisations=orgs, contacts=post.contacts, holder=holder, caller=self.caller,
                              on=on) for post, holder in chosen]
 
+        hosts, employers = related(RelationKind.HOSTS, "subject_id"), related(RelationKind.EMPLOYER_OF, "subject_id")
         return schemas.RssOverview(
-            rss=organisation_out(rss, on), as_of=on,
-            hosts=related(RelationKind.HOSTS, "subject_id"),
-            employers=related(RelationKind.EMPLOYER_OF, "subject_id"),
+            rss=organisation_out(rss, on), as_of=on, hosts=hosts, employers=employers,
+            placement_unknown=None if hosts or employers else await self._placement_unknown(db, rss_id, on),
             parties=related(RelationKind.MEMBER_OF, "subject_id"),
             governed_by=related(RelationKind.GOVERNS, "subject_id"),
             groups=related(RelationKind.PART_OF, "subject_id"),
@@ -118,6 +119,27 @@ class StructureService:
             contacts=[contact_out(c) for c in rss.contacts],
             representatives=posts([p for p in found.posts if p[0].on_behalf_of_id == rss_id]),
         )
+
+    async def _placement_unknown(self, db: DriverConnection, rss_id: str, on: date) -> schemas.PlacementUnknown:
+        """The nearest hosts or employers before and after a date on which none holds, each named as it was
+        while it held."""
+        placements = await PLACEMENTS.rows(db, organisation_id=rss_id)
+        last = max((r for r in placements if r.valid_to is not None and r.valid_to <= on),
+                   key=lambda r: r.valid_to, default=None)
+        following = min((r for r in placements if r.valid_from is not None and r.valid_from > on),
+                        key=lambda r: r.valid_from, default=None)
+
+        async def named(relation: Any, day: date) -> schemas.RelatedOrganisation | None:
+            if relation is None:
+                return None
+            ids = {relation.subject_id} | ({relation.unit_id} if relation.unit_id else set())
+            return related_out([relation], other_side="subject_id", organisations=await self._refs(ids, day))[0]
+
+        note = (f"No source in the register names a host or employer of this RSS on {on}: unknown, which is not "
+                "the same as none.")
+        return schemas.PlacementUnknown(
+            note=note, last_before=await named(last, last.valid_to - timedelta(days=1)) if last else None,
+            next_after=await named(following, following.valid_from) if following else None)
 
     async def members(self, organisation_id: str, on: date) -> schemas.Members:
         organisation = await self._organisation(organisation_id)
