@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -201,8 +201,31 @@ async def raw_rss(raw: Raw) -> bytes:
     for c in contacts:
         by_post[c.pop("post_id")].append(c)
     held = {h.pop("post_id"): h for h in holders}
+    placement_unknown = None
+    if not any(r["kind"] in ("hosts", "employer_of") and r["object_id"] == "rss-01" for r in relations):
+        # As the service does on such a date: the nearest hosts or employers, each named as it was then.
+        placements = await raw.rows(
+            "SELECT id, kind, subject_id, valid_from, valid_to, reported, evidence, attested, source, joint, unit_id, "
+            "note FROM relations WHERE object_id = $1 AND kind IN ('hosts', 'employer_of') ORDER BY valid_from, id",
+            "rss-01")
+        last = max((r for r in placements if r["valid_to"] and r["valid_to"] <= on), key=lambda r: r["valid_to"],
+                   default=None)
+        following = min((r for r in placements if r["valid_from"] and r["valid_from"] > on),
+                        key=lambda r: r["valid_from"], default=None)
+        named = {}
+        for relation, day in ((last, last and last["valid_to"] - timedelta(days=1)),
+                              (following, following and following["valid_from"])):
+            if relation is not None:
+                head = (await raw.rows("SELECT id, kind, county_code FROM organisations WHERE id = $1",
+                                       relation["subject_id"]))[0]
+                own = await raw.rows("SELECT name, valid_from, valid_to FROM organisation_names "
+                                     "WHERE organisation_id = $1 ORDER BY position", relation["subject_id"])
+                named[relation["id"]] = {**relation, "organisation": {**head, "name": (_name_on(own, day) or {})
+                                                                      .get("name")}}
+        placement_unknown = {"note": "unknown", "last_before": last and named[last["id"]],
+                             "next_after": following and named[following["id"]]}
     return orjson.dumps({
-        "rss": rss, "as_of": on,
+        "rss": rss, "as_of": on, "placement_unknown": placement_unknown,
         "relations": [{**r, "organisation": refs.get(r["subject_id"] if r["object_id"] == "rss-01"
                                                      else r["object_id"])} for r in relations],
         "posts": [{**p, "organisation": refs.get(p["organisation_id"]), "contacts": by_post.get(p["id"], []),

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.actors.changes.counter import registry_version
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import contact_out, organisation_out, organisation_ref, organisation_refs
-from services.actors.organisations.records import load_record
+from services.actors.organisations.records import OrganisationHead, load_record
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import NameOut, OrganisationRef
 from services.actors.people.presenter import shows_contact_details
@@ -109,7 +109,8 @@ class StructureService:
         hosts, employers = related(RelationKind.HOSTS, "subject_id"), related(RelationKind.EMPLOYER_OF, "subject_id")
         return schemas.RssOverview(
             rss=organisation_out(rss, on), as_of=on, hosts=hosts, employers=employers,
-            placement_unknown=None if hosts or employers else await self._placement_unknown(db, rss_id, on),
+            placement_unknown=None if hosts or employers
+            else await self._placement_unknown(db, rss_id, on, found.organisations),
             parties=related(RelationKind.MEMBER_OF, "subject_id"),
             governed_by=related(RelationKind.GOVERNS, "subject_id"),
             groups=related(RelationKind.PART_OF, "subject_id"),
@@ -120,26 +121,27 @@ class StructureService:
             representatives=posts([p for p in found.posts if p[0].on_behalf_of_id == rss_id]),
         )
 
-    async def _placement_unknown(self, db: DriverConnection, rss_id: str, on: date) -> schemas.PlacementUnknown:
+    @staticmethod
+    async def _placement_unknown(db: DriverConnection, rss_id: str, on: date,
+                                 named: dict[str, OrganisationHead]) -> schemas.PlacementUnknown:
         """The nearest hosts or employers before and after a date on which none holds, each named as it was
-        while it held."""
+        while it held (`named`: the overview's organisations, which include every host and employer it had)."""
         placements = await PLACEMENTS.rows(db, organisation_id=rss_id)
         last = max((r for r in placements if r.valid_to is not None and r.valid_to <= on),
                    key=lambda r: r.valid_to, default=None)
         following = min((r for r in placements if r.valid_from is not None and r.valid_from > on),
                         key=lambda r: r.valid_from, default=None)
 
-        async def named(relation: Any, day: date) -> schemas.RelatedOrganisation | None:
-            if relation is None:
-                return None
-            ids = {relation.subject_id} | ({relation.unit_id} if relation.unit_id else set())
-            return related_out([relation], other_side="subject_id", organisations=await self._refs(ids, day))[0]
+        def as_then(relation: Any, day: date) -> schemas.RelatedOrganisation:
+            ids = [i for i in (relation.subject_id, relation.unit_id) if i]
+            return related_out([relation], other_side="subject_id",
+                               organisations=organisation_refs([named[i] for i in ids], day))[0]
 
-        note = (f"No source in the register names a host or employer of this RSS on {on}: unknown, which is not "
-                "the same as none.")
         return schemas.PlacementUnknown(
-            note=note, last_before=await named(last, last.valid_to - timedelta(days=1)) if last else None,
-            next_after=await named(following, following.valid_from) if following else None)
+            note=f"No source in the register names a host or employer of this RSS on {on}: unknown, which is not "
+                 "the same as none.",
+            last_before=as_then(last, last.valid_to - timedelta(days=1)) if last else None,
+            next_after=as_then(following, following.valid_from) if following else None)
 
     async def members(self, organisation_id: str, on: date) -> schemas.Members:
         organisation = await self._organisation(organisation_id)
