@@ -7,7 +7,7 @@ hold, and never leave a gap.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import Query
@@ -39,6 +39,11 @@ AsOfQuery = Annotated[date | None, Query(description="Answer as the register sto
 def active_on(valid_from: Any, valid_to: Any, on: date) -> ColumnElement[bool]:
     """SQL condition: the period [valid_from, valid_to) contains `on`."""
     return and_(or_(valid_from.is_(None), valid_from <= on), or_(valid_to.is_(None), valid_to > on))
+
+
+def last_day(valid_to: date) -> date:
+    """The last day a period ending (exclusively) on `valid_to` holds; the calendar's first day stays itself."""
+    return valid_to - timedelta(days=1) if valid_to > date.min else valid_to
 
 
 def holds_on(valid_from: date | None, valid_to: date | None, on: date) -> bool:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import structlog
@@ -38,6 +38,7 @@ from services.actors.organisations.models import Organisation, OrganisationIdent
 from services.actors.posts.models import Membership, Post
 from services.actors.relations.consistency import violations_on, within
 from services.actors.relations.models import Relation
+from shared.periods import last_day
 from shared.records import utcnow
 
 log = structlog.get_logger("actors.reference_data")
@@ -141,7 +142,7 @@ class ReferenceCorrections:
         bounds |= {d for record in (*relations, *posts) for d in (record.valid_from, record.valid_to)}
         days = sorted(d for d in bounds if d is not None)
         first_seen: dict[str, date] = {}
-        for day in ([days[0] - timedelta(days=1)] if days else []) + days:
+        for day in ([last_day(days[0])] if days else []) + days:
             for breach in violations_on(day, organisations, relations, posts):
                 first_seen.setdefault(breach.split(": ", 1)[1], day)
         for breach, day in first_seen.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,7 @@ from services.actors.structure.repository import PLACEMENTS, overview, seats
 from services.actors.versioned_cache import VersionedAnswers
 from shared.driver_reads import DriverConnection, session_driver
 from shared.identity import Principal
+from shared.periods import last_day
 from shared.problems import InvalidInput, NotFound
 
 UNBOUNDED = 10_000  # the posts of one organisation on one date: a few hundred at most
@@ -140,7 +141,7 @@ class StructureService:
         return schemas.PlacementUnknown(
             note=f"No source in the register names a host or employer of this RSS on {on}: unknown, which is not "
                  "the same as none.",
-            last_before=as_then(last, last.valid_to - timedelta(days=1)) if last else None,
+            last_before=as_then(last, last_day(last.valid_to)) if last else None,
             next_after=as_then(following, following.valid_from) if following else None)
 
     async def members(self, organisation_id: str, on: date) -> schemas.Members:

@@ -131,3 +131,16 @@ async def test_what_people_changed_stays_theirs(session: AsyncSession) -> None:
     assert counts["kept"] == 2
     assert counts["inconsistencies"] == 1, "the seat kept open-ended is held for RSS 03 before it joined the network"
     assert counts["corrected_relations"] == 2 and counts["corrected_posts"] == 0
+
+
+async def test_the_check_after_corrections_takes_the_calendars_first_day(session: AsyncSession) -> None:
+    """A county may register an organisation from 0001-01-01 (a date the API accepts); the consistency check
+    after a correcting load starts the day before the earliest date, which the calendar does not have."""
+    session.add(Organisation(id="probe-from-year-one", kind="rd_unit", county_code="20", valid_from=date.min,
+                             names=[OrganisationName(name="Prov FoU", position=0, search_name="prov fou",
+                                                     valid_from=date.min)]))
+    await as_an_earlier_release_left_it(session)
+
+    counts = await load_organisations(session)
+
+    assert counts["corrected_relations"] == 2 and counts["inconsistencies"] == 0
