@@ -288,3 +288,20 @@ def test_an_rss_without_a_known_host_says_so_and_names_the_nearest(gateway):
         "fou-ostergotland-sju-kommuner", "2013-01-01")
 
     assert rss(gateway, "rss-06", "2013-11-15")["placement_unknown"] is None
+
+
+def test_a_polling_dashboard_gets_304_for_an_overview_until_the_register_changes(gateway, admin_key, dashboard_key):
+    def ask(headers, **extra):
+        return gateway.get("/actors/rss/rss-20", params={"as_of": "2023-06-01"}, headers={**headers, **extra})
+
+    first = ask(dashboard_key)
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
+    again = ask(dashboard_key, **{"If-None-Match": etag})
+    assert (again.status_code, again.headers["etag"], again.content) == (304, etag, b"")
+    # Another kind of caller sees more of the representatives: the dashboard's ETag is not theirs.
+    assert ask(admin_key, **{"If-None-Match": etag}).status_code == 200
+    create_organisation(gateway, admin_key, name="Etagprov FoU", kind="rd_unit")
+    changed = ask(dashboard_key, **{"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert changed.json()["hosts"] == first.json()["hosts"]

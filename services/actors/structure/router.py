@@ -18,9 +18,23 @@ Structure = Annotated[StructureService, provided(StructureService, AnyCaller)]
 router = APIRouter(tags=["structure"], responses=problem_responses(401, 422))
 
 
-@router.get("/rss/{rss_id}", summary="An RSS on a date: host, parties, groups, contact point, representatives")
-async def get_rss(rss_id: RecordIdPath, structure: Structure, as_of: AsOfQuery = None) -> schemas.RssOverview:
-    return await structure.rss(rss_id, as_of or date.today())
+NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
+
+
+@router.get("/rss/{rss_id}", summary="An RSS on a date: host, parties, groups, contact point, representatives",
+            response_model=schemas.RssOverview, responses=NOT_MODIFIED)
+async def get_rss(rss_id: RecordIdPath, structure: Structure, request: Request, response: Response,
+                  as_of: AsOfQuery = None) -> schemas.RssOverview | Response:
+    """With an ETag that changes whenever the register changes (and differs by the kind of caller, who sees more
+    or less of the representatives): a dashboard that polls sends it back in If-None-Match and gets 304 Not
+    Modified until something changed."""
+    on = as_of or date.today()
+    etag = await structure.overview_etag(on)
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if none_match(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return await structure.rss(rss_id, on)
 
 
 @router.get("/organisations/{organisation_id}/members",
@@ -37,8 +51,7 @@ async def get_history(organisation_id: RecordIdPath, structure: Structure) -> sc
 
 
 @router.get("/representatives", summary="Who represents county X in network Y on date D",
-            response_model=schemas.Representatives,
-            responses={304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}})
+            response_model=schemas.Representatives, responses=NOT_MODIFIED)
 async def get_representatives(
     request: Request,
     drivers: Drivers,
