@@ -152,7 +152,12 @@ async def raw_organisations(raw: Raw) -> bytes:
     return orjson.dumps({"items": items[:100], "count": count, "next_cursor": "x"})
 
 
+# The register's change counter, which the municipality list and the RSS overview read for their ETags.
+REGISTRY_VERSION = "SELECT version FROM registry_state WHERE id = 1"
+
+
 async def raw_municipalities(raw: Raw) -> bytes:
+    etag = (await raw.rows(REGISTRY_VERSION))[0]["version"]
     count = await _count(raw, "municipalities", "1 = 1", [])
     rows = await raw.rows("SELECT m.code, m.name, m.county_code, c.name AS county_name FROM municipalities m "
                           "JOIN counties c ON c.code = m.county_code ORDER BY m.code LIMIT 101")
@@ -167,11 +172,12 @@ async def raw_municipalities(raw: Raw) -> bytes:
         latest = pops[-1] if pops else None
         items.append({**m, "population": latest and latest["population"], "population_year": latest and
                       latest["year"], "populations": pops})
-    return orjson.dumps({"items": items, "count": count, "next_cursor": "x"})
+    return orjson.dumps({"items": items, "count": count, "next_cursor": "x", "etag": etag})
 
 
 async def raw_rss(raw: Raw) -> bytes:
     on = AS_OF_2019
+    etag = (await raw.rows(REGISTRY_VERSION))[0]["version"]
     rss = (await _organisations(raw, "id = $1", ["rss-01"], on, 1))[0]
     relations = await raw.rows(
         "SELECT id, kind, subject_id, object_id, valid_from, valid_to, reported, evidence, attested, source, "
@@ -225,7 +231,7 @@ async def raw_rss(raw: Raw) -> bytes:
         placement_unknown = {"note": "unknown", "last_before": last and named[last["id"]],
                              "next_after": following and named[following["id"]]}
     return orjson.dumps({
-        "rss": rss, "as_of": on, "placement_unknown": placement_unknown,
+        "rss": rss, "as_of": on, "placement_unknown": placement_unknown, "etag": etag,
         "relations": [{**r, "organisation": refs.get(r["subject_id"] if r["object_id"] == "rss-01"
                                                      else r["object_id"])} for r in relations],
         "posts": [{**p, "organisation": refs.get(p["organisation_id"]), "contacts": by_post.get(p["id"], []),
