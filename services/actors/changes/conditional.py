@@ -19,9 +19,10 @@ from shared.etag import none_match
 NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
 
 
-async def registry_etag(session: AsyncSession) -> str:
-    """The counter as an ETag, read on the driver of the request's connection (one prepared statement)."""
-    return f'"r{await registry_version(await session_driver(session))}"'
+async def registry_etag(session: AsyncSession, *qualifiers: str) -> str:
+    """The counter as an ETag, read on the driver of the request's connection (one prepared statement), with what
+    else the answer depends on (a date read as today, the kind of caller) after it."""
+    return "-".join((f'"r{await registry_version(await session_driver(session))}', *qualifiers)) + '"'
 
 
 def not_modified(request: Request, etag: str) -> Response | None:

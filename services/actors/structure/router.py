@@ -3,11 +3,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from services.actors.changes.conditional import NOT_MODIFIED, not_modified, registry_etag
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
 from services.actors.structure import schemas
 from services.actors.structure.service import StructureService, kept_representatives
+from shared.database import Session
 from shared.driver_reads import Drivers
-from shared.etag import none_match
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses
@@ -18,22 +19,18 @@ Structure = Annotated[StructureService, provided(StructureService, AnyCaller)]
 router = APIRouter(tags=["structure"], responses=problem_responses(401, 422))
 
 
-NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
-
-
 @router.get("/rss/{rss_id}", summary="An RSS on a date: host, parties, groups, contact point, representatives",
             response_model=schemas.RssOverview, responses=NOT_MODIFIED)
-async def get_rss(rss_id: RecordIdPath, structure: Structure, request: Request, response: Response,
-                  as_of: AsOfQuery = None) -> schemas.RssOverview | Response:
-    """With an ETag that changes whenever the register changes (and differs by the kind of caller, who sees more
-    or less of the representatives): a dashboard that polls sends it back in If-None-Match and gets 304 Not
-    Modified until something changed."""
+async def get_rss(rss_id: RecordIdPath, structure: Structure, caller: AnyCaller, session: Session, request: Request,
+                  response: Response, as_of: AsOfQuery = None) -> schemas.RssOverview | Response:
+    """With an ETag that changes whenever the register changes, and differs by date and by the kind of caller
+    (who sees more or less of the representatives): a dashboard that polls sends it back in If-None-Match and
+    gets 304 Not Modified until something changed."""
     on = as_of or date.today()
-    etag = await structure.overview_etag(on)
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if none_match(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    response.headers.update(headers)
+    etag = await registry_etag(session, on.isoformat(), caller.role.value, caller.county_code or "all")
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
+    response.headers.update({"ETag": etag, "Cache-Control": "no-cache"})
     return await structure.rss(rss_id, on)
 
 
@@ -67,7 +64,6 @@ async def get_representatives(
     async with drivers.connection() as db:
         body, etag = await kept_representatives(db, request.app.state.representatives_cache, caller,
                                                 county_code=county, network_id=network, on=on)
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if none_match(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    return Response(content=body, media_type="application/json", headers=headers)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
+    return Response(content=body, media_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"})

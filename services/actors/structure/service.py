@@ -88,13 +88,6 @@ class StructureService:
                     **await self._refs({getattr(r, other_side) for r in relations} | units, on)}
         return related_out(relations, other_side=other_side, organisations=orgs)
 
-    async def overview_etag(self, on: date) -> str:
-        """An overview's ETag: the register's change counter (read before the answer, so an ETag is never newer
-        than what it was sent with), the date, and the kind of caller, since what a caller sees of the holders
-        depends on its role and county (shows_contact_details)."""
-        version = await registry_version(await session_driver(self.session))
-        return f'"r{version}-{on.isoformat()}-{self.caller.role.value}-{self.caller.county_code or "all"}"'
-
     async def rss(self, rss_id: str, on: date) -> schemas.RssOverview:
         db = await session_driver(self.session)
         rss = await load_record(db, rss_id)  # as reads present it: rows (records.py)
