@@ -116,6 +116,10 @@ class ReferenceCorrections:
         self.actor = actor
         self.counts = {"corrected_organisations": 0, "corrected_relations": 0, "corrected_posts": 0,
                        "withdrawn_relations": 0, "kept": 0}
+        self.counties: dict[str, str | None] = {}  # organisation id -> county code, read once when needed
+        # The memberships of the posts being compared, by post, and those people changed: read once per load.
+        self.memberships: dict[str, list[Membership]] = defaultdict(list)
+        self.memberships_owned: dict[str, set[str]] = {}
 
     async def apply(self, organisations: dict[str, Organisation], relations: dict[str, Relation],
                     posts: dict[str, Post], shipped_relation_ids: set[str]) -> dict[str, int]:
@@ -151,6 +155,12 @@ class ReferenceCorrections:
 
     async def _correct(self, kind: ShippedKind, shipped: dict[str, Any]) -> None:
         owned = await self.changed_by_people(kind, shipped)
+        if kind is POSTS:
+            for membership in (await self.session.scalars(select(Membership).where(
+                    Membership.post_id.in_(shipped)))).all():
+                self.memberships[membership.post_id].append(membership)
+            self.memberships_owned = await self.changed_by_people(
+                MEMBERSHIPS, [m.id for held in self.memberships.values() for m in held])
         stored = (await self.session.scalars(select(kind.model).where(kind.model.id.in_(shipped)))).all()
         for record in stored:
             now, target = values(kind, record), values(kind, shipped[record.id])
@@ -196,10 +206,8 @@ class ReferenceCorrections:
             return False
         if kind is not POSTS:
             return True
-        memberships = (await self.session.scalars(select(Membership).where(Membership.post_id == record.id))).all()
-        outside = [m for m in memberships if not within(start, end, m.valid_from, m.valid_to)]
-        theirs = [m for m in outside if not m.id.startswith(DEMO_MEMBERSHIP_PREFIX)
-                  or (await self.changed_by_people(MEMBERSHIPS, [m.id]))[m.id]]
+        outside = [m for m in self.memberships[record.id] if not within(start, end, m.valid_from, m.valid_to)]
+        theirs = [m for m in outside if not m.id.startswith(DEMO_MEMBERSHIP_PREFIX) or self.memberships_owned[m.id]]
         if theirs:
             self._keep(kind, record.id, ["valid_from", "valid_to"],
                        f"membership {theirs[0].id} would fall outside the corrected period")
@@ -253,8 +261,9 @@ class ReferenceCorrections:
         post's organisation's."""
         if kind is ORGANISATIONS:
             return record.county_code
-        owner_id = record.subject_id if kind is RELATIONS else record.organisation_id
-        return await self.session.scalar(select(Organisation.county_code).where(Organisation.id == owner_id))
+        if not self.counties:
+            self.counties = dict((await self.session.execute(select(Organisation.id, Organisation.county_code))).all())
+        return self.counties.get(record.subject_id if kind is RELATIONS else record.organisation_id)
 
     def _keep(self, kind: ShippedKind, record_id: str, fields: Sequence[str], why: str) -> None:
         self.counts["kept"] += 1
