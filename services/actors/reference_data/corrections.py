@@ -97,6 +97,13 @@ PARTS = {"names": ("name", "short_name", "valid_from", "valid_to", "evidence"),
          "identifiers": ("scheme", "value", "valid_from", "valid_to")}
 
 
+def fingerprint_line(kind: ShippedKind, record: Any) -> bytes:
+    """What a shipped record is, for the digest of a load's reference data: a load whose digest is the one the last
+    load recorded has nothing to correct (every record nobody changed already matches), so it skips the comparison
+    (0.3 s of every `setup`)."""
+    return f"{kind.entity_type}:{record.id}:{values(kind, record)!r}\n".encode()
+
+
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 

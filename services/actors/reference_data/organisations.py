@@ -9,6 +9,7 @@ longer holds is withdrawn (reference_data/corrections.py), so loading again neve
 from __future__ import annotations
 
 import csv
+import hashlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,13 @@ from services.actors.organisations.models import (
 )
 from services.actors.organisations.service import search_text
 from services.actors.posts.models import Post, PostRole
-from services.actors.reference_data.corrections import ReferenceCorrections
+from services.actors.reference_data.corrections import (
+    ORGANISATIONS,
+    POSTS,
+    RELATIONS,
+    ReferenceCorrections,
+    fingerprint_line,
+)
 from services.actors.reference_data.evidence import BoundedRelation, bound_relations, network_seats
 from services.actors.relations.models import Evidence, Relation, RelationKind
 
@@ -70,6 +77,7 @@ class ReferenceLoader:
         self.shipped_relations: dict[str, Relation] = {}
         self.shipped_posts: dict[str, Post] = {}
         self.shipped_relation_ids: set[str] = set()
+        self.digest = hashlib.sha256()  # of every shipped record, known or new (corrections.fingerprint_line)
 
     async def load(self) -> dict[str, int]:
         self.known_orgs = dict((await self.session.execute(select(Organisation.id, Organisation.kind))).all())
@@ -79,16 +87,27 @@ class ReferenceLoader:
         if STRUCTURES_FILE.exists():
             self._structures(yaml.safe_load(STRUCTURES_FILE.read_text(encoding="utf-8")))
             self._network_seats()
-        corrections = await ReferenceCorrections(self.session, LOADER).apply(
+        digest = self.digest.hexdigest()
+        unchanged = digest == await self._last_digest()
+        corrections = {} if unchanged else await ReferenceCorrections(self.session, LOADER).apply(
             self.shipped_orgs, self.shipped_relations, self.shipped_posts, self.shipped_relation_ids)
         await self.session.flush()
         counts = {f"new_{k}": v for k, v in self.counts.items()} | corrections
-        if any(counts.values()):
+        if any(counts.values()) or not unchanged:
             self.session.add(AuditEvent(actor=LOADER, action="load_reference_data", entity_type="register",
-                                        entity_id="reference-data", after=counts))
+                                        entity_id="reference-data", after=counts | {"reference_digest": digest}))
         return counts
 
+    async def _last_digest(self) -> str | None:
+        """The digest of the reference data the last load recorded (none before this release recorded one)."""
+        after = await self.session.scalar(
+            select(AuditEvent.after).where(AuditEvent.entity_type == "register",
+                                           AuditEvent.action == "load_reference_data")
+            .order_by(AuditEvent.id.desc()).limit(1))
+        return (after or {}).get("reference_digest")
+
     def _organisation(self, org: Organisation) -> None:
+        self.digest.update(fingerprint_line(ORGANISATIONS, org))
         if org.id in self.known_orgs:
             self.shipped_orgs[org.id] = org
             return
@@ -104,6 +123,7 @@ class ReferenceLoader:
             valid_from=relation.valid_from, valid_to=relation.valid_to, reported=relation.reported,
             evidence=relation.evidence, attested=relation.attested_text, joint=relation.joint,
             unit_id=relation.unit, note=relation.note, source=relation.source)
+        self.digest.update(fingerprint_line(RELATIONS, shipped))
         if rid in self.known_relations:
             self.shipped_relations[rid] = shipped
             return
@@ -155,6 +175,7 @@ class ReferenceLoader:
                                 valid_from=seat.valid_from, valid_to=seat.valid_to, source=seat.source))
 
     def _post(self, post: Post) -> None:
+        self.digest.update(fingerprint_line(POSTS, post))
         if post.id in self.known_posts:
             self.shipped_posts[post.id] = post
             return

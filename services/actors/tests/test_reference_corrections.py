@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.audit.models import AuditEvent
@@ -51,6 +51,8 @@ async def register(session: AsyncSession) -> dict[str, dict[str, Any]]:
 
 
 async def as_an_earlier_release_left_it(session: AsyncSession) -> None:
+    # An earlier release recorded no digest of the reference data it loaded (reference_data/organisations.py).
+    await session.execute(delete(AuditEvent).where(AuditEvent.action == "load_reference_data"))
     for relation_id in (SORMLAND_2012, STOCKHOLM_2013):
         relation = await session.get(Relation, relation_id)
         relation.valid_from = relation.valid_to = relation.evidence = relation.attested = None
@@ -94,6 +96,20 @@ async def test_what_nobody_changed_comes_to_the_fresh_register(session: AsyncSes
 
     again = await load_organisations(session)
     assert not any(again.values()), "a second load finds nothing to add or correct"
+    assert "corrected_relations" not in again, "with the same reference data it does not compare again"
+
+
+async def test_a_load_of_the_same_reference_data_skips_the_comparison(session: AsyncSession) -> None:
+    """The register was loaded with this release's data: loading it again compares nothing, even where a record
+    differs (here by a hand-made change that left no audit event, which a comparison would undo)."""
+    relation = await session.get(Relation, SORMLAND_2012)
+    relation.note = "Ändrad utan revisionshändelse"
+    await session.flush()
+
+    counts = await load_organisations(session)
+
+    assert counts == {"new_organisations": 0, "new_relations": 0, "new_posts": 0}
+    assert (await session.get(Relation, SORMLAND_2012)).note == "Ändrad utan revisionshändelse"
 
 
 async def test_the_corrected_register_is_consistent_on_every_first_of_june(session: AsyncSession) -> None:
