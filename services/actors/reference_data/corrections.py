@@ -100,7 +100,7 @@ PARTS = {"names": ("name", "short_name", "valid_from", "valid_to", "evidence"),
 def fingerprint_line(kind: ShippedKind, record: Any) -> bytes:
     """What a shipped record is, for the digest of a load's reference data: a load whose digest is the one the last
     load recorded has nothing to correct (every record nobody changed already matches), so it skips the comparison
-    (0.3 s of every `setup`)."""
+    (0.17 s of every `setup` on SQLite)."""
     return f"{kind.entity_type}:{record.id}:{values(kind, record)!r}\n".encode()
 
 
