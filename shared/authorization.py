@@ -76,7 +76,9 @@ def _refuse(field: str | None, message: str) -> None:
 
 def county_read_scope(caller: Principal) -> str | None:
     """The one county whose records' change history a caller may read; None: every county (national
-    administrators and the dashboard)."""
+    administrators and the dashboard); "" (no county's): everyone else."""
+    if caller.role in (Role.NATIONAL_ADMIN, Role.DASHBOARD):
+        return None
     if caller.role is Role.COUNTY:
         return caller.county_code or ""  # a county principal without its county reads no county's records
-    return None
+    return ""

@@ -22,7 +22,7 @@ from typing import Annotated
 import orjson
 from fastapi import Depends, Request
 
-from shared.problems import Forbidden, Unauthenticated
+from shared.problems import Forbidden, ServiceUnavailable, Unauthenticated
 
 IDENTITY_HEADER = "x-rss-identity"
 TOKEN_VERSION = "v1"
@@ -63,12 +63,6 @@ class Principal:
         if self.role is Role.RESPONDENT and self.subject.startswith(RESPONDENT_SUBJECT_PREFIX):
             return self.subject.removeprefix(RESPONDENT_SUBJECT_PREFIX) or None
         return None
-
-    def may_write_county(self, county_code: str | None) -> bool:
-        """National administrators write everywhere; a county system only inside its own county."""
-        if self.role is Role.NATIONAL_ADMIN:
-            return True
-        return self.role is Role.COUNTY and county_code is not None and county_code == self.county_code
 
     def claims(self) -> dict[str, object]:
         claims: dict[str, object] = {"sub": self.subject, "role": self.role.value, "exp": self.expires_at}
@@ -118,7 +112,11 @@ class IdentityVerifier:
                 self._cache.clear()
             self._cache[token] = principal
         if principal.expires_at < now:
-            raise Unauthenticated("The forwarded identity has expired.")
+            # The signature is good: the gateway authenticated the caller, and the request then waited longer
+            # than a token lives before it reached this service (a queue behind a stopped or overloaded
+            # replica). That is the platform's delay, not the caller's credentials: 503, retry.
+            raise ServiceUnavailable("The request waited too long on its way to the service and was not "
+                                     "handled; nothing was stored. Send it again.")
         return principal
 
     def _decode(self, token: str) -> Principal:
@@ -126,7 +124,8 @@ class IdentityVerifier:
             version, payload, signature = token.split(".")
         except ValueError:
             raise Unauthenticated("The forwarded identity is malformed.") from None
-        if version != TOKEN_VERSION or not hmac.compare_digest(signature, _signature(self._secret, payload)):
+        if (version != TOKEN_VERSION or not signature.isascii()
+                or not hmac.compare_digest(signature, _signature(self._secret, payload))):
             raise Unauthenticated("The forwarded identity has an invalid signature.")
         claims = orjson.loads(_unb64(payload))
         audience = claims.get("aud")
@@ -154,6 +153,16 @@ async def authenticated_caller(principal: Annotated[Principal, Depends(any_calle
     return principal
 
 
+async def reading_caller(principal: Annotated[Principal, Depends(authenticated_caller)]) -> Principal:
+    """A caller who reads the platform's records beyond the public reference data: a county system, a national
+    administrator, the dashboard. A respondent key answers its own organisation's surveys (the surveys service
+    lets it read what that takes) and otherwise reads what an anonymous caller reads."""
+    if principal.role is Role.RESPONDENT:
+        raise Forbidden("A respondent key answers its own organisation's surveys and reads the public reference "
+                        "data; this resource is neither.")
+    return principal
+
+
 async def writing_caller(principal: Annotated[Principal, Depends(authenticated_caller)]) -> Principal:
     if not principal.may_write:
         raise Forbidden(f"The role '{principal.role.value}' may read but not change data.")
@@ -161,5 +170,6 @@ async def writing_caller(principal: Annotated[Principal, Depends(authenticated_c
 
 
 AnyCaller = Annotated[Principal, Depends(any_caller)]
-Caller = Annotated[Principal, Depends(authenticated_caller)]
+Caller = Annotated[Principal, Depends(reading_caller)]
+KeyHolder = Annotated[Principal, Depends(authenticated_caller)]  # any API key, a respondent's included
 WritingCaller = Annotated[Principal, Depends(writing_caller)]

@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 ORE_PER_KRONA = 100
 MAX_ORE = 10**15  # ten thousand billion kronor: any real sum fits, a runaway one is refused
-_DECIMAL = re.compile(r"^-?\d{1,16}(\.\d+)?$")
+_DECIMAL = re.compile(r"^-?[0-9]{1,16}(\.[0-9]+)?$")
 
 
 def parse_ore(value: Any) -> int:
@@ -54,7 +54,7 @@ Money = Annotated[
     int,
     BeforeValidator(parse_ore),
     PlainSerializer(format_ore, return_type=str, when_used="json"),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
                               {"type": "integer", "minimum": 0, "maximum": MAX_ORE // ORE_PER_KRONA}],
                     "examples": ["1225535.00"],
                     "description": "Kronor as a decimal string (at most two decimals); a JSON integer is read as "
@@ -64,5 +64,5 @@ Money = Annotated[
 SignedMoney = Annotated[
     int,
     PlainSerializer(format_ore, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["-774465.00"]}),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["-774465.00"]}),
 ]

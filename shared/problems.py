@@ -190,6 +190,16 @@ class PreconditionRequired(ProblemError):
     slug = "precondition-required"
 
 
+class ServiceUnavailable(ProblemError):
+    """The request was not handled now and may be sent again (Retry-After); nothing was stored."""
+
+    status = 503
+    slug = "service-unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int = 1, **extra: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)}, **extra)
+
+
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 

@@ -195,20 +195,70 @@ def test_every_write_through_the_gateway_refuses(gateway, stack, write_operation
     assert register_state() == before
 
 
+# A respondent key answers its own organisation's survey responses; every other write is refused.
+RESPONDENT_ANSWERS = ("/surveys/rounds/{round_id}/responses",)
+
+
+def test_a_respondent_key_is_refused_every_write_but_its_own_answers(gateway, stack, write_operations,
+                                                                     register_state):
+    before = register_state()
+    falun = {"X-API-Key": stack.keys["municipality-2080"]}
+    refused = [o for o in write_operations if not o.path.startswith(RESPONDENT_ANSWERS)]
+    assert len(refused) >= len(write_operations) - 3, refused
+
+    def send(operation: Operation) -> httpx.Response:
+        return gateway.request(operation.method, operation.url, **operation.request(falun))
+
+    failures = refusals(refused, send, 403)
+    assert not failures, "the respondent key was not refused with 403:\n" + "\n".join(failures)
+    assert register_state() == before
+
+
+# What a respondent key may read beyond what an anonymous caller reads: what answering a survey takes.
+RESPONDENT_READS = ("/surveys/questionnaires", "/surveys/rounds/{round_id}/responses")
+RESPONDENT_READ_EXACT = ("/surveys/rounds", "/surveys/rounds/{round_id}")
+
+
+def test_a_respondent_key_reads_what_an_anonymous_caller_reads_and_its_surveys(gateway, stack, dalarna_records):
+    """Every GET of the published document, asked anonymously and with Falun's respondent key: where the
+    anonymous caller is refused, so is the respondent, except for the surveys it answers."""
+    document = gateway.get("/openapi.json").json()
+    falun = {"X-API-Key": stack.keys["municipality-2080"]}
+    reads = [Operation(document, path, "get", item["get"], dalarna_records)
+             for path, item in document["paths"].items() if "get" in item and path.split("/")[1] in SERVICES]
+    assert any(o.path == "/actors/audit" for o in reads) and any(o.path.startswith("/funding/") for o in reads)
+    failures = []
+    for operation in reads:
+        if operation.path.startswith(RESPONDENT_READS) or operation.path in RESPONDENT_READ_EXACT:
+            continue
+        anonymous = gateway.get(operation.url)
+        respondent = gateway.get(operation.url, headers=falun)
+        if anonymous.status_code == 401 and respondent.status_code != 403:
+            failures.append(f"{operation}: anonymous 401, respondent {respondent.status_code} "
+                            f"{respondent.text[:120]}")
+        elif anonymous.status_code != 401 and respondent.status_code in (401, 403):
+            failures.append(f"{operation}: anonymous {anonymous.status_code}, respondent {respondent.status_code}")
+    assert not failures, "a respondent key reads more than an anonymous caller:\n" + "\n".join(failures)
+
+
 def _other_service(service: str) -> str:
     return "funding" if service != "funding" else "actors"
 
 
-@pytest.mark.parametrize(("credential", "identity"), [
-    ("no identity", lambda stack, service: {}),
+@pytest.mark.parametrize(("credential", "identity", "expected"), [
+    ("no identity", lambda stack, service: {}, 401),
+    # A signed identity past its lifetime: a request that waited too long on its way, refused as 503
     ("expired identity", lambda stack, service: identity_header(
-        stack.secret, role=Role.NATIONAL_ADMIN, county=None, expires_at=int(time.time()) - 1, audience=service)),
+        stack.secret, role=Role.NATIONAL_ADMIN, county=None, expires_at=int(time.time()) - 1, audience=service),
+     503),
     ("forged identity", lambda stack, service: identity_header(
-        "a-secret-the-services-do-not-share-0000000000", role=Role.NATIONAL_ADMIN, county=None, audience=service)),
+        "a-secret-the-services-do-not-share-0000000000", role=Role.NATIONAL_ADMIN, county=None, audience=service),
+     401),
     ("identity minted for another service", lambda stack, service: identity_header(
-        stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience=_other_service(service))),
+        stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience=_other_service(service)), 401),
 ])
-def test_every_write_sent_past_the_gateway_refuses(stack, write_operations, register_state, credential, identity):
+def test_every_write_sent_past_the_gateway_refuses(stack, write_operations, register_state, credential, identity,
+                                                   expected):
     before = register_state()
     services = [operation for operation in write_operations if operation.service]
     assert services, "no operation belongs to a service"
@@ -218,8 +268,8 @@ def test_every_write_sent_past_the_gateway_refuses(stack, write_operations, regi
         return httpx.request(operation.method, url, **operation.request(identity(stack, operation.service)),
                              timeout=15)
 
-    failures = refusals(services, send, 401)
-    assert not failures, f"{credential} was not refused with 401:\n" + "\n".join(failures)
+    failures = refusals(services, send, expected)
+    assert not failures, f"{credential} was not refused with {expected}:\n" + "\n".join(failures)
     assert register_state() == before
 
 

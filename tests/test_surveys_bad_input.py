@@ -131,3 +131,15 @@ def test_a_control_character_in_free_text_is_refused_naming_the_field(gateway, a
     assert gateway.get(f"/surveys/questionnaires/{body['id']}", headers=admin_key).status_code == 404
     body["description"] = "Första raden\nandra raden"
     assert gateway.post("/surveys/questionnaires", json=body, headers=admin_key).status_code == 201
+
+
+@pytest.mark.parametrize("value", [True, 2**64, "1e999999999", "١٠", -(10**16), "4\x00"])
+def test_an_answer_no_stored_number_can_hold_is_refused_never_an_error(gateway, county_key, round_, value):
+    """Hostile numbers for a scale item (1-5): `true` is no number, digits are 0-9, and a size that no column
+    holds is refused before any arithmetic; 422 naming the item, nothing stored."""
+    answers = needs_answers(1) | {"behov.aldre.angelagenhet": value}
+    refused = answer(gateway, county_key, round_["id"], "2084", answers)
+    assert refused.status_code == 422, refused.text
+    fields = [e["field"] for e in refused.json()["errors"]]
+    assert any("answers.behov.aldre.angelagenhet" in f for f in fields), fields
+    assert_problem(gateway.get(f"/surveys/rounds/{round_['id']}/responses/2084", headers=county_key), 404)

@@ -8,7 +8,7 @@ from pydantic import Field
 RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
 RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Chosen by the caller, so a retry is safe.")]
 RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
-COUNTY_CODE_PATTERN = r"^\d{2}$"
+COUNTY_CODE_PATTERN = r"^[0-9]{2}$"
 
 
 def county_of(recipient_id: str) -> str | None:

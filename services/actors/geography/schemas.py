@@ -3,12 +3,12 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-CountyCode = Annotated[str, Path(pattern=r"^\d{2}$", description="SCB county code, two digits (e.g. 20).",
+CountyCode = Annotated[str, Path(pattern=r"^[0-9]{2}$", description="SCB county code, two digits (e.g. 20).",
                                   examples=["20"])]
-MunicipalityCode = Annotated[str, Path(pattern=r"^\d{4}$",
+MunicipalityCode = Annotated[str, Path(pattern=r"^[0-9]{4}$",
                                         description="SCB municipality code, four digits (e.g. 2080).",
                                         examples=["2080"])]
-CountyFilter = Annotated[str | None, Query(pattern=r"^\d{2}$", description="Only this county (SCB code).")]
+CountyFilter = Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="Only this county (SCB code).")]
 NameFilter = Annotated[str | None, Query(min_length=1, max_length=100,
                                          description="Part of the name; case and å/ä/ö insensitive.")]
 

@@ -8,13 +8,13 @@ from services.actors.identifiers import RecordId, normalise_org_number
 from services.actors.organisations.models import ContactKind, IdentifierScheme, OrganisationKind
 from services.actors.relations.models import Evidence
 from shared.periods import Day, PeriodIn
-from shared.text import SINGLE_LINE, Name, Note, ShortName, Source
+from shared.text import Name, Note, ShortName, Source, single_line
 
-CountyCodeField = Annotated[str | None, Field(pattern=r"^\d{2}$", description="SCB county code the record "
+CountyCodeField = Annotated[str | None, Field(pattern=r"^[0-9]{2}$", description="SCB county code the record "
                                                                              "belongs to; null for national.")]
-IdentifierValue = Annotated[str, Field(min_length=1, max_length=30), SINGLE_LINE]
-ContactValue = Annotated[str, Field(min_length=1, max_length=300), SINGLE_LINE]
-ContactLabel = Annotated[str, Field(max_length=100), SINGLE_LINE]
+IdentifierValue = single_line(30, min_length=1)
+ContactValue = single_line(300, min_length=1)
+ContactLabel = single_line(100)
 
 
 class IdentifierIn(BaseModel):

@@ -24,7 +24,7 @@ router = APIRouter(tags=["posts and memberships"], responses=problem_responses(4
 @router.get("/posts", summary="Posts with their holders on a date; filter by organisation, role, vacancy")
 async def list_posts(posts: Posts, paging: Paging, as_of: AsOfQuery = None, organisation: RecordQuery = None,
                      on_behalf_of: RecordQuery = None, role: PostRole | None = None,
-                     county: Annotated[str | None, Query(pattern=r"^\d{2}$",
+                     county: Annotated[str | None, Query(pattern=r"^[0-9]{2}$",
                                                          description="Posts held on behalf of this county's "
                                                                      "organisations")] = None,
                      vacant: Annotated[bool | None, Query(description="true: only vacant; false: only held")] = None,

@@ -1,5 +1,4 @@
 from datetime import date
-from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -8,9 +7,9 @@ from services.actors.organisations.schemas import ContactOut, Contacts, Organisa
 from services.actors.people.schemas import PersonBrief
 from services.actors.posts.models import PostRole
 from shared.periods import PeriodIn
-from shared.text import MULTI_LINE, Label, Source
+from shared.text import Label, Source, multi_line
 
-MembershipNote = Annotated[str, Field(max_length=500), MULTI_LINE]
+MembershipNote = multi_line(500)
 
 
 class PostIn(PeriodIn):

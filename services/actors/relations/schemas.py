@@ -9,7 +9,7 @@ from services.actors.relations.models import Evidence, RelationKind
 from shared.periods import PeriodIn
 from shared.text import Note, Source
 
-Attestation = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}-\d{2})?$", examples=["2013", "2013-11-15"])]
+Attestation = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$", examples=["2013", "2013-11-15"])]
 MAX_ATTESTATIONS = 16  # as many as the stored column holds (comma-separated dates)
 
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from services.actors.changes.conditional import NOT_MODIFIED, not_modified, registry_etag
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
+from services.actors.people.presenter import contact_audience
 from services.actors.structure import schemas
 from services.actors.structure.service import StructureService, kept_representatives
 from shared.database import Session
@@ -23,11 +24,11 @@ router = APIRouter(tags=["structure"], responses=problem_responses(401, 422))
             response_model=schemas.RssOverview, responses=NOT_MODIFIED)
 async def get_rss(rss_id: RecordIdPath, structure: Structure, caller: AnyCaller, session: Session, request: Request,
                   response: Response, as_of: AsOfQuery = None) -> schemas.RssOverview | Response:
-    """With an ETag that changes whenever the register changes, and differs by date and by the kind of caller
-    (who sees more or less of the representatives): a dashboard that polls sends it back in If-None-Match and
-    gets 304 Not Modified until something changed."""
+    """With an ETag that changes whenever the register changes, and differs by date and by whose contact details
+    the caller sees (contact_audience: the holders' e-mail and phone are all that differ between callers): a
+    dashboard that polls sends it back in If-None-Match and gets 304 Not Modified until something changed."""
     on = as_of or date.today()
-    etag = await registry_etag(session, on.isoformat(), caller.role.value, caller.county_code or "all")
+    etag = await registry_etag(session, on.isoformat(), contact_audience(caller))
     if (unchanged := not_modified(request, etag)) is not None:
         return unchanged
     response.headers.update({"ETag": etag, "Cache-Control": "no-cache"})
@@ -53,7 +54,7 @@ async def get_representatives(
     request: Request,
     drivers: Drivers,
     caller: AnyCaller,
-    county: Annotated[str, Query(pattern=r"^\d{2}$", description="SCB county code", examples=["01"])],
+    county: Annotated[str, Query(pattern=r"^[0-9]{2}$", description="SCB county code", examples=["01"])],
     network: Annotated[str, Query(pattern=RECORD_ID_PATTERN, description="Network or group id",
                                   examples=["network-rss"])],
     as_of: AsOfQuery = None,

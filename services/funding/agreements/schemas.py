@@ -6,7 +6,7 @@ from services.funding.allocation.engine import AllocationKey
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
-from shared.text import single_line
+from shared.text import multi_line, single_line
 
 Text = single_line(300, min_length=1)
 Year = Annotated[int, Field(ge=2000, le=2100)]
@@ -20,7 +20,7 @@ class FundingLineIn(BaseModel):
     allocation_key: AllocationKey
     requisition_last_date: Day = Field(description="The last day a receiver may requisition from this line.")
     report_due_date: Day = Field(description="Spending report and repayment of unspent money are due then.")
-    conditions: Annotated[str, Field(max_length=4000)] = ""
+    conditions: multi_line(4000) = ""  # type: ignore[valid-type]
 
 
 class AgreementIn(BaseModel):

@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 from services.funding.allocation.engine import AllocationKey
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
 from shared.money import Money, SignedMoney
+from shared.text import single_line
 
 
 def _percent(value: Any) -> Fraction:
@@ -40,7 +41,7 @@ class RecipientIn(BaseModel):
 class SetAsideIn(BaseModel):
     recipient: RecipientIn
     percent: Percent
-    purpose: Annotated[str, Field(max_length=300)] = ""
+    purpose: single_line(300) = ""  # type: ignore[valid-type]
 
 
 class AllocationIn(BaseModel):

@@ -25,7 +25,7 @@ class PhaseInYear(BaseModel):
 
 class PreviousIn(BaseModel):
     region: Money
-    municipalities: dict[Annotated[str, Field(pattern=r"^\d{4}$")], Money] = Field(default_factory=dict,
+    municipalities: dict[Annotated[str, Field(pattern=r"^[0-9]{4}$")], Money] = Field(default_factory=dict,
                                                                                    max_length=300)
 
 

@@ -1,11 +1,11 @@
 from datetime import date
-from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.text import multi_line
 
 
 class ReportIn(BaseModel):
@@ -13,7 +13,7 @@ class ReportIn(BaseModel):
     allocation_id: RecordId
     recipient_id: RecordId = Field(description="The recipient whose share the report accounts for.")
     spent: Money = Field(description="What was spent of the money received (and not passed on).")
-    comment: Annotated[str, Field(max_length=4000)] = ""
+    comment: multi_line(4000) = ""  # type: ignore[valid-type]
 
 
 class ClaimOut(BaseModel):

@@ -10,7 +10,7 @@ from shared.problems import problem_responses
 from shared.service_provider import provided
 
 AggregatesOf = Annotated[Aggregates, provided(Aggregates, Caller)]
-CountyQuery = Annotated[str | None, Query(pattern=r"^\d{2}$", description="Also this county, beside the nation")]
+CountyQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="Also this county, beside the nation")]
 
 router = APIRouter(prefix="/rounds/{round_id}", tags=["aggregates"], responses=problem_responses(401, 404, 422))
 

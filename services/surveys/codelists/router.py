@@ -6,17 +6,18 @@ from services.surveys.codelists.schemas import CodeListOut
 from services.surveys.codelists.service import CodeLists
 from services.surveys.identifiers import RecordIdPath
 from shared.database import Session
-from shared.identity import Caller
+from shared.identity import AnyCaller
 from shared.problems import problem_responses
 
 
-async def code_lists(session: Session, _caller: Caller) -> CodeLists:
+async def code_lists(session: Session, _caller: AnyCaller) -> CodeLists:
+    """The code lists are public reference data, like the registry's geography: every caller reads them."""
     return CodeLists(session)
 
 
 CodeListsOf = Annotated[CodeLists, Depends(code_lists)]
 
-router = APIRouter(prefix="/code-lists", tags=["code lists"], responses=problem_responses(401, 422))
+router = APIRouter(prefix="/code-lists", tags=["code lists"], responses=problem_responses(422))
 
 
 @router.get("", summary="The shipped code lists: focus areas, processes, RSS mission areas, levels")

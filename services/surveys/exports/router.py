@@ -41,5 +41,5 @@ async def export_responses(round_id: RecordIdPath, file_format: Format, exports:
 @router.get("/distribution.{file_format}", summary="The distribution table, the same numbers as the API's",
             responses={200: {"content": {CSV: {}, XLSX: {}}}})
 async def export_distribution(round_id: RecordIdPath, file_format: Format, exports: ExportsOf,
-                              county: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None) -> Response:
+                              county: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None) -> Response:
     return _file("distribution", await exports.distribution(round_id, county), file_format)

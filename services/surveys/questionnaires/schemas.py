@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from services.surveys.identifiers import Code, LinkId, LongText, RecordId, Text
+from shared.text import multi_line, single_line
 
 
 class ItemType(StrEnum):
@@ -39,8 +40,14 @@ class Operator(StrEnum):
 # A bound of a number item: a JSON number or a decimal string ("10", "-2.5").
 Bound = Annotated[Decimal, Field(allow_inf_nan=False), WithJsonSchema({"anyOf": [
     {"type": "number"}, {"type": "string", "pattern": "^-?[0-9]{1,15}(\\.[0-9]{1,10})?$"}]})]
-AnswerValue = Annotated[str, Field(max_length=4000)] | int | float | Annotated[
-    list[Annotated[str, Field(max_length=64)]], Field(max_length=100)]
+# An answer as sent: text (line breaks allowed, no other control characters), a number (strict: `true` is no
+# number; bounded so that any answer fits the stored numbers), or a list of option codes. The item's own type,
+# options and bounds are checked against the questionnaire (services.surveys.responses.validation).
+ANSWER_NUMBER_BOUND = 10**15
+AnswerValue = multi_line(4000) | Annotated[  # type: ignore[valid-type]
+    int, Field(strict=True, ge=-ANSWER_NUMBER_BOUND, le=ANSWER_NUMBER_BOUND)] | Annotated[
+    float, Field(strict=True, allow_inf_nan=False, ge=-ANSWER_NUMBER_BOUND, le=ANSWER_NUMBER_BOUND)] | Annotated[
+    list[single_line(64)], Field(max_length=100)]  # type: ignore[valid-type]
 
 
 class Condition(BaseModel):
@@ -48,7 +55,9 @@ class Condition(BaseModel):
 
     question: LinkId
     operator: Operator = Operator.EQUALS
-    answer: str | int | float | bool | None = Field(None, description="exists: true or false")
+    answer: single_line(200) | Annotated[int, Field(strict=True, ge=-ANSWER_NUMBER_BOUND, le=ANSWER_NUMBER_BOUND)] | (  # type: ignore[valid-type]
+        Annotated[float, Field(allow_inf_nan=False, ge=-ANSWER_NUMBER_BOUND, le=ANSWER_NUMBER_BOUND)]) | bool | None = (
+        Field(None, description="exists: true or false"))
 
 
 class Option(BaseModel):

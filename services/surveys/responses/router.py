@@ -9,11 +9,12 @@ from services.surveys.responses.schemas import HistoryOut, ResponseIn, ResponseO
 from services.surveys.responses.service import ResponseService
 from shared.database import Session
 from shared.idempotency import IdempotencyKey
-from shared.identity import Caller, WritingCaller
+from shared.identity import KeyHolder, WritingCaller
 from shared.problems import problem_responses
 from shared.service_provider import provided
 
-Responses = Annotated[ResponseService, provided(ResponseService, Caller)]
+# Every key reads responses within its read scope (services.surveys.permissions): a respondent its own.
+Responses = Annotated[ResponseService, provided(ResponseService, KeyHolder)]
 ResponseWriter = Annotated[ResponseService, provided(ResponseService, AnsweringCaller)]
 Reviewer = Annotated[ResponseService, provided(ResponseService, WritingCaller)]
 

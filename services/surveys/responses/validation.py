@@ -9,6 +9,7 @@ each naming the item as `answers.<linkId>`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -146,19 +147,25 @@ def _check(item: Item, given: Any) -> tuple[Any, list[AnswerRow]]:
     return given, [AnswerRow(item.link_id, 0, text_value=given)]
 
 
+_NUMBER_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII digits only: "١٠" is text, not ten
+
+
 def _number(item: Item, given: Any) -> Decimal:
     if isinstance(given, bool) or not isinstance(given, int | float | str):
         raise _Refusal("type", "a number is expected.")
+    if isinstance(given, str) and not _NUMBER_TEXT.fullmatch(given):
+        raise _Refusal("type", f"{given[:40]!r} is not a number written with the digits 0-9.")
     try:
         number = Decimal(str(given))
     except InvalidOperation:
         raise _Refusal("type", f"{given!r} is not a number.") from None
     if not number.is_finite():
         raise _Refusal("type", f"{given!r} is not a number.")
+    # The size is read from the number's digits, before any arithmetic that a huge exponent would overflow.
+    if number and (number.adjusted() >= 12 or number.as_tuple().exponent < -6):  # type: ignore[operator]
+        raise _Refusal("type", "at most 12 digits before and 6 after the decimal point.")
     if item.type is not ItemType.DECIMAL and number != number.to_integral_value():
         raise _Refusal("type", f"a whole number is expected, not {given}.")
-    if abs(number) >= Decimal("1e12") or number.as_tuple().exponent < -6:  # type: ignore[operator]
-        raise _Refusal("type", "at most 12 digits before and 6 after the decimal point.")
     return number.normalize() if item.type is ItemType.DECIMAL else Decimal(int(number))
 
 

@@ -5,20 +5,22 @@ from fastapi import APIRouter, Query, Response
 from services.surveys.identifiers import RecordIdPath
 from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut, TargetOut
 from services.surveys.rounds.service import RoundService
-from shared.identity import Caller, WritingCaller
+from shared.identity import Caller, KeyHolder, WritingCaller
 from shared.problems import problem_responses
 from shared.service_client import Platform
 from shared.service_provider import provided
 
 Rounds = Annotated[RoundService, provided(RoundService, Caller)]
+# The rounds themselves are read by every key: a respondent finds the round it answers.
+RoundsToAnswer = Annotated[RoundService, provided(RoundService, KeyHolder)]
 RoundWriter = Annotated[RoundService, provided(RoundService, WritingCaller, Platform)]
-CountyQuery = Annotated[str | None, Query(pattern=r"^\d{2}$", description="One county's organisations")]
+CountyQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="One county's organisations")]
 
 router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses(401, 404, 422))
 
 
 @router.get("", summary="Every round with its status and number of targets")
-async def list_rounds(rounds: Rounds) -> list[RoundOut]:
+async def list_rounds(rounds: RoundsToAnswer) -> list[RoundOut]:
     return await rounds.search()
 
 
@@ -32,7 +34,7 @@ async def create_round(data: RoundIn, rounds: RoundWriter, response: Response) -
 
 
 @router.get("/{round_id}", summary="One round")
-async def get_round(round_id: RecordIdPath, rounds: Rounds) -> RoundOut:
+async def get_round(round_id: RecordIdPath, rounds: RoundsToAnswer) -> RoundOut:
     return await rounds.read(round_id)
 
 

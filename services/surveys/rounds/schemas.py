@@ -13,7 +13,7 @@ class TargetSetIn(BaseModel):
 
     kind: TargetKind | None = Field(None, description="Every organisation of this kind open on the opening date "
                                                       "(municipality: 290, rss: 24, region, county: 21)")
-    county: str | None = Field(None, pattern=r"^\d{2}$", description="With kind: only this county's (SCB code)")
+    county: str | None = Field(None, pattern=r"^[0-9]{2}$", description="With kind: only this county's (SCB code)")
     organisation_ids: list[RecordId] | None = Field(None, min_length=1, max_length=400,
                                                     description="Instead of a kind: these organisations (a "
                                                                 "municipality by its SCB code, others by registry id)")
