@@ -143,3 +143,16 @@ def test_an_answer_no_stored_number_can_hold_is_refused_never_an_error(gateway, 
     fields = [e["field"] for e in refused.json()["errors"]]
     assert any("answers.behov.aldre.angelagenhet" in f for f in fields), fields
     assert_problem(gateway.get(f"/surveys/rounds/{round_['id']}/responses/2084", headers=county_key), 404)
+
+
+def test_a_round_created_again_after_a_lost_answer_is_the_stored_round(gateway, admin_key, round_):
+    """A timeout can hide a create that was stored: the same POST again answers 200 with the stored round, and the
+    same id with other content is a conflict naming the id."""
+    body = {"id": round_["id"], "questionnaire_id": round_["questionnaire_id"], "version": round_["version"],
+            "title": round_["title"], "opens_on": round_["opens_on"], "closes_on": round_["closes_on"],
+            "targets": {"kind": "municipality", "county": "20"}}
+    again = gateway.post("/surveys/rounds", json=body, headers=admin_key)
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] == round_["id"] and again.json()["targets"] == round_["targets"]
+    assert_problem(gateway.post("/surveys/rounds", json=body | {"title": "Another"}, headers=admin_key), 409,
+                   field="body.id", rule="id_in_use")

@@ -25,7 +25,8 @@ async def list_reporting_years(reports: Reports) -> list[ReportingYearOut]:
              summary="Open a reporting year: the status-report template sent to the counties (or the RSS), due on "
                      "a date (national administrators)")
 async def open_reporting_year(data: ReportingYearIn, reports: ReportsWriter, response: Response) -> ReportingYearOut:
-    opened = await reports.open_year(data)
+    opened, created = await reports.open_year(data)
+    response.status_code = 201 if created else 200
     response.headers["Location"] = f"/surveys/status-reports/{opened.year}"
     return opened
 

@@ -48,21 +48,28 @@ class StatusReports:
         self.repository = ReportingYearRepository(session)
         self.rounds = RoundService(session, caller, platform)
 
-    async def open_year(self, data: ReportingYearIn) -> ReportingYearOut:
+    async def open_year(self, data: ReportingYearIn) -> tuple[ReportingYearOut, bool]:
+        """The reporting year and whether it was opened now: a retried opening (the same dates and targets)
+        answers the open year; another opening of the same year is 409."""
         require_national(self.caller, "a reporting year")
         await self.repository.hold(data.year)
-        if await self.repository.get(data.year) is not None:
-            raise Conflict.field("body.year", "one_reporting_year", f"Reporting year {data.year} is already open.")
+        if (existing := await self.repository.get(data.year)) is not None:
+            opened = next(y for y in await self.years() if y.year == existing.year)
+            if (opened.due_on, opened.opens_on) == (data.due_on, data.opens_on) and (
+                    data.closes_on is None or data.closes_on == opened.closes_on):
+                return opened, False
+            raise Conflict.field("body.year", "one_reporting_year", f"Reporting year {data.year} is already open "
+                                                                    "with other dates.")
         version = data.version or await self._latest_published()
         closes_on = data.closes_on or date(data.year + 1, 12, 31)
-        round_ = await self.rounds.create(RoundIn(
+        round_, _ = await self.rounds.create(RoundIn(
             id=f"{STATUS_REPORT}-{data.year}", questionnaire_id=STATUS_REPORT, version=version,
             title=f"Lägesrapport om stödstrukturen {data.year}", opens_on=data.opens_on,
             closes_on=max(closes_on, data.due_on), targets=TargetSetIn(kind=data.targets)))
         year = ReportingYear(year=data.year, round_id=round_.id, due_on=data.due_on, created_by=self.caller.subject)
         await self.repository.add(year)
         return ReportingYearOut(year=data.year, round_id=round_.id, due_on=data.due_on, opens_on=round_.opens_on,
-                                closes_on=round_.closes_on, status=round_.status, targets=round_.targets)
+                                closes_on=round_.closes_on, status=round_.status, targets=round_.targets), True
 
     async def _latest_published(self) -> int:
         versions = await QuestionnaireRepository(self.session).versions(STATUS_REPORT)

@@ -28,9 +28,10 @@ async def list_rounds(rounds: RoundsToAnswer) -> list[RoundOut]:
              summary="Send a published questionnaire version to a target set read from the actor registry as of "
                      "the opening date (national administrators)")
 async def create_round(data: RoundIn, rounds: RoundWriter, response: Response) -> RoundOut:
-    created = await rounds.create(data)
-    response.headers["Location"] = f"/surveys/rounds/{created.id}"
-    return created
+    round_, created = await rounds.create(data)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/surveys/rounds/{round_.id}"
+    return round_
 
 
 @router.get("/{round_id}", summary="One round")

@@ -56,11 +56,16 @@ class RoundService:
     async def search(self) -> list[RoundOut]:
         return [await self.out(r) for r in await self.repository.all()]
 
-    async def create(self, data: RoundIn) -> RoundOut:
+    async def create(self, data: RoundIn) -> tuple[RoundOut, bool]:
+        """The round and whether it was made now: a retried create (the same id and content, say after a
+        timeout that hid the first answer) answers the stored round; the same id with other content is 409."""
         require_national(self.caller, "a round")
         await self.repository.hold_new(data.id)
-        if await self.repository.get(data.id) is not None:
-            raise Conflict.field("body.id", "id_in_use", f"Round {data.id} exists; choose another id.")
+        if (existing := await self.repository.get(data.id)) is not None:
+            if _same_round(existing, data):
+                return await self.out(existing), False
+            raise Conflict.field("body.id", "id_in_use", f"Round {data.id} exists with other content; choose "
+                                                         "another id or send the stored content.")
         try:
             version = await QuestionnaireService(self.session, self.caller).get(data.questionnaire_id, data.version)
         except NotFound as missing:
@@ -76,7 +81,7 @@ class RoundService:
         await self.repository.add(round_, [
             RoundTarget(round_id=data.id, organisation_id=t.organisation_id, name=t.name, county_code=t.county_code,
                         contact_point=t.contact_point) for t in targets])
-        return await self.out(round_)
+        return await self.out(round_), True
 
     async def close(self, round_id: str) -> RoundOut:
         require_national(self.caller, "a round")
@@ -106,3 +111,8 @@ class RoundService:
                     for code, targets, submitted in rates]
         return NonRespondersOut(round_id=round_id, targets=sum(c.targets for c in counties),
                                 submitted=sum(c.submitted for c in counties), counties=counties)
+
+
+def _same_round(stored: Round, data: RoundIn) -> bool:
+    return (stored.questionnaire_id, stored.version, stored.title, stored.opens_on, stored.closes_on) == (
+        data.questionnaire_id, data.version, data.title, data.opens_on, data.closes_on)
