@@ -276,8 +276,8 @@ def test_the_people_csv_export_lists_the_holders_on_the_date_and_re_imports_unch
     assert in_2023[holder] == {"id": holder, "given_name": "Örjan", "family_name": "Åkesson-Exempel",
                                "email": "orjan.exempel@example.org", "phone": "'+46 10 000 00 02"}
     assert former not in in_2023
-    assert people_on("2023-06-01", {})[holder]["email"] == ""  # contact details are for authenticated callers
-    # A list of people is a directory: another county and the dashboard get names, not Dalarna's contacts.
+    assert people_on("2023-06-01", {})[holder]["email"] == ""  # contacts are for the register's keepers
+    # Another county and the dashboard get names, not Dalarna's contacts.
     for other in (stockholm_key, dashboard_key):
         assert people_on("2023-06-01", other)[holder]["email"] == ""
         posts = gateway.get("/actors/exports/posts.csv", params={"as_of": "2023-06-01"}, headers=other)

@@ -78,7 +78,7 @@ def test_a_post_exists_vacant_and_one_holder_at_a_time(gateway, admin_key):
     assert vacant["count"] == 1
 
 
-def test_contact_details_are_for_authenticated_callers_only(gateway, admin_key):
+def test_contact_details_are_for_the_registers_keepers_only(gateway, admin_key, dashboard_key):
     person = create_person(gateway, admin_key, given_name="Exempel", family_name="Kontaktsson",
                            email="exempel@example.org", phone="+46 10 000 00 00")
     url = f"/actors/people/{person['id']}"
@@ -86,6 +86,7 @@ def test_contact_details_are_for_authenticated_callers_only(gateway, admin_key):
     public = gateway.get(url).json()
     private = gateway.get(url, headers=admin_key).json()
     assert (public["name"], public["email"], public["phone"]) == ("Exempel Kontaktsson", None, None)
+    assert gateway.get(url, headers=dashboard_key).json()["email"] is None  # signed in, but not a keeper
     assert (private["email"], private["phone"]) == ("exempel@example.org", "+46 10 000 00 00")
     assert_problem(gateway.get("/actors/people"), 401)
 

@@ -83,10 +83,10 @@ class RegisterSnapshot:
         return self.refs[organisation_id].name if organisation_id else None
 
     def _person(self, holder: Any) -> PersonBrief:
-        """A post's holder on the date. An export is a list of people: their e-mail and phone follow the
-        registry's rule for lists (shows_contact_details, in bulk)."""
+        """A post's holder on the date, as every answer shows a person: e-mail and phone by the people rule
+        (people.presenter.shows_contact_details, on the holder's managing county)."""
         if (brief := self._people.get(holder.id)) is None:
-            brief = self._people[holder.id] = person_brief(holder, self.caller, in_bulk=True)
+            brief = self._people[holder.id] = person_brief(holder, self.caller)
         return brief
 
     # --- JSON: the single-record API's models -------------------------------------------------------------
@@ -97,7 +97,7 @@ class RegisterSnapshot:
             organisations=[organisation_out(o, self.on) for o in self.organisations()],
             relations=[relation_out(r, self.refs, self.on) for r in self.relations],
             posts=[post_out(p, organisations=self.refs, contacts=p.contacts, holder=self.holders.get(p.id),
-                            caller=self.caller, on=self.on, in_bulk=True) for p in self.posts()],
+                            caller=self.caller, on=self.on) for p in self.posts()],
             memberships=[membership_out(m, post=self.posts_by_id[m.post_id],
                                         person=self._person(self.holders[m.post_id]), organisations=self.refs,
                                         on=self.on) for m in self.memberships],
@@ -148,7 +148,7 @@ class RegisterSnapshot:
 
     def _people_rows(self) -> Iterator[CsvRow]:
         """The people holding a post on the date, once each: with memberships.csv, a file set that re-imports.
-        E-mail and phone follow the registry's rule for lists of people."""
+        E-mail and phone follow the people rule, as in every answer."""
         people = {h.id: h for h in self.holders.values()}
         for person_id in sorted(people):
             holder, brief = people[person_id], self._person(people[person_id])

@@ -29,6 +29,14 @@ class PersonRepository(Repository[Person]):
         return {p.id: p for p in await self.session.scalars(select(Person).where(
             in_ids(self.session, Person.id, ids)))}
 
+    async def managed_by(self, ids: set[str]) -> dict[str, str | None]:
+        """Each of these people's managing county (None: the national administrators'), in one query: whom
+        their e-mail and phone are shown to where an answer carries them without it (audit snapshots)."""
+        if not ids:
+            return {}
+        query = select(Person.id, Person.managed_by_county).where(in_ids(self.session, Person.id, ids))
+        return {row.id: row.managed_by_county for row in (await self.session.execute(query)).all()}
+
     async def existing_ids(self, ids: set[str]) -> set[str]:
         if not ids:
             return set()

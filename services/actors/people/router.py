@@ -31,7 +31,7 @@ async def create_person(data: PersonIn, people: PeopleWriter,
     return answer_stored(request, response, person, f"/people/{person.id}", created)
 
 
-@router.get("/{person_id}", summary="One person; contact details for authenticated callers only",
+@router.get("/{person_id}", summary="One person; contact details for national and managing-county keys only",
             responses=problem_responses(404))
 async def get_person(person_id: RecordIdPath, people: People,
                      response: Response) -> PersonOut:

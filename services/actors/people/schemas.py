@@ -20,7 +20,8 @@ class PersonPatch(BaseModel):
 
 
 class PersonOut(BaseModel):
-    """E-mail and phone are shown to authenticated callers only; anonymous callers see null."""
+    """E-mail and phone are shown to national administrators and to the system of the county that manages the
+    person; every other caller sees null."""
 
     id: str
     name: str
@@ -33,6 +34,9 @@ class PersonOut(BaseModel):
 
 
 class PersonBrief(BaseModel):
+    """A person within another answer (a post's holder, a membership's person): e-mail and phone by the same rule
+    as PersonOut's."""
+
     id: str
     name: str
     email: str | None

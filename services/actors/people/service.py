@@ -1,4 +1,5 @@
-"""People: minimal personal data, contact details for authenticated callers only, and erasure on request."""
+"""People: minimal personal data, contact details for those who keep the register (the presenter's rule), and
+erasure on request."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ class PersonService:
 
     async def search(self, *, name: str | None, paging: PageRequest) -> Page[PersonOut]:
         rows, count = await self.repository.search(name=name, after=paging.after_key(str), limit=paging.limit + 1)
-        return paging.page([person_out(p, self.caller, in_bulk=True) for p in rows], count=count,
+        return paging.page([person_out(p, self.caller) for p in rows], count=count,
                            sort_key=lambda p: [p.id])
 
     async def create(self, data: PersonIn) -> tuple[PersonOut, bool]:

@@ -2,7 +2,8 @@
 
 A post reads the same whether it is an ORM object (a single post, a write), a PostRecord (list pages, the
 representatives read, exports) or a row of the posts table; its holder is a Membership's person with the
-membership's id (posts.repository.Holder, or a row of the same columns).
+membership's id (posts.repository.Holder, or a row of the same columns). A holder, and a membership's person, is
+always presented by the people's person_brief: whoever asks, its e-mail and phone follow the one people rule.
 """
 
 from __future__ import annotations
@@ -22,15 +23,15 @@ from shared.periods import holds_on
 
 
 def post_out(post: Any, *, organisations: Mapping[str, OrganisationRef], contacts: Iterable[Any],
-             holder: Any | None, caller: Principal, on: date, in_bulk: bool = False) -> PostOut:
+             holder: Any | None, caller: Principal, on: date) -> PostOut:
     """`organisations`: references by id, the post's organisation and whom it is held on behalf of among them;
-    `in_bulk`: the holder's contact details follow the rule for lists of people (shows_contact_details)."""
+    `holder`: a Holder or a row of its columns, presented by person_brief (its contacts by the people rule)."""
     return PostOut(
         id=post.id, organisation=organisations[post.organisation_id], role=post.role, label=post.label,
         on_behalf_of=organisations[post.on_behalf_of_id] if post.on_behalf_of_id else None,
         valid_from=post.valid_from, valid_to=post.valid_to, active=holds_on(post.valid_from, post.valid_to, on),
         contacts=[contact_out(c) for c in contacts],
-        holder=person_brief(holder, caller, in_bulk=in_bulk) if holder is not None else None,
+        holder=person_brief(holder, caller) if holder is not None else None,
         holder_membership_id=holder.membership_id if holder is not None else None, source=post.source, as_of=on,
         version=post.version)
 

@@ -35,7 +35,8 @@ class PostRecord:
 
 @dataclass(slots=True)
 class Holder:
-    """Who holds a post on a date: the membership's id and the person's columns that person_brief reads."""
+    """Who holds a post on a date: the membership's id and the person's columns that person_brief reads,
+    `managed_by_county` with them (whom the e-mail and phone are shown to depends on it)."""
 
     membership_id: str
     id: str

@@ -13,7 +13,7 @@ from services.actors.organisations.presenter import contact_out, organisation_ou
 from services.actors.organisations.records import OrganisationHead, load_record
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import NameOut, OrganisationRef
-from services.actors.people.presenter import shows_contact_details
+from services.actors.people.presenter import contact_audience
 from services.actors.posts.models import PostRole
 from services.actors.posts.presenter import post_out
 from services.actors.posts.repository import Holder, PostRecord, PostRepository
@@ -50,9 +50,10 @@ async def representatives(db: DriverConnection, caller: Principal, *, county_cod
 async def kept_representatives(db: DriverConnection, cache: VersionedAnswers, caller: Principal, *,
                                county_code: str, network_id: str, on: date) -> tuple[bytes, str]:
     """The representatives answer as JSON and its ETag, kept in `cache` (the app's) while the register is
-    unchanged. Answers differ in the holders' contact details only, so they are kept per side of the people
-    rule (shows_contact_details)."""
-    audience = "authenticated" if shows_contact_details(caller, None) else "public"
+    unchanged. Answers differ in the holders' contact details only, so they are kept, and their ETags differ, by
+    whose contacts the caller sees (contact_audience: national, one county's, none): an answer kept for one
+    caller is served only to callers who see exactly what it shows."""
+    audience = contact_audience(caller)
 
     async def current_version() -> int:
         return await registry_version(db)
@@ -62,7 +63,7 @@ async def kept_representatives(db: DriverConnection, cache: VersionedAnswers, ca
         return data.model_dump_json().encode(), version
 
     body, version = await cache.get_or_compute((county_code, network_id, on, audience), current_version, answer)
-    return body, f'"r{version}-{on.isoformat()}-{audience[0]}"'
+    return body, f'"r{version}-{on.isoformat()}-{audience}"'
 
 
 class StructureService:

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.anyio
 
 CALLERS = {"public": Principal(subject="anonymous", role=Role.ANONYMOUS),
            "county": Principal(subject="county:01", role=Role.COUNTY, county_code="01")}
-DATES = (date(2019, 11, 1), date(2024, 6, 1))
+DATES = (date(2024, 6, 1), date(2019, 11, 1))  # in 2019 the demonstration people hold the seats
 
 
 async def _driver(session: AsyncSession) -> DriverConnection:
@@ -48,7 +48,9 @@ async def test_the_fast_path_answers_what_the_orm_path_answers(session: AsyncSes
     pairs.update(empty[:1])  # and a county without a seat in a network, when there is one
     db = await _driver(session)
     seats = 0
-    # An authenticated caller sees the holders' contacts and the public does not: each is compared on one date.
+    # The public sees no holder's contacts, county 01's system those of the holders its county manages (the
+    # demonstration holders of county 01's seats, on the date they hold them): each is compared on one date.
+    shown: dict[str, set[bool]] = {}
     for (audience, caller), on in zip(CALLERS.items(), DATES, strict=True):
         slow = PostService(session, caller)
         for network, county in sorted(pairs):
@@ -59,4 +61,9 @@ async def test_the_fast_path_answers_what_the_orm_path_answers(session: AsyncSes
             expected = await slow.present_posts(list(rows), on)
             assert fast.posts == expected, (audience, network, county, on)
             seats += len(expected)
+            for post in expected:
+                if post.holder is not None:
+                    shown.setdefault(f"{audience} {county}", set()).add(post.holder.email is not None)
     assert seats > 0
+    assert shown.get("county 01") == {True}, shown
+    assert not any(True in seen for key, seen in shown.items() if key != "county 01"), shown
