@@ -143,6 +143,10 @@ class LedgerRepository:
             query = query.where(LedgerEntry.county_code == county)
         return [(row.grp, row.kind, int(row.total)) for row in (await self.session.execute(query)).all()]
 
+    async def largest_total(self) -> int:
+        """The largest running total in öre, in either direction (0 when there is none)."""
+        return int(await self.session.scalar(select(func.coalesce(func.max(func.abs(LedgerTotal.total)), 0))) or 0)
+
     async def add_to_totals(self, agreement_id: str, after_position: int) -> None:
         """Moves the running totals by the agreement's entries after `after_position` (those just appended), in
         one statement for every grouping. The rows are written in key order, so concurrent writers take their

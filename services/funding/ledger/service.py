@@ -22,6 +22,10 @@ from services.funding.ledger.schemas import (
     VerificationOut,
 )
 from shared.identity import Principal
+from shared.money import format_ore
+from shared.problems import InvalidInput
+
+MAX_TOTAL_ORE = 2**63 - 1  # a BIGINT, the column of every amount and running total
 
 BALANCE_OF = {EntryType.COMMITMENT: "committed", EntryType.ALLOCATION: "allocated",
               EntryType.REQUISITION: "requisitioned", EntryType.DISBURSEMENT: "paid",
@@ -79,8 +83,18 @@ class Ledger:
             row["entry_hash"] = previous = entry_hash(row, previous)
             rows.append(row)
         if rows:
+            await self._within_totals(rows)
             await self.repository.add(rows)
             await self.repository.add_to_totals(agreement_id, last[0] if last else 0)
+
+    async def _within_totals(self, rows: list[dict]) -> None:
+        """422 unless the running totals (64-bit integers of öre in the database) can hold the new entries: each
+        amount is bounded (shared.money.MAX_ORE), but enough of them add up past any column."""
+        moved = sum(abs(row["amount_ore"]) for row in rows)
+        if moved + await self.repository.largest_total() > MAX_TOTAL_ORE:
+            raise InvalidInput.field("body", "totals_bound", f"The ledger's totals hold at most "
+                                     f"{format_ore(MAX_TOTAL_ORE)} kronor; these amounts would take one past "
+                                     "it. Nothing was stored.")
 
     async def reverse(self, caller: Principal, agreement_id: str, *, document_type: str, document_id: str,
                       entry_type: EntryType) -> bool:
