@@ -19,8 +19,11 @@ class ResponseRatesOut(BaseModel):
 
 
 class ValueCount(BaseModel):
-    value: str
+    value: str = Field(description="An option's code, a scale's step, or a number item's bin as 'low..high'")
     display: str | None = None
+    low: str | None = Field(None, description="A number item's bin: its least value (inclusive)")
+    high: str | None = Field(None, description="A number item's bin: its greatest value (integers: inclusive; "
+                                               "decimals: exclusive, but for the last bin)")
     count: int
     denominator: int = Field(description="Submitted responses that answered the item")
     share: float | None = Field(description=SHARE)

@@ -1,11 +1,17 @@
 """The aggregated pictures of a round: response rates per county and nationally, each item's distribution of
 answers, and the needs ranked per focus area, process and mission area; a county beside the nation, and the
 change from the previous round of the same questionnaire. Every share comes with its count and denominator.
-Counting is done in the database (aggregation/repository.py); here the counts are only put side by side."""
+Counting is done in the database (aggregation/repository.py); here the counts are only put side by side.
+
+A distribution's size follows the answers, never an item's range: a scale answers one count a step (a scale has
+at most MAX_SCALE_STEPS of them; one stored before that bound, past it, is binned), and an integer or decimal item
+at most MAX_BINS bins of equal width over its bounds (or, without them, over the answers given in either round),
+so the round and the previous one share their bins."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from collections import defaultdict
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +28,8 @@ from services.surveys.aggregation.schemas import (
     ValueCount,
 )
 from services.surveys.codelists.reference import MISSION_AREAS, PROCESSES
-from services.surveys.questionnaires.schemas import CHOICE_TYPES, Item, ItemType, flatten, items_of
+from services.surveys.questionnaires.definition import MAX_SCALE_STEPS
+from services.surveys.questionnaires.schemas import CHOICE_TYPES, NUMBER_TYPES, Item, ItemType, flatten, items_of
 from services.surveys.questionnaires.service import QuestionnaireService
 from services.surveys.rounds.models import Round
 from services.surveys.rounds.service import RoundService
@@ -36,6 +43,51 @@ def share(count: int, denominator: int) -> float | None:
 
 def two_decimals(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+MAX_BINS = 20
+STORED_PLACES = Decimal("0.000001")  # answers are stored with six decimals
+ONE = Decimal(1)
+
+Counts = dict[Decimal, int]  # an item's answers: number -> how many gave it
+Row = tuple[str, str | None, int, int | None, str | None, str | None]  # value, display, count, previous, low, high
+
+
+def _text(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _binned(item: Item, now: Counts, before: Counts | None) -> list[Row]:
+    """The item's answers in at most MAX_BINS bins of equal width over its bounds, or over the answers given."""
+    answers = [*now, *(before or {})]
+    low = item.min_value if item.min_value is not None else min(answers, default=None)
+    high = item.max_value if item.max_value is not None else max(answers, default=None)
+    if low is None or high is None or low > high:
+        return []
+    whole = item.type is not ItemType.DECIMAL
+    if whole:
+        low, high = low.to_integral_value(ROUND_CEILING), high.to_integral_value(ROUND_FLOOR)
+        width = max(ONE, ((high - low + 1) / MAX_BINS).to_integral_value(ROUND_CEILING))
+        edges = [low + n * width for n in range(int((high - low) // width) + 1)]
+    else:
+        width = max(STORED_PLACES, ((high - low) / MAX_BINS).quantize(STORED_PLACES, ROUND_CEILING))
+        edges = [low + n * width for n in range(min(MAX_BINS, int((high - low) // width) + 1))]
+
+    def counted(counts: Counts) -> list[int]:
+        found = [0] * len(edges)
+        for number, count in counts.items():
+            found[min(len(edges) - 1, max(0, int((number - low) // width)))] += count
+        return found
+
+    in_now, in_before = counted(now), counted(before) if before is not None else None
+    rows: list[Row] = []
+    for n, start in enumerate(edges):
+        last = n == len(edges) - 1
+        end = min(high, start + width - 1) if whole else (high if last else start + width)
+        value = _text(start) if whole and start == end else f"{_text(start)}..{_text(end)}"
+        rows.append((value, None, in_now[n], in_before[n] if in_before is not None else None, _text(start),
+                     _text(end)))
+    return rows
 
 
 class Aggregates:
@@ -85,9 +137,10 @@ class Aggregates:
             answered, mean = now["answered"].get(item.link_id, (0, None))
             previous_answered = before["answered"].get(item.link_id, (0, None))[0] if before else None
             values = []
-            for value, display, count, previous_count in self._values(item, now, before):
+            for value, display, count, previous_count, low, high in self._values(item, now, before):
                 values.append(ValueCount(
-                    value=value, display=display, count=count, denominator=answered, share=share(count, answered),
+                    value=value, display=display, low=low, high=high, count=count, denominator=answered,
+                    share=share(count, answered),
                     previous_count=previous_count, previous_denominator=previous_answered,
                     previous_share=share(previous_count, previous_answered or 0) if previous_count is not None
                     else None))
@@ -97,22 +150,31 @@ class Aggregates:
         return Distribution(scope=county or "nation", submitted=now["submitted"], items=out)
 
     @staticmethod
-    def _values(item: Item, now: dict, before: dict | None) -> list[tuple[str, str | None, int, int | None]]:
+    def _values(item: Item, now: dict, before: dict | None) -> list[Row]:
         if item.type in CHOICE_TYPES:
             return [(o.code, o.display, now["options"].get((item.link_id, o.code), 0),
-                     before["options"].get((item.link_id, o.code), 0) if before else None) for o in item.options]
-        if item.type is ItemType.SCALE and item.min_value is not None and item.max_value is not None:
+                     before["options"].get((item.link_id, o.code), 0) if before else None, None, None)
+                    for o in item.options]
+        if item.type not in NUMBER_TYPES:
+            return []
+        numbers = now["numbers"].get(item.link_id, {})
+        numbers_before = before["numbers"].get(item.link_id, {}) if before else None
+        if item.type is ItemType.SCALE and item.min_value is not None and item.max_value is not None and \
+                item.max_value - item.min_value < MAX_SCALE_STEPS:
             steps = [Decimal(n) for n in range(int(item.min_value), int(item.max_value) + 1)]
-            return [(str(n), None, now["numbers"].get((item.link_id, n.normalize()), 0),
-                     before["numbers"].get((item.link_id, n.normalize()), 0) if before else None) for n in steps]
-        return []
+            return [(str(n), None, numbers.get(n, 0), numbers_before.get(n, 0) if numbers_before is not None
+                     else None, None, None) for n in steps]
+        return _binned(item, numbers, numbers_before)
 
     async def _counts(self, round_ids: list[str], county: str | None) -> dict[str, dict]:
         """Each round's counts: four statements for the round and its previous one together."""
         submitted = await self.repository.submitted(round_ids, county)
         answered = await self.repository.answered(round_ids, county)
         options = await self.repository.option_counts(round_ids, county)
-        numbers = await self.repository.number_counts(round_ids, county)
+        numbers: dict[str, dict[str, Counts]] = {r: defaultdict(dict) for r in round_ids}
+        for round_id, counted in (await self.repository.number_counts(round_ids, county)).items():
+            for (link_id, number), count in counted.items():
+                numbers[round_id][link_id][number] = count
         return {r: {"submitted": submitted[r], "answered": answered[r], "options": options[r], "numbers": numbers[r]}
                 for r in round_ids}
 

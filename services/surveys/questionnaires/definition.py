@@ -1,6 +1,11 @@
 """The rules a questionnaire's definition obeys before it is stored: unique linkIds, options where choices are
 asked, known code lists (their codes copied in, so a version never changes when a list does), conditions that
-refer to earlier questions with a value they can take, and bounds that fit. Every broken rule names the item."""
+refer to earlier questions with a value they can take, and bounds that fit. Every broken rule names the item.
+
+Sizes are bounded too, since every reader of a round's aggregates pays for them: a scale has at most
+`MAX_SCALE_STEPS` steps (its distribution answers one count a step; a wider range is an integer item, whose
+distribution is binned) and a choice at most `MAX_OPTIONS` options. They are checked when a version is stored and
+again when it is published (`check_sizes`), so no draft stored before the bounds existed is published past them."""
 
 from __future__ import annotations
 
@@ -19,6 +24,34 @@ from services.surveys.questionnaires.schemas import (
 from shared.problems import FieldError, InvalidInput
 
 FindCodeList = Callable[[str], Awaitable[CodeListOut | None]]
+MAX_SCALE_STEPS = 101  # 0..100, a percentage; the usual scales have 5 to 11 steps
+MAX_OPTIONS = 200
+
+
+def size_errors(item: Item) -> list[FieldError]:
+    """The item's scale steps and options within their bounds."""
+    errors = []
+    if item.type is ItemType.SCALE and item.min_value is not None and item.max_value is not None:
+        if item.min_value != item.min_value.to_integral_value() or \
+                item.max_value != item.max_value.to_integral_value():
+            errors.append(FieldError(f"items.{item.link_id}.min_value", "scale_whole_steps",
+                                     f"Item {item.link_id}: a scale runs between whole numbers."))
+        elif item.max_value - item.min_value + 1 > MAX_SCALE_STEPS:
+            errors.append(FieldError(f"items.{item.link_id}.max_value", "scale_steps", (
+                f"Item {item.link_id}: a scale has at most {MAX_SCALE_STEPS} steps, and {item.min_value}.."
+                f"{item.max_value} has {item.max_value - item.min_value + 1}; ask a wider range as an integer.")))
+    if len(item.options) > MAX_OPTIONS:
+        errors.append(FieldError(f"items.{item.link_id}.options", "options_limit",
+                                 f"Item {item.link_id}: a choice has at most {MAX_OPTIONS} options, not "
+                                 f"{len(item.options)}."))
+    return errors
+
+
+def check_sizes(items: list[Item]) -> None:
+    """422 naming each item past the size bounds (a version about to be published)."""
+    errors = [error for item, _ in flatten(items) for error in size_errors(item)]
+    if errors:
+        raise InvalidInput(f"The questionnaire breaks {len(errors)} rule(s): {errors[0].message}", errors=errors)
 
 
 async def resolve_and_check(items: list[Item], find_code_list: FindCodeList) -> list[Item]:
@@ -57,6 +90,7 @@ async def resolve_and_check(items: list[Item], find_code_list: FindCodeList) -> 
             error(item, "min_value", "bounds_on_numbers", "only numbers and scales have min_value and max_value.")
         if item.min_value is not None and item.max_value is not None and item.min_value > item.max_value:
             error(item, "max_value", "bounds_order", "min_value is greater than max_value.")
+        errors.extend(size_errors(item))
         if item.min_length is not None and item.max_length is not None and item.min_length > item.max_length:
             error(item, "max_length", "bounds_order", "min_length is greater than max_length.")
         for n, condition in enumerate(item.enable_when):

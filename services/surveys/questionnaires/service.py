@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.surveys.codelists.service import CodeLists
 from services.surveys.database import utcnow
 from services.surveys.permissions import require_national
-from services.surveys.questionnaires.definition import resolve_and_check
+from services.surveys.questionnaires.definition import check_sizes, resolve_and_check
 from services.surveys.questionnaires.fhir import questionnaire_resource
 from services.surveys.questionnaires.models import QuestionnaireVersion
 from services.surveys.questionnaires.repository import QuestionnaireRepository
@@ -100,6 +100,8 @@ class QuestionnaireService:
             return questionnaire_out(found)
         if found.status != source:
             raise Conflict.field("status", "status_transition", f"A {found.status} version cannot be {target}.")
+        if target is Status.PUBLISHED:
+            check_sizes(items_of(found.items))
         found.status = target.value
         if target is Status.PUBLISHED:
             found.published_at = utcnow()
