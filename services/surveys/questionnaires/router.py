@@ -11,7 +11,10 @@ from services.surveys.questionnaires.schemas import (
     VersionSummary,
 )
 from services.surveys.questionnaires.service import QuestionnaireService
+from services.surveys.questionnaires.workbook import WorkbookReading
+from services.surveys.questionnaires.workbook_file import WorkbookLimits
 from shared.identity import Caller, WritingCaller
+from shared.isolated import Limits
 from shared.problems import problem_responses
 from shared.service_provider import provided
 from shared.uploads import MULTIPART_FORM, file_part_schema, uploaded_file
@@ -21,7 +24,9 @@ FHIR_JSON = "application/fhir+json"
 WORKBOOK_BODY: dict[str, Any] = {"requestBody": {"required": True, "description": (
     "An XLSForm-style workbook (.xlsx): a 'survey' sheet (type, name = linkId, label, required, relevant, "
     "constraint, category), a 'choices' sheet (list_name, name, label) and a 'settings' sheet (form_title, "
-    "description). Each broken rule is named as '<sheet> row <n>.<column>'."),
+    "description). Each broken rule is named as '<sheet> row <n>.<column>'. A file that unpacks past the "
+    "service's bounds, or needs more memory or time to read than a workbook may, is 413; one whose XML is "
+    "malformed or declares a DTD or entities is 422."),
     "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
                 MULTIPART_FORM: file_part_schema("The workbook.")}}}
 
@@ -30,6 +35,15 @@ async def workbook_body(request: Request) -> bytes:
     """The workbook: the request body itself, or the form part `file` of a multipart upload; else 415."""
     return await uploaded_file(request, what="the workbook", media_types=(XLSX, "application/octet-stream"),
                                named_type=XLSX)
+
+
+def workbook_reading(request: Request) -> WorkbookReading:
+    """The bounds of reading an uploaded workbook, from the service's settings (SURVEYS_WORKBOOK_...)."""
+    settings = request.app.state.settings
+    return WorkbookReading(
+        file=WorkbookLimits(member_bytes=settings.workbook_member_bytes, total_bytes=settings.workbook_total_bytes,
+                            members=settings.workbook_members),
+        process=Limits(memory_bytes=settings.workbook_read_memory_bytes, seconds=settings.workbook_read_seconds))
 
 
 Questionnaires = Annotated[QuestionnaireService, provided(QuestionnaireService, Caller)]
@@ -94,7 +108,8 @@ async def move_version(questionnaire_id: RecordIdPath, version: VersionPath,
                      "version (national administrators)")
 async def import_workbook(questionnaire_id: RecordIdPath, request: Request,
                           questionnaires: QuestionnaireWriter) -> QuestionnaireOut:
-    return await questionnaires.import_workbook(questionnaire_id, await workbook_body(request))
+    return await questionnaires.import_workbook(questionnaire_id, await workbook_body(request),
+                                                workbook_reading(request))
 
 
 @router.put("/{questionnaire_id}/versions/{version}/workbook", openapi_extra=WORKBOOK_BODY,
@@ -102,7 +117,8 @@ async def import_workbook(questionnaire_id: RecordIdPath, request: Request,
             summary="Replace a draft with the content of a workbook")
 async def replace_from_workbook(questionnaire_id: RecordIdPath, version: VersionPath, request: Request,
                                 questionnaires: QuestionnaireWriter) -> QuestionnaireOut:
-    return await questionnaires.replace_from_workbook(questionnaire_id, version, await workbook_body(request))
+    return await questionnaires.replace_from_workbook(questionnaire_id, version, await workbook_body(request),
+                                                      workbook_reading(request))
 
 
 @router.get("/{questionnaire_id}/versions/{version}/workbook.xlsx", response_class=Response,

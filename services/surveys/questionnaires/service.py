@@ -21,7 +21,7 @@ from services.surveys.questionnaires.schemas import (
     VersionSummary,
     items_of,
 )
-from services.surveys.questionnaires.workbook import read_workbook, write_workbook
+from services.surveys.questionnaires.workbook import WorkbookReading, read_workbook_isolated, write_workbook
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
 
@@ -130,10 +130,11 @@ class QuestionnaireService:
     async def fhir(self, questionnaire_id: str, version: int) -> dict:
         return questionnaire_resource(questionnaire_out(await self.get(questionnaire_id, version)))
 
-    async def import_workbook(self, questionnaire_id: str, body: bytes) -> QuestionnaireOut:
+    async def import_workbook(self, questionnaire_id: str, body: bytes,
+                              reading: WorkbookReading) -> QuestionnaireOut:
         """A workbook as a new draft: version 1 of a new questionnaire, or the next version of an existing one."""
         require_national(self.caller, "a questionnaire")
-        read = read_workbook(body, await self._code_list_ids())
+        read = await read_workbook_isolated(body, await self._code_list_ids(), reading)
         try:
             if await self.repository.latest(questionnaire_id) is None:
                 return await self.create(QuestionnaireIn(id=questionnaire_id, **read.content.model_dump()))
@@ -141,9 +142,10 @@ class QuestionnaireService:
         except InvalidInput as refused:
             raise read.located(refused) from None
 
-    async def replace_from_workbook(self, questionnaire_id: str, version: int, body: bytes) -> QuestionnaireOut:
+    async def replace_from_workbook(self, questionnaire_id: str, version: int, body: bytes,
+                                    reading: WorkbookReading) -> QuestionnaireOut:
         require_national(self.caller, "a questionnaire")
-        read = read_workbook(body, await self._code_list_ids())
+        read = await read_workbook_isolated(body, await self._code_list_ids(), reading)
         try:
             return await self.replace_draft(questionnaire_id, version, read.content)
         except InvalidInput as refused:

@@ -13,6 +13,10 @@ Sheets:
 Reading checks the sheets' own form and names each mistake as `<sheet> row <n>.<column>` (row 1 is the header);
 the questionnaire's rules (shared with the JSON API) are checked afterwards and their errors are moved onto the
 row of the item they name (`located`). Writing and reading again gives the same questionnaire.
+
+An upload is read in a child process with memory and time limits (`read_workbook_isolated`, shared/isolated.py),
+after the file's own bounds (workbook_file.py: unpacked sizes, no DTDs, rows as they come): a file built to
+exhaust the service is 413 or 422 and the service keeps answering everyone else meanwhile.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from pydantic import ValidationError
 
 from services.surveys.questionnaires.schemas import (
@@ -35,12 +39,13 @@ from services.surveys.questionnaires.schemas import (
     Option,
     QuestionnaireContent,
 )
-from shared.problems import FieldError, InvalidInput
+from services.surveys.questionnaires.workbook_file import MIB, WorkbookLimits, open_workbook, sheet_values
+from shared.isolated import LimitExceeded, Limits, preload, run_isolated
+from shared.problems import BodyTooLarge, FieldError, InvalidInput
 
 SURVEY_COLUMNS = ["type", "name", "label", "required", "relevant", "constraint", "category"]
 CHOICES_COLUMNS = ["list_name", "name", "label"]
 SETTINGS_COLUMNS = ["form_title", "form_id", "version", "description"]
-MAX_ROWS = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
 LIST_TYPES = {"select_one": ItemType.SINGLE_CHOICE, "select_multiple": ItemType.MULTIPLE_CHOICE,
@@ -161,6 +166,8 @@ def write_workbook(questionnaire_id: str, version: int, content: QuestionnaireCo
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as Excel shows a boolean cell; yes and no to `required`
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
@@ -172,13 +179,10 @@ def _text(value: Any) -> str:
 class _Sheets:
     """The workbook's sheets as {column: text} rows with their row numbers, collecting errors as it reads."""
 
-    def __init__(self, body: bytes) -> None:
+    def __init__(self, body: bytes, limits: WorkbookLimits) -> None:
         self.errors: list[FieldError] = []
-        try:
-            workbook = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise InvalidInput.field("body", "xlsx_workbook", "The body is not an Excel workbook (.xlsx).") from None
-        self.sheets = {name.strip().lower(): workbook[name] for name in workbook.sheetnames}
+        self.limits = limits
+        self.sheets = open_workbook(body, limits)
 
     def error(self, where: str, rule: str, message: str) -> None:
         self.errors.append(FieldError(where, rule, message))
@@ -191,7 +195,7 @@ class _Sheets:
             return []
         found: list[tuple[int, dict[str, str]]] = []
         header: list[str] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in sheet_values(name, sheet, self.limits):
             cells = [_text(v) for v in values]
             if number == 1:
                 header = [c.lower() for c in cells]
@@ -200,8 +204,8 @@ class _Sheets:
                         self.error(f"{name} row 1.{column}", "column_present",
                                    f"The {name} sheet has no column '{column}' in its first row.")
                 continue
-            if number > MAX_ROWS + 1:
-                self.error(f"{name} row {number}", "rows_limit", f"A sheet holds at most {MAX_ROWS} rows.")
+            if number > self.limits.rows + 1:
+                self.error(f"{name} row {number}", "rows_limit", f"A sheet holds at most {self.limits.rows} rows.")
                 break
             row = {column: cells[i] if i < len(cells) else "" for i, column in enumerate(header) if column in columns}
             if any(row.values()):
@@ -258,15 +262,10 @@ def _constraint(text: str) -> dict[str, Any] | None:
     return bounds
 
 
-def read_workbook(body: bytes, code_lists: set[str]) -> ReadWorkbook:
-    """The questionnaire a workbook describes; 422 naming each broken row as `<sheet> row <n>.<column>`."""
-    sheets = _Sheets(body)
-    survey = sheets.rows("survey", SURVEY_COLUMNS, ["type", "name", "label"])
-    choice_rows = sheets.rows("choices", CHOICES_COLUMNS, ["list_name", "name", "label"] if "choices" in
-                              sheets.sheets else [])
-    settings = sheets.rows("settings", SETTINGS_COLUMNS, [])
+def _choice_lists(rows: list[tuple[int, dict[str, str]]], sheets: _Sheets) -> dict[str, list[dict[str, str]]]:
+    """The choices sheet: every row an option of the list it names."""
     lists: dict[str, list[dict[str, str]]] = {}
-    for number, row in choice_rows:
+    for number, row in rows:
         if not row.get("list_name"):
             sheets.error(f"choices row {number}.list_name", "list_name_present", "Every choice names its list.")
             continue
@@ -278,12 +277,62 @@ def read_workbook(body: bytes, code_lists: set[str]) -> ReadWorkbook:
                 sheets.error(f"choices row {number}.{column}", error["type"], f"A choice's {column}: {error['msg']}")
             continue
         lists.setdefault(row["list_name"], []).append(option.model_dump())
+    return lists
+
+
+def _typed(item: dict[str, Any], kind: str, rest: list[str], where: str, lists: dict[str, list[dict[str, str]]],
+           code_lists: set[str], sheets: _Sheets) -> bool:
+    """The type column: the item's type, and a choice's options from its list (or its shipped code list)."""
+    if kind == "begin" and rest == ["group"]:
+        item["type"] = ItemType.GROUP.value
+    elif kind in LIST_TYPES and len(rest) == 1:
+        item["type"] = LIST_TYPES[kind].value
+        options = lists.get(rest[0])
+        if rest[0] in code_lists:
+            item["code_list"] = rest[0]
+        elif options is None:
+            sheets.error(f"{where}.type", "known_choice_list", f"There is no list '{rest[0]}' in the choices "
+                         "sheet and no shipped code list by that name.")
+        item["options"] = options or []
+    elif kind in PLAIN_TYPES and not rest:
+        item["type"] = PLAIN_TYPES[kind].value
+    else:
+        return False
+    return True
+
+
+def _qualified(item: dict[str, Any], row: dict[str, str], where: str, sheets: _Sheets) -> None:
+    """The required, relevant, constraint and category columns onto the item."""
+    required = row.get("required", "").lower()
+    if required not in YES | NO:
+        sheets.error(f"{where}.required", "yes_or_no", f"required is yes or no, not '{row['required']}'.")
+    item["required"] = required in YES
+    relevant = _relevant(row.get("relevant", ""))
+    if relevant is None:
+        sheets.error(f"{where}.relevant", "condition_syntax", "A condition reads ${linkId} = 'code', "
+                     "${linkId} >= 3, selected(${linkId}, 'code') or ${linkId} != '', joined by ' and' or "
+                     "' or' (not both).")
+    else:
+        item["enable_when"], item["enable_behavior"] = relevant
+    bounds = _constraint(row.get("constraint", ""))
+    if bounds is None:
+        sheets.error(f"{where}.constraint", "constraint_syntax", "A constraint reads '. >= 1 and . <= 5', "
+                     "'string-length(.) <= 4000' or 'count-selected(.) <= 3'.")
+    else:
+        item.update(bounds)
+    if row.get("category"):
+        item["category"] = row["category"]
+
+
+def _survey_items(survey: list[tuple[int, dict[str, str]]], lists: dict[str, list[dict[str, str]]],
+                  code_lists: set[str], sheets: _Sheets) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The survey sheet: one item a row, nested between `begin group` and `end group`; and each linkId's row."""
     rows: dict[str, int] = {}
     stack: list[tuple[int, dict[str, Any]]] = [(0, {"items": []})]
     for number, row in survey:
         where = f"survey row {number}"
-        kind, *rest = row.get("type", "").split()
-        kind = kind.lower() if kind else ""
+        kind, *rest = row.get("type", "").split() or [""]
+        kind = kind.lower()
         if kind == "end" and rest == ["group"]:
             if len(stack) == 1:
                 sheets.error(f"{where}.type", "group_open", "'end group' without a 'begin group' before it.")
@@ -291,42 +340,11 @@ def read_workbook(body: bytes, code_lists: set[str]) -> ReadWorkbook:
                 stack.pop()
             continue
         item: dict[str, Any] = {"link_id": row.get("name", ""), "text": row.get("label", "")}
-        if kind == "begin" and rest == ["group"]:
-            item["type"] = ItemType.GROUP.value
-        elif kind in LIST_TYPES and len(rest) == 1:
-            item["type"] = LIST_TYPES[kind].value
-            options = lists.get(rest[0])
-            if rest[0] in code_lists:
-                item["code_list"] = rest[0]
-            elif options is None:
-                sheets.error(f"{where}.type", "known_choice_list", f"There is no list '{rest[0]}' in the choices "
-                             "sheet and no shipped code list by that name.")
-            item["options"] = options or []
-        elif kind in PLAIN_TYPES and not rest:
-            item["type"] = PLAIN_TYPES[kind].value
-        else:
+        if not _typed(item, kind, rest, where, lists, code_lists, sheets):
             sheets.error(f"{where}.type", "known_type", f"'{row.get('type', '')}' is not a type: use begin group, "
                          "end group, select_one L, select_multiple L, rank L, range, integer, decimal, text or date.")
             continue
-        required = row.get("required", "").lower()
-        if required not in YES | NO:
-            sheets.error(f"{where}.required", "yes_or_no", f"required is yes or no, not '{row['required']}'.")
-        item["required"] = required in YES
-        relevant = _relevant(row.get("relevant", ""))
-        if relevant is None:
-            sheets.error(f"{where}.relevant", "condition_syntax", "A condition reads ${linkId} = 'code', "
-                         "${linkId} >= 3, selected(${linkId}, 'code') or ${linkId} != '', joined by ' and' or "
-                         "' or' (not both).")
-        else:
-            item["enable_when"], item["enable_behavior"] = relevant
-        bounds = _constraint(row.get("constraint", ""))
-        if bounds is None:
-            sheets.error(f"{where}.constraint", "constraint_syntax", "A constraint reads '. >= 1 and . <= 5', "
-                         "'string-length(.) <= 4000' or 'count-selected(.) <= 3'.")
-        else:
-            item.update(bounds)
-        if row.get("category"):
-            item["category"] = row["category"]
+        _qualified(item, row, where, sheets)
         item["items"] = []
         stack[-1][1]["items"].append(item)
         rows.setdefault(item["link_id"], number)
@@ -334,18 +352,61 @@ def read_workbook(body: bytes, code_lists: set[str]) -> ReadWorkbook:
             stack.append((number, item))
     for number, _open in stack[1:]:
         sheets.error(f"survey row {number}.type", "group_closed", "This group has no 'end group' after it.")
-    if not survey and "survey" in sheets.sheets:
-        sheets.error("survey row 2", "items_present", "The survey sheet holds no questions.")
+    return stack[0][1]["items"], rows
+
+
+def _title(settings: list[tuple[int, dict[str, str]]], sheets: _Sheets) -> tuple[str, str]:
+    """The settings sheet's first row: the questionnaire's title and description."""
     title = description = ""
     if settings:
         title, description = settings[0][1].get("form_title", ""), settings[0][1].get("description", "")
     if not title:
         sheets.error("settings row 2.form_title", "form_title_present", "The settings sheet names the "
                                                                         "questionnaire's title in form_title.")
+    return title, description
+
+
+def read_workbook(body: bytes, code_lists: set[str], limits: WorkbookLimits = WorkbookLimits()) -> ReadWorkbook:
+    """The questionnaire a workbook describes; 422 naming each broken row as `<sheet> row <n>.<column>`, 413 for a
+    file that unpacks past `limits`. Parses in the calling process: a service reads uploads through
+    `read_workbook_isolated`."""
+    sheets = _Sheets(body, limits)
+    survey = sheets.rows("survey", SURVEY_COLUMNS, ["type", "name", "label"])
+    choices = sheets.rows("choices", CHOICES_COLUMNS,
+                          ["list_name", "name", "label"] if "choices" in sheets.sheets else [])
+    settings = sheets.rows("settings", SETTINGS_COLUMNS, [])
+    items, rows = _survey_items(survey, _choice_lists(choices, sheets), code_lists, sheets)
+    if not survey and "survey" in sheets.sheets:
+        sheets.error("survey row 2", "items_present", "The survey sheet holds no questions.")
+    title, description = _title(settings, sheets)
     if sheets.errors:
         raise InvalidInput(f"The workbook breaks {len(sheets.errors)} rule(s): {sheets.errors[0].message}",
                            errors=sheets.errors)
-    return ReadWorkbook(content=_validated(title, description, stack[0][1]["items"], rows), rows=rows)
+    return ReadWorkbook(content=_validated(title, description, items, rows), rows=rows)
+
+
+@dataclass(frozen=True)
+class WorkbookReading:
+    """The bounds of reading an upload: the file's (what it unpacks to, rows, columns) and the reading process's."""
+
+    file: WorkbookLimits = field(default_factory=WorkbookLimits)
+    process: Limits = field(default_factory=lambda: Limits(memory_bytes=512 * MIB, seconds=8.0))
+
+
+async def read_workbook_isolated(body: bytes, code_lists: set[str], reading: WorkbookReading) -> ReadWorkbook:
+    """`read_workbook` in a child process within the memory and time of `reading.process`, so that however the
+    file is built the service keeps answering its other callers; past either limit the workbook is 413."""
+    process = reading.process
+    try:
+        return await run_isolated(read_workbook, body, code_lists, reading.file, limits=process)
+    except LimitExceeded as exceeded:
+        if exceeded.kind == "memory":
+            message = (f"The workbook needs more than {process.memory_bytes // MIB} MiB of memory to read; "
+                       "split it or remove what the questionnaire does not need.")
+        else:
+            message = (f"The workbook takes more than {process.seconds:g} s to read; split it or remove what the "
+                       "questionnaire does not need.")
+        raise BodyTooLarge(message, errors=[FieldError("body", f"read_{exceeded.kind}", message)]) from None
 
 
 def _validated(title: str, description: str, items: list[dict[str, Any]], rows: dict[str, int]) -> QuestionnaireContent:
@@ -380,3 +441,6 @@ def _walk(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found.extend(_walk(item["items"]))
     return found
 
+
+# The fork server that starts the reading children imports this module (openpyxl, pydantic, the schemas) once.
+preload(__name__)
