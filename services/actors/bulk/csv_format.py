@@ -1,8 +1,8 @@
 """Reading and writing the CSV files county systems exchange: UTF-8 (BOM or not), `;` or `,`, header first.
 
-Reading knows nothing about the register: it checks the body's encoding and header (its size is the service's
-body limit for imports, see shared/middleware.py), and hands out the data rows as dicts keyed by column, with
-spreadsheet row numbers (the header is row 1, the first data row row 2).
+Reading knows nothing about the register: it checks the body's encoding, the length of its lines and its header
+(its size is the service's body limit for imports, see shared/middleware.py), and hands out the data rows as
+dicts keyed by column, with spreadsheet row numbers (the header is row 1, the first data row row 2).
 
 Exports are opened in Excel, which runs a cell starting with = + - @ (or tab, CR) as a formula: writing prefixes
 such a cell with a single quote, and reading takes that quote off again, so an exported file re-imports as it was.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,10 @@ from shared.spreadsheet_export import write_csv as write_csv
 from shared.uploads import uploaded_file
 
 CSV_MEDIA_TYPES = frozenset({"text/csv", "application/csv", "text/plain", "application/vnd.ms-excel"})
+# A line of the register's CSV is a record of a dozen short cells; a longer one would only cost the reading (a line
+# of 5 MB of delimiters is millions of empty cells).
+MAX_LINE_CHARACTERS = 64 * 1024
+_LONG_LINE = re.compile(f"(?m)^[^\n]{{{MAX_LINE_CHARACTERS + 1}}}")  # tried at each line's start only
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ def decode(raw: bytes) -> str:
         line = text[:text.index("\x00")].count("\n") + 1
         raise InvalidInput.field("body", "encoding", f"The file holds a NUL character (line {line}): it is not "
                                                      f"UTF-8 text; {advice}.")
+    if (long_line := _LONG_LINE.search(text)) is not None:
+        line = text[:long_line.start()].count("\n") + 1
+        raise InvalidInput.field("body", "line_length", f"Line {line} of the file is longer than "
+                                                        f"{MAX_LINE_CHARACTERS:,} characters; a line is one record.")
     return text
 
 
