@@ -35,4 +35,4 @@ else
 fi
 
 exec python -m uvicorn --factory "$target" --host 0.0.0.0 --port "$port" \
-    --no-access-log --loop uvloop --http httptools --timeout-graceful-shutdown 5 "$@"
+    --no-access-log --loop uvloop --http shared.http_protocol:BoundedHttpToolsProtocol --timeout-graceful-shutdown 5 "$@"

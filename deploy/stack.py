@@ -25,7 +25,7 @@ DEFAULT_PORTS = {"gateway": 8000, "actors": 8101, "funding": 8102, "surveys": 81
 # A test stack's rate limits: far beyond what the test suite sends from one key and one address (hundreds of
 # requests per second for minutes), so no test is refused by chance; a test of the limits sets its own, low ones.
 TEST_RATE_LIMITS = {f"GATEWAY_RATE_LIMIT_{kind}": "10000000/minute"
-                    for kind in ("COUNTY", "NATIONAL_ADMIN", "DASHBOARD", "ANONYMOUS", "FAILED_AUTH")}
+                    for kind in ("COUNTY", "NATIONAL_ADMIN", "DASHBOARD", "SERVICE", "ANONYMOUS", "FAILED_AUTH")}
 
 
 @dataclass
@@ -101,7 +101,7 @@ class Stack:
         target = "gateway.app:create_app" if name == "gateway" else f"services.{name}.main:create_app"
         return [sys.executable, "-m", "uvicorn", "--factory", target, "--host", "127.0.0.1",
                 "--port", str(port or self.ports[name]), "--no-access-log", "--loop", "uvloop",
-                "--http", "httptools", "--timeout-graceful-shutdown", "5"]
+                "--http", "shared.http_protocol:BoundedHttpToolsProtocol", "--timeout-graceful-shutdown", "5"]
 
     def start(self, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
         """Starts the named processes; a service's extra replicas start as `<name>-<n>`."""
