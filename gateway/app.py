@@ -4,12 +4,14 @@ everything the gateway answers itself (health, readiness, OpenAPI, docs, who-am-
 
 from __future__ import annotations
 
+import re
 import time
 
 import aiohttp
 import structlog
 
-from gateway.api_keys import ApiKeyStore
+from gateway.api_keys import SERVICE_KEY_PREFIX, ApiKeyStore
+from gateway.client_address import ClientAddresses
 from gateway.control import create_control_app
 from gateway.identity import IdentityIssuer, InvalidApiKey, api_key_from_headers
 from gateway.openapi import OpenAPIAggregator
@@ -23,6 +25,14 @@ from shared.problems import Problem, problem_response
 from shared.request_context import accept_request_id
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORWARDED_FOR = b"x-forwarded-for"
+# A service's calls on a caller's behalf name that caller (shared/service_client.py); believed from service keys
+# alone, never forwarded.
+ON_BEHALF_OF = b"x-rss-on-behalf-of"
+_SANE_SUBJECT = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
+# Headers the gateway reads and does not pass on: the caller's X-Forwarded-For is replaced by the one the gateway
+# sends, which names the client's address as the gateway established it.
+_NOT_FORWARDED = DROPPED_REQUEST_HEADERS | {FORWARDED_FOR, ON_BEHALF_OF}
 
 
 class Gateway:
@@ -37,10 +47,30 @@ class Gateway:
         self._prefix_headers = {name: (b"x-forwarded-prefix", u.prefix.encode()) for name, u in self.upstreams.items()}
         self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
         self.rate_limits = RateLimits(settings)
+        self.addresses = ClientAddresses(settings.trusted_proxies)
         # For the gateway's own calls (readiness, OpenAPI); forwarding uses the replica pools.
         self.session: aiohttp.ClientSession | None = None
         self.openapi = OpenAPIAggregator(self)
         self.control = create_control_app(self)
+
+    def client_address(self, scope) -> str:  # type: ignore[no-untyped-def]
+        """The caller's address: the peer's, or from X-Forwarded-For when the peer is a trusted proxy."""
+        client = scope.get("client")
+        peer = client[0] if client else ""
+        if not self.addresses.networks:
+            return peer
+        return self.addresses.of(peer, [value for name, value in scope["headers"] if name == FORWARDED_FOR])
+
+    def key_attempt_refused(self, api_key: str, address: str) -> Verdict | None:
+        """The failed-authentication block of the address, unless the key is a service's own (a service is never
+        throttled as an anonymous address: its calls come from the platform's own hosts, which a guesser may
+        share). Only looked up when the address is blocked."""
+        blocked = self.rate_limits.refuse_key_attempt(address)
+        if blocked is not None:
+            record = self.issuer.keys.find(api_key)
+            if record is not None and record.subject.startswith(SERVICE_KEY_PREFIX):
+                return None
+        return blocked
 
     def upstream_for(self, path: str) -> Upstream | None:
         segment = path.split("/", 2)[1] if path.startswith("/") else ""
@@ -62,10 +92,11 @@ class Gateway:
 
     async def _proxy(self, upstream: Upstream, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         started = time.perf_counter()
-        api_key_header = authorization = request_id = connection = None
+        api_key_header = authorization = request_id = connection = on_behalf_of = None
+        forwarded_for: list[bytes] = []
         headers: list[tuple[bytes, bytes]] = []
         for name, value in scope["headers"]:
-            if name in DROPPED_REQUEST_HEADERS:
+            if name in _NOT_FORWARDED:
                 if name == b"x-api-key":
                     api_key_header = value
                 elif name == b"authorization":
@@ -74,6 +105,10 @@ class Gateway:
                     request_id = value
                 elif name == b"connection":
                     connection = value
+                elif name == FORWARDED_FOR:
+                    forwarded_for.append(value)
+                elif name == ON_BEHALF_OF:
+                    on_behalf_of = value
                 continue
             headers.append((name, value))
         if connection is not None:  # headers the caller names in Connection are for this hop only (RFC 9110 7.6.1)
@@ -87,15 +122,23 @@ class Gateway:
         subject = None
         client = scope.get("client")
         address = client[0] if client else ""
+        if forwarded_for and self.addresses.networks:
+            address = self.addresses.of(address, forwarded_for)
         try:
             api_key = api_key_from_headers(api_key_header, authorization)
-            blocked = self.rate_limits.refuse_key_attempt(address) if api_key else None
+            blocked = self.key_attempt_refused(api_key, address) if api_key else None
             if blocked is not None:
                 status = await self._refuse(send, response_headers, blocked)
             else:
                 principal, token = self.issuer.authenticate(api_key, upstream.name)
                 subject = principal.subject
-                verdict = await self.rate_limits.spend(principal.role, subject, address)
+                if subject.startswith(SERVICE_KEY_PREFIX):
+                    caller = on_behalf_of.decode("latin-1") if on_behalf_of is not None else None
+                    if caller is not None and not _SANE_SUBJECT.match(caller):
+                        caller = "unreadable"
+                    verdict = await self.rate_limits.spend_service(subject, caller)
+                else:
+                    verdict = await self.rate_limits.spend(principal.role, subject, address)
                 if verdict is not None:
                     response_headers.extend(verdict.headers)
                 if verdict is not None and not verdict.allowed:

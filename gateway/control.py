@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 import aiohttp
-from fastapi import FastAPI, Header, Request
+from fastapi import FastAPI, Header, Request, Response
 from pydantic import BaseModel, Field
 
 from gateway import VERSION
 from gateway.api_docs import install_api_docs
-from gateway.identity import InvalidApiKey, api_key_from_headers
+from gateway.identity import ANONYMOUS_SUBJECT, InvalidApiKey, api_key_from_headers
 from gateway.openapi import DocumentIncomplete
 from gateway.rate_limits import refusal_response
+from shared.identity import Role
 from shared.middleware import RequestContextMiddleware
 from shared.openapi_document import describe_errors_as_problems
 from shared.problems import Problem, Unauthenticated, install_problem_handlers, problem_response
@@ -43,17 +45,28 @@ def create_control_app(gateway: Gateway) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": "gateway"}
 
+    readiness = ReadinessChecks(gateway)
+
     @app.get("/readyz", tags=["gateway"], summary="Every service has at least one ready replica",
              response_model=GatewayReadiness, response_model_exclude_none=True,
-             responses={503: {"description": "A service has no ready replica."}})
-    async def readyz():  # type: ignore[no-untyped-def]
-        checks = await asyncio.gather(*(_check_upstream(gateway, name) for name in gateway.upstreams))
-        services = dict(zip(gateway.upstreams, checks))
+             responses={503: {"description": "A service has no ready replica."},
+                        429: {"description": "The address's anonymous budget is spent"}})
+    async def readyz(request: Request, response: Response):  # type: ignore[no-untyped-def]
+        """Asks every replica of every service, at most once a second whoever calls: callers within the same
+        second (and those arriving while the replicas are asked) share one answer. Spends from the address's
+        anonymous budget, as any anonymous call."""
+        address = gateway.client_address(request.scope)
+        verdict = await gateway.rate_limits.spend(Role.ANONYMOUS, ANONYMOUS_SUBJECT, address)
+        if verdict is not None and not verdict.allowed:
+            return refusal_response(verdict)
+        budget = {name.decode(): value.decode() for name, value in verdict.headers} if verdict is not None else {}
+        services = await readiness.services()
         if all(any(r["ready"] for r in replicas) for replicas in services.values()):
+            response.headers.update(budget)
             return {"status": "ready", "services": services}
         down = [n for n, replicas in services.items() if not any(r["ready"] for r in replicas)]
         return problem_response(Problem(status=503, detail="Not ready: " + ", ".join(down),
-                                        extra={"services": services}), instance="/readyz")
+                                        extra={"services": services}), instance="/readyz", headers=budget)
 
     @app.get("/whoami", tags=["gateway"], summary="The identity the gateway gives your key", response_model=Caller,
              responses={429: {"description": "Too many wrong keys from this address"}})
@@ -62,8 +75,8 @@ def create_control_app(gateway: Gateway) -> FastAPI:
         key = api_key_from_headers(x_api_key.encode() if x_api_key else None,
                                    authorization.encode() if authorization else None)
         # Wrong keys tried here count against the same per-address budget as wrong keys sent to a service.
-        address = request.client.host if request.client else ""
-        blocked = gateway.rate_limits.refuse_key_attempt(address) if key else None
+        address = gateway.client_address(request.scope)
+        blocked = gateway.key_attempt_refused(key, address) if key else None
         if blocked is not None:
             return refusal_response(blocked)
         try:
@@ -106,6 +119,37 @@ class GatewayReadiness(BaseModel):
 
     status: str = Field(description="Always ready.", examples=["ready"], pattern="^ready$")
     services: dict[str, list[ReplicaCheck]] = Field(description="Each service's replicas, by service name.")
+
+
+READINESS_KEPT_SECONDS = 1.0
+
+
+class ReadinessChecks:
+    """The services' readiness, asked of their replicas at most once per READINESS_KEPT_SECONDS: an answer is
+    kept that long, and callers arriving while the replicas are being asked wait for that same asking."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self._answer: dict[str, list[dict[str, Any]]] | None = None
+        self._asked_at = 0.0
+        self._asking: asyncio.Future[dict[str, list[dict[str, Any]]]] | None = None
+
+    async def services(self) -> dict[str, list[dict[str, Any]]]:
+        if self._answer is not None and time.monotonic() - self._asked_at < READINESS_KEPT_SECONDS:
+            return self._answer
+        if self._asking is None:
+            self._asking = asyncio.ensure_future(self._ask())
+        return await asyncio.shield(self._asking)  # a caller that leaves does not cancel the others' asking
+
+    async def _ask(self) -> dict[str, list[dict[str, Any]]]:
+        try:
+            gateway = self.gateway
+            checks = await asyncio.gather(*(_check_upstream(gateway, name) for name in gateway.upstreams))
+            self._answer = dict(zip(gateway.upstreams, checks))
+            self._asked_at = time.monotonic()
+            return self._answer
+        finally:
+            self._asking = None
 
 
 async def _check_upstream(gateway: Gateway, name: str) -> list[dict[str, Any]]:

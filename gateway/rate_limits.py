@@ -11,10 +11,13 @@ writes it::
 and a refused request gets 429 with ``Retry-After``. Which budget a request spends from:
 
 - a valid API key: the key's caller, under the limit of its role (county, national_admin, dashboard);
+- a service's own key: the service, under the service limit, counted for each caller the service calls on behalf
+  of (X-RSS-On-Behalf-Of) apart, so that one caller's traffic through a service cannot spend what its calls for
+  the others need;
 - no key: the client address, under the anonymous limit;
 - a wrong key: the client address, under the failed-authentication limit. Once that is spent, every request
   from the address that carries a key is refused before the key is looked at, until the window ends, so that
-  guessing keys goes no faster than the limit allows.
+  guessing keys goes no faster than the limit allows (a service's own key excepted: gateway/app.py).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from shared.logging import get_logger
 from shared.problems import Problem, problem_response
 
 FAILED_AUTH_POLICY = "failed-auth"
+SERVICE_POLICY = "service"
 _MAX_TRACKED = 100_000  # windows and blocked addresses remembered locally before the memory is reset
 _STORAGE_WARNING_EVERY_SECONDS = 10.0
 
@@ -96,6 +100,7 @@ class RateLimits:
             Role.ANONYMOUS: Policy("anonymous", parse(settings.rate_limit_anonymous)),
         }
         self.failed_auth = Policy(FAILED_AUTH_POLICY, parse(settings.rate_limit_failed_auth))
+        self.service = Policy(SERVICE_POLICY, parse(settings.rate_limit_service))
         self._window_ends: dict[str, float] = {}  # counter key -> when its current window ends
         self._blocked: dict[str, float] = {}  # address -> until when its key attempts are refused
         self._log = get_logger("gateway.rate_limits")
@@ -104,6 +109,11 @@ class RateLimits:
     async def spend(self, role: Role, caller: str, address: str) -> Verdict | None:
         """One request from a caller whose key was valid (or absent: anonymous, counted by address)."""
         return await self._spend(self.by_role[role], address if role is Role.ANONYMOUS else caller)
+
+    async def spend_service(self, service: str, on_behalf_of: str | None) -> Verdict | None:
+        """One call with a service's own key: from the service's budget for the caller it calls on behalf of, or
+        from the service's own budget when it names none."""
+        return await self._spend(self.service, f"{service} for {on_behalf_of}" if on_behalf_of else service)
 
     def refuse_key_attempt(self, address: str) -> Verdict | None:
         """A refusal when this address has spent its failed-authentication budget; None otherwise. Costs one dict

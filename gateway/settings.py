@@ -1,3 +1,4 @@
+import ipaddress
 import json
 import os
 import re
@@ -102,8 +103,15 @@ class GatewaySettings(BaseSettings):
     rate_limit_county: str = "1200/minute"
     rate_limit_national_admin: str = "1200/minute"
     rate_limit_dashboard: str = "3000/minute"
+    # A service's own key (funding and surveys reading the registry): its calls on behalf of one caller (named in
+    # X-RSS-On-Behalf-Of) spend from a budget of that service for that caller, its other calls from one of its own.
+    rate_limit_service: str = "3000/minute"
     rate_limit_anonymous: str = "300/minute"
     rate_limit_failed_auth: str = "10/minute"
+    # Load balancers or proxies in front of the gateway (addresses or networks, comma-separated; none by
+    # default): from these peers the client's address is read from X-Forwarded-For (the right-most address in it
+    # that is not one of them); from any other peer the header is ignored and the address is the peer's.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     access_log: bool = True
     log_format: Literal["json", "console"] = "console"
@@ -161,8 +169,16 @@ class GatewaySettings(BaseSettings):
                              f"{sorted(self.services)}")
         return self
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> list[str]:
+        items = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+        for item in filter(None, items):
+            ipaddress.ip_network(item, strict=False)  # a ValueError names what it could not read
+        return [item for item in items if item]
+
     @field_validator("rate_limit_county", "rate_limit_national_admin", "rate_limit_dashboard",
-                     "rate_limit_anonymous", "rate_limit_failed_auth")
+                     "rate_limit_service", "rate_limit_anonymous", "rate_limit_failed_auth")
     @classmethod
     def _readable_limit(cls, value: str) -> str:
         parse(value)  # a ValueError names what it could not read

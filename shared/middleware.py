@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logging import access_line
 from shared.problems import BodyTooLarge, InvalidInput, NotFound, Problem, problem_response, public_path
-from shared.request_context import REQUEST_ID_HEADER, accept_request_id
+from shared.request_context import REQUEST_ID_HEADER, accept_request_id, bind_request_state, unbind_request_state
 from shared.text import CONTROL_CHARACTERS_RULE, control_character_in, control_character_message
 
 _REQUEST_ID_HEADER_BYTES = REQUEST_ID_HEADER.encode()
@@ -37,6 +37,7 @@ class RequestContextMiddleware:
                 break
         request_id = accept_request_id(incoming)
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        state_token = bind_request_state(scope.setdefault("state", {}))
         started = time.perf_counter()
         status = 500
 
@@ -57,6 +58,7 @@ class RequestContextMiddleware:
                             duration_ms=round((time.perf_counter() - started) * 1000, 2),
                             caller=getattr(principal, "subject", None))
             structlog.contextvars.unbind_contextvars("request_id")
+            unbind_request_state(state_token)
 
 
 # --- bounded requests ------------------------------------------------------------------------------------------

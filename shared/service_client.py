@@ -14,6 +14,10 @@ once, in the service's lifespan (`attach_platform_client`), and reused by every 
   answer is not transferred again. `no-cache` answers are revalidated every time; `no-store` ones are not kept.
 * A platform that cannot be reached (refused connection, time-out, 5xx from the gateway) raises
   `PlatformUnavailable`, a 503 problem: a write that needs the answer stores nothing.
+* Calls made while a request is handled name that request's caller in X-RSS-On-Behalf-Of: the gateway, which
+  trusts the header from service keys alone, spends them from a budget of the service for that caller, so one
+  caller's traffic cannot spend what the service's calls for everybody else need. One request makes at most
+  MAX_CALLS_PER_REQUEST calls (answers kept fresh cost none); past that it is refused with 422 before the call.
 """
 
 from __future__ import annotations
@@ -32,10 +36,15 @@ import orjson
 import structlog
 from fastapi import Depends, FastAPI, Request
 
-from shared.problems import ProblemError
-from shared.request_context import REQUEST_ID_HEADER
+from shared.problems import InvalidInput, ProblemError
+from shared.request_context import REQUEST_ID_HEADER, request_state
 
 RETRY_AFTER_SECONDS = 5
+ON_BEHALF_OF_HEADER = "X-RSS-On-Behalf-Of"
+# The calls one request may make to the platform: every question a request asks is answered by a few list reads
+# (many ids in one call), so a request past this is one whose input makes it fan out.
+MAX_CALLS_PER_REQUEST = 25
+_CALLS = "platform_calls"  # in the request's state: the calls it has made
 
 
 class PlatformUnavailable(ProblemError):
@@ -123,6 +132,16 @@ class PlatformClient:
         request_id = structlog.contextvars.get_contextvars().get("request_id")
         if request_id:
             headers[REQUEST_ID_HEADER] = request_id
+        state = request_state()
+        if state is not None:
+            calls = state[_CALLS] = state.get(_CALLS, 0) + 1
+            if calls > MAX_CALLS_PER_REQUEST:
+                raise InvalidInput(f"This request needs more than {MAX_CALLS_PER_REQUEST} questions to the platform "
+                                   f"to be answered (at {what}); send fewer items in one request.",
+                                   limit=MAX_CALLS_PER_REQUEST)
+            principal = state.get("principal")
+            if principal is not None:
+                headers[ON_BEHALF_OF_HEADER] = principal.subject
         if kept is not None and kept.etag:
             headers["If-None-Match"] = kept.etag
         self.counts.sent += 1

@@ -4,6 +4,10 @@ back to the agreement; never more than was received; other counties and counties
 
 from __future__ import annotations
 
+import time
+
+import orjson
+
 from tests.funding_requests import key, paid, receiver_allocation, register_receiver, unique
 from tests.support import assert_problem
 
@@ -82,3 +86,45 @@ def test_distribution_stays_in_the_county_and_with_the_shares_county(stack, gate
                                 headers={**county_key, **key()}), 404)
     after = gateway.get(f"/funding/agreements/{agreement['id']}/ledger", headers=county_key).json()["entries"]
     assert after == before
+
+
+def registry_calls(stack, request_id: str) -> list[str]:
+    """The paths the actor registry was asked for while the request with this id was handled (its access log)."""
+    lines = stack.log_file("actors").read_text(encoding="utf-8").splitlines()
+    return [entry["path"] for entry in map(orjson.loads, filter(None, lines))
+            if entry.get("request_id") == request_id and entry.get("path")]
+
+
+def test_many_unknown_receivers_cost_the_registry_one_question_and_are_named(stack, gateway, admin_key, county_key):
+    _agreement, allocation = receiver_allocation(gateway, admin_key)
+    url = distributions_url(allocation, allocation["receivers"]["20"]["id"]) + "/preview"
+    unknown = [f"unknown-receiver-{i:03d}" for i in range(100)]
+    request_id = unique("many-unknown")
+    # Each unknown id twice, and one that cannot be a registry id: each is looked up once, the last one never.
+    body = {"total": "1.00", "key": "equal",
+            "recipients": [{"id": i} for i in unknown + unknown] + [{"id": "not.a.registry.id"}]}
+    answer = gateway.post(url, json=body, headers={**county_key, "X-Request-ID": request_id})
+
+    problem = assert_problem(answer, 422, field="body.recipients.0.id", rule="registered_receiver")
+    named = {e["field"]: e["message"] for e in problem["errors"] if e["rule"] == "registered_receiver"}
+    assert len(named) == 201
+    assert all(unknown[i] in named[f"body.recipients.{i}.id"] for i in range(100))
+    assert "not.a.registry.id" in named["body.recipients.200.id"]
+    time.sleep(0.3)  # the registry's access log is written by another process
+    calls = registry_calls(stack, request_id)
+    assert 1 <= len(calls) <= 2, calls
+    assert all(path == "/organisations" for path in calls), calls
+
+
+def test_too_many_distinct_receivers_is_refused_naming_the_limit_before_any_question(stack, gateway, admin_key,
+                                                                                      county_key):
+    _agreement, allocation = receiver_allocation(gateway, admin_key)
+    url = distributions_url(allocation, allocation["receivers"]["20"]["id"]) + "/preview"
+    request_id = unique("too-many-receivers")
+    body = {"total": "1.00", "key": "equal", "recipients": [{"id": f"receiver-{i:03d}"} for i in range(101)]}
+    answer = gateway.post(url, json=body, headers={**county_key, "X-Request-ID": request_id})
+
+    problem = assert_problem(answer, 422, field="body.recipients", rule="receivers_at_most")
+    assert problem["limit"] == 100 and "100" in problem["detail"]
+    time.sleep(0.3)
+    assert registry_calls(stack, request_id) == []

@@ -1,5 +1,6 @@
 """Rate limits at the gateway, over real HTTP: budgets per key and per address, a stricter one for wrong keys,
-and one budget shared by two gateways on one Redis.
+budgets of a service per caller it calls on behalf of, addresses behind a trusted proxy, /readyz, and one budget
+shared by two gateways on one Redis.
 
 Each stack here runs with low limits of its own (the shared test stack's are far too high to be reached). All
 requests come from loopback; tests that need an address of their own send from another 127.0.0.x.
@@ -7,7 +8,9 @@ requests come from loopback; tests that need an address of their own send from a
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -16,6 +19,8 @@ import httpx
 import pytest
 
 from deploy.stack import Stack
+from tests.funding_requests import key as idempotency_key
+from tests.funding_requests import receiver_allocation, requisition
 from tests.support import assert_problem, free_port, start_stack
 
 LOW_LIMITS = {
@@ -98,7 +103,6 @@ def test_wrong_keys_are_limited_per_address_before_the_ordinary_limit(limited):
         still_public = guesser.get("/actors/municipalities/2080")
         right_key_elsewhere = neighbour.get("/actors/", headers=key(limited, "county-01"))
         healthz = guesser.get("/healthz")
-        readyz = guesser.get("/readyz")
 
     assert [f.status_code for f in failures] == [401] * 3  # the anonymous budget (8) is nowhere near spent
     assert [f.headers["ratelimit"].split(";")[1] for f in failures] == ["r=2", "r=1", "r=0"]
@@ -109,8 +113,7 @@ def test_wrong_keys_are_limited_per_address_before_the_ordinary_limit(limited):
     assert assert_problem(right_key_from_guesser, 429)["policy"] == "failed-auth"
     assert still_public.status_code == 200
     assert right_key_elsewhere.status_code == 200
-    assert healthz.status_code == 200 and readyz.status_code == 200
-    assert "ratelimit" not in healthz.headers and "ratelimit" not in readyz.headers
+    assert healthz.status_code == 200 and "ratelimit" not in healthz.headers
 
 
 def test_wrong_keys_at_whoami_count_against_the_same_address_budget(limited):
@@ -124,6 +127,121 @@ def test_wrong_keys_at_whoami_count_against_the_same_address_budget(limited):
     assert assert_problem(refused, 429)["policy"] == "failed-auth"
     assert assert_problem(refused_whoami, 429)["policy"] == "failed-auth"
     assert int(refused_whoami.headers["retry-after"]) >= 1
+
+
+# A stack whose services' budgets are small (the service budget, and the dashboard budget service keys spent from
+# before they had their own), with a trusted proxy at 127.0.0.9; county and admin keys keep the test stack's
+# room. The services call the gateway from 127.0.0.1; the tests send from other addresses unless they mean it.
+SERVICE_BUDGET = 40
+FAIR_LIMITS = {
+    "GATEWAY_RATE_LIMIT_SERVICE": f"{SERVICE_BUDGET}/minute",
+    "GATEWAY_RATE_LIMIT_DASHBOARD": f"{SERVICE_BUDGET}/minute",
+    "GATEWAY_RATE_LIMIT_ANONYMOUS": "6/minute",
+    "GATEWAY_RATE_LIMIT_FAILED_AUTH": "3/minute",
+    "GATEWAY_TRUSTED_PROXIES": "127.0.0.9",
+}
+PROXY = "127.0.0.9"
+
+
+@pytest.fixture(scope="module")
+def fair(tmp_path_factory: pytest.TempPathFactory, new_database_url: Callable[[str], str]) -> Iterator[Stack]:
+    stack = start_stack(tmp_path_factory.mktemp("fair"), new_database_url, extra_env=FAIR_LIMITS)
+    yield stack
+    stack.stop()
+
+
+def test_one_countys_flood_through_funding_leaves_another_countys_requisition_standing(fair):
+    with client_from(fair, "127.0.0.11") as gateway:
+        _agreement, allocation = receiver_allocation(gateway, key(fair, "skr-admin"))
+        url = (f"/funding/allocations/{allocation['id']}/shares/{allocation['receivers']['20']['id']}"
+               "/distributions/preview")
+        flood = {"total": "1.00", "key": "equal", "recipients": [{"id": f"unknown-{i:03d}"} for i in range(100)]}
+        previews = [gateway.post(url, json=flood, headers=key(fair, "county-20")) for _ in range(SERVICE_BUDGET + 5)]
+        stockholm = gateway.post("/funding/requisitions", json=requisition(allocation, "100.00", county="01"),
+                                 headers={**key(fair, "county-01"), **idempotency_key()})
+
+    statuses = [p.status_code for p in previews]
+    # Each preview asks the registry once (100 ids in one call) and is refused naming the unknown receivers,
+    # until Dalarna's share of funding's registry budget is spent: then Dalarna alone waits.
+    assert statuses[:SERVICE_BUDGET - 5] == [422] * (SERVICE_BUDGET - 5), statuses
+    assert_problem(previews[0], 422, field="body.recipients.99.id", rule="registered_receiver")
+    assert statuses[-1] == 503, statuses
+    assert "429" in previews[-1].json()["detail"]
+    assert stockholm.status_code == 201, stockholm.text
+
+
+def test_wrong_keys_from_the_services_address_do_not_stop_the_services(fair):
+    wrong = {"X-API-Key": "rss_funding_guessed"}
+    with client_from(fair, "127.0.0.1") as guesser, client_from(fair, "127.0.0.12") as gateway:
+        failures = [guesser.get("/actors/", headers=wrong) for _ in range(4)]
+        # The address is blocked for keys: a county key from it is refused before it is looked at ...
+        county_from_there = guesser.get("/actors/", headers=key(fair, "county-01"))
+        # ... but the services, which call the platform from that address with their own keys, go on.
+        service_key = {"X-API-Key": fair.service_keys["service-funding"]}
+        service_from_there = guesser.get("/actors/counties/20", headers=service_key)
+        _agreement, allocation = receiver_allocation(gateway, key(fair, "skr-admin"))
+        created = gateway.post("/funding/requisitions", json=requisition(allocation, "100.00", county="01"),
+                               headers={**key(fair, "county-01"), **idempotency_key()})
+        round_ = gateway.post("/surveys/rounds", headers=key(fair, "skr-admin"), json={
+            "id": f"runda-{uuid.uuid4().hex[:8]}", "questionnaire_id": "behovsinventering", "version": 1,
+            "title": "Runda", "opens_on": "2024-01-01", "closes_on": "2099-12-31", "targets": {"kind": "rss"}})
+
+    assert [f.status_code for f in failures] == [401, 401, 401, 429]
+    assert assert_problem(county_from_there, 429)["policy"] == "failed-auth"
+    assert service_from_there.status_code == 200, service_from_there.text
+    assert created.status_code == 201, created.text
+    assert round_.status_code == 201, round_.text
+
+
+def test_x_forwarded_for_is_read_from_a_trusted_proxy_only(fair):
+    with client_from(fair, "127.0.0.13") as untrusted, client_from(fair, PROXY) as proxy:
+        # From an untrusted peer the header is ignored: every request counts against the peer's address.
+        made_up = [untrusted.get("/actors/municipalities/2080", headers={"X-Forwarded-For": f"10.9.0.{i}"})
+                   for i in range(7)]
+        # From the trusted proxy the client is the right-most address not the proxy's own; what the client
+        # wrote to the left of it is not believed.
+        first = [proxy.get("/actors/municipalities/2080", headers={"X-Forwarded-For": "10.1.0.1"})
+                 for _ in range(6)]
+        first_spent = proxy.get("/actors/municipalities/2080", headers={"X-Forwarded-For": "10.1.0.1"})
+        first_again_with_a_made_up_left = proxy.get("/actors/municipalities/2080",
+                                                    headers={"X-Forwarded-For": "10.7.7.7, 10.1.0.1, 127.0.0.9"})
+        second = proxy.get("/actors/municipalities/2080", headers={"X-Forwarded-For": "10.1.0.2"})
+
+    assert [a.status_code for a in made_up] == [200] * 6 + [429]
+    assert [a.status_code for a in first] == [200] * 6
+    assert assert_problem(first_spent, 429)["policy"] == "anonymous"
+    assert first_again_with_a_made_up_left.status_code == 429
+    assert second.status_code == 200
+
+
+def _readyz_asked(stack: Stack) -> int:
+    """How many times the actor registry's /readyz was called (its access log)."""
+    lines = stack.log_file("actors").read_text(encoding="utf-8").splitlines()
+    return sum(1 for line in lines if '"path":"/readyz"' in line.replace(" ", ""))
+
+
+def test_readyz_is_limited_like_any_anonymous_call_and_shares_one_asking(fair):
+    with client_from(fair, "127.0.0.14") as caller:
+        answers = [caller.get("/readyz") for _ in range(6)]
+        refused = caller.get("/readyz")
+    assert [a.status_code for a in answers] == [200] * 6
+    assert answers[0].headers["ratelimit-policy"] == '"anonymous";q=6;w=60'
+    assert assert_problem(refused, 429)["policy"] == "anonymous"
+
+    async def many() -> list[int]:
+        # 60 callers at once, each its own client behind the trusted proxy (so no budget stands in the way).
+        transport = httpx.AsyncHTTPTransport(local_address=PROXY)
+        async with httpx.AsyncClient(base_url=fair.gateway_url, timeout=15, transport=transport) as client:
+            answers = await asyncio.gather(*(client.get("/readyz", headers={"X-Forwarded-For": f"10.2.0.{i}"})
+                                             for i in range(60)))
+        return [a.status_code for a in answers]
+
+    time.sleep(1.1)  # past the kept answer of the calls above
+    before = _readyz_asked(fair)
+    statuses = asyncio.run(many())
+    time.sleep(0.3)  # the registry's access log is written by another process
+    assert statuses == [200] * 60
+    assert _readyz_asked(fair) - before <= 3
 
 
 def _redis_reachable() -> bool:

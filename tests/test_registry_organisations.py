@@ -143,3 +143,23 @@ def test_the_location_of_a_new_record_works_through_the_gateway(gateway, admin_k
     response = gateway.post("/actors/organisations", headers=admin_key, json={"kind": "other", "name": "Located"})
     assert response.headers["location"] == f"/actors/organisations/{response.json()['id']}"
     assert gateway.get(response.headers["location"]).json()["name"] == "Located"
+
+
+def test_many_organisations_are_read_in_one_call_by_id(gateway, admin_key):
+    closed = create_organisation(gateway, admin_key, name="Closed FoU", valid_from="2001-01-01",
+                                 valid_to="2002-01-01")
+    ids = ["skr", "rss-20", closed["id"], "no-such-organisation"]
+    listed = gateway.get("/actors/organisations", params={"id": ",".join(ids + ["skr"])}, headers=admin_key)
+    assert listed.status_code == 200, listed.text
+    assert [o["id"] for o in listed.json()["items"]] == sorted(["skr", "rss-20"])
+    with_closed = gateway.get("/actors/organisations", params={"id": ",".join(ids), "include_inactive": "true"},
+                              headers=admin_key).json()
+    assert {o["id"]: o["active"] for o in with_closed["items"]} == {"skr": True, "rss-20": True,
+                                                                    closed["id"]: False}
+    in_county = gateway.get("/actors/organisations", params={"id": ",".join(ids), "county": "20"}).json()
+    assert [o["id"] for o in in_county["items"]] == ["rss-20"]
+
+    too_many = gateway.get("/actors/organisations", params={"id": ",".join(f"org-{i:03d}" for i in range(101))})
+    assert assert_problem(too_many, 422, field="query.id", rule="at_most")["limit"] == 100
+    assert_problem(gateway.get("/actors/organisations", params={"id": "skr,Not_An_Id"}), 422, field="query.id",
+                   rule="record_id")

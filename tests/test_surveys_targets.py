@@ -4,10 +4,12 @@ not have open that day is refused naming it; an unreachable registry makes the r
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import date, timedelta
 
 import httpx
+import orjson
 
 from shared.identity import Role
 from tests.registry_helpers import create_organisation
@@ -88,3 +90,37 @@ def test_without_the_registry_a_round_answers_503_and_stores_nothing(stack, gate
         assert "registry" in problem["detail"] and refused.headers["retry-after"]
         assert httpx.get(base + "/rounds", headers=admin).status_code == 200
     assert_problem(gateway.get(f"/surveys/rounds/{body['id']}", headers=admin_key), 404)
+
+
+def registry_calls(stack, request_id: str) -> list[str]:
+    """The paths the actor registry was asked for while the request with this id was handled (its access log)."""
+    lines = stack.log_file("actors").read_text(encoding="utf-8").splitlines()
+    return [entry["path"] for entry in map(orjson.loads, filter(None, lines))
+            if entry.get("request_id") == request_id and entry.get("path")]
+
+
+def test_many_unknown_organisations_cost_the_registry_a_few_questions_and_are_named(stack, gateway, admin_key):
+    unknown = [f"unknown-organisation-{i:03d}" for i in range(100)]
+    request_id = unique("many-unknown-targets")
+    answer = gateway.post("/surveys/rounds", json=round_body({"organisation_ids": ["rss-20", *unknown]}),
+                          headers={**admin_key, "X-Request-ID": request_id})
+
+    problem = assert_problem(answer, 422, field="body.targets.organisation_ids.1", rule="registered_organisation")
+    named = {e["field"]: e["message"] for e in problem["errors"]}
+    assert all(unknown[i] in named[f"body.targets.organisation_ids.{i + 1}"] for i in range(100))
+    time.sleep(0.3)  # the registry's access log is written by another process
+    calls = registry_calls(stack, request_id)
+    assert 1 <= len(calls) <= 3 and set(calls) == {"/organisations"}, calls
+
+
+def test_too_many_organisations_of_no_kind_are_refused_naming_the_limit_before_any_question(stack, gateway,
+                                                                                            admin_key):
+    request_id = unique("too-many-targets")
+    answer = gateway.post("/surveys/rounds",
+                          json=round_body({"organisation_ids": [f"organisation-{i:03d}" for i in range(101)]}),
+                          headers={**admin_key, "X-Request-ID": request_id})
+
+    problem = assert_problem(answer, 422, field="body.targets.organisation_ids", rule="others_at_most")
+    assert problem["limit"] == 100 and "100" in problem["detail"]
+    time.sleep(0.3)
+    assert registry_calls(stack, request_id) == []

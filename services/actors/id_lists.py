@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, String, bindparam, cast, func, literal_column, select
+from sqlalchemy import JSON, Boolean, String, bindparam, cast, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def in_ids(session: AsyncSession, column: Any, ids: Iterable[str]) -> Any:
@@ -27,3 +29,30 @@ def in_ids(session: AsyncSession, column: Any, ids: Iterable[str]) -> Any:
         return column == func.any(func.array(listed))
     listed = select(literal_column("value")).select_from(func.json_each(values)).scalar_subquery()
     return column.in_(listed)
+
+
+class in_bound_ids(FunctionElement[bool]):
+    """`column IN (the ids of a JSON array bound as one named parameter)`, for statements built once and compiled
+    per dialect (shared/driver_reads.py): `in_bound_ids(Organisation.id, bindparam("ids", type_=String))`, run
+    with `ids=id_list_value(ids)`. Rendered as `in_ids` renders it on each database."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "in_bound_ids"
+
+
+def id_list_value(ids: Iterable[str]) -> str:
+    """The bound value of `in_bound_ids`: the ids as one JSON array."""
+    return orjson.dumps(sorted(set(ids))).decode()
+
+
+@compiles(in_bound_ids)
+def _in_bound_ids(element: in_bound_ids, compiler: Any, **kw: Any) -> str:
+    column, values = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} IN (SELECT value FROM json_each({values}))"
+
+
+@compiles(in_bound_ids, "postgresql")
+def _in_bound_ids_postgresql(element: in_bound_ids, compiler: Any, **kw: Any) -> str:
+    column, values = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{column} = ANY(ARRAY(SELECT json_array_elements_text(CAST({values} AS JSON))))"

@@ -3,6 +3,7 @@ ids when the caller sends none)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import Path
@@ -10,9 +11,31 @@ from pydantic import Field
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.se import orgnr
 
+from shared.problems import InvalidInput
+
 RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Stable id: a-z, 0-9 and '-'.")]
 RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
+
+# A list's `id` filter: record ids separated by commas, at most this many (one registry call answers another
+# service's question about many records at once, and the list's statement stays one bound value).
+MAX_LISTED_IDS = 100
+LISTED_IDS_MAX_LENGTH = MAX_LISTED_IDS * 65
+_RECORD_ID = re.compile(RECORD_ID_PATTERN)
+
+
+def listed_ids(value: str, field: str) -> list[str]:
+    """The distinct ids of a comma-separated `id` filter, in the order first named; 422 naming `field` when one
+    is not a record id or there are more than MAX_LISTED_IDS."""
+    ids = list(dict.fromkeys(part.strip() for part in value.split(",")))
+    wrong = next((i for i in ids if not _RECORD_ID.match(i)), None)
+    if wrong is not None:
+        raise InvalidInput.field(field, "record_id", f"{wrong!r} is not a record id (a-z, 0-9 and '-', 3-64 "
+                                                     "characters).")
+    if len(ids) > MAX_LISTED_IDS:
+        raise InvalidInput.field(field, "at_most", f"At most {MAX_LISTED_IDS} ids in one request; {len(ids)} "
+                                                   "were sent.", limit=MAX_LISTED_IDS)
+    return ids
 
 
 # By character code: a digit as it counts in the Luhn sum, as it is (odd places from the right) and doubled, its

@@ -3,10 +3,16 @@ populations, receivers (organisations with an organisation number, open on a dat
 
 Every refusal names the input field that led to the question; a registry that cannot be reached is a 503
 (shared.service_client.PlatformUnavailable) and the request stores nothing.
+
+Many receivers are asked about in one call (the registry's organisations list filtered by `id`, at most
+MAX_RECEIVERS ids), never one call each: what a request costs the registry does not grow with its input. An id
+that cannot be a registry id is unknown without a question.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -17,6 +23,14 @@ from shared.problems import FieldError, InvalidInput
 from shared.service_client import PlatformClient, PlatformUnavailable, platform_client
 
 SIGNATORY_ROLE = "signatory"
+# The distinct receivers one request may name: as many as the registry answers in one list call by id.
+MAX_RECEIVERS = 100
+_REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")  # the registry's record ids
+
+
+def registry_shaped(organisation_id: str) -> bool:
+    """Whether the id can name a record of the registry (one that cannot is unknown there without asking)."""
+    return _REGISTRY_ID.match(organisation_id) is not None
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,26 @@ class Receiver:
 # the platform client keeps that answer (fresh, or revalidated with 304) it hands back the same list, and the
 # 290 municipalities are not made again for every request. Read them, never change them.
 _PARSED: dict[str | None, tuple[list[Any], dict[str, Municipality]]] = {}
+
+
+def as_receiver(organisation_id: str, organisation: dict[str, Any] | None, on: date,
+                field: str) -> Receiver | FieldError:
+    """The registry's organisation (None: it has none by that id) as a receiver of funds on `on`, or the rule it
+    breaks, naming `field`."""
+    if organisation is None:
+        return FieldError(field, "registered_receiver",
+                          f"{organisation_id} is not an organisation in the actor registry.")
+    if not organisation["active"]:
+        return FieldError(field, "receiver_open_on_date",
+                          f"{organisation['name']} ({organisation_id}) is not open on {on.isoformat()} in the "
+                          "actor registry.")
+    org_number = next((i["value"] for i in organisation["identifiers"] if i["scheme"] == "org_number"), None)
+    if org_number is None:
+        return FieldError(field, "receiver_has_org_number",
+                          f"{organisation['name']} ({organisation_id}) has no organisation number in the actor "
+                          "registry; only a legal entity receives funds.")
+    return Receiver(id=organisation_id, name=organisation["name"], county_code=organisation["county_code"],
+                    org_number=org_number)
 
 
 class Registry:
@@ -76,6 +110,24 @@ class Registry:
         answer = await self.client.get(f"/actors/counties/{county_code}", what=f"county {county_code}")
         return answer.body["name"] if answer.status == 200 else None
 
+    async def county_names(self) -> dict[str, str]:
+        """{SCB code: name} of every county, in one call."""
+        counties = await self.client.get_all("/actors/counties", what="the registry's counties")
+        return {c["code"]: c["name"] for c in counties}
+
+    async def organisations(self, organisation_ids: Collection[str], on: date) -> dict[str, dict[str, Any]]:
+        """{id: organisation as of `on`} of those ids the registry has (open that day or not): one call for up to
+        MAX_RECEIVERS ids; ids that cannot be registry ids are not asked about."""
+        wanted = sorted({i for i in organisation_ids if registry_shaped(i)})
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), MAX_RECEIVERS):
+            batch = wanted[start:start + MAX_RECEIVERS]
+            items = await self.client.get_all(
+                "/actors/organisations", {"id": ",".join(batch), "as_of": on.isoformat(), "include_inactive": "true"},
+                what=f"{len(batch)} organisation(s) in the registry", limit=MAX_RECEIVERS)
+            found.update((o["id"], o) for o in items)
+        return found
+
     async def organisation(self, organisation_id: str, on: date) -> dict[str, Any] | None:
         answer = await self.client.get(f"/actors/organisations/{organisation_id}", {"as_of": on.isoformat()},
                                        what=f"organisation {organisation_id}")
@@ -90,21 +142,8 @@ class Registry:
         return error
 
     async def receiver_error(self, organisation_id: str, on: date, field: str) -> Receiver | FieldError:
-        organisation = await self.organisation(organisation_id, on)
-        if organisation is None:
-            return FieldError(field, "registered_receiver",
-                              f"{organisation_id} is not an organisation in the actor registry.")
-        if not organisation["active"]:
-            return FieldError(field, "receiver_open_on_date",
-                              f"{organisation['name']} ({organisation_id}) is not open on {on.isoformat()} in the "
-                              "actor registry.")
-        org_number = next((i["value"] for i in organisation["identifiers"] if i["scheme"] == "org_number"), None)
-        if org_number is None:
-            return FieldError(field, "receiver_has_org_number",
-                              f"{organisation['name']} ({organisation_id}) has no organisation number in the actor "
-                              "registry; only a legal entity receives funds.")
-        return Receiver(id=organisation_id, name=organisation["name"], county_code=organisation["county_code"],
-                        org_number=org_number)
+        organisation = await self.organisation(organisation_id, on) if registry_shaped(organisation_id) else None
+        return as_receiver(organisation_id, organisation, on, field)
 
     async def signatories(self, organisation_id: str, on: date) -> dict[str, str]:
         """{person id: name} of those holding a signatory post of the organisation on `on`."""

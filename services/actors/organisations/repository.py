@@ -4,9 +4,9 @@ import functools
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, bindparam, func, select
+from sqlalchemy import Date, Integer, String, bindparam, func, select
 
-from services.actors.id_lists import in_ids
+from services.actors.id_lists import id_list_value, in_bound_ids, in_ids
 from services.actors.organisations.models import Organisation, OrganisationIdentifier, OrganisationName
 from services.actors.organisations.records import (
     RECORD_COLUMNS,
@@ -113,13 +113,14 @@ class OrganisationRepository(Repository[Organisation]):
         return {value: holder for value, holder in (await self.session.execute(query)).all()}
 
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
-                     include_inactive: bool, after: str | None, limit: int,
+                     include_inactive: bool, after: str | None, limit: int, ids: list[str] | None = None,
                      ) -> tuple[list[OrganisationRecord], int]:
         count, page = _search_reads(kind=bool(kind), county=bool(county_code), name=bool(name),
-                                    active=not include_inactive, after=after is not None)
+                                    active=not include_inactive, after=after is not None, ids=ids is not None)
         db = await session_driver(self.session)
         params = {"kind": kind, "county_code": county_code, "name": like_pattern(name) if name else None,
-                  "as_of": as_of, "after": after, "limit": limit}
+                  "as_of": as_of, "after": after, "limit": limit,
+                  "ids": id_list_value(ids) if ids is not None else None}
         records, found = await read_records(db, page, **params)
         if found is None:  # nothing after the cursor: the count on its own
             found = (await count.rows(db, **params))[0].count
@@ -127,10 +128,13 @@ class OrganisationRepository(Repository[Organisation]):
 
 
 @functools.cache
-def _search_reads(*, kind: bool, county: bool, name: bool, active: bool, after: bool) -> tuple[DriverRead, RecordReads]:
+def _search_reads(*, kind: bool, county: bool, name: bool, active: bool, after: bool,
+                  ids: bool = False) -> tuple[DriverRead, RecordReads]:
     """The count and the page of an organisation search with the filters given: each combination built and
     compiled once, its values bound at run time."""
     query = select(*RECORD_COLUMNS)
+    if ids:  # the ids as one JSON array, one bound value whatever their number
+        query = query.where(in_bound_ids(Organisation.id, bindparam("ids", type_=String)))
     if kind:
         query = query.where(Organisation.kind == bindparam("kind"))
     if county:

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from services.actors.changes.conditional import NOT_MODIFIED, not_modified
-from services.actors.identifiers import RECORD_ID_PATTERN
+from services.actors.identifiers import LISTED_IDS_MAX_LENGTH, MAX_LISTED_IDS, RECORD_ID_PATTERN, listed_ids
 from services.actors.organisations import schemas
 from services.actors.organisations.models import OrganisationKind
 from services.actors.organisations.service import OrganisationService
@@ -30,9 +30,14 @@ async def list_organisations(
     name: Annotated[str | None, Query(min_length=1, max_length=100,
                                       description="Part of any name it has had; å/ä/ö and case insensitive")] = None,
     include_inactive: Annotated[bool, Query(description="Also organisations that did not exist on the date")] = False,
+    id: Annotated[str | None, Query(min_length=1, max_length=LISTED_IDS_MAX_LENGTH,
+                                    description=f"Only these organisations: ids separated by commas, at most "
+                                                f"{MAX_LISTED_IDS}", examples=["skr,rss-20"])] = None,
 ) -> Page[schemas.OrganisationOut]:
+    ids = listed_ids(id, "query.id") if id is not None else None
     return await organisations.search(kind=kind.value if kind else None, county_code=county, name=name,
-                                      as_of=as_of or date.today(), include_inactive=include_inactive, paging=paging)
+                                      as_of=as_of or date.today(), include_inactive=include_inactive, paging=paging,
+                                      ids=ids)
 
 
 @router.post("", status_code=201, summary="Register an organisation",

@@ -106,12 +106,13 @@ class OrganisationService:
         return organisation_out(await self.repository.record_or_404(organisation_id), as_of)
 
     async def search(self, *, kind: str | None, county_code: str | None, name: str | None, as_of: date,
-                     include_inactive: bool, paging: PageRequest) -> Page[schemas.OrganisationOut]:
+                     include_inactive: bool, paging: PageRequest,
+                     ids: list[str] | None = None) -> Page[schemas.OrganisationOut]:
         await require_reference(self.session, County, county_code, field="query.county", what="county")
         after = paging.after_key(str)
         rows, count = await self.repository.search(kind=kind, county_code=county_code, name=name, as_of=as_of,
                                                    include_inactive=include_inactive, after=after,
-                                                   limit=paging.limit + 1)
+                                                   limit=paging.limit + 1, ids=ids)
         return paging.page(organisations_out(rows, as_of), count=count, sort_key=lambda o: [o.id])
 
     async def create(self, data: schemas.OrganisationIn) -> tuple[schemas.OrganisationOut, bool]:

@@ -3,7 +3,11 @@ name, county and, for the population key, its population on the basis year come 
 one a county; any other id a receiver (an organisation with an organisation number, open on the day).
 
 A population split either supplies every population itself or none: then all come from the registry, and the
-allocation's basis says so. Every refusal names the recipient's field and the broken rule."""
+allocation's basis says so. Every refusal names the recipient's field and the broken rule.
+
+The registry is asked a fixed number of questions whatever the request holds: the municipalities in one list, the
+counties in one, and every receiver (each id once) in one call by id; a request naming more than
+MAX_RECEIVERS distinct receivers is refused before any question is asked."""
 
 from __future__ import annotations
 
@@ -11,10 +15,15 @@ from datetime import date
 
 from services.funding.allocation.engine import AllocationKey
 from services.funding.allocation.schemas import AllocationIn, RecipientIn
-from services.funding.registry import Registry
+from services.funding.registry import MAX_RECEIVERS, Registry, as_receiver, registry_shaped
 from shared.problems import FieldError, InvalidInput
 
 SUPPLIED = "supplied by the caller"
+
+
+def _scb_code(recipient_id: str) -> bool:
+    """A county's (two digits) or a municipality's (four) SCB code."""
+    return recipient_id.isdigit() and len(recipient_id) in (2, 4)
 
 
 def registry_source(year: int) -> str:
@@ -28,11 +37,21 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
     errors: list[FieldError] = []
     everyone = [(f"body.recipients.{i}", r) for i, r in enumerate(data.recipients)] + \
                [(f"body.set_asides.{i}.recipient", s.recipient) for i, s in enumerate(data.set_asides)]
+    receiver_ids = {r.id for _, r in everyone if not r.project and not _scb_code(r.id) and registry_shaped(r.id)}
+    if len(receiver_ids) > MAX_RECEIVERS:
+        raise InvalidInput.field("body.recipients", "receivers_at_most",
+                                 f"At most {MAX_RECEIVERS} distinct receivers (registry organisations other than "
+                                 f"municipalities and counties) in one request; {len(receiver_ids)} were named.",
+                                 limit=MAX_RECEIVERS)
     codes = [r.id for _, r in everyone if r.id.isdigit() and len(r.id) == 4]
     municipalities = {}
     if codes:
         counties = {code[:2] for code in codes}
         municipalities = await registry.municipalities(counties.pop() if len(counties) == 1 else None)
+    county_names = {}
+    if any(len(r.id) == 2 and r.id.isdigit() and not r.project for _, r in everyone):
+        county_names = await registry.county_names()
+    organisations = await registry.organisations(receiver_ids, on) if receiver_ids else {}
     from_registry = key is AllocationKey.POPULATION and all(r.population is None for r in data.recipients)
     if from_registry and data.basis_year is None:
         errors.append(FieldError("body.basis_year", "required_for_population_key",
@@ -57,13 +76,13 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
             errors.append(FieldError(f"{field}.id", "registered_municipality",
                                      f"{recipient.id} is not a municipality code in the actor registry."))
         elif recipient.id.isdigit() and len(recipient.id) == 2:
-            name = await registry.county_name(recipient.id)
+            name = county_names.get(recipient.id)
             if name is None:
                 errors.append(FieldError(f"{field}.id", "registered_county",
                                          f"{recipient.id} is not a county code in the actor registry."))
             update = {"name": name, "county_code": recipient.id}
         else:
-            receiver = await registry.receiver_error(recipient.id, on, f"{field}.id")
+            receiver = as_receiver(recipient.id, organisations.get(recipient.id), on, f"{field}.id")
             if isinstance(receiver, FieldError):
                 errors.append(receiver)
             else:

@@ -7,6 +7,10 @@ Every round's targets come from `resolve_targets`, whatever the caller named:
   regions or counties, as the registry lists them open on the opening date;
 * or organisations by id, each of which the registry must know and have open on that date.
 
+The registry is asked a bounded number of questions whatever the caller named: a list per kind, and the named
+organisations of no kind known by their id (rd-dalarna, skr) all in one call by id, at most MAX_NAMED_OTHERS of
+them in one round (more is 422 before any question); an id that cannot be a registry id is not asked about.
+
 The registry is read over HTTP through the gateway (shared.service_client), with surveys' own read-only key. A
 municipality is known here by its SCB code (2080), as respondent keys name it; the registry's id for it is
 municipality-2080. Other organisations keep the registry's id (rss-20, region-20, county-20).
@@ -20,6 +24,7 @@ nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +37,9 @@ from shared.service_client import PlatformClient, PlatformUnavailable
 MUNICIPALITY_PREFIX = "municipality-"
 CONTACT_POINT_ROLE = "contact_point"
 MAILBOX = "email"
+# Named organisations of no kind known by their id, in one round: as many as the registry answers in one call.
+MAX_NAMED_OTHERS = 100
+_REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")  # the registry's record ids
 
 
 class TargetKind(StrEnum):
@@ -112,6 +120,11 @@ async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) 
     errors: list[FieldError] = []
     if len(set(organisation_ids)) != len(organisation_ids):
         errors.append(FieldError("body.targets.organisation_ids", "unique", "An organisation is named twice."))
+    others = {i for i in organisation_ids if kind_of(i) is None}
+    if len(others) > MAX_NAMED_OTHERS:
+        raise InvalidInput.field("body.targets.organisation_ids", "others_at_most",
+                                 f"At most {MAX_NAMED_OTHERS} organisations other than municipalities, RSS, regions "
+                                 f"and counties in one round; {len(others)} were named.", limit=MAX_NAMED_OTHERS)
     kinds = {kind_of(i) for i in organisation_ids} - {None}
     counties = {i[:2] for i in organisation_ids if kind_of(i) is TargetKind.MUNICIPALITY}
     known: dict[str, dict[str, Any]] = {}
@@ -119,11 +132,10 @@ async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) 
         # Municipalities all of one county are read as that county's list, the rest as the kind's whole list.
         county = next(iter(counties)) if kind is TargetKind.MUNICIPALITY and len(counties) == 1 else None
         known |= await _organisations(client, on, kind, county)
+    known |= await _by_id(client, on, others)
     chosen = []
     for n, organisation_id in enumerate(organisation_ids):
         found = known.get(registry_id(organisation_id))
-        if found is None and kind_of(organisation_id) is None:
-            found = await _one(client, on, organisation_id)
         if found is None:
             errors.append(FieldError(f"body.targets.organisation_ids.{n}", "registered_organisation",
                                      f"{organisation_id} is not an organisation open on {on.isoformat()} in the "
@@ -135,10 +147,17 @@ async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) 
     return chosen
 
 
-async def _one(client: PlatformClient, on: date, organisation_id: str) -> dict[str, Any] | None:
-    answer = await client.get(f"/actors/organisations/{organisation_id}", {"as_of": on.isoformat()},
-                              what=f"organisation {organisation_id}")
-    return answer.body if answer.status == 200 and answer.body.get("active") else None
+async def _by_id(client: PlatformClient, on: date, organisation_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """{registry id: organisation} of those ids the registry has open on `on`: one call for up to
+    MAX_NAMED_OTHERS ids."""
+    wanted = sorted({i for i in organisation_ids if _REGISTRY_ID.match(i)})
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), MAX_NAMED_OTHERS):
+        batch = wanted[start:start + MAX_NAMED_OTHERS]
+        items = await client.get_all("/actors/organisations", {"id": ",".join(batch), "as_of": on.isoformat()},
+                                     what=f"{len(batch)} organisation(s) in the registry", limit=MAX_NAMED_OTHERS)
+        found.update((o["id"], o) for o in items if o.get("active", True))
+    return found
 
 
 async def _contact_points(client: PlatformClient, on: date, organisations: Iterable[str]) -> dict[str, str]:
