@@ -15,12 +15,13 @@ from gateway.client_address import ClientAddresses
 from gateway.control import create_control_app
 from gateway.identity import IdentityIssuer, InvalidApiKey, api_key_from_headers
 from gateway.openapi import OpenAPIAggregator
-from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, forward, read_body
+from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, declared_length, forward, read_body
 from gateway.rate_limits import RateLimits, Verdict, refusal_response
 from gateway.settings import GatewaySettings
 from gateway.upstreams import Upstream, build_upstreams
 from shared.identity import Role
 from shared.logging import access_line, configure_logging, get_logger
+from shared.middleware import IMPORT_PATH_PREFIX, body_too_large
 from shared.problems import Problem, problem_response
 from shared.request_context import accept_request_id
 
@@ -71,6 +72,12 @@ class Gateway:
             if record is not None and record.subject.startswith(SERVICE_KEY_PREFIX):
                 return None
         return blocked
+
+    def body_limit(self, path: str) -> int:
+        """The largest body the route takes: a bulk import's (/<service>/imports/...) or a JSON document's."""
+        _, _, rest = path.lstrip("/").partition("/")
+        return (self.settings.max_import_body_bytes if ("/" + rest).startswith(IMPORT_PATH_PREFIX)
+                else self.settings.max_body_bytes)
 
     def upstream_for(self, path: str) -> Upstream | None:
         segment = path.split("/", 2)[1] if path.startswith("/") else ""
@@ -124,59 +131,73 @@ class Gateway:
         address = client[0] if client else ""
         if forwarded_for and self.addresses.networks:
             address = self.addresses.of(address, forwarded_for)
+        status = 499  # unless an answer is sent: the caller went away before it
+        body_limit = self.body_limit(scope["path"])
         try:
-            api_key = api_key_from_headers(api_key_header, authorization)
-            blocked = self.key_attempt_refused(api_key, address) if api_key else None
-            if blocked is not None:
-                status = await self._refuse(send, response_headers, blocked)
-            else:
-                principal, token = self.issuer.authenticate(api_key, upstream.name)
-                subject = principal.subject
-                if subject.startswith(SERVICE_KEY_PREFIX):
-                    caller = on_behalf_of.decode("latin-1") if on_behalf_of is not None else None
-                    if caller is not None and not _SANE_SUBJECT.match(caller):
-                        caller = "unreadable"
-                    verdict = await self.rate_limits.spend_service(subject, caller)
+            try:
+                api_key = api_key_from_headers(api_key_header, authorization)
+                blocked = self.key_attempt_refused(api_key, address) if api_key else None
+                if blocked is not None:
+                    status = await self._refuse(send, response_headers, blocked)
                 else:
-                    verdict = await self.rate_limits.spend(principal.role, subject, address)
-                if verdict is not None:
-                    response_headers.extend(verdict.headers)
+                    principal, token = self.issuer.authenticate(api_key, upstream.name)
+                    subject = principal.subject
+                    if subject.startswith(SERVICE_KEY_PREFIX):
+                        caller = on_behalf_of.decode("latin-1") if on_behalf_of is not None else None
+                        if caller is not None and not _SANE_SUBJECT.match(caller):
+                            caller = "unreadable"
+                        verdict = await self.rate_limits.spend_service(subject, caller)
+                    else:
+                        verdict = await self.rate_limits.spend(principal.role, subject, address)
+                    if verdict is not None:
+                        response_headers.extend(verdict.headers)
+                    if verdict is not None and not verdict.allowed:
+                        status = await self._refuse(send, response_headers, verdict)
+                    elif principal.role is Role.ANONYMOUS and method not in READ_METHODS:
+                        status = await self._reject(send, response_headers, 401,
+                                                    "Changing data needs an API key (X-API-Key header).")
+                    else:
+                        if declared_length(scope["headers"]) > body_limit:
+                            raise BodyTooLarge()
+                        body = await read_body(receive, body_limit) if method not in READ_METHODS else b""
+                        headers.extend((
+                            rid_header,
+                            (b"x-rss-identity", token.encode()),
+                            self._prefix_headers[upstream.name],
+                            (b"x-forwarded-for", address.encode()),
+                        ))
+                        status = await forward(upstream=upstream, scope=scope, send=send, headers=headers, body=body,
+                                               response_headers=response_headers,
+                                               retry_after=self.settings.replica_retry_after)
+            except InvalidApiKey:
+                verdict = await self.rate_limits.failed_authentication(address)
                 if verdict is not None and not verdict.allowed:
                     status = await self._refuse(send, response_headers, verdict)
-                elif principal.role is Role.ANONYMOUS and method not in READ_METHODS:
-                    status = await self._reject(send, response_headers, 401,
-                                                "Changing data needs an API key (X-API-Key header).")
                 else:
-                    body = (await read_body(receive, self.settings.max_body_bytes)
-                            if method not in READ_METHODS else b"")
-                    headers.extend((
-                        rid_header,
-                        (b"x-rss-identity", token.encode()),
-                        self._prefix_headers[upstream.name],
-                        (b"x-forwarded-for", address.encode()),
-                    ))
-                    status = await forward(upstream=upstream, scope=scope, send=send, headers=headers, body=body,
-                                           response_headers=response_headers,
-                                           retry_after=self.settings.replica_retry_after)
-        except InvalidApiKey:
-            verdict = await self.rate_limits.failed_authentication(address)
-            if verdict is not None and not verdict.allowed:
-                status = await self._refuse(send, response_headers, verdict)
-            else:
-                status = await self._reject(send, response_headers + (verdict.headers if verdict else []), 401,
-                                            "The API key is not valid.", www_authenticate=True)
-        except BodyTooLarge:
-            status = await self._reject(send, response_headers, 413,
-                                        f"The request body is larger than {self.settings.max_body_bytes} bytes.")
-        if self.settings.access_log:
-            access_line(request_id=rid, method=method, path=scope["path"], status=status, upstream=upstream.name,
-                        caller=subject, duration_ms=round((time.perf_counter() - started) * 1000, 2))
+                    status = await self._reject(send, response_headers + (verdict.headers if verdict else []), 401,
+                                                "The API key is not valid.", www_authenticate=True)
+            except BodyTooLarge:
+                    problem = body_too_large(body_limit, body_limit == self.settings.max_import_body_bytes)
+                    status = await self._answer(send, response_headers, problem, instance=scope["path"])
+        except Exception:
+            status = 500  # uvicorn answers it; the error itself is logged by the server
+            raise
+        finally:  # every request the gateway ends is logged, whatever ended it
+            if self.settings.access_log:
+                access_line(request_id=rid, method=method, path=scope["path"], status=status, upstream=upstream.name,
+                            caller=subject, duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
-    @staticmethod
-    async def _reject(send, response_headers, status: int, detail: str, *,  # type: ignore[no-untyped-def]
+    @classmethod
+    async def _reject(cls, send, response_headers, status: int, detail: str, *,  # type: ignore[no-untyped-def]
                       www_authenticate: bool = False) -> int:
         headers = {"www-authenticate": 'ApiKey header="X-API-Key"'} if www_authenticate else None
-        response = problem_response(Problem(status=status, detail=detail), headers=headers)
+        return await cls._answer(send, response_headers, Problem(status=status, detail=detail), headers)
+
+    @staticmethod
+    async def _answer(send, response_headers, problem: Problem,  # type: ignore[no-untyped-def]
+                      headers: dict[str, str] | None = None, *, instance: str | None = None) -> int:
+        status = problem.status
+        response = problem_response(problem, headers=headers, instance=instance)
         await send({"type": "http.response.start", "status": status,
                     "headers": list(response.raw_headers) + response_headers})
         await send({"type": "http.response.body", "body": response.body})

@@ -43,6 +43,14 @@ class BodyTooLarge(Exception):
     pass
 
 
+def declared_length(headers: list[tuple[bytes, bytes]]) -> int:
+    """The body length a request declares in Content-Length (0 when it declares none or an unreadable one)."""
+    for name, value in headers:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
 async def read_body(receive, limit: int) -> bytes | None:  # type: ignore[no-untyped-def]
     """The whole request body, or None when the caller disconnected before sending all of it (a cut-off upload
     must never reach a service as if it were the whole file)."""

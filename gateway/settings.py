@@ -87,7 +87,11 @@ class GatewaySettings(BaseSettings):
     connect_timeout: float = 2.0
     # A replica that refused a connection is skipped for this many seconds.
     replica_retry_after: float = 2.0
-    max_body_bytes: int = 20 * 1024 * 1024
+    # The largest request body forwarded, per route as the services take them (shared/settings.py): a JSON
+    # document 1 MiB, a bulk import (/<service>/imports/...) 5 MiB. A larger body is 413 before it is read, when
+    # it declares its length, and the moment it passes the limit otherwise.
+    max_body_bytes: int = 1024 * 1024
+    max_import_body_bytes: int = 5 * 1024 * 1024
     # The aggregated OpenAPI document: how long a whole one is kept, and how long a service may take to send its own.
     openapi_cache_seconds: float = 30.0
     openapi_fetch_timeout: float = 15.0

@@ -69,6 +69,13 @@ _CONTENT_LENGTH = b"content-length"
 _TRANSFER_ENCODING = b"transfer-encoding"
 
 
+def body_too_large(limit: int, is_import: bool) -> Problem:
+    """The 413 of a body past a route's limit, the same from a service and from the gateway."""
+    advice = "split the file into several files" if is_import else "send less at once"
+    return BodyTooLarge(f"The request body is larger than {_size(limit)} ({limit} bytes), the most this "
+                        f"service accepts here; {advice}.", max_bytes=limit).to_problem()
+
+
 class _BodyPastLimit(Exception):
     """Raised from `receive` once a body without a declared length has grown past the limit."""
 
@@ -137,10 +144,7 @@ class BodySizeLimitMiddleware:
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, limit: int, is_import: bool) -> None:
-        advice = "split the file into several files" if is_import else "send less at once"
-        problem = BodyTooLarge(f"The request body is larger than {_size(limit)} ({limit} bytes), the most this "
-                               f"service accepts here; {advice}.", max_bytes=limit).to_problem()
-        await _answer(problem, scope, send)
+        await _answer(body_too_large(limit, is_import), scope, send)
 
 
 async def _no_body() -> Message:

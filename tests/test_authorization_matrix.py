@@ -216,7 +216,7 @@ def test_a_respondent_key_is_refused_every_write_but_its_own_answers(gateway, st
 
 # What a respondent key may read beyond what an anonymous caller reads: what answering a survey takes.
 RESPONDENT_READS = ("/surveys/questionnaires", "/surveys/rounds/{round_id}/responses")
-RESPONDENT_READ_EXACT = ("/surveys/rounds", "/surveys/rounds/{round_id}")
+RESPONDENT_READ_EXACT = ("/surveys/rounds", "/surveys/rounds/{round_id}", "/surveys/rounds/{round_id}/targets")
 
 
 def test_a_respondent_key_reads_what_an_anonymous_caller_reads_and_its_surveys(gateway, stack, dalarna_records):

@@ -129,7 +129,7 @@ def test_a_service_that_does_not_answer_in_time_gives_504_and_the_next_callers_t
 
 
 def test_expect_100_continue_is_answered_by_the_gateway_and_not_forwarded(odd_gateway, upstream, client):
-    own, body = marker("expect"), b"county,rows\n" * 100_000
+    own, body = marker("expect"), b"county,rows\n" * 80_000  # within the 1 MiB a JSON route takes
     with RawConnection(odd_gateway.ports["gateway"]) as conn:
         conn.send(request_head("POST", "/actors/interim", {
             "X-API-Key": odd_gateway.keys["county-20"], "X-Request-ID": own, "Content-Type": "text/csv",
@@ -142,6 +142,17 @@ def test_expect_100_continue_is_answered_by_the_gateway_and_not_forwarded(odd_ga
     assert [b for _, _, m, b in upstream.received if m == own] == [body]
     assert "expect" not in upstream.headers_of(own)
     assert_next_callers_get_their_own(client)
+
+
+def test_expect_100_continue_with_a_body_past_the_routes_limit_is_refused_before_it_is_sent(odd_gateway, upstream):
+    own = marker("expect-too-large")
+    with RawConnection(odd_gateway.ports["gateway"]) as conn:
+        conn.send(request_head("POST", "/actors/interim", {
+            "X-API-Key": odd_gateway.keys["county-20"], "X-Request-ID": own, "Content-Type": "text/csv",
+            "Content-Length": str(20 * 1024 * 1024), "Expect": "100-continue"}))
+        answer = conn.read_response()
+    assert (answer.status, answer.interim) == (413, [])
+    assert [m for _, _, m, _ in upstream.received if m == own] == []
 
 
 def test_headers_the_caller_names_in_connection_stay_at_the_gateway(upstream, client):

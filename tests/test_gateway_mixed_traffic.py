@@ -42,7 +42,7 @@ def _upload_with_expect(port: int, key: str, marker: str, size: int) -> tuple[in
 def test_an_upload_with_expect_100_continue_gets_its_own_answer_and_so_does_the_next_caller(stack, admin_key):
     port = stack.ports["gateway"]
     for n in range(3):
-        status, problem = _upload_with_expect(port, admin_key["X-API-Key"], f"expect-upload-{n}", 1_500_000)
+        status, problem = _upload_with_expect(port, admin_key["X-API-Key"], f"expect-upload-{n}", 900_000)
         assert status >= 400 and problem["instance"] == f"/actors/organisations/expect-upload-{n}/names", problem
         after = httpx.get(f"{stack.gateway_url}/actors/organisations/after-upload-{n}", timeout=10)
         assert after.json()["instance"] == f"/actors/organisations/after-upload-{n}", after.text
@@ -117,7 +117,7 @@ class Mixture:
         assert response.status_code >= 400 and response.json()["instance"] == f"/actors/organisations/{marker}/names"
 
     def expect_continue(self, marker: str) -> None:
-        status, problem = _upload_with_expect(self.port, self.admin, marker, 1_200_000)
+        status, problem = _upload_with_expect(self.port, self.admin, marker, 800_000)
         assert status >= 400 and problem["instance"] == f"/actors/organisations/{marker}/names", problem
 
     def abandoned_upload(self, marker: str) -> None:

@@ -11,7 +11,8 @@ from shared.service_client import Platform
 from shared.service_provider import provided
 
 Rounds = Annotated[RoundService, provided(RoundService, Caller)]
-# The rounds themselves are read by every key: a respondent finds the round it answers.
+# The rounds themselves are read by every key: a respondent finds the round it answers, and itself among its
+# targets (RoundService.targets reads within the caller's scope).
 RoundsToAnswer = Annotated[RoundService, provided(RoundService, KeyHolder)]
 RoundWriter = Annotated[RoundService, provided(RoundService, WritingCaller, Platform)]
 CountyQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="One county's organisations")]
@@ -41,7 +42,7 @@ async def get_round(round_id: RecordIdPath, rounds: RoundsToAnswer) -> RoundOut:
 
 @router.get("/{round_id}/targets", summary="The organisations the round was sent to, named as the registry named "
                                             "them on the opening date (a county: its own)")
-async def get_targets(round_id: RecordIdPath, rounds: Rounds) -> list[TargetOut]:
+async def get_targets(round_id: RecordIdPath, rounds: RoundsToAnswer) -> list[TargetOut]:
     return await rounds.targets(round_id)
 
 
