@@ -81,7 +81,7 @@ class _Kept:
     fresh_until: float  # on the client's clock
 
 
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?\s*(?:,|$)", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?([0-9]+)\"?\s*(?:,|$)", re.IGNORECASE)
 
 
 def freshness(headers: httpx.Headers) -> tuple[bool, float | None]:

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], responses=pr
 async def list_organisations(
     organisations: Organisations, paging: Paging, as_of: AsOfQuery = None,
     kind: OrganisationKind | None = None,
-    county: Annotated[str | None, Query(pattern=r"^\d{2}$", description="SCB county code")] = None,
+    county: Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="SCB county code")] = None,
     name: Annotated[str | None, Query(min_length=1, max_length=100,
                                       description="Part of any name it has had; å/ä/ö and case insensitive")] = None,
     include_inactive: Annotated[bool, Query(description="Also organisations that did not exist on the date")] = False,

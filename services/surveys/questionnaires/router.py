@@ -13,7 +13,7 @@ from services.surveys.questionnaires.schemas import (
 from services.surveys.questionnaires.service import QuestionnaireService
 from services.surveys.questionnaires.workbook import WorkbookReading
 from services.surveys.questionnaires.workbook_file import WorkbookLimits
-from shared.identity import Caller, WritingCaller
+from shared.identity import KeyHolder, WritingCaller
 from shared.isolated import Limits
 from shared.problems import problem_responses
 from shared.service_provider import provided
@@ -46,7 +46,8 @@ def workbook_reading(request: Request) -> WorkbookReading:
         process=Limits(memory_bytes=settings.workbook_read_memory_bytes, seconds=settings.workbook_read_seconds))
 
 
-Questionnaires = Annotated[QuestionnaireService, provided(QuestionnaireService, Caller)]
+# Every key reads questionnaires: a respondent reads the one it answers.
+Questionnaires = Annotated[QuestionnaireService, provided(QuestionnaireService, KeyHolder)]
 QuestionnaireWriter = Annotated[QuestionnaireService, provided(QuestionnaireService, WritingCaller)]
 VersionPath = Annotated[int, Path(ge=1, le=10_000)]
 
