@@ -17,7 +17,7 @@ from gateway.openapi import DocumentIncomplete
 from gateway.rate_limits import refusal_response
 from shared.identity import Role
 from shared.middleware import RequestContextMiddleware
-from shared.openapi_document import describe_errors_as_problems
+from shared.openapi_document import describe_errors_as_problems, operation_id
 from shared.problems import Problem, Unauthenticated, install_problem_handlers, problem_response
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ class Caller(BaseModel):
 
 def create_control_app(gateway: Gateway) -> FastAPI:
     app = FastAPI(title="RSS platform gateway", version=VERSION, docs_url=None, redoc_url=None,
+                  generate_unique_id_function=operation_id,
                   openapi_url="/gateway/openapi.json")
     install_problem_handlers(app)
     describe_errors_as_problems(app)

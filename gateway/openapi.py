@@ -84,6 +84,7 @@ def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, A
         "tags": [],
     }
     schemas: dict[str, Any] = merged["components"]["schemas"]
+    operation_ids: set[str] = set()
     unavailable = []
     sources = [("gateway", gateway_doc)] + list(services.items())
     for name, doc in sources:
@@ -110,7 +111,10 @@ def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, A
                         _declare_gateway_answers(operation, statuses=(429,))
                     continue
                 _declare_gateway_answers(operation)
-                operation["operationId"] = f"{name}_{operation['operationId']}"
+                if operation["operationId"] in operation_ids:  # two services named one operation alike
+                    given = operation["operationId"]
+                    operation["operationId"] = name + given[:1].upper() + given[1:]
+                operation_ids.add(operation["operationId"])
                 operation["tags"] = [f"{name} · {tag}" for tag in operation.get("tags", [])] or [name]
             merged["paths"][prefix + path] = item
         merged["tags"].append({"name": name, "description": doc.get("info", {}).get("description", "")})

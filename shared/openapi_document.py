@@ -12,8 +12,18 @@ from collections import Counter
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from shared.problems import PROBLEM_CONTENT_TYPE, ProblemDocument
+
+
+def operation_id(route: APIRoute) -> str:
+    """An operation's id: its route function's name in lower camel case (`create_allocation` is
+    `createAllocation`), short and stable, so generated clients name their calls as the domain does. The names
+    are unique across the platform (the gateway's document holds them to it; tests/test_openapi.py)."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
 
 _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDocument"}

@@ -24,7 +24,7 @@ from shared.identity import IdentityVerifier
 from shared.logging import configure_logging, get_logger
 from shared.middleware import BodySizeLimitMiddleware, ControlCharacterMiddleware, RequestContextMiddleware
 from shared.migrations import head_revision
-from shared.openapi_document import describe_errors_as_problems
+from shared.openapi_document import describe_errors_as_problems, operation_id
 from shared.problems import Problem, install_problem_handlers, problem_response
 from shared.query_parameters import refuse_unknown_query_parameters
 from shared.settings import BaseServiceSettings
@@ -76,7 +76,7 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
             log.info("stopped")
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
-                  dependencies=[Depends(refuse_unknown_query_parameters)])
+                  dependencies=[Depends(refuse_unknown_query_parameters)], generate_unique_id_function=operation_id)
     install_problem_handlers(app)
     describe_errors_as_problems(app)
 

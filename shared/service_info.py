@@ -18,7 +18,8 @@ class ServiceInfo(BaseModel):
 def service_info_router(name: str, version: str, description: str) -> APIRouter:
     router = APIRouter(tags=["service"])
 
-    @router.get("/", summary=f"About the {name} service and the caller as it sees them")
+    @router.get("/", summary=f"About the {name} service and the caller as it sees them",
+                operation_id=f"describe{name.capitalize()}")
     async def service_info(caller: AnyCaller) -> ServiceInfo:
         return ServiceInfo(service=name, version=version, description=description, caller=caller.subject,
                            role=caller.role.value, county_code=caller.county_code)

@@ -73,10 +73,10 @@ def generated(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def api(name: str) -> ModuleType:
-    """One generated operation module, found by its operationId's start (e.g. actors_get_organisation)."""
+    """One generated operation module, named by its operationId (getOrganisation is get_organisation)."""
     package = importlib.import_module(f"{PACKAGE}.api")
     folder = Path(package.__file__).parent
-    matches = [p for p in folder.glob(f"*/{name}_*.py")]
+    matches = [p for p in folder.glob(f"*/{name}.py")]
     assert len(matches) == 1, (name, matches)
     return importlib.import_module(f"{PACKAGE}.api.{matches[0].parent.name}.{matches[0].stem}")
 
@@ -90,7 +90,7 @@ def test_a_county_system_works_through_the_generated_client(generated: ModuleTyp
     on = datetime.date(2024, 6, 1)
 
     # Read RSS Dalarna as the register stood on a date.
-    read = api("actors_get_organisation").sync_detailed("rss-20", client=client, as_of=on)
+    read = api("get_organisation").sync_detailed("rss-20", client=client, as_of=on)
     assert read.status_code == 200, read.content
     assert isinstance(read.parsed, models.OrganisationOut)
     assert read.parsed.id == "rss-20" and read.parsed.county_code == "20"
@@ -102,31 +102,31 @@ def test_a_county_system_works_through_the_generated_client(generated: ModuleTyp
     body = models.OrganisationIn(id=own_id, kind=models.OrganisationKind.WORKING_COMMITTEE,
                                  name="Arbetsutskott för RSS Dalarna", county_code="20",
                                  valid_from=datetime.date(2024, 1, 1))
-    create = api("actors_create_organisation").sync_detailed(client=client, body=body)
+    create = api("create_organisation").sync_detailed(client=client, body=body)
     assert create.status_code == 201, create.content
     assert isinstance(create.parsed, models.OrganisationOut)
     assert create.parsed.id == own_id and create.parsed.name == "Arbetsutskott för RSS Dalarna"
     assert create.headers["Location"].endswith(f"/organisations/{own_id}")
-    retry = api("actors_create_organisation").sync_detailed(client=client, body=body)
+    retry = api("create_organisation").sync_detailed(client=client, body=body)
     assert retry.status_code == 200 and retry.parsed.id == own_id
 
     # Rename it from a date, with the create's ETag; the old name holds before that date, the new one after.
     renamed_on = datetime.date(2025, 1, 1)
-    rename = api("actors_rename_organisation").sync_detailed(
+    rename = api("rename_organisation").sync_detailed(
         own_id, client=client, if_match=create.headers["ETag"],
         body=models.RenameIn(name="Styrgrupp för RSS Dalarna", valid_from=renamed_on))
     assert rename.status_code == 200, rename.content
     assert rename.headers["ETag"] != create.headers["ETag"]
-    stale = api("actors_rename_organisation").sync_detailed(
+    stale = api("rename_organisation").sync_detailed(
         own_id, client=client, if_match=create.headers["ETag"],
         body=models.RenameIn(name="Något annat", valid_from=renamed_on))
     assert stale.status_code == 412 and isinstance(stale.parsed, models.ProblemDocument)
-    get = api("actors_get_organisation").sync
+    get = api("get_organisation").sync
     assert get(own_id, client=client, as_of=datetime.date(2024, 6, 1)).name == "Arbetsutskott för RSS Dalarna"
     assert get(own_id, client=client, as_of=datetime.date(2025, 6, 1)).name == "Styrgrupp för RSS Dalarna"
 
     # Close it with the rename's ETag: active before, not after.
-    close = api("actors_close_organisation").sync_detailed(
+    close = api("close_organisation").sync_detailed(
         own_id, client=client, if_match=rename.headers["ETag"],
         body=models.CloseIn(valid_to=datetime.date(2025, 12, 31)))
     assert close.status_code == 200, close.content
@@ -138,10 +138,12 @@ def test_a_county_system_works_through_the_generated_client(generated: ModuleTyp
     imported_id = f"dalarna-import-{uuid.uuid4().hex[:8]}"
     csv_text = ("id;kind;name;county_code;valid_from\n"
                 f"{imported_id};reference_group;Referensgrupp brukarinflytande;20;2024-03-01\n")
-    import_organisations = api("actors_import_organisations")
+    import_organisations = api("import_organisations")
 
     def upload():
-        upload_body = getattr(models, "ActorsImportOrganisationsImportsOrganisationsPostFilesBody")(
+        body_model = next(getattr(models, n) for n in dir(models) if n.startswith("ImportOrganisations")
+                          and n.endswith("Body"))
+        upload_body = body_model(
             file=File(payload=io.BytesIO(csv_text.encode("utf-8")), file_name="organisations.csv",
                       mime_type="text/csv"))
         return import_organisations.sync_detailed(client=client, body=upload_body)
@@ -155,7 +157,7 @@ def test_a_county_system_works_through_the_generated_client(generated: ModuleTyp
     assert get(imported_id, client=client, as_of=on).name == "Referensgrupp brukarinflytande"
 
     # Export the register's organisations on a date as Excel-ready CSV: both new organisations are in it.
-    export = api("actors_export_organisations_csv").sync_detailed(client=client, as_of=on)
+    export = api("export_organisations_csv").sync_detailed(client=client, as_of=on)
     assert export.status_code == 200, export.content
     assert export.headers["content-type"].startswith("text/csv")
     text = export.content.decode("utf-8-sig")

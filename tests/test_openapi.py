@@ -1,6 +1,7 @@
 """One OpenAPI document for the platform, usable by client generators; docs in a browser."""
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,12 @@ def test_operation_ids_are_unique_and_keys_are_documented(gateway):
            if isinstance(op, dict) and "operationId" in op]
 
     assert len(ids) == len(set(ids))
+    # Short, domain-named and stable: a route function's name in lower camel case, never a service prefix added
+    # because two services named an operation alike, never FastAPI's path-derived default.
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", i) and len(i) <= 30 for i in ids), ids
+    assert not [i for i in ids if i.startswith(("actors", "funding", "surveys"))]
+    for expected in ("createAllocation", "exportCountyShares", "getOrganisation", "createResponse", "moveRequisition"):
+        assert expected in ids
     assert doc["components"]["securitySchemes"]["ApiKey"]["name"] == "X-API-Key"
 
 

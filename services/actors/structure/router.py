@@ -44,7 +44,7 @@ async def get_members(organisation_id: RecordIdPath, structure: Structure,
 
 @router.get("/organisations/{organisation_id}/history",
             summary="An organisation's whole history: names, relations, founding and closing, in date order")
-async def get_history(organisation_id: RecordIdPath, structure: Structure) -> schemas.OrganisationHistory:
+async def get_organisation_history(organisation_id: RecordIdPath, structure: Structure) -> schemas.OrganisationHistory:
     return await structure.history(organisation_id)
 
 

@@ -52,7 +52,7 @@ async def update_response(round_id: RecordIdPath, respondent_id: RecordIdPath, d
 
 
 @router.get("/{respondent_id}/history", summary="Every saved state of a response, oldest first")
-async def get_history(round_id: RecordIdPath, respondent_id: RecordIdPath, responses: Responses) -> HistoryOut:
+async def get_response_history(round_id: RecordIdPath, respondent_id: RecordIdPath, responses: Responses) -> HistoryOut:
     return await responses.history(round_id, respondent_id)
 
 
