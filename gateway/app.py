@@ -13,6 +13,7 @@ import structlog
 from gateway.api_keys import SERVICE_KEY_PREFIX, ApiKeyStore
 from gateway.client_address import ClientAddresses
 from gateway.control import create_control_app
+from gateway.cors import Cors
 from gateway.identity import IdentityIssuer, InvalidApiKey, api_key_from_headers
 from gateway.openapi import OpenAPIAggregator
 from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, declared_length, forward, read_body
@@ -49,6 +50,7 @@ class Gateway:
         self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
         self.rate_limits = RateLimits(settings)
         self.addresses = ClientAddresses(settings.trusted_proxies)
+        self.cors = Cors(settings.cors_origins)
         # For the gateway's own calls (readiness, OpenAPI); forwarding uses the replica pools.
         self.session: aiohttp.ClientSession | None = None
         self.openapi = OpenAPIAggregator(self)
@@ -91,6 +93,15 @@ class Gateway:
         if scope["type"] != "http":
             await self.control(scope, receive, send)
             return
+        if self.cors.origins:
+            origin, allowed = self.cors.origin_of(scope)
+            if origin is not None:
+                if scope["method"] == "OPTIONS" and any(
+                        name == b"access-control-request-method" for name, _ in scope["headers"]):
+                    await self.cors.preflight(scope, send, origin, allowed)
+                    return
+                if allowed:
+                    send = self.cors.allowing(send, origin)
         upstream = self.upstream_for(scope["path"])
         if upstream is None:
             await self.control(scope, receive, send)

@@ -116,6 +116,9 @@ class GatewaySettings(BaseSettings):
     # default): from these peers the client's address is read from X-Forwarded-For (the right-most address in it
     # that is not one of them); from any other peer the header is ignored and the address is the peer's.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Origins whose browser pages may call the API (gateway/cors.py), comma-separated, e.g.
+    # "https://dashboard.example.se"; none by default.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     access_log: bool = True
     log_format: Literal["json", "console"] = "console"
@@ -172,6 +175,16 @@ class GatewaySettings(BaseSettings):
             raise ValueError(f"timeouts are set for {unknown}, which are not among the services "
                              f"{sorted(self.services)}")
         return self
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> list[str]:
+        items = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+        for item in filter(None, items):
+            if not item.startswith(("http://", "https://")) or item.rstrip("/").count("/") != 2:
+                raise ValueError(f"an origin is a scheme, a host and an optional port, like "
+                                 f"https://dashboard.example.se; not {item!r}")
+        return [item.rstrip("/") for item in items if item]
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

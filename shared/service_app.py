@@ -21,6 +21,7 @@ from shared.database import (
     current_revision,
 )
 from shared.identity import IdentityVerifier
+from shared.json_bodies import require_json_content_type
 from shared.logging import configure_logging, get_logger
 from shared.middleware import BodySizeLimitMiddleware, ControlCharacterMiddleware, RequestContextMiddleware
 from shared.migrations import head_revision
@@ -76,7 +77,8 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
             log.info("stopped")
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan,
-                  dependencies=[Depends(refuse_unknown_query_parameters)], generate_unique_id_function=operation_id)
+                  dependencies=[Depends(refuse_unknown_query_parameters), Depends(require_json_content_type)],
+                  generate_unique_id_function=operation_id)
     install_problem_handlers(app)
     describe_errors_as_problems(app)
 

@@ -50,3 +50,16 @@ def test_a_well_formed_cursor_of_the_wrong_shape_is_refused_on_every_list(gatewa
         forged = encode_cursor(["not-an-event-id"])
     assert_problem(gateway.get(path, params={"cursor": forged}, headers=admin_key), 422,
                    field="query.cursor", rule="cursor_format")
+
+
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded", "text/plain"])
+def test_a_json_body_sent_as_another_type_is_415_naming_the_type_to_send(gateway, county_key, content_type):
+    """As curl's -d sends it, without -H 'Content-Type: application/json': 415 says what to send; nothing stored."""
+    body = b'{"id":"sent-as-form","kind":"rd_unit","name":"FoU Formul\xc3\xa4r","county_code":"20"}'
+    headers = {**county_key, **({"Content-Type": content_type} if content_type else {})}
+    response = gateway.post("/actors/organisations", content=body, headers=headers)
+    problem = assert_problem(response, 415)
+    assert "Content-Type: application/json" in problem["detail"] and problem["expected"] == "application/json"
+    assert gateway.get("/actors/organisations/sent-as-form", headers=county_key).status_code == 404
+    for path in ("/funding/agreements", "/surveys/rounds"):
+        assert gateway.post(path, content=b"{}", headers=headers).status_code == 415
