@@ -23,3 +23,8 @@ class SurveysSettings(BaseServiceSettings):
     workbook_members: int = Field(256, ge=1)
     workbook_read_memory_bytes: int = Field(512 * MIB, ge=128 * MIB)
     workbook_read_seconds: float = Field(8.0, gt=0)
+    # The fewest submitted responses an aggregate (a distribution, the ranked needs, their exports) may be counted
+    # over for a caller who does not own the answers (another county, the dashboard): below it the figures are
+    # suppressed, as official statistics suppress small cells, so that no one reads a single respondent's
+    # answers through a table. National administrators, and a county reading its own county's answers, see all.
+    aggregate_min_group: int = Field(3, ge=1, le=1000)

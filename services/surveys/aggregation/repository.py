@@ -34,6 +34,16 @@ class AggregateRepository:
         found.update({row[0]: int(row[1]) for row in (await self.session.execute(query)).all()})
         return found
 
+    async def submitted_by_county(self, round_ids: Sequence[str]) -> dict[str, dict[str | None, int]]:
+        """Per round and county (None: respondents without one): how many responses are submitted."""
+        query = select(Response.round_id, Response.county_code, func.count(Response.id)).where(
+            Response.round_id.in_(round_ids), Response.status == SUBMITTED).group_by(Response.round_id,
+                                                                                     Response.county_code)
+        found: dict[str, dict[str | None, int]] = {r: {} for r in round_ids}
+        for row in (await self.session.execute(query)).all():
+            found[row[0]][row[1]] = int(row[2])
+        return found
+
     async def answered(self, round_ids: Sequence[str], county: str | None,
                        ) -> dict[str, dict[str, tuple[int, Decimal | None]]]:
         """Per round and item: how many responses answered it, and the mean of its numbers (None for other

@@ -6,7 +6,11 @@ Counting is done in the database (aggregation/repository.py); here the counts ar
 A distribution's size follows the answers, never an item's range: a scale answers one count a step (a scale has
 at most MAX_SCALE_STEPS of them; one stored before that bound, past it, is binned), and an integer or decimal item
 at most MAX_BINS bins of equal width over its bounds (or, without them, over the answers given in either round),
-so the round and the previous one share their bins."""
+so the round and the previous one share their bins.
+
+Small numbers are suppressed (aggregation/suppression.py): a table counted over too few responses that are not
+the caller's own has null figures marked `suppressed`, and its bins and ranks are drawn from nothing it withholds.
+"""
 
 from __future__ import annotations
 
@@ -25,15 +29,17 @@ from services.surveys.aggregation.schemas import (
     RankedNeed,
     Rate,
     ResponseRatesOut,
+    Suppression,
     ValueCount,
 )
+from services.surveys.aggregation.suppression import Withheld, withheld
 from services.surveys.codelists.reference import MISSION_AREAS, PROCESSES
 from services.surveys.questionnaires.definition import MAX_SCALE_STEPS
 from services.surveys.questionnaires.schemas import CHOICE_TYPES, NUMBER_TYPES, Item, ItemType, flatten, items_of
 from services.surveys.questionnaires.service import QuestionnaireService
 from services.surveys.rounds.models import Round
 from services.surveys.rounds.service import RoundService
-from shared.identity import Principal
+from shared.identity import Principal, Role
 from shared.problems import InvalidInput
 
 
@@ -46,6 +52,8 @@ def two_decimals(value: Decimal | None) -> str | None:
 
 
 MAX_BINS = 20
+MIN_GROUP = 3  # the default of SURVEYS_AGGREGATE_MIN_GROUP
+NOTHING: dict = {"submitted": 0, "answered": {}, "options": {}, "numbers": {}}  # the counts of a withheld table
 STORED_PLACES = Decimal("0.000001")  # answers are stored with six decimals
 ONE = Decimal(1)
 
@@ -91,11 +99,19 @@ def _binned(item: Item, now: Counts, before: Counts | None) -> list[Row]:
 
 
 class Aggregates:
-    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+    def __init__(self, session: AsyncSession, caller: Principal, minimum_group: int = MIN_GROUP) -> None:
         self.session = session
         self.caller = caller
+        self.minimum_group = minimum_group
         self.rounds = RoundService(session, caller)
         self.repository = AggregateRepository(session)
+
+    async def _withheld(self, round_ids: list[str]) -> dict[str, Withheld]:
+        """Per round, the tables withheld from the caller (one statement; none for a national administrator)."""
+        if self.caller.role is Role.NATIONAL_ADMIN:
+            return {r: withheld(self.caller, {}, self.minimum_group) for r in round_ids}
+        counted = await self.repository.submitted_by_county(round_ids)
+        return {r: withheld(self.caller, counted[r], self.minimum_group) for r in round_ids}
 
     async def _round(self, round_id: str, county: str | None) -> tuple[Round, Round | None, list[Item]]:
         if county is not None and len(county) != 2:
@@ -122,14 +138,19 @@ class Aggregates:
     async def distribution(self, round_id: str, county: str | None) -> DistributionOut:
         round_, previous, items = await self._round(round_id, county)
         scopes = [None] + ([county] if county else [])
-        tables = [await self._distribution(round_.id, previous, items, scope) for scope in scopes]
+        hidden = await self._withheld([round_.id] + ([previous.id] if previous else []))
+        tables = [await self._distribution(round_.id, previous, items, scope, hidden) for scope in scopes]
         return DistributionOut(round_id=round_id, previous_round_id=previous.id if previous else None,
                                nation=tables[0], county=tables[1] if county else None)
 
     async def _distribution(self, round_id: str, previous: Round | None, items: list[Item],
-                            county: str | None) -> Distribution:
+                            county: str | None, hidden: dict[str, Withheld]) -> Distribution:
         counted = await self._counts([round_id] + ([previous.id] if previous else []), county)
-        now, before = counted[round_id], counted[previous.id] if previous else None
+        suppression = hidden[round_id].of(county)
+        previous_suppressed = previous is not None and hidden[previous.id].of(county) is not None
+        # A withheld table is built from no answers, so neither its bins nor anything else follows from them.
+        now = NOTHING if suppression else counted[round_id]
+        before = counted[previous.id] if previous and not previous_suppressed else None
         out = []
         for item, _ in flatten(items):
             if item.type is ItemType.GROUP:
@@ -139,15 +160,19 @@ class Aggregates:
             values = []
             for value, display, count, previous_count, low, high in self._values(item, now, before):
                 values.append(ValueCount(
-                    value=value, display=display, low=low, high=high, count=count, denominator=answered,
-                    share=share(count, answered),
+                    value=value, display=display, low=low, high=high,
+                    count=None if suppression else count, denominator=None if suppression else answered,
+                    share=None if suppression else share(count, answered), suppressed=suppression is not None,
                     previous_count=previous_count, previous_denominator=previous_answered,
                     previous_share=share(previous_count, previous_answered or 0) if previous_count is not None
                     else None))
             out.append(ItemDistribution(link_id=item.link_id, text=item.text, type=item.type.value,
-                                        answered=answered, mean=two_decimals(mean) if item.type not in CHOICE_TYPES
-                                        else None, values=values))
-        return Distribution(scope=county or "nation", submitted=now["submitted"], items=out)
+                                        answered=None if suppression else answered,
+                                        mean=two_decimals(mean) if item.type not in CHOICE_TYPES else None,
+                                        values=values))
+        return Distribution(scope=county or "nation", submitted=counted[round_id]["submitted"],
+                            suppressed=suppression is not None, suppression=suppression,
+                            previous_suppressed=previous_suppressed, items=out)
 
     @staticmethod
     def _values(item: Item, now: dict, before: dict | None) -> list[Row]:
@@ -181,7 +206,10 @@ class Aggregates:
     async def needs(self, round_id: str, county: str | None) -> NeedsOut:
         round_, previous, items = await self._round(round_id, county)
         scopes = [None] + ([county] if county else [])
-        tables = [await self._needs(round_.id, previous, items, scope) for scope in scopes]
+        hidden = await self._withheld([round_.id] + ([previous.id] if previous else []))
+        tables = [_withhold(await self._needs(round_.id, previous, items, scope), hidden[round_.id].of(scope),
+                            previous is not None and hidden[previous.id].of(scope) is not None)
+                  for scope in scopes]
         return NeedsOut(round_id=round_id, previous_round_id=previous.id if previous else None,
                         nation=tables[0], county=tables[1] if county else None)
 
@@ -234,3 +262,20 @@ class Aggregates:
                 need.rank = n
         return Needs(scope=county or "nation", submitted=submitted, focus_areas=areas, processes=named,
                      mission_areas=missions)
+
+
+def _withhold(needs: Needs, suppression: Suppression | None, previous_suppressed: bool) -> Needs:
+    """The ranked needs with what the caller may not read taken out: a withheld round's figures and ranks (its
+    lists in the order of their codes instead), a withheld previous round's figures and the changes from them."""
+    for ranked in (needs.focus_areas, needs.processes, needs.mission_areas):
+        for need in ranked:
+            if suppression is not None:
+                need.rank = need.count = need.denominator = need.share = need.mean = need.change = None
+                need.suppressed = True
+            if previous_suppressed:
+                need.previous_count = need.previous_mean = need.change = None
+        if suppression is not None:
+            ranked.sort(key=lambda n: n.code)
+    needs.suppressed, needs.suppression = suppression is not None, suppression
+    needs.previous_suppressed = previous_suppressed
+    return needs

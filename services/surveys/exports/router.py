@@ -3,6 +3,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
+from services.surveys.aggregation.router import MinimumGroup
 from services.surveys.exports.service import Exports
 from services.surveys.identifiers import RecordIdPath
 from shared.database import Session
@@ -13,8 +14,8 @@ from shared.spreadsheet_export import XLSX_MEDIA_TYPE as XLSX
 from shared.spreadsheet_export import write_csv, write_xlsx
 
 
-async def exports(session: Session, caller: Caller) -> Exports:
-    return Exports(session, caller)
+async def exports(session: Session, caller: Caller, minimum_group: MinimumGroup) -> Exports:
+    return Exports(session, caller, minimum_group)
 
 
 ExportsOf = Annotated[Exports, Depends(exports)]
@@ -38,7 +39,8 @@ async def export_responses(round_id: RecordIdPath, file_format: Format, exports:
     return _file("responses", await exports.responses(round_id), file_format)
 
 
-@router.get("/distribution.{file_format}", summary="The distribution table, the same numbers as the API's",
+@router.get("/distribution.{file_format}", summary="The distribution table, the same numbers as the API's (a "
+                                                   "suppressed table's counts empty, marked in its last column)",
             responses={200: {"content": {CSV: {}, XLSX: {}}}})
 async def export_distribution(round_id: RecordIdPath, file_format: Format, exports: ExportsOf,
                               county: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None) -> Response:

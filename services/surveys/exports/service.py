@@ -1,5 +1,7 @@
 """Exports of a round: one row per response and one column per item (a multiple choice: one column per option,
-1 when chosen; a ranking: the option's rank), and the aggregated distribution as the API gives it."""
+1 when chosen; a ranking: the option's rank), and the aggregated distribution as the API gives it: a table the
+caller may not read in full (small numbers, aggregation/suppression.py) has empty counts and 1 in `suppressed`.
+Timestamps carry their offset; `submitted_on` is the Swedish day a submission took effect."""
 
 from __future__ import annotations
 
@@ -7,20 +9,22 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.surveys.aggregation.service import Aggregates
+from services.surveys.aggregation.service import MIN_GROUP, Aggregates
 from services.surveys.questionnaires.schemas import ItemType, flatten, items_of
 from services.surveys.questionnaires.service import QuestionnaireService
 from services.surveys.responses.service import ResponseService
 from shared.identity import Principal
 
 Table = tuple[list[str], list[list[Any]]]
-RESPONSE_COLUMNS = ["respondent_id", "county_code", "status", "review_state", "late", "submitted_at", "revision"]
+RESPONSE_COLUMNS = ["respondent_id", "county_code", "status", "review_state", "late", "submitted_on", "submitted_at",
+                    "revision"]
 
 
 class Exports:
-    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+    def __init__(self, session: AsyncSession, caller: Principal, minimum_group: int = MIN_GROUP) -> None:
         self.session = session
         self.caller = caller
+        self.minimum_group = minimum_group
 
     async def responses(self, round_id: str) -> Table:
         responses = ResponseService(self.session, self.caller)
@@ -37,6 +41,7 @@ class Exports:
         rows = []
         for r in await responses.search(round_id):
             row: list[Any] = [r.respondent_id, r.county_code, r.status, r.review_state, int(r.late),
+                              r.submitted_on.isoformat() if r.submitted_on else None,
                               r.submitted_at.isoformat() if r.submitted_at else None, r.revision]
             for _header, link_id, code in columns:
                 value = r.answers.get(link_id)
@@ -51,15 +56,17 @@ class Exports:
         return RESPONSE_COLUMNS + [c[0] for c in columns], rows
 
     async def distribution(self, round_id: str, county: str | None) -> Table:
-        found = await Aggregates(self.session, self.caller).distribution(round_id, county)
-        header = ["scope", "link_id", "text", "value", "display", "count", "denominator", "share", "mean"]
+        found = await Aggregates(self.session, self.caller, self.minimum_group).distribution(round_id, county)
+        header = ["scope", "link_id", "text", "value", "display", "count", "denominator", "share", "mean",
+                  "suppressed"]
         rows = []
         for table in (found.nation, found.county):
             for item in (table.items if table else []):
+                withheld = int(table.suppressed)
                 for v in item.values:
                     rows.append([table.scope, item.link_id, item.text, v.value, v.display, v.count, v.denominator,
-                                 v.share, item.mean])
+                                 v.share, item.mean, withheld])
                 if not item.values:
-                    rows.append([table.scope, item.link_id, item.text, None, None, item.answered, table.submitted,
-                                 None, item.mean])
+                    rows.append([table.scope, item.link_id, item.text, None, None, item.answered,
+                                 None if table.suppressed else table.submitted, None, item.mean, withheld])
         return header, rows

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -8,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from services.surveys.identifiers import Code, LinkId, LongText, RecordId, Text
+from services.surveys.moments import Moment
 from shared.text import multi_line, single_line
 
 
@@ -104,9 +104,9 @@ class QuestionnaireOut(BaseModel):
     title: str
     description: str
     items: list[Item]
-    created_at: datetime
-    published_at: datetime | None
-    retired_at: datetime | None
+    created_at: Moment
+    published_at: Moment | None
+    retired_at: Moment | None
 
 
 class VersionSummary(BaseModel):

@@ -154,9 +154,18 @@ class QuestionnaireService:
     async def _code_list_ids(self) -> set[str]:
         return {c.id for c in await self.code_lists.search()}
 
-    async def ship(self, data: QuestionnaireIn) -> bool:
-        """A shipped template, published as version 1 unless the questionnaire exists (setup)."""
-        if await self.repository.latest(data.id) is not None:
-            return False
-        await self._add(data.id, 1, QuestionnaireContent(**data.model_dump(exclude={"id"})), Status.PUBLISHED)
-        return True
+    async def ship(self, versions: list[QuestionnaireIn]) -> int:
+        """A shipped template's versions (oldest first) that the database does not have yet, each published as
+        the questionnaire's next version (setup); how many were added. The versions setup stored before are those
+        it created, so a version a national administrator made in between keeps its number and the shipped one
+        follows it; a stored version is never changed."""
+        questionnaire_id = versions[0].id
+        await self.repository.hold(questionnaire_id)
+        stored = await self.repository.versions(questionnaire_id)
+        shipped_before = sum(1 for v in stored if v.created_by == self.caller.subject)
+        number = max((v.version for v in stored), default=0)
+        for data in versions[shipped_before:]:
+            number += 1
+            await self._add(questionnaire_id, number, QuestionnaireContent(**data.model_dump(exclude={"id"})),
+                            Status.PUBLISHED)
+        return max(0, len(versions) - shipped_before)

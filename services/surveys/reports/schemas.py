@@ -1,8 +1,9 @@
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from services.surveys.moments import Moment
 from services.surveys.rounds.targets import TargetKind
 from shared.periods import Day
 
@@ -42,7 +43,8 @@ class ReportingYearOut(BaseModel):
 class Tally(BaseModel):
     code: str
     display: str
-    count: int = Field(description="Submitted reports that answered so")
+    count: int = Field(description="Submitted reports that answered so (a report naming two codes of one item is "
+                                   "counted under each)")
     denominator: int = Field(description="Submitted reports")
     share: float | None
 
@@ -52,12 +54,16 @@ class CountyReport(BaseModel):
     name: str | None
     county_code: str | None
     status: str = Field(description="submitted, draft or missing")
-    submitted_at: datetime | None
-    on_time: bool | None = Field(description="Submitted on or before the due date (Swedish time); null: not yet")
-    late: bool = Field(description="Recorded by a national administrator after the round closed")
+    submitted_on: date | None = Field(description="The Swedish day the report took effect: the day it was sent, or "
+                                                  "the day a national administrator gave when recording it")
+    submitted_at: Moment | None = Field(description="When the report was first recorded here")
+    on_time: bool | None = Field(description="Took effect (submitted_on) on or before the due date; null: not yet")
+    late: bool = Field(description="Took effect after the round closed (recorded by a national administrator)")
     decision_body: str | None
-    decision_level: str | None = Field(description="politisk or tjansteman")
-    decision_scope: str | None = Field(description="lokal, regional or nationell")
+    decision_level: list[str] = Field(description="politisk, tjansteman, or both (a plan decided wholly or partly "
+                                                  "at political level)")
+    decision_scope: list[str] = Field(description="lokal, regional, nationell, or more than one (decided in a "
+                                                  "county-wide body and in every municipality)")
     decision_date: str | None
     signatories: str | None
     signatory_roles: list[str]
@@ -79,6 +85,8 @@ class CompilationOut(BaseModel):
     signed_by: list[Tally] = Field(description="Reports signed in each role")
     signed_for: list[Tally] = Field(description="Reports signed for the municipalities, the county council")
     signed_for_both: Tally = Field(description="Reports signed for both the municipalities and the county council")
-    decided_at: list[Tally] = Field(description="Reports decided at political or official level")
-    decided_where: list[Tally] = Field(description="Reports decided locally, regionally or nationally")
+    decided_at: list[Tally] = Field(description="Reports decided at political or official level; a report decided "
+                                                "at both is counted under each")
+    decided_where: list[Tally] = Field(description="Reports decided locally, regionally or nationally; a report "
+                                                   "decided in more than one is counted under each")
     counties: list[CountyReport]

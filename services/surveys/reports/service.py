@@ -3,17 +3,27 @@ status-report template (lagesrapport) sent to the counties and due on a date; a 
 response to that round (answers, the deciding body and its level, the date, who signed in which roles and for
 which principals), checked like every response. SKR sees who has submitted and whether on time, and the
 compilation SKR once made by hand (seed 004: how many reports were signed by whom, how many decided at political
-level), counted in the database, beside each county's answers."""
+level), counted in the database, beside each county's answers.
+
+A decision may be two things at once: taken "wholly or partly" at political level (Skåne 2013: in the municipal
+association's board and in a county group of senior officials), or both in a county-wide body and in every
+municipality (Jönköping 2013). From version 2 of the template the level and the scope are multiple choice, and a
+report is counted under each level and scope it names, as seed 004 counts them (so a tally's shares may add up to
+more than 1). Version 1 answered one of each; its reports read the same way, as a list of one.
+
+On time means the report took effect on or before the due date: its effective day (`submitted_on`), which a
+national administrator gives when a report sent long ago is brought in, not the day it was recorded."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.aggregation.repository import AggregateRepository
 from services.surveys.aggregation.service import share
+from services.surveys.moments import swedish_day
 from services.surveys.permissions import require_national
 from services.surveys.questionnaires.repository import QuestionnaireRepository
 from services.surveys.questionnaires.schemas import Item, flatten, items_of
@@ -30,15 +40,16 @@ from shared.identity import Principal, Role
 from shared.problems import Conflict, Forbidden, InvalidInput, NotFound
 from shared.service_client import PlatformClient
 
-SWEDEN = ZoneInfo("Europe/Stockholm")
 ROLES, PRINCIPALS = "underskrifter.roller", "underskrifter.huvudman"
 LEVEL, SCOPE = "beslut.niva", "beslut.omfang"
 BOTH_PRINCIPALS = ["kommunerna", "landstinget"]
 
 
-def submitted_on(moment: datetime) -> date:
-    """The Swedish date of a submission (a report sent at 00:30 on the day after the due date is late)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(SWEDEN).date()
+def codes(answer: Any) -> list[str]:
+    """A choice's answer as a list of codes: a multiple choice as it is, a single choice (version 1) as one."""
+    if answer is None:
+        return []
+    return list(answer) if isinstance(answer, list) else [answer]
 
 
 class StatusReports:
@@ -115,13 +126,16 @@ class StatusReports:
         for target in await self.rounds.repository.targets(round_.id, None, None):
             found = responses.get(target.organisation_id)
             answers = found.answers if found else {}
-            sent = found.submitted_at if found and found.status == "submitted" else None
+            sent = found if found and found.status == "submitted" else None
+            effective = (sent.submitted_on or (swedish_day(sent.submitted_at) if sent.submitted_at else None)
+                         if sent else None)
             counties.append(CountyReport(
                 organisation_id=target.organisation_id, name=target.name, county_code=target.county_code,
-                status=found.status if found else "missing", submitted_at=sent,
-                on_time=submitted_on(sent) <= year.due_on if sent else None, late=bool(found and found.late),
-                decision_body=answers.get("beslut.organ"), decision_level=answers.get(LEVEL),
-                decision_scope=answers.get(SCOPE), decision_date=answers.get("beslut.datum"),
+                status=found.status if found else "missing", submitted_on=effective,
+                submitted_at=sent.submitted_at if sent else None,
+                on_time=effective <= year.due_on if effective else None, late=bool(found and found.late),
+                decision_body=answers.get("beslut.organ"), decision_level=codes(answers.get(LEVEL)),
+                decision_scope=codes(answers.get(SCOPE)), decision_date=answers.get("beslut.datum"),
                 signatories=answers.get("underskrifter.namn"), signatory_roles=answers.get(ROLES, []),
                 signed_for=answers.get(PRINCIPALS, []), answers=answers))
         on_time = sum(1 for c in counties if c.on_time)

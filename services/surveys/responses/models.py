@@ -33,6 +33,9 @@ class Response(Base):
     status: Mapped[str] = mapped_column(String(20))
     review_state: Mapped[str | None] = mapped_column(String(20))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the submission took effect (a Swedish day: today, or the day a national administrator gives, such as
+    # a report sent on paper years ago) and when it was first recorded here (always the moment it was stored).
+    submitted_on: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -67,6 +70,7 @@ class ResponseRevision(Base):
     revision: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
     late: Mapped[bool] = mapped_column(Boolean)
+    submitted_on: Mapped[date | None] = mapped_column(Date)  # the effective day this revision carried
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     recorded_by: Mapped[str] = mapped_column(String(200))

@@ -69,7 +69,8 @@ class ResponseRepository:
                  "date_value": r.date_value} for r in rows])
         await self.session.execute(insert(REVISIONS).values(
             response_id=response.id, revision=response.revision, status=response.status, late=late,
-            answers=revision_answers, recorded_at=recorded_at, recorded_by=recorded_by))
+            submitted_on=response.submitted_on, answers=revision_answers, recorded_at=recorded_at,
+            recorded_by=recorded_by))
 
     async def add(self, *records: object) -> None:
         self.session.add_all(records)

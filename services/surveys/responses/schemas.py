@@ -1,11 +1,13 @@
-from datetime import datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from services.surveys.identifiers import LongText, RecordId
+from services.surveys.moments import Moment
 from services.surveys.questionnaires.schemas import AnswerValue
+from shared.periods import Day
 
 Answers = Annotated[dict[Annotated[str, Field(max_length=64)], AnswerValue | None], Field(
     max_length=500, description="linkId -> answer: an option code, a list of codes (multiple choice; a ranking "
@@ -19,15 +21,24 @@ class ReviewState(StrEnum):
     APPROVED = "approved"
 
 
+SUBMITTED_ON = (
+    "The day the submission took effect (Swedish calendar day), when it is not today: a report sent on paper or by "
+    "e-mail, recorded later. National administrators only; not before the round opens, not in the future. Left "
+    "out: today, for a new submission; unchanged, for an amendment. Whether the report was on time and whether it "
+    "is late are read from this day; when it was recorded is kept apart (submitted_at, recorded_at).")
+
+
 class ResponseIn(BaseModel):
     respondent_id: RecordId = Field(description="The organisation answering: one of the round's targets")
     answers: Answers = Field(default_factory=dict)
     submit: bool = Field(False, description="false: save a draft to resume later; true: submit, fully checked")
+    submitted_on: Day | None = Field(None, description=SUBMITTED_ON)
 
 
 class ResponseUpdate(BaseModel):
     answers: Answers = Field(default_factory=dict)
     submit: bool = Field(False, description="Submit the draft; a submitted response's change is an amendment")
+    submitted_on: Day | None = Field(None, description=SUBMITTED_ON)
 
 
 class ReviewIn(BaseModel):
@@ -38,7 +49,7 @@ class ReviewIn(BaseModel):
 class CommentOut(BaseModel):
     review_state: str
     comment: str
-    recorded_at: datetime
+    recorded_at: Moment
     recorded_by: str
 
 
@@ -48,8 +59,11 @@ class ResponseOut(BaseModel):
     county_code: str | None
     status: str = Field(description="draft or submitted")
     review_state: str | None = Field(description="received, has_issues or approved once submitted")
-    late: bool = Field(description="Submitted or amended after the round closed, by a national administrator")
-    submitted_at: datetime | None
+    late: bool = Field(description="Took effect after the round closed (recorded by a national administrator)")
+    submitted_on: date | None = Field(description="The Swedish day the submission took effect: the day it was "
+                                                  "sent, or the day a national administrator gave")
+    submitted_at: Moment | None = Field(description="When the submission was first recorded here")
+    recorded_at: Moment = Field(description="When the response's present state was recorded (its latest save)")
     revision: int
     answers: dict[str, Any]
     comments: list[CommentOut] = []
@@ -59,8 +73,9 @@ class RevisionOut(BaseModel):
     revision: int
     status: str
     late: bool
+    submitted_on: date | None = Field(description="The effective day of the submission as this revision left it")
     answers: dict[str, Any]
-    recorded_at: datetime
+    recorded_at: Moment = Field(description="When this revision was recorded (always the moment it was stored)")
     recorded_by: str
 
 

@@ -1,16 +1,25 @@
 """Responses' rules: one per respondent organisation and round; a draft is saved and resumed; a submission and
 every later amendment is checked in full against the round's questionnaire version; nothing is answered before
 a round opens, and after it closes only a national administrator answers, flagged late. Every save is kept in
-the response's history; a county system (or a national administrator) reviews its county's responses."""
+the response's history; a county system (or a national administrator) reviews its county's responses.
+
+A submission has two times: when it took effect (`submitted_on`, a Swedish day) and when it was recorded here
+(`submitted_at`, and each revision's `recorded_at`: always the moment it was stored). The effective day is today
+unless a national administrator gives another one, as when a county's report sent years ago is brought in: never
+before the round opened and never in the future. A county or respondent key submits on the day it submits; it
+may name today, never another day, since the effective day decides whether a report was on time. Whether the
+submission is late (took effect after the round closed) is read from the effective day when one is given."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.database import utcnow
 from services.surveys.identifiers import county_of
+from services.surveys.moments import swedish_day, swedish_today
 from services.surveys.permissions import may_read, read_scope, require_answering
 from services.surveys.questionnaires.schemas import Item, items_of
 from services.surveys.questionnaires.service import QuestionnaireService
@@ -58,33 +67,41 @@ class ResponseService:
                                  "(PUT) instead of sending a second one.")
         response = Response(round_id=round_id, respondent_id=data.respondent_id, county_code=county, status=DRAFT,
                             revision=0, late=False)
-        return await self._save(round_, response, data.answers, data.submit)
+        return await self._save(round_, response, data.answers, data.submit, data.submitted_on)
 
     async def update(self, round_id: str, respondent_id: str, data: ResponseUpdate) -> ResponseOut:
         round_ = await self.rounds.get(round_id)
         await self.repository.hold(round_id, respondent_id)
         response = await self._get(round_id, respondent_id)
         require_answering(self.caller, respondent_id, response.county_code, "path.respondent_id")
-        return await self._save(round_, response, data.answers, data.submit)
+        return await self._save(round_, response, data.answers, data.submit, data.submitted_on)
 
-    async def _save(self, round_: Round, response: Response, answers: dict, submit: bool) -> ResponseOut:
+    async def _save(self, round_: Round, response: Response, answers: dict, submit: bool,
+                    submitted_on: date | None) -> ResponseOut:
         """Checks the answers once against the version (read once) and stores the response, its answers and the
         history row; a new response is inserted only here, in its final state."""
+        today = swedish_today()
+        submitting = submit or response.status == SUBMITTED
+        if submitted_on is not None:
+            self._check_effective_day(round_, submitted_on, today, submitting)
         status = round_status(round_)
-        late = status == "closed"
-        if status == "scheduled" or (late and self.caller.role is not Role.NATIONAL_ADMIN):
+        if status == "scheduled" or (status == "closed" and self.caller.role is not Role.NATIONAL_ADMIN):
             raise Conflict.field("round", "round_open", f"Round {round_.id} is {status} ({round_.opens_on} to "
                                  f"{round_.closes_on}): answers are taken while it is open; after it closes only "
                                  "a national administrator records a late answer.")
+        # Late: taken effect after the round closed. A given day is compared with the round's last day; a save
+        # without one takes effect now, after the round was closed or not.
+        late = status == "closed" if submitted_on is None else submitted_on > _last_day(round_)
         items = await self._items(round_)
-        submitting = submit or response.status == SUBMITTED
         rows = check_answers(items, answers, complete=submitting)
         shown = answers_from_rows(items, rows)
         now = utcnow()
         if submitting:
             response.review_state = ReviewState.RECEIVED.value
             response.submitted_at = response.submitted_at or now
-            response.late = response.late or late
+            response.submitted_on = submitted_on or response.submitted_on or today
+            # A day given anew restates when the submission took effect; otherwise a late change stays late.
+            response.late = late if submitted_on is not None else (response.late or late)
             response.status = SUBMITTED
         new = response.id is None
         response.revision += 1
@@ -95,6 +112,21 @@ class ResponseService:
         if not new:  # a response made by this request has no review comments yet
             out.comments = await self._comments(response)
         return out
+
+    def _check_effective_day(self, round_: Round, day: date, today: date, submitting: bool) -> None:
+        if day != today and self.caller.role is not Role.NATIONAL_ADMIN:
+            message = (f"A submission takes effect on the day it is sent ({today}); only a national administrator "
+                       "records one that took effect on another day.")
+            raise Forbidden(message, errors=[FieldError("body.submitted_on", "forbidden", message)])
+        if not submitting:
+            raise InvalidInput.field("body.submitted_on", "submitted_on_with_submission", "A draft has not taken "
+                                     "effect: submitted_on is given with the submission (submit: true).")
+        if day > today:
+            raise InvalidInput.field("body.submitted_on", "not_in_future", f"{day} is after today ({today}, "
+                                     "Swedish time): a submission cannot take effect in the future.")
+        if day < round_.opens_on:
+            raise InvalidInput.field("body.submitted_on", "within_round", f"{day} is before round {round_.id} "
+                                     f"opened ({round_.opens_on}): nothing was answered before then.")
 
     async def review(self, round_id: str, respondent_id: str, data: ReviewIn) -> ResponseOut:
         await self.rounds.get(round_id)
@@ -123,8 +155,8 @@ class ResponseService:
         response = await self._get(round_id, respondent_id)
         self._require_reader(response)
         return HistoryOut(round_id=round_id, respondent_id=respondent_id, revisions=[
-            RevisionOut(revision=r.revision, status=r.status, late=r.late, answers=r.answers,
-                        recorded_at=r.recorded_at, recorded_by=r.recorded_by)
+            RevisionOut(revision=r.revision, status=r.status, late=r.late, submitted_on=r.submitted_on,
+                        answers=r.answers, recorded_at=r.recorded_at, recorded_by=r.recorded_by)
             for r in await self.repository.revisions(response.id)])
 
     async def search(self, round_id: str) -> list[ResponseOut]:
@@ -161,4 +193,10 @@ class ResponseService:
         return ResponseOut(round_id=response.round_id, respondent_id=response.respondent_id,
                            county_code=response.county_code, status=response.status,
                            review_state=response.review_state, late=response.late,
-                           submitted_at=response.submitted_at, revision=response.revision, answers=answers)
+                           submitted_on=response.submitted_on, submitted_at=response.submitted_at,
+                           recorded_at=response.updated_at, revision=response.revision, answers=answers)
+
+
+def _last_day(round_: Round) -> date:
+    """The round's last day of answers: its closing date, or the day it was closed, if earlier."""
+    return min(round_.closes_on, swedish_day(round_.closed_at)) if round_.closed_at else round_.closes_on

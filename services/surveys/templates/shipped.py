@@ -1,4 +1,4 @@
-"""The questionnaires the platform ships, published as version 1 by `python -m services.surveys setup`:
+"""The questionnaires the platform ships, published by `python -m services.surveys setup`:
 
 * behovsinventering: the needs survey built from the code lists: for each focus area how urgent the need for
   knowledge development is, which of the knowledge-development processes need support and which level should
@@ -6,6 +6,14 @@
 * lagesrapport: the county's yearly status report: the twelve points of SKL's April 2012 template (seed 002),
   the five aspects of the 2013 county plans (seed 004), who signed in which role and for which principals, which
   body decided at which level (political or official; local, regional or national), and when.
+
+A shipped questionnaire is a list of versions, oldest first. A published version never changes, so a change to a
+shipped template is a further version here: setup publishes the shipped versions a database does not have yet,
+each as the questionnaire's next version, and rounds already sent keep the version they were sent with.
+lagesrapport version 2 makes the decision's level and scope multiple choice: seed 004's plans include one
+decided "wholly or partly" at political level (Skåne: in the municipal association's board and in a county group
+of senior officials) and one decided both in the regional association's primary-municipal committee and in every
+municipality (Jönköping), which version 1's single choices could not record.
 """
 
 from __future__ import annotations
@@ -92,7 +100,9 @@ def needs_survey() -> QuestionnaireIn:
                        "till en nationell bild i Partnerskapet.", "items": items})
 
 
-def status_report() -> QuestionnaireIn:
+def status_report(version: int = 2) -> QuestionnaireIn:
+    """The status-report template as shipped in `version` (1: one decision level and scope; 2: any of them)."""
+    multiple = version >= 2
     points = [{"link_id": f"punkt.{code}", "type": "text", "required": True, "max_length": 4000,
                "text": f"{n}. {text}"} for n, (code, text) in enumerate(STATUS_REPORT_POINTS, start=1)]
     aspects = [{"link_id": f"plan.{code}", "type": "text", "max_length": 4000, "text": text}
@@ -107,11 +117,15 @@ def status_report() -> QuestionnaireIn:
             {"link_id": "beslut", "type": "group", "text": "Beslut och underskrifter", "items": [
                 {"link_id": "beslut.organ", "type": "text", "required": True, "max_length": 300,
                  "text": "Vilket organ har fattat beslut om rapporten?"},
-                {"link_id": "beslut.niva", "type": "single_choice", "required": True,
-                 "options": [{"code": c, "display": d} for c, d in DECISION_LEVELS],
-                 "text": "På vilken nivå fattades beslutet?"},
-                {"link_id": "beslut.omfang", "type": "single_choice", "required": True, "code_list": LEVELS,
+                {"link_id": "beslut.niva", "type": "multiple_choice" if multiple else "single_choice",
+                 "required": True, "options": [{"code": c, "display": d} for c, d in DECISION_LEVELS],
+                 "text": "På vilken nivå fattades beslutet? (båda, om det fattades helt eller delvis på politisk "
+                         "nivå)" if multiple else "På vilken nivå fattades beslutet?"},
+                {"link_id": "beslut.omfang", "type": "multiple_choice" if multiple else "single_choice",
+                 "required": True, "code_list": LEVELS,
                  "text": "Fattades beslutet lokalt (i varje kommun), regionalt (i ett länsgemensamt organ) eller "
+                         "nationellt? (alla som gäller)" if multiple else
+                         "Fattades beslutet lokalt (i varje kommun), regionalt (i ett länsgemensamt organ) eller "
                          "nationellt?"},
                 {"link_id": "beslut.datum", "type": "date", "required": True, "text": "Beslutsdatum"},
                 {"link_id": "underskrifter.namn", "type": "text", "required": True, "max_length": 2000,
@@ -128,7 +142,11 @@ def status_report() -> QuestionnaireIn:
 SETUP = Principal(subject="surveys-setup", role=Role.NATIONAL_ADMIN)
 
 
+def shipped_versions() -> list[list[QuestionnaireIn]]:
+    """Each shipped questionnaire's versions, oldest first."""
+    return [[needs_survey()], [status_report(1), status_report(2)]]
+
+
 async def load_templates(session: AsyncSession) -> dict[str, int]:
     questionnaires = QuestionnaireService(session, SETUP)
-    shipped = [await questionnaires.ship(template) for template in (needs_survey(), status_report())]
-    return {"questionnaires": sum(shipped)}
+    return {"questionnaires": sum([await questionnaires.ship(versions) for versions in shipped_versions()])}
