@@ -67,7 +67,8 @@ def test_fou_sodertorn_owned_by_nine_municipalities_and_gotland_from_2013(gatewa
 
     assert owners_2012 == NINE_OWNERS
     assert owners_2013 == owners_2019 == NINE_OWNERS | {GOTLAND}
-    assert side_2012 == side_2013 == {NYKVARN}
+    # Seed 002 attests Nykvarn's side agreement for 2012 only: after that it is unknown, until confirmed.
+    assert (side_2012, side_2013) == ({NYKVARN}, set())
 
 
 def test_skl_until_the_congress_of_27_november_2019_then_skr(gateway, stockholm_key):
@@ -106,5 +107,6 @@ def test_the_reference_register_is_complete(gateway):
     assert count(kind="region") == 21
     assert count(kind="municipality") == 290
     assert count(kind="county") == 21
-    council = gateway.get("/actors/organisations/radet-styrning-kunskap/members").json()
+    # The Council's members as seeds 001 and 000 attest them (2019); after that they are unknown until confirmed.
+    council = gateway.get("/actors/organisations/radet-styrning-kunskap/members", params={"as_of": "2019-11-01"}).json()
     assert len([m for m in council["organisations"] if m["organisation"]["kind"] == "government_agency"]) == 9

@@ -70,8 +70,9 @@ ORGANISATIONS = ShippedKind(
     | {"name": "names", "short_name": "names"})
 RELATIONS = ShippedKind(
     "relation", Relation, ("valid_from", "valid_to", "reported", "evidence", "attested", "joint", "unit_id", "note",
-                           "source"),
-    _same_keys("valid_from", "valid_to", "reported", "evidence", "attested", "joint", "note", "source")
+                           "source", "attested_until"),
+    _same_keys("valid_from", "valid_to", "reported", "evidence", "attested", "joint", "note", "source",
+               "attested_until")
     | {"unit": "unit_id", "sources": "source"})
 POSTS = ShippedKind(
     "post", Post, ("organisation_id", "role", "label", "on_behalf_of_id", "valid_from", "valid_to", "source"),

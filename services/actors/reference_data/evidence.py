@@ -11,7 +11,10 @@ every as-of read answers from stored periods and says which rows are inferred:
   next incompatible fact that starts after its last attestation. Incompatible: another placement (hosts or
   employer_of) of the same RSS, unless both are joint; another `governs` of the same object by an organisation
   of the same kind. Members, owners, funders and parts have no incompatible facts: only a closing ends them;
-- a bound the file gives is kept as given; the relation's evidence is its weakest bound's.
+- a bound the file gives is kept as given; the relation's evidence is its weakest bound's;
+- an attested-only relation whose end was inferred is known through its last attestation only: `attested_until`,
+  the day after it, is when the register stops knowing it (relations/validity.py, the rule every read applies).
+  The inferred end stays stored as the longest the sources allow.
 
 Pure functions over the loaded YAML document (and the generated counties and municipalities, which have no
 dates), so the file's own tests run the same rule without a database.
@@ -22,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from services.actors.relations.validity import attested_until as unknown_from
 
 PLACEMENT_KINDS = frozenset({"hosts", "employer_of"})
 
@@ -38,6 +43,8 @@ class BoundedRelation:
     joint: bool = False
     unit: str | None = None
     key_date: date | int | None = None  # what the relation's reference id is made from
+    attested_until: date | None = None  # unknown from this day (relations/validity.py)
+    confirmed_from: date | None = None  # never in the file: a county system's confirmation
     note: str | None = None
     source: str | None = None
 
@@ -97,6 +104,10 @@ def bound_relations(doc: dict[str, Any]) -> list[BoundedRelation]:
         if ends:
             relation.valid_to = min(ends)
             relation.evidence = "attested"
+    for relation, entry in drafts:
+        relation.attested_until = unknown_from(relation.evidence, relation.attested,
+                                               end_given=entry.get("valid_to") is not None,
+                                               valid_to=relation.valid_to)
     return [relation for relation, _ in drafts]
 
 

@@ -124,7 +124,8 @@ class ReferenceLoader:
             id=rid, kind=relation.kind, subject_id=relation.subject, object_id=relation.object,
             valid_from=relation.valid_from, valid_to=relation.valid_to, reported=relation.reported,
             evidence=relation.evidence, attested=relation.attested_text, joint=relation.joint,
-            unit_id=relation.unit, note=relation.note, source=relation.source)
+            unit_id=relation.unit, note=relation.note, source=relation.source,
+            attested_until=relation.attested_until)
         self.digest.update(fingerprint_line(RELATIONS, shipped))
         if rid in self.known_relations:
             self.shipped_relations[rid] = shipped

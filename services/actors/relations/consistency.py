@@ -2,9 +2,14 @@
 
 1. A relation holds only while both its organisations exist (and the host's unit, when it names one); a
    successor_of relation starts when its predecessor has ceased, so only its successor must exist.
-2. An RSS has one host on a date, unless the sources say otherwise: two hosts at once are both `joint`.
+2. An RSS has one host on a date, unless the sources say otherwise: two hosts at once are both `joint`. On the
+   days a hosting holds by the register's rule (relations/validity.py): an attested-only hosting is unknown after
+   its last attestation until confirmed, and a host recorded for such a day contradicts nothing.
 3. A seat (an ordinary member's, a substitute's or a co-opted member's post) held on behalf of an organisation
    in a group that has member organisations is held on behalf of one of its members on the date.
+
+Rules 1 and 3 read a relation's whole stored period: it must fit its organisations for as long as the sources allow
+it, and a seat contradicts the register only on a day its organisation cannot be a member (unknown is not none).
 
 The service enforces them on every write (closing an organisation included: `refuse_outlasting`); `violations_on`
 checks a whole register on one date (the tests run it over the shipped register on every first of June from 2010
@@ -18,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from services.actors.relations.validity import holds
 from shared.periods import holds_on
 from shared.problems import Conflict, FieldError
 
@@ -71,7 +77,7 @@ def violations_on(on: date, organisations: Mapping[str, tuple[date | None, date 
         if r.kind != "successor_of":
             ends.append(r.object_id)
         found += [f"{on}: {r.id} ({r.kind}) holds while {e} does not exist" for e in ends if not exists(e)]
-        if r.kind == "hosts" and organisations.get(r.object_id, (None, None, ""))[2] == "rss":
+        if r.kind == "hosts" and organisations.get(r.object_id, (None, None, ""))[2] == "rss" and holds(r, on):
             hosts[r.object_id].append(r)
         if r.kind == "member_of":
             members[r.object_id].add(r.subject_id)

@@ -1,6 +1,7 @@
+from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.actors.database import Base
@@ -43,3 +44,7 @@ class Relation(ValidityMixin, VersionedMixin, Base):
     attested: Mapped[str | None] = mapped_column(String(200))  # comma-separated years or dates
     joint: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    # An attested-only relation is unknown from this day (the day after its last attestation) until it is
+    # confirmed; relations/validity.py is the rule.
+    attested_until: Mapped[date | None] = mapped_column(Date)
+    confirmed_from: Mapped[date | None] = mapped_column(Date)  # known again from this day until it ends

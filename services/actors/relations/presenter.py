@@ -10,7 +10,7 @@ from typing import Any
 from services.actors.organisations.schemas import OrganisationRef
 from services.actors.relations.models import Relation
 from services.actors.relations.schemas import RelationOut
-from shared.periods import holds_on
+from services.actors.relations.validity import holds
 
 # A semicolon that is not followed by a closing parenthesis before an opening one: not inside a source's parentheses.
 _BETWEEN_SOURCES = re.compile(r";(?![^()]*\))")
@@ -34,8 +34,9 @@ def relation_out(relation: Relation | Any, organisations: Mapping[str, Organisat
     return RelationOut(
         id=relation.id, kind=relation.kind, subject=organisations[relation.subject_id],
         object=organisations[relation.object_id], valid_from=relation.valid_from,
-        valid_to=relation.valid_to, active=holds_on(relation.valid_from, relation.valid_to, on),
+        valid_to=relation.valid_to, active=holds(relation, on),
         reported=relation.reported, evidence=relation.evidence, attested=attested_of(relation.attested),
         sources=sources_of(relation.source), joint=bool(relation.joint),
         unit=organisations[relation.unit_id] if relation.unit_id else None,
-        note=relation.note, source=relation.source, version=relation.version)
+        attested_until=relation.attested_until, confirmed_from=relation.confirmed_from, note=relation.note,
+        source=relation.source, version=relation.version)

@@ -5,10 +5,10 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from services.actors.relations.models import Relation, RelationKind
+from services.actors.relations.validity import holds_sql
 from shared.known_records import get_record
 from shared.locks import hold
 from shared.pagination import keyset_page
-from shared.periods import active_on
 from shared.repository import Repository, where_equal
 
 
@@ -59,7 +59,7 @@ class RelationRepository(Repository[Relation]):
         if kinds:
             query = query.where(Relation.kind.in_(kinds))
         if as_of is not None:
-            query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
+            query = query.where(holds_sql(as_of))
         return (await self.session.scalars(query.order_by(Relation.valid_from, Relation.id))).all()
 
     async def outlasting(self, organisation_id: str, end: date) -> Sequence[Relation]:
@@ -74,7 +74,7 @@ class RelationRepository(Repository[Relation]):
 
     async def rows_on(self, on: date) -> list[Any]:
         """Every relation that holds on the date, as plain rows of the relations table (an export)."""
-        query = select(Relation.__table__).where(active_on(Relation.valid_from, Relation.valid_to, on))
+        query = select(Relation.__table__).where(holds_sql(on))
         return list((await self.session.execute(query.order_by(Relation.id))).all())
 
     async def search(self, *, kind: str | None, organisation_id: str | None, as_of: date | None,
@@ -83,5 +83,5 @@ class RelationRepository(Repository[Relation]):
         if organisation_id:
             query = query.where(or_(Relation.subject_id == organisation_id, Relation.object_id == organisation_id))
         if as_of is not None:
-            query = query.where(active_on(Relation.valid_from, Relation.valid_to, as_of))
+            query = query.where(holds_sql(as_of))
         return await keyset_page(self.session, query, Relation.id, after=after, limit=limit)

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
 from services.actors.relations.models import RelationKind
-from services.actors.relations.schemas import RelationIn, RelationOut
+from services.actors.relations.schemas import ConfirmIn, RelationIn, RelationOut
 from services.actors.relations.service import RelationService
 from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
@@ -50,5 +50,18 @@ async def get_relation(relation_id: RecordIdPath, relations: Relations, response
 async def close_relation(relation_id: RecordIdPath, data: CloseIn, relations: RelationWriter, response: Response,
                          if_match: IfMatch = None) -> RelationOut:
     relation = await relations.close(relation_id, data, if_match)
+    set_etag(response, relation.version)
+    return relation
+
+
+@router.post("/{relation_id}/confirm",
+             summary="Confirm that a relation holds from a day: known from then until it ends",
+             responses=problem_responses(403, 404, 409, 412, 428))
+async def confirm_relation(relation_id: RecordIdPath, data: ConfirmIn, relations: RelationWriter,
+                           response: Response, if_match: IfMatch = None) -> RelationOut:
+    """For an attested-only relation, which the register knows only through its last attestation: the county
+    system that owns it (its subject's county) says that it still holds, for instance that the region hosts the
+    county's RSS today. The stored period is kept; the relation is known from `on` until it ends."""
+    relation = await relations.confirm(relation_id, data, if_match)
     set_etag(response, relation.version)
     return relation

@@ -11,17 +11,18 @@ from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import organisation_refs
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.relations.consistency import within
-from services.actors.relations.models import Relation, RelationKind
-from services.actors.relations.presenter import relation_out
+from services.actors.relations.models import Evidence, Relation, RelationKind
+from services.actors.relations.presenter import relation_out, sources_of
 from services.actors.relations.repository import RelationRepository
-from services.actors.relations.schemas import RelationIn, RelationOut
+from services.actors.relations.schemas import ConfirmIn, RelationIn, RelationOut
+from services.actors.relations.validity import attested_until, known_overlap
 from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.etag import check_if_match
 from shared.identity import Principal
 from shared.known_records import require_reference
 from shared.pagination import Page, PageRequest
-from shared.periods import CloseIn, check_period, overlaps
+from shared.periods import CloseIn, check_period, holds_on, overlaps
 from shared.problems import Conflict, InvalidInput
 from shared.records import new_record_id, utcnow
 
@@ -58,6 +59,9 @@ class RelationService:
 
     async def create(self, data: RelationIn) -> tuple[RelationOut, bool]:
         check_period(data.valid_from, data.valid_to)
+        end_given = data.valid_to is not None
+        if data.confirmed_from is not None:
+            self._confirmed_on_creation(data)
         await self.repository.hold_for_create(data.id, data.kind.value, data.subject_id, data.object_id,
                                               data.unit_id)
         if data.id is not None and (existing := await self.repository.get(data.id)) is not None:
@@ -85,18 +89,27 @@ class RelationService:
             if overlaps(other.valid_from, other.valid_to, data.valid_from, data.valid_to):
                 raise Conflict.field("body.valid_from", "conflict",
                                      f"'{data.subject_id}' is already {data.kind.value} '{data.object_id}' in an "
-                                     f"overlapping period (relation '{other.id}').", existing_id=other.id)
+                                     f"overlapping period (relation '{other.id}'); to say that it still holds, "
+                                     f"confirm that one (POST /relations/{other.id}/confirm).", existing_id=other.id)
         if data.kind is RelationKind.PART_OF:
             await self._refuse_cycle(data)
         self._fit_to_existence(data, named, ends)
-        if data.kind is RelationKind.HOSTS and ends[data.object_id].kind == OrganisationKind.RSS.value:
-            await self._refuse_second_host(data)
+        if data.confirmed_from is not None and not holds_on(data.valid_from, data.valid_to, data.confirmed_from):
+            raise InvalidInput.field("body.confirmed_from", "outside_period",
+                                     f"confirmed_from ({data.confirmed_from}) must fall within the relation's period "
+                                     f"({data.valid_from or 'before our records'} until "
+                                     f"{data.valid_to or 'further notice'}).")
+        attested = ",".join(data.attested) if data.attested else str(data.reported) if data.reported else None
+        evidence = data.evidence.value if data.evidence else None
         relation = Relation(id=data.id or new_record_id("rel"), kind=data.kind.value, subject_id=data.subject_id,
                             object_id=data.object_id, valid_from=data.valid_from, valid_to=data.valid_to,
-                            reported=data.reported, evidence=data.evidence.value if data.evidence else None,
-                            attested=",".join(data.attested) if data.attested
-                            else str(data.reported) if data.reported else None, joint=data.joint,
-                            unit_id=data.unit_id, note=data.note, source=data.source)
+                            reported=data.reported, evidence=evidence, attested=attested, joint=data.joint,
+                            unit_id=data.unit_id, note=data.note, source=data.source,
+                            attested_until=attested_until(evidence, (attested or "").split(",") if attested else [],
+                                                          end_given=end_given, valid_to=data.valid_to),
+                            confirmed_from=data.confirmed_from)
+        if data.kind is RelationKind.HOSTS and ends[data.object_id].kind == OrganisationKind.RSS.value:
+            await self._refuse_second_host(relation, field="body.subject_id")
         self.session.add(relation)
         await self.session.flush()
         out = (await self.present([relation], date.today()))[0]
@@ -150,17 +163,68 @@ class RelationService:
                     f"'{org_id}' exists from {org.valid_from or 'before our records'} until "
                     f"{org.valid_to or 'now'}; the relation must start and end within that period.")
 
-    async def _refuse_second_host(self, data: RelationIn) -> None:
-        """One host per RSS on a date, unless the sources say the hosting is joint (both relations joint)."""
-        await self.repository.hold_hosts(data.object_id)
-        for other in await self.repository.touching(data.object_id, kinds={RelationKind.HOSTS.value},
+    async def _refuse_second_host(self, relation: Relation, *, field: str) -> None:
+        """One host per RSS on a date, unless the sources say the hosting is joint (both relations joint). On the
+        days each holds by the register's rule (relations/validity.py): an attested-only hosting that is unknown
+        after its last attestation is no obstacle to a host recorded or confirmed for a later day."""
+        await self.repository.hold_hosts(relation.object_id)
+        for other in await self.repository.touching(relation.object_id, kinds={RelationKind.HOSTS.value},
                                                     direction="object"):
-            if overlaps(other.valid_from, other.valid_to, data.valid_from, data.valid_to) \
-                    and not (data.joint and other.joint):
-                raise Conflict.field("body.subject_id", "one_host",
-                                     f"'{data.object_id}' is hosted by '{other.subject_id}' in an overlapping "
+            if other.id != relation.id and known_overlap(other, relation) and not (relation.joint and other.joint):
+                raise Conflict.field(field, "one_host",
+                                     f"'{relation.object_id}' is hosted by '{other.subject_id}' in an overlapping "
                                      f"period (relation '{other.id}'); an RSS has one host at a time unless both "
                                      "hostings are joint.", existing_id=other.id)
+
+    @staticmethod
+    def _confirmed_on_creation(data: RelationIn) -> None:
+        """A relation a caller confirms without saying when it began is recorded as attested on the day of the
+        confirmation by the caller's source: known from that day, its start before it unknown."""
+        if data.valid_from is None and not data.attested and data.reported is None:
+            data.valid_from = data.confirmed_from
+            data.evidence = Evidence.ATTESTED
+            data.attested = [data.confirmed_from.isoformat()]
+
+    async def confirm(self, relation_id: str, data: ConfirmIn, if_match: str | None) -> RelationOut:
+        """The relation holds on `data.on`, says the caller: from then on it is known until it ends. The stored
+        period stays as it was; an earlier confirmation stays the one it is known from."""
+        relation = await self.get_or_404(relation_id)
+        owner = await self._owner(relation)
+        require_county_scope(self.caller, owner, what=f"relation '{relation_id}'")
+        check_if_match(if_match, relation.version)
+        if not holds_on(relation.valid_from, relation.valid_to, data.on):
+            raise Conflict.field("body.on", "outside_period",
+                                 f"Relation '{relation_id}' holds from {relation.valid_from or 'before our records'} "
+                                 f"until {relation.valid_to or 'further notice'}; {data.on} is outside it. Record "
+                                 "a new relation for a later period.")
+        if relation.attested_until is None:
+            raise Conflict.field("body.on", "known",
+                                 f"Relation '{relation_id}' is known for its whole period (evidence "
+                                 f"{relation.evidence or 'undated'}); there is nothing to confirm.")
+        before = (await self.present([relation], data.on))[0].model_dump(mode="json")
+        if relation.confirmed_from is None or data.on < relation.confirmed_from:
+            relation.confirmed_from = data.on
+        if data.source and data.source not in sources_of(relation.source):
+            relation.source = self._with_source(relation.source, data.source)
+        if relation.kind == RelationKind.HOSTS.value and \
+                (await self.organisations.get(relation.object_id)).kind == OrganisationKind.RSS.value:
+            await self._refuse_second_host(relation, field="body.on")
+        relation.updated_at = utcnow()
+        await self.session.flush()
+        out = (await self.present([relation], data.on))[0]
+        self.audit.record("confirm", "relation", relation.id, before=before, after=out.model_dump(mode="json"),
+                          county=owner)
+        return out
+
+    @staticmethod
+    def _with_source(sources: str | None, added: str) -> str:
+        joined = "; ".join([*sources_of(sources), added])
+        limit = Relation.__table__.c.source.type.length  # as many characters as the column holds
+        if len(joined) > limit:
+            raise InvalidInput.field("body.source", "too_long",
+                                     f"The relation's sources with this one would be {len(joined)} characters; "
+                                     f"at most {limit} are kept.")
+        return joined
 
     async def _refuse_cycle(self, data: RelationIn) -> None:
         """Following part-of upwards from the object must never lead back to the subject."""

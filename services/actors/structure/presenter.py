@@ -33,5 +33,7 @@ def related_out(relations: Iterable[Any], *, other_side: str,
                                         kind=r.kind, valid_from=r.valid_from, valid_to=r.valid_to,
                                         reported=r.reported, evidence=r.evidence, attested=attested_of(r.attested),
                                         sources=sources_of(r.source), joint=bool(r.joint),
-                                        unit=organisations[r.unit_id] if r.unit_id else None, note=r.note)
+                                        unit=organisations[r.unit_id] if r.unit_id else None,
+                                        attested_until=r.attested_until, confirmed_from=r.confirmed_from,
+                                        note=r.note)
             for r in relations]

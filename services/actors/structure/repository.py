@@ -29,6 +29,7 @@ from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post, PostRole
 from services.actors.posts.repository import POST_COLUMNS, Holder, PostRecord
 from services.actors.relations.models import Relation
+from services.actors.relations.validity import holds_sql
 from shared.driver_reads import DriverConnection, DriverRead
 from shared.periods import active_on
 
@@ -121,11 +122,12 @@ async def seats(db: DriverConnection, *, county_code: str, network_id: str, on: 
 
 ORGANISATION = bindparam("organisation_id")
 RELATION_COLUMNS = table_columns(Relation, "id", "kind", "subject_id", "object_id", "valid_from", "valid_to",
-                                 "reported", "evidence", "attested", "source", "joint", "unit_id", "note")
+                                 "reported", "evidence", "attested", "source", "joint", "unit_id", "note",
+                                 "attested_until", "confirmed_from")
+# The relations that hold on the date by the register's rule (relations/validity.py): within their period and known.
 RELATIONS_ON = DriverRead(
     select(*RELATION_COLUMNS)
-    .where(or_(Relation.subject_id == ORGANISATION, Relation.object_id == ORGANISATION),
-           active_on(Relation.valid_from, Relation.valid_to, ON))
+    .where(or_(Relation.subject_id == ORGANISATION, Relation.object_id == ORGANISATION), holds_sql(ON))
     .order_by(Relation.valid_from, Relation.id))
 
 # An RSS's hosts and employers on every date: read for an overview on a date when none holds, to name the nearest.

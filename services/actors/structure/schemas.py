@@ -21,6 +21,11 @@ class RelatedOrganisation(BaseModel):
     sources: list[str]
     joint: bool = Field(description="A source says the relation is shared (two hosts at once).")
     unit: OrganisationRef | None = Field(description="The host's or employer's unit where the platform sits.")
+    attested_until: date | None = Field(description=(
+        "An attested-only relation is known through its last attestation: from this day it is unknown (not ended) "
+        "until it is confirmed. Null: known for its whole period."))
+    confirmed_from: date | None = Field(description="Confirmed to hold from this day: known from then until it "
+                                                     "ends.")
     note: str | None
 
 
@@ -28,11 +33,22 @@ class PlacementUnknown(BaseModel):
     """Why an overview's hosts and employers are empty: no source in the register names one on the date. That is
     not knowing, which is not the same as the RSS having none; the nearest known placements are given."""
 
-    note: str
+    note: str = Field(examples=["No source in the register names a host or employer of this RSS on 2026-06-01: "
+                                "unknown, which is not the same as none. Last known host: Regionförbundet Uppsala "
+                                "län, last attested 2013."])
     last_before: RelatedOrganisation | None = Field(
-        description="The host or employer that ended last on or before the date (null: none known before).")
+        description="The host or employer known last on or before the date (null: none known before): one that "
+                    "ended, or an attested-only one that the sources stop attesting (its attested_until).")
+    last_known_until: date | None = Field(
+        None, description="The first day last_before was no longer known to hold: its end, or the day after its "
+                          "last attestation.")
+    last_attested: str | None = Field(
+        None, description="When last_before is attested-only and unknown after its attestations: the last year "
+                          "or date a source attests it (\"2013\").", examples=["2013"])
     next_after: RelatedOrganisation | None = Field(
-        description="The host or employer that starts first after the date (null: none known after).")
+        description="The host or employer known first after the date (null: none known after): one that starts, "
+                    "or one confirmed from a later day.")
+    next_known_from: date | None = Field(None, description="The first day next_after is known to hold.")
 
 
 class RssOverview(BaseModel):

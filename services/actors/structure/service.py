@@ -22,6 +22,7 @@ from services.actors.posts.service import PostService
 from services.actors.relations.models import Relation, RelationKind
 from services.actors.relations.presenter import relation_out
 from services.actors.relations.repository import RelationRepository
+from services.actors.relations.validity import known_periods, last_attested
 from services.actors.structure import schemas
 from services.actors.structure.presenter import related_out, representatives_out
 from services.actors.structure.repository import PLACEMENTS, overview, seats
@@ -126,24 +127,41 @@ class StructureService:
     @staticmethod
     async def _placement_unknown(db: DriverConnection, rss_id: str, on: date,
                                  named: dict[str, OrganisationHead]) -> schemas.PlacementUnknown:
-        """The nearest hosts or employers before and after a date on which none holds, each named as it was
-        while it held (`named`: the overview's organisations, which include every host and employer it had)."""
+        """The hosts or employers known nearest before and after a date on which none holds, by the register's
+        rule (relations/validity.py): the last known one ended, or the sources stopped attesting it (then the
+        last year they attest it is given: "last known host: …, last attested 2013"); the next one starts, or
+        is confirmed from a later day. Each is named as it was while it held (`named`: the overview's
+        organisations, which include every host and employer it had)."""
         placements = await PLACEMENTS.rows(db, organisation_id=rss_id)
-        last = max((r for r in placements if r.valid_to is not None and r.valid_to <= on),
-                   key=lambda r: r.valid_to, default=None)
-        following = min((r for r in placements if r.valid_from is not None and r.valid_from > on),
-                        key=lambda r: r.valid_from, default=None)
+        periods = [(start, end, r) for r in placements for start, end in known_periods(r)]
+        last = max(((end, r) for _, end, r in periods if end is not None and end <= on),
+                   key=lambda p: p[0], default=None)
+        following = min(((start, r) for start, _, r in periods if start is not None and start > on),
+                        key=lambda p: p[0], default=None)
 
         def as_then(relation: Any, day: date) -> schemas.RelatedOrganisation:
             ids = [i for i in (relation.subject_id, relation.unit_id) if i]
             return related_out([relation], other_side="subject_id",
                                organisations=organisation_refs([named[i] for i in ids], day))[0]
 
+        note = f"No source in the register names a host or employer of this RSS on {on}: unknown, which is not " \
+               "the same as none."
+        last_before = last_attestation = None
+        if last is not None:
+            end, relation = last
+            last_before = as_then(relation, last_day(end))
+            role = "host" if relation.kind == RelationKind.HOSTS.value else "employer"
+            if end == relation.attested_until and (last_attestation := last_attested(relation)):
+                note += f" Last known {role}: {last_before.organisation.name}, last attested {last_attestation}."
+            else:
+                note += f" Last known {role}: {last_before.organisation.name}, until {last_day(end)}."
+        next_after = as_then(following[1], following[0]) if following else None
+        if next_after is not None:
+            note += f" Next known from {following[0]}: {next_after.organisation.name}."
         return schemas.PlacementUnknown(
-            note=f"No source in the register names a host or employer of this RSS on {on}: unknown, which is not "
-                 "the same as none.",
-            last_before=as_then(last, last_day(last.valid_to)) if last else None,
-            next_after=as_then(following, following.valid_from) if following else None)
+            note=note, last_before=last_before, last_known_until=last[0] if last else None,
+            last_attested=last_attestation, next_after=next_after,
+            next_known_from=following[0] if following else None)
 
     async def members(self, organisation_id: str, on: date) -> schemas.Members:
         organisation = await self._organisation(organisation_id)

@@ -14,6 +14,7 @@ import pytest
 
 from services.actors.reference_data.evidence import bound_relations, network_seats
 from services.actors.relations.consistency import violations_on
+from services.actors.relations.validity import holds
 from services.actors.tests.structures_support import GENERATED_IDS, kind_of
 from shared.periods import holds_on
 
@@ -22,7 +23,8 @@ from shared.periods import holds_on
 def bounded(data: dict[str, Any]) -> list[Any]:
     return [SimpleNamespace(id=f"{r.kind} {r.subject} {r.object} {r.key_date}", kind=r.kind, subject_id=r.subject,
                             object_id=r.object, unit_id=r.unit, joint=r.joint, valid_from=r.valid_from,
-                            valid_to=r.valid_to, evidence=r.evidence) for r in bound_relations(data)]
+                            valid_to=r.valid_to, evidence=r.evidence, attested_until=r.attested_until,
+                            confirmed_from=None) for r in bound_relations(data)]
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +111,21 @@ def test_dalarna_development_leader_posts_per_agreement_period(data: dict[str, A
         return len([p for p in data["posts"] if p["organisation"] == "rss-20" and p["role"] == "development_leader"
                     and holds_on(p.get("valid_from"), p.get("valid_to"), on)])
     assert [posts_on(date(y, 6, 1)) for y in (2014, 2016, 2020, 2022, 2023, 2026)] == [0, 5, 3, 3, 4, 4]
+
+
+def test_hosts_known_only_from_2012_and_2013_are_unknown_after_their_last_attested_year(bounded: list[Any]) -> None:
+    """The register's rule (relations/validity.py): known through the last attested year, unknown after, while
+    the stored period runs on to the host's closing. RSS Uppsala's association: attested 2012 and 2013, dissolved
+    when Region Uppsala took over its tasks on 2017-01-01. Dalarna's region hosts from its formation (a period
+    from a decision), and stays known."""
+    def hosts(rss: str, on: date) -> set[str]:
+        return {r.subject_id for r in bounded if r.kind == "hosts" and r.object_id == rss and holds(r, on)}
+    assert [hosts("rss-03", date(y, 6, 1)) for y in (2012, 2013, 2014, 2016, 2026)] == [
+        {"regionforbund-03"}, {"regionforbund-03"}, set(), set(), set()]
+    uppsala = next(r for r in bounded if r.kind == "hosts" and r.object_id == "rss-03")
+    assert (uppsala.valid_from, uppsala.valid_to, uppsala.attested_until) == (
+        date(2012, 1, 1), date(2017, 1, 1), date(2014, 1, 1))
+    assert hosts("rss-20", date(2026, 6, 1)) == {"region-20"}
+    assert hosts("rss-01", date(2015, 6, 1)) == {"storsthlm", "region-01"}  # an end a source gives is kept
+    known_today = {r.object_id for r in bounded if r.kind in {"hosts", "employer_of"} and holds(r, date(2026, 6, 1))}
+    assert known_today == {"rss-20"}, "2026: only Dalarna's host is known from a source after 2013"
