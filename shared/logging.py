@@ -32,13 +32,6 @@ def _escape_event_fields(logger: Any, method: str, event: dict[str, Any]) -> dic
     return event
 
 
-class _EscapingFormatter(logging.Formatter):
-    """Standard-library records (uvicorn, alembic) on one line each; a traceback keeps its lines."""
-
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
-        return escape_controls(super().formatMessage(record))
-
-
 def configure_logging(*, service: str, log_format: str = "console", level: str = "INFO",
                       log_file: str | None = None) -> None:
     stream = open(log_file, "a", buffering=1, encoding="utf-8") if log_file else sys.stdout
@@ -63,9 +56,14 @@ def configure_logging(*, service: str, log_format: str = "console", level: str =
     structlog.contextvars.bind_contextvars(service=service)
     _access.update(stream=stream, json=log_format == "json", service=service,
                    enabled=logging.getLevelName(level.upper()) <= logging.INFO)
-    # Libraries that use the standard logging module (uvicorn, alembic) go to the same stream.
+    # Libraries that use the standard logging module (uvicorn, alembic, httpx) go to the same stream through the
+    # same renderer, with the request id and the other bound fields, and the library's name as `logger`.
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(_EscapingFormatter("%(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.contextvars.merge_contextvars, structlog.stdlib.add_log_level,
+                           structlog.stdlib.add_logger_name, structlog.processors.TimeStamper(fmt="iso", utc=True)],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info, *renderers]))
     logging.basicConfig(handlers=[handler], level=level.upper(), force=True)
 
 

@@ -12,11 +12,30 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logging import access_line
-from shared.problems import BodyTooLarge, InvalidInput, NotFound, Problem, problem_response, public_path
+from shared.problems import (
+    BodyTooLarge,
+    InvalidInput,
+    NotFound,
+    Problem,
+    answered_problem,
+    problem_response,
+    public_path,
+)
 from shared.request_context import REQUEST_ID_HEADER, accept_request_id, bind_request_state, unbind_request_state
 from shared.text import CONTROL_CHARACTERS_RULE, control_character_in, control_character_message
 
 _REQUEST_ID_HEADER_BYTES = REQUEST_ID_HEADER.encode()
+
+
+def _problem_fields(status: int) -> dict[str, str]:
+    """For a refused request, the problem's type and its first broken rule with the field it names."""
+    problem = answered_problem.get()
+    if status < 400 or problem is None:
+        return {}
+    fields = {"problem": problem.slug or problem.body(None)["type"].rsplit("/", 1)[-1]}
+    if problem.errors:
+        fields |= {"rule": problem.errors[0].rule, "field": problem.errors[0].field or ""}
+    return fields
 
 
 class RequestContextMiddleware:
@@ -49,6 +68,7 @@ class RequestContextMiddleware:
                                       (_REQUEST_ID_HEADER_BYTES, request_id.encode())]
             await send(message)
 
+        problem_token = answered_problem.set(None)
         try:
             await self.app(scope, receive, send_with_id)
         finally:
@@ -56,7 +76,8 @@ class RequestContextMiddleware:
                 principal = scope.get("state", {}).get("principal")
                 access_line(request_id=request_id, method=scope["method"], path=scope["path"], status=status,
                             duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                            caller=getattr(principal, "subject", None))
+                            caller=getattr(principal, "subject", None), **_problem_fields(status))
+            answered_problem.reset(problem_token)
             structlog.contextvars.unbind_contextvars("request_id")
             unbind_request_state(state_token)
 

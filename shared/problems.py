@@ -15,6 +15,7 @@ nothing is refused rather than answered with an empty list, which would look lik
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -108,8 +109,14 @@ class Problem:
         return doc
 
 
+# The problem answered to the request being handled, for its access line (shared/middleware.py): which rule and
+# which field a 4xx was about, so the log says why without the body.
+answered_problem: ContextVar[Problem | None] = ContextVar("answered_problem", default=None)
+
+
 def problem_response(problem: Problem, *, instance: str | None = None,
                      headers: dict[str, str] | None = None) -> Response:
+    answered_problem.set(problem)
     return Response(
         content=orjson.dumps(problem.body(instance)),
         status_code=problem.status,
