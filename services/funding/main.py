@@ -5,6 +5,8 @@ from services.funding.agreements.router import router as agreements_router
 from services.funding.allocation.router import router as allocations_router
 from services.funding.cofinancing.router import router as co_financing_router
 from services.funding.exports.router import router as exports_router
+from services.funding.ledger import keys as ledger_keys
+from services.funding.ledger.receipts import LedgerReceiptMiddleware
 from services.funding.ledger.router import router as ledger_router
 from services.funding.reports.router import router as reports_router
 from services.funding.requisitions.router import router as requisitions_router
@@ -19,6 +21,7 @@ DESCRIPTION = ("State stimulus funds from agreement to allocation, requisition, 
 
 def create_app(settings: FundingSettings | None = None) -> FastAPI:
     settings = settings or FundingSettings()
+    ledger_keys.use(ledger_keys.LedgerKeys.from_settings(settings))
     app = create_service_app(
         name="funding",
         title="RSS funding and requisitions",
@@ -30,6 +33,7 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
                  ledger_router, requisitions_router, reports_router,
                  co_financing_router, exports_router],
     )
+    app.add_middleware(LedgerReceiptMiddleware)  # a money-moving answer carries the new heads, signed
     attach_platform_client(app, lambda: PlatformClient(settings.gateway_url, settings.gateway_api_key,
                                                        timeout=settings.gateway_timeout))
     return app

@@ -20,7 +20,9 @@ class EntryType(StrEnum):
 
 
 class LedgerEntry(Base):
-    """One money event. Insert-only (database triggers refuse UPDATE and DELETE); hash-chained per agreement."""
+    """One money event. Insert-only (database triggers refuse UPDATE, DELETE and TRUNCATE); chained per agreement
+    by a MAC under the ledger key named in `key_id` (services/funding/ledger/chain.py); an entry recorded before
+    the ledger was keyed has no key id and a plain sha256 hash."""
 
     __tablename__ = "ledger_entries"
     __table_args__ = (UniqueConstraint("agreement_id", "position", name="uq_ledger_entries_position"),)
@@ -43,6 +45,7 @@ class LedgerEntry(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(40))  # the ledger key of the MAC; None: the older format
 
 
 class LedgerTotal(Base):
@@ -58,3 +61,18 @@ class LedgerTotal(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     total: Mapped[int] = mapped_column(BigInteger)
     entries: Mapped[int] = mapped_column(Integer)  # how many entries the total sums
+
+
+class LedgerLegacyHead(Base):
+    """The last entry of an agreement's older-format chain (plain sha256, no key id) when the ledger was keyed,
+    signed then with the ledger key as a checkpoint is (migration 0008): the older format verifies up to this
+    head and nowhere else, so entries cannot be turned into, or added in, the older format behind the service."""
+
+    __tablename__ = "ledger_legacy_heads"
+
+    agreement_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key_id: Mapped[str] = mapped_column(String(40))
+    signature: Mapped[str] = mapped_column(String(64))

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.database import insert_rows
-from services.funding.ledger.models import EntryType, LedgerEntry, LedgerTotal
+from services.funding.ledger.models import EntryType, LedgerEntry, LedgerLegacyHead, LedgerTotal
 from shared.driver_reads import DriverRead, session_driver
 from shared.locks import hold
 
@@ -92,6 +92,16 @@ class LedgerRepository:
             .order_by(LedgerEntry.position.desc()).limit(1))).first()
         return (row.position, row.entry_hash) if row else None
 
+    async def head(self, agreement_id: str) -> tuple[int, str] | None:
+        """(position, hash) of the agreement's last entry, read without holding the chain."""
+        row = (await self.session.execute(
+            select(LedgerEntry.position, LedgerEntry.entry_hash).where(LedgerEntry.agreement_id == agreement_id)
+            .order_by(LedgerEntry.position.desc()).limit(1))).first()
+        return (row.position, row.entry_hash) if row else None
+
+    async def legacy_head(self, agreement_id: str) -> LedgerLegacyHead | None:
+        return await self.session.get(LedgerLegacyHead, agreement_id)
+
     async def add(self, rows: list[dict[str, Any]]) -> None:
         """Appends entries, given as column values, in one statement however many there are
         (services.funding.database.insert_rows): no ORM object is made per row, and the session's reads of the
@@ -162,6 +172,25 @@ class LedgerRepository:
             index_elements=["grouping", "grp", "county_code", "kind"],
             set_={"total": LedgerTotal.__table__.c.total + insert_.excluded.total,
                   "entries": LedgerTotal.__table__.c.entries + insert_.excluded.entries}))
+
+    async def stored_totals(self, agreement_id: str | None) -> dict[tuple[str, str, str, str], tuple[int, int]]:
+        """The running totals, {(grouping, group, county, kind): (total, entries)}: every row, or the rows of one
+        agreement (its "agreement" grouping; the "county" rows mix agreements)."""
+        query = select(LedgerTotal)
+        if agreement_id is not None:
+            query = query.where(LedgerTotal.grouping == "agreement", LedgerTotal.grp == agreement_id)
+        return {(t.grouping, t.grp, t.county_code, t.kind): (int(t.total), int(t.entries))
+                for t in (await self.session.scalars(query)).all()}
+
+    async def recomputed_totals(self, agreement_id: str | None) -> dict[tuple[str, str, str, str], tuple[int, int]]:
+        """What the running totals would be, summed from the entries as add_to_totals sums new ones, in the
+        shape of stored_totals."""
+        if agreement_id is None:
+            query: Any = union_all(*(_sums(GROUPINGS[name], grouping=name) for name in TOTALLED))
+        else:
+            query = _sums(GROUPINGS["agreement"], LedgerEntry.agreement_id == agreement_id, grouping="agreement")
+        return {(r.grouping, r.grp, r.county_code, r.kind): (int(r.total), int(r.entries))
+                for r in (await self.session.execute(query)).all()}
 
     async def of_county(self, county: str) -> list[LedgerEntry]:
         """A county's entries in every agreement, each agreement's in chain order."""

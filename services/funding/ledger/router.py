@@ -2,14 +2,25 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import ValidationError
 
 from services.funding.agreements.service import AgreementService
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
-from services.funding.ledger.schemas import BalancesOut, LedgerEntryOut, LedgerOut, OverviewOut, VerificationOut
+from services.funding.ledger.chain import read_receipt_token
+from services.funding.ledger.schemas import (
+    BalancesOut,
+    Checkpoint,
+    CheckpointOut,
+    LedgerEntryOut,
+    LedgerOut,
+    OverviewOut,
+    TotalsVerificationOut,
+    VerificationOut,
+)
 from services.funding.ledger.service import Ledger
 from shared.database import Session
 from shared.identity import Caller
-from shared.problems import problem_responses
+from shared.problems import InvalidInput, problem_responses
 
 router = APIRouter(tags=["ledger"], responses=problem_responses(401, 404, 422))
 
@@ -28,9 +39,44 @@ async def get_ledger(agreement_id: RecordIdPath, session: Session, caller: Calle
     return LedgerOut(agreement_id=agreement_id, entries=entries)
 
 
-@router.get("/agreements/{agreement_id}/ledger/verify", summary="Recompute the hash chain; report the first break")
-async def verify_ledger(agreement_id: RecordIdPath, session: Session, caller: Caller) -> VerificationOut:
-    return await (await _ledger_of(session, caller, agreement_id)).verify(agreement_id)
+ReceiptToken = Annotated[str | None, Query(
+    max_length=1000, pattern=r"^[A-Za-z0-9_-]+$",
+    description="A receipt held outside the database: the Ledger-Receipt header of a money-moving answer, or the "
+                "`receipt` of a checkpoint. Verify then also finds a chain shorter than the receipt, or rewritten "
+                "below it.")]
+
+
+def _receipt(token: str) -> Checkpoint:
+    try:
+        return Checkpoint.model_validate(read_receipt_token(token))
+    except (ValueError, ValidationError) as exc:
+        raise InvalidInput.field("query.receipt", "receipt_format",
+                                 "Not a receipt of this ledger: the token of a Ledger-Receipt header or of a "
+                                 "checkpoint's `receipt` expected.") from exc
+
+
+@router.get("/agreements/{agreement_id}/ledger/verify",
+            summary="Recompute the chain (MACs under the ledger key), check a receipt against it and the "
+                    "agreement's running totals against its entries; report the first break")
+async def verify_ledger(agreement_id: RecordIdPath, session: Session, caller: Caller,
+                        receipt: ReceiptToken = None) -> VerificationOut:
+    ledger = await _ledger_of(session, caller, agreement_id)
+    held = ledger.read_receipt(agreement_id, _receipt(receipt)) if receipt is not None else None
+    return await ledger.verify(agreement_id, held)
+
+
+@router.get("/agreements/{agreement_id}/ledger/checkpoint",
+            summary="The agreement's head now (position and hash), signed with the ledger key: a receipt to keep "
+                    "outside the database")
+async def get_checkpoint(agreement_id: RecordIdPath, session: Session, caller: Caller) -> CheckpointOut:
+    return await (await _ledger_of(session, caller, agreement_id)).checkpoint(agreement_id)
+
+
+@router.get("/ledger/verify", responses=problem_responses(401),
+            summary="Recompute every running total (what the balances read) from the entries; report each "
+                    "difference")
+async def verify_totals(session: Session, caller: Caller) -> TotalsVerificationOut:
+    return await Ledger(session).verify_totals()
 
 
 @router.get("/agreements/{agreement_id}/balances",

@@ -1,7 +1,9 @@
-"""The ledger's rules: entries are appended (never changed), chained by hash, and summed into balances."""
+"""The ledger's rules: entries are appended (never changed), chained by a keyed MAC, anchored by signed
+checkpoints (receipts), and summed into balances."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -10,15 +12,30 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.database import utcnow
-from services.funding.ledger.chain import GENESIS, entry_hash
+from services.funding.ledger import receipts
+from services.funding.ledger.chain import (
+    GENESIS,
+    checkpoint_signature,
+    entry_mac,
+    instant,
+    legacy_hash,
+    receipt_token,
+    sign_checkpoint,
+)
+from services.funding.ledger.keys import LedgerKeys, ledger_keys
 from services.funding.ledger.models import EntryType, LedgerEntry
 from services.funding.ledger.repository import LedgerRepository
 from services.funding.ledger.schemas import (
     Balance,
     BalancesOut,
     ChainBreak,
+    Checkpoint,
+    CheckpointOut,
     GroupBalance,
     OverviewOut,
+    ReceiptCheck,
+    TotalDifference,
+    TotalsVerificationOut,
     VerificationOut,
 )
 from shared.identity import Principal
@@ -51,8 +68,9 @@ class NewEntry:
 
 
 class Ledger:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, keys: LedgerKeys | None = None) -> None:
         self.repository = LedgerRepository(session)
+        self.keys = keys or ledger_keys()
 
     async def record(self, caller: Principal, *, agreement_id: str, entry_type: EntryType, amount_ore: int,
                      provider: str, receiver: str, county_code: str | None, document_type: str, document_id: str,
@@ -64,12 +82,14 @@ class Ledger:
 
     async def record_all(self, caller: Principal, agreement_id: str, new: Sequence[NewEntry]) -> None:
         """Appends the entries to the agreement's chain in the order given, with a fixed number of statements
-        however many there are (an allocation over all 290 municipalities is 290 entries). Each is hashed from
-        the column values it is stored with, chained to the one before, without reading anything back."""
+        however many there are (an allocation over all 290 municipalities is 290 entries). Each carries a MAC
+        under the current ledger key over the column values it is stored with, the previous entry's MAC among
+        them, made without reading anything back. The new head goes out with the answer as a receipt."""
         last = await self.repository.last_of(agreement_id)
         position, previous = last if last else (0, GENESIS)
         request_id = structlog.contextvars.get_contextvars().get("request_id")
-        recorded_at, today = utcnow(), date.today()
+        recorded_at, today, key_id = utcnow(), date.today(), self.keys.current
+        stamp = instant(recorded_at)
         rows = []
         for item in new:
             position += 1
@@ -79,13 +99,14 @@ class Ledger:
                    "entry_date": item.entry_date or today, "amount_ore": item.amount_ore, "provider": item.provider,
                    "receiver": item.receiver, "county_code": item.county_code, "document_type": item.document_type,
                    "document_id": item.document_id, "actor": caller.subject, "request_id": request_id,
-                   "previous_hash": previous, "recorded_at": recorded_at}
-            row["entry_hash"] = previous = entry_hash(row, previous)
+                   "previous_hash": previous, "recorded_at": recorded_at, "key_id": key_id}
+            row["entry_hash"] = previous = entry_mac(self.keys, row, stamp)
             rows.append(row)
         if rows:
             await self._within_totals(rows)
             await self.repository.add(rows)
             await self.repository.add_to_totals(agreement_id, last[0] if last else 0)
+            receipts.appended(agreement_id, position, previous)
 
     async def _within_totals(self, rows: list[dict]) -> None:
         """422 unless the running totals (64-bit integers of öre in the database) can hold the new entries: each
@@ -114,25 +135,126 @@ class Ledger:
     async def entries(self, agreement_id: str) -> list[LedgerEntry]:
         return await self.repository.chain(agreement_id)
 
-    async def verify(self, agreement_id: str) -> VerificationOut:
-        """Recomputes the chain from the first entry; reports the first entry whose stored hash, link or
-        position does not match."""
+    async def verify(self, agreement_id: str, receipt: Checkpoint | None = None) -> VerificationOut:
+        """Recomputes the chain from the first entry and reports the first entry whose position, link or MAC (or
+        older-format hash) does not match; checks the receipt, if one is given, against the chain; and recomputes
+        the agreement's running totals from its entries. A removed tail, or a chain rebuilt by someone holding
+        the key, is found only against a receipt of a longer or other head."""
         entries = await self.repository.chain(agreement_id)
-        previous = GENESIS
+        legacy_limit, legacy_head, unsigned = await self._legacy_limit(agreement_id)
+        previous, keyed, legacy, first_break = GENESIS, 0, 0, None
         for expected_position, entry in enumerate(entries, start=1):
-            reason = None
-            if entry.position != expected_position:
-                reason = f"position {expected_position} is missing: an entry was removed"
-            elif entry.previous_hash != previous:
-                reason = "the link to the previous entry does not match its hash"
-            elif entry.entry_hash != entry_hash(entry, previous):
-                reason = "the entry's content does not match its hash: it was changed after it was recorded"
+            reason = self._break_of(entry, expected_position, previous, legacy_limit, legacy_head, unsigned)
             if reason:
-                return VerificationOut(agreement_id=agreement_id, entries=len(entries), intact=False,
-                                       first_break=ChainBreak(position=entry.position, reason=reason))
+                first_break = ChainBreak(position=entry.position, reason=reason)
+                break
+            keyed, legacy = (keyed + 1, legacy) if entry.key_id is not None else (keyed, legacy + 1)
             previous = entry.entry_hash
-        return VerificationOut(agreement_id=agreement_id, entries=len(entries), intact=True,
-                               last_hash=previous if entries else None)
+        if first_break is None and legacy_limit > len(entries):
+            first_break = ChainBreak(position=legacy_limit, reason=(
+                f"the ledger is shorter than its head signed when the ledger was keyed: position {legacy_limit} of "
+                f"hash {legacy_head} is missing"))
+        last_hash = previous if first_break is None and entries else None
+        checked = self._check_receipt(entries, receipt) if receipt is not None else None
+        if first_break is None and checked is not None and not checked.holds:
+            first_break = ChainBreak(position=checked.position, reason=checked.reason or "")
+        differences = differences_of(await self.repository.stored_totals(agreement_id),
+                                     await self.repository.recomputed_totals(agreement_id))
+        intact = first_break is None and not differences
+        return VerificationOut(agreement_id=agreement_id, entries=len(entries), intact=intact,
+                               first_break=first_break, last_hash=last_hash, keyed_entries=keyed,
+                               legacy_entries=legacy, legacy_rule=_legacy_rule(legacy) if legacy else None,
+                               receipt=checked, total_differences=differences)
+
+    async def _legacy_limit(self, agreement_id: str) -> tuple[int, str | None, str | None]:
+        """(position, hash, None) of the agreement's older-format head signed when the ledger was keyed;
+        (0, None, why) when there is none or its signature does not verify: then no entry of the older format
+        is valid."""
+        head = await self.repository.legacy_head(agreement_id)
+        if head is None:
+            return 0, None, None
+        signature = checkpoint_signature(self.keys, head.agreement_id, head.position, head.head_hash,
+                                         head.signed_at, head.key_id)
+        if signature is None:
+            return 0, None, f"its head signed then names ledger key {head.key_id!r}, which this service does not hold"
+        if not hmac.compare_digest(signature, head.signature):
+            return 0, None, "its head signed then does not match its signature: it was changed behind the service"
+        return head.position, head.head_hash, None
+
+    def _break_of(self, entry: LedgerEntry, expected_position: int, previous: str, legacy_limit: int,
+                  legacy_head: str | None, unsigned: str | None) -> str | None:
+        if entry.position != expected_position:
+            return f"position {expected_position} is missing: an entry was removed"
+        if entry.previous_hash != previous:
+            return "the link to the previous entry does not match its hash"
+        if entry.position == legacy_limit and entry.entry_hash != legacy_head:
+            return ("the entry does not carry the hash signed for this position when the ledger was keyed: the "
+                    "chain up to it was rewritten since")
+        if entry.key_id is None:
+            if unsigned:
+                return f"an entry of the older, unkeyed format (plain sha256), and {unsigned}"
+            if entry.position > legacy_limit:
+                return ("an entry of the older, unkeyed format (plain sha256) where none was when the ledger was "
+                        "keyed: it was written behind the service")
+            if entry.entry_hash != legacy_hash(entry, previous):
+                return "the entry's content does not match its hash: it was changed after it was recorded"
+            return None
+        mac = entry_mac(self.keys, entry)
+        if mac is None:
+            return (f"the entry names ledger key {entry.key_id!r}, which this service does not hold: it was written "
+                    "behind the service, or a key still needed to verify was removed from the settings")
+        if not hmac.compare_digest(mac, entry.entry_hash):
+            return ("the entry does not match its MAC: it was changed after it was recorded, or written without "
+                    "the ledger key")
+        return None
+
+    @staticmethod
+    def _check_receipt(entries: list[LedgerEntry], receipt: Checkpoint) -> ReceiptCheck:
+        """Whether the chain still has the receipt's head: the entry at its position, with its hash."""
+        check = {"position": receipt.position, "head_hash": receipt.head_hash, "signed_at": receipt.signed_at}
+        if receipt.position == 0:
+            return ReceiptCheck(**check, holds=True)
+        at = next((e for e in entries if e.position == receipt.position), None)
+        if at is None:
+            length = max((e.position for e in entries), default=0)
+            where = ("the ledger is shorter than a receipt you hold" if length < receipt.position
+                     else "the ledger lacks an entry of a receipt you hold")
+            return ReceiptCheck(**check, holds=False, reason=f"{where}: position {receipt.position} of hash "
+                                f"{receipt.head_hash} is missing (the chain ends at position {length})")
+        if at.entry_hash != receipt.head_hash:
+            return ReceiptCheck(**check, holds=False, reason=(
+                f"position {receipt.position} has hash {at.entry_hash}, not the {receipt.head_hash} of a receipt "
+                f"you hold: the chain up to it was rewritten after {instant(receipt.signed_at)}"))
+        return ReceiptCheck(**check, holds=True)
+
+    def read_receipt(self, agreement_id: str, receipt: Checkpoint) -> Checkpoint:
+        """The receipt, if this service signed it for this agreement; 422 otherwise."""
+        if receipt.agreement_id != agreement_id:
+            raise InvalidInput.field("query.receipt", "receipt_agreement",
+                                     f"The receipt is of agreement {receipt.agreement_id}, not {agreement_id}.")
+        signature = checkpoint_signature(self.keys, receipt.agreement_id, receipt.position, receipt.head_hash,
+                                         receipt.signed_at, receipt.key_id)
+        if signature is None:
+            raise InvalidInput.field("query.receipt", "receipt_key",
+                                     f"The receipt is signed with ledger key {receipt.key_id!r}, which this service "
+                                     "does not hold.")
+        if not hmac.compare_digest(signature, receipt.signature):
+            raise InvalidInput.field("query.receipt", "receipt_signature",
+                                     "The receipt's signature does not match its content: it was not handed out "
+                                     "by this ledger as it is.")
+        return receipt
+
+    async def checkpoint(self, agreement_id: str) -> CheckpointOut:
+        """The agreement's head now, signed with the current ledger key."""
+        position, head = await self.repository.head(agreement_id) or (0, GENESIS)
+        signed = sign_checkpoint(self.keys, agreement_id, position, head, utcnow())
+        return CheckpointOut(**signed, receipt=receipt_token(signed))
+
+    async def verify_totals(self) -> TotalsVerificationOut:
+        """Every running total (the national overview's read path) against the sum of its entries."""
+        stored = await self.repository.stored_totals(None)
+        differences = differences_of(stored, await self.repository.recomputed_totals(None))
+        return TotalsVerificationOut(intact=not differences, rows=len(stored), total_differences=differences)
 
     async def balances(self, agreement_id: str, as_of: date, by: str | None) -> BalancesOut:
         total, groups = fold(await self.repository.sums(agreement_id, as_of, by), grouped=by is not None)
@@ -141,6 +263,31 @@ class Ledger:
     async def overview(self, as_of: date, by: str, county: str | None) -> OverviewOut:
         total, groups = fold(await self.repository.overview(as_of, by, county), grouped=True)
         return OverviewOut(as_of=as_of, by=by, county=county, total=total, groups=groups)
+
+
+def differences_of(stored: dict[tuple[str, str, str, str], tuple[int, int]],
+                   recomputed: dict[tuple[str, str, str, str], tuple[int, int]]) -> list[TotalDifference]:
+    """The running totals that differ from the sums of their entries (total or number of entries), in key
+    order; a row on one side only is a difference too, unless it sums no entry."""
+    differences = []
+    for key in sorted(stored.keys() | recomputed.keys()):
+        kept, summed = stored.get(key, (0, 0)), recomputed.get(key, (0, 0))
+        if kept != summed:
+            grouping, group, county_code, kind = key
+            differences.append(TotalDifference(
+                grouping=grouping, group=group, county_code=county_code, kind=kind,
+                stored=kept[0] if key in stored else None, recomputed=summed[0] if key in recomputed else None,
+                stored_entries=kept[1] if key in stored else None,
+                recomputed_entries=summed[1] if key in recomputed else None))
+    return differences
+
+
+def _legacy_rule(legacy: int) -> str:
+    span = "Entry 1 was" if legacy == 1 else f"Entries 1-{legacy} were"
+    return (f"{span} recorded before the ledger was keyed and verified by the older rule: sha256 without a key. "
+            f"Their head (position {legacy}) was signed with the ledger key when the ledger was keyed, so they "
+            "cannot be changed, removed or added to behind the service since then; what they held before then is "
+            "as sure as that older rule made it (anyone able to write to the database could recompute it).")
 
 
 def fold(rows: Iterable[tuple[str | None, str, int]], *, grouped: bool) -> tuple[Balance, list[GroupBalance]]:
