@@ -29,11 +29,12 @@ def org_number() -> str:
                 return orgnr.format(digits + check)
 
 
-def register_receiver(gateway: httpx.Client, admin: dict[str, str], *, county: str = "20",
+def register_receiver(gateway: httpx.Client, admin: dict[str, str], *, county: str | None = "20",
                       name: str = "Region Dalarna (demo receiver)", kind: str = "region") -> dict[str, str]:
-    """A receiver in the actor registry: an organisation with an organisation number and a fictional person
-    holding its signatory post from 2020. {"id", "signatory", "org_number"}."""
-    organisation_id = unique(f"receiver-{county}")
+    """A receiver in the actor registry: an organisation with an organisation number (in `county`, or in none:
+    a national body) and a fictional person holding its signatory post from 2020. {"id", "signatory",
+    "org_number"}."""
+    organisation_id = unique(f"receiver-{county or 'national'}")
     number = org_number()
     person_id = unique("signatory")
     post_id = unique("post-signatory")

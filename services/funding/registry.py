@@ -1,5 +1,12 @@
 """What funding asks the actor registry, through the gateway (shared.service_client): municipalities and their
-populations, receivers (organisations with an organisation number, open on a date) and who may sign for them.
+populations, receivers (organisations open on a date, each paid through a legal entity: itself when it has an
+organisation number, otherwise the organisation it is part of) and who may sign for them.
+
+A unit without an organisation number of its own (an R&D unit, such as Storsthlm's FoU units or Dalarna's SUD)
+receives its share through its legal entity: the organisation it is `part_of` on the day (a relation in the
+registry, subject the unit) that is open and has an organisation number is its *payee*. The share, the ledger
+entries and the follow-up stay the unit's; the payee is whom the money is paid to, and whose signatory signs.
+A unit part of no such organisation, or of more than one, cannot receive money.
 
 Every refusal names the input field that led to the question; a registry that cannot be reached is a 503
 (shared.service_client.PlatformUnavailable) and the request stores nothing.
@@ -23,6 +30,7 @@ from shared.problems import FieldError, InvalidInput
 from shared.service_client import PlatformClient, PlatformUnavailable, platform_client
 
 SIGNATORY_ROLE = "signatory"
+PART_OF = "part_of"
 # The distinct receivers one request may name: as many as the registry answers in one list call by id.
 MAX_RECEIVERS = 100
 _REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")  # the registry's record ids
@@ -42,11 +50,25 @@ class Municipality:
 
 
 @dataclass(frozen=True)
+class Payee:
+    """The legal entity a receiver is paid through: the receiver itself, or the organisation it is part of."""
+
+    id: str
+    name: str
+    org_number: str
+
+
+@dataclass(frozen=True)
 class Receiver:
     id: str
     name: str
     county_code: str | None
-    org_number: str
+    payee: Payee
+
+    @property
+    def org_number(self) -> str:
+        """The organisation number the money is paid to: the payee's."""
+        return self.payee.org_number
 
 
 # The municipalities last read from each kept list (all, or one county's), with the list they were read from: while
@@ -55,10 +77,21 @@ class Receiver:
 _PARSED: dict[str | None, tuple[list[Any], dict[str, Municipality]]] = {}
 
 
-def as_receiver(organisation_id: str, organisation: dict[str, Any] | None, on: date,
-                field: str) -> Receiver | FieldError:
+def org_number_of(organisation: dict[str, Any]) -> str | None:
+    return next((i["value"] for i in organisation["identifiers"] if i["scheme"] == "org_number"), None)
+
+
+def without_org_number(organisations: dict[str, dict[str, Any]]) -> set[str]:
+    """The ids of the open organisations among these that have no organisation number of their own: units that
+    are paid through the organisation they are part of."""
+    return {i for i, o in organisations.items() if o["active"] and org_number_of(o) is None}
+
+
+def as_receiver(organisation_id: str, organisation: dict[str, Any] | None, on: date, field: str,
+                parents: list[dict[str, Any]] | None = None) -> Receiver | FieldError:
     """The registry's organisation (None: it has none by that id) as a receiver of funds on `on`, or the rule it
-    breaks, naming `field`."""
+    breaks, naming `field`. `parents`: the organisations it is part of on `on` (Registry.parents), which pay for
+    it when it has no organisation number of its own."""
     if organisation is None:
         return FieldError(field, "registered_receiver",
                           f"{organisation_id} is not an organisation in the actor registry.")
@@ -66,13 +99,25 @@ def as_receiver(organisation_id: str, organisation: dict[str, Any] | None, on: d
         return FieldError(field, "receiver_open_on_date",
                           f"{organisation['name']} ({organisation_id}) is not open on {on.isoformat()} in the "
                           "actor registry.")
-    org_number = next((i["value"] for i in organisation["identifiers"] if i["scheme"] == "org_number"), None)
-    if org_number is None:
+    name = organisation["name"]
+    org_number = org_number_of(organisation)
+    if org_number is not None:
+        return Receiver(id=organisation_id, name=name, county_code=organisation["county_code"],
+                        payee=Payee(id=organisation_id, name=name, org_number=org_number))
+    entities = [p for p in parents or [] if p["active"] and org_number_of(p) is not None]
+    if not entities:
         return FieldError(field, "receiver_has_org_number",
-                          f"{organisation['name']} ({organisation_id}) has no organisation number in the actor "
-                          "registry; only a legal entity receives funds.")
-    return Receiver(id=organisation_id, name=organisation["name"], county_code=organisation["county_code"],
-                    org_number=org_number)
+                          f"{name} ({organisation_id}) has no organisation number in the actor registry, nor is it "
+                          f"part of an organisation that has one on {on.isoformat()}; only a legal entity receives "
+                          "funds.")
+    if len(entities) > 1:
+        named = ", ".join(f"{p['name']} ({p['id']})" for p in entities)
+        return FieldError(field, "one_payee",
+                          f"{name} ({organisation_id}) has no organisation number and is part of more than one "
+                          f"legal entity on {on.isoformat()} ({named}): the registry does not say which is paid.")
+    entity = entities[0]
+    return Receiver(id=organisation_id, name=name, county_code=organisation["county_code"],
+                    payee=Payee(id=entity["id"], name=entity["name"], org_number=org_number_of(entity) or ""))
 
 
 class Registry:
@@ -133,9 +178,27 @@ class Registry:
                                        what=f"organisation {organisation_id}")
         return answer.body if answer.status == 200 else None
 
+    async def parents(self, unit_ids: Collection[str], on: date) -> dict[str, list[dict[str, Any]]]:
+        """{unit id: the organisations (as of `on`) it is part of on `on`} for these units, in two calls
+        whatever their number: the part_of relations holding that day (of the one unit, or all of them), then the
+        organisations at their other ends by id."""
+        units = set(unit_ids)
+        if not units:
+            return {}
+        params = {"kind": PART_OF, "as_of": on.isoformat()}
+        if len(units) == 1:
+            params["organisation"] = next(iter(units))
+        relations = await self.client.get_all("/actors/relations", params,
+                                              what="the registry's part_of relations")
+        parent_ids = {unit: {r["object"]["id"] for r in relations
+                             if r["subject"]["id"] == unit and r.get("active", True)} for unit in units}
+        wanted = set().union(*parent_ids.values())
+        found = await self.organisations(wanted, on) if wanted else {}
+        return {unit: [found[p] for p in sorted(ids) if p in found] for unit, ids in parent_ids.items()}
+
     async def receiver(self, organisation_id: str, on: date, field: str) -> Receiver:
         """The organisation as a receiver of funds on `on`: registered, open that day, with an organisation
-        number; otherwise 422 naming `field`."""
+        number of its own or part of one organisation that has one (its payee); otherwise 422 naming `field`."""
         error = await self.receiver_error(organisation_id, on, field)
         if isinstance(error, FieldError):
             raise InvalidInput(error.message, errors=[error])
@@ -143,7 +206,10 @@ class Registry:
 
     async def receiver_error(self, organisation_id: str, on: date, field: str) -> Receiver | FieldError:
         organisation = await self.organisation(organisation_id, on) if registry_shaped(organisation_id) else None
-        return as_receiver(organisation_id, organisation, on, field)
+        parents = None
+        if organisation is not None and without_org_number({organisation_id: organisation}):
+            parents = (await self.parents({organisation_id}, on))[organisation_id]
+        return as_receiver(organisation_id, organisation, on, field, parents)
 
     async def signatories(self, organisation_id: str, on: date) -> dict[str, str]:
         """{person id: name} of those holding a signatory post of the organisation on `on`."""
@@ -153,11 +219,19 @@ class Registry:
         return {p["holder"]["id"]: p["holder"]["name"] for p in posts if p.get("holder")}
 
     async def require_signatory(self, receiver: Receiver, person_id: str, on: date, field: str) -> str:
-        holders = await self.signatories(receiver.id, on)
+        """The name of `person_id`, who holds a signatory post on `on` of the receiver's payee (the legal entity
+        paid: one authorised representative per organisation number) or, for a unit paid through its legal
+        entity, of the unit itself; otherwise 422 naming `field`."""
+        holders = await self.signatories(receiver.payee.id, on)
+        if person_id not in holders and receiver.payee.id != receiver.id:
+            holders = await self.signatories(receiver.id, on)
         if person_id not in holders:
+            whose = f"{receiver.name} ({receiver.id})"
+            if receiver.payee.id != receiver.id:
+                whose = f"{receiver.payee.name} ({receiver.payee.id}), the legal entity paid for {whose}, or of {whose}"
             raise InvalidInput.field(field, "signatory_of_receiver",
-                                     f"{person_id} does not hold a signatory post of {receiver.name} "
-                                     f"({receiver.id}) on {on.isoformat()} in the actor registry.")
+                                     f"{person_id} does not hold a signatory post of {whose} on {on.isoformat()} "
+                                     "in the actor registry.")
         return holders[person_id]
 
 

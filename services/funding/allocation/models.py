@@ -46,3 +46,7 @@ class AllocationShare(Base):
     exact: Mapped[str] = mapped_column(String(200))  # öre, a fraction string
     amount_ore: Mapped[int] = mapped_column(BigInteger)
     adjustment: Mapped[str] = mapped_column(String(200))  # öre, a fraction string
+    # A registry organisation's payee on the day the share was made: itself, or the legal entity it is part of
+    payee_id: Mapped[str | None] = mapped_column(String(100))
+    payee_name: Mapped[str | None] = mapped_column(String(300))
+    payee_org_number: Mapped[str | None] = mapped_column(String(20))

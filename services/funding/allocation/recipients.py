@@ -1,13 +1,15 @@
 """Who an allocation's recipients are, from the actor registry: a four-digit SCB code is a municipality (its
 name, county and, for the population key, its population on the basis year come from the registry); a two-digit
-one a county; any other id a receiver (an organisation with an organisation number, open on the day).
+one a county; any other id a receiver (an organisation open on the day, paid through itself when it has an
+organisation number, otherwise through the organisation it is part of: its payee, services/funding/registry.py).
 
 A population split either supplies every population itself or none: then all come from the registry, and the
 allocation's basis says so. Every refusal names the recipient's field and the broken rule.
 
 The registry is asked a fixed number of questions whatever the request holds: the municipalities in one list, the
-counties in one, and every receiver (each id once) in one call by id; a request naming more than
-MAX_RECEIVERS distinct receivers is refused before any question is asked."""
+counties in one, every receiver (each id once) in one call by id and, when some have no organisation number, the
+part_of relations of the day in one and the organisations they are part of in one more; a request naming more
+than MAX_RECEIVERS distinct receivers is refused before any question is asked."""
 
 from __future__ import annotations
 
@@ -15,7 +17,14 @@ from datetime import date
 
 from services.funding.allocation.engine import AllocationKey
 from services.funding.allocation.schemas import AllocationIn, RecipientIn
-from services.funding.registry import MAX_RECEIVERS, Registry, as_receiver, registry_shaped
+from services.funding.registry import (
+    MAX_RECEIVERS,
+    Payee,
+    Registry,
+    as_receiver,
+    registry_shaped,
+    without_org_number,
+)
 from shared.problems import FieldError, InvalidInput
 
 SUPPLIED = "supplied by the caller"
@@ -31,9 +40,10 @@ def registry_source(year: int) -> str:
 
 
 async def resolve_recipients(registry: Registry, data: AllocationIn, key: AllocationKey, on: date
-                             ) -> tuple[AllocationIn, str | None]:
+                             ) -> tuple[AllocationIn, str | None, dict[str, Payee]]:
     """The request with every recipient's name, county (and population) as the registry has them, filled in on
-    its recipients, and the source of the populations (None unless the key is population)."""
+    its recipients, the source of the populations (None unless the key is population), and the payee of each
+    receiver by its id (municipalities, counties and projects have none here)."""
     errors: list[FieldError] = []
     everyone = [(f"body.recipients.{i}", r) for i, r in enumerate(data.recipients)] + \
                [(f"body.set_asides.{i}.recipient", s.recipient) for i, s in enumerate(data.set_asides)]
@@ -52,6 +62,8 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
     if any(len(r.id) == 2 and r.id.isdigit() and not r.project for _, r in everyone):
         county_names = await registry.county_names()
     organisations = await registry.organisations(receiver_ids, on) if receiver_ids else {}
+    parents = await registry.parents(without_org_number(organisations), on)
+    payees: dict[str, Payee] = {}
     from_registry = key is AllocationKey.POPULATION and all(r.population is None for r in data.recipients)
     if from_registry and data.basis_year is None:
         errors.append(FieldError("body.basis_year", "required_for_population_key",
@@ -82,11 +94,13 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
                                          f"{recipient.id} is not a county code in the actor registry."))
             update = {"name": name, "county_code": recipient.id}
         else:
-            receiver = as_receiver(recipient.id, organisations.get(recipient.id), on, f"{field}.id")
+            receiver = as_receiver(recipient.id, organisations.get(recipient.id), on, f"{field}.id",
+                                   parents.get(recipient.id))
             if isinstance(receiver, FieldError):
                 errors.append(receiver)
             else:
                 update = {"name": receiver.name, "county_code": receiver.county_code}
+                payees[recipient.id] = receiver.payee
         if from_registry and field.startswith("body.recipients") and "population" not in update \
                 and not recipient.project:
             errors.append(FieldError(f"{field}.population", "required_for_population_key",
@@ -105,4 +119,4 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
     source = None
     if key is AllocationKey.POPULATION:
         source = registry_source(data.basis_year) if from_registry and data.basis_year else SUPPLIED
-    return data, source
+    return data, source, payees

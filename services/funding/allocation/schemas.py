@@ -58,6 +58,15 @@ class AllocationCreate(AllocationIn):
     id: RecordId
 
 
+class PayeeOut(BaseModel):
+    """The legal entity a recipient's money is paid to: the recipient itself when it has an organisation number,
+    otherwise the organisation it is part of in the actor registry (an R&D unit through its municipality)."""
+
+    id: str
+    name: str
+    org_number: str
+
+
 class ShareOut(BaseModel):
     recipient_id: str
     name: str | None
@@ -68,6 +77,10 @@ class ShareOut(BaseModel):
     exact_ore: str = Field(description="the exact amount in öre, as a fraction string")
     amount: SignedMoney
     adjustment_ore: str = Field(description="amount minus exact, in öre: less than one rounding unit")
+    payee: PayeeOut | None = Field(None, description=(
+        "A registry organisation's row: whom its money is paid to (itself, or the legal entity it is part of); "
+        "the share, its ledger entries and its follow-up stay the recipient's. Null for municipalities, counties "
+        "and projects."))
 
 
 class ParentOut(BaseModel):

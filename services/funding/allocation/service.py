@@ -28,6 +28,7 @@ from services.funding.allocation.schemas import (
     AllocationIn,
     AllocationOut,
     ParentOut,
+    PayeeOut,
     RecipientIn,
     ShareOut,
 )
@@ -35,7 +36,7 @@ from services.funding.identifiers import county_of
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger, NewEntry
 from services.funding.permissions import require_national
-from services.funding.registry import Registry
+from services.funding.registry import Payee, Registry
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
@@ -87,11 +88,12 @@ class AllocationService:
     async def preview(self, agreement_id: str, line_id: str, data: AllocationIn) -> AllocationOut:
         require_national(self.caller, "an allocation")
         line = await self._line(agreement_id, line_id)
-        data, source = await self._resolved(line, data)
+        data, source, payees = await self._resolved(line, data)
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
-        return self._compute(line, data, remaining, allocation_id=None, source=source)
+        return self._compute(line, data, remaining, allocation_id=None, source=source, payees=payees)
 
-    async def _resolved(self, line: FundingLine, data: AllocationIn) -> tuple[AllocationIn, str | None]:
+    async def _resolved(self, line: FundingLine, data: AllocationIn
+                        ) -> tuple[AllocationIn, str | None, dict[str, Payee]]:
         assert self.registry is not None
         return await resolve_recipients(self.registry, data, data.key or AllocationKey(line.allocation_key),
                                         date.today())
@@ -101,11 +103,11 @@ class AllocationService:
         line = await self._line(agreement_id, line_id, for_update=True)
         if await self.repository.get(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Allocation {data.id} exists; choose another id.")
-        resolved, source = await self._resolved(line, data)
+        resolved, source, payees = await self._resolved(line, data)
         assert isinstance(resolved, AllocationCreate)  # the request itself, its recipients filled in
         data = resolved
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
-        answer = self._compute(line, data, remaining, allocation_id=data.id, source=source)
+        answer = self._compute(line, data, remaining, allocation_id=data.id, source=source, payees=payees)
         await self.save(data, answer, provider=STATE, entry_type=EntryType.ALLOCATION)
         return answer
 
@@ -123,7 +125,10 @@ class AllocationService:
             "allocation_id": data.id, "position": position, "recipient_id": share.recipient_id,
             "recipient_name": by_id[share.recipient_id].name, "county_code": share.county_code, "basis": share.basis,
             "weight": share.weight, "exact": share.exact_ore, "amount_ore": share.amount,
-            "adjustment": share.adjustment_ore} for position, share in enumerate(answer.shares, start=1)])
+            "adjustment": share.adjustment_ore, "payee_id": share.payee.id if share.payee else None,
+            "payee_name": share.payee.name if share.payee else None,
+            "payee_org_number": share.payee.org_number if share.payee else None}
+            for position, share in enumerate(answer.shares, start=1)])
         await Ledger(self.session).record_all(self.caller, answer.agreement_id, [
             NewEntry(entry_type=entry_type, amount_ore=share.amount, provider=provider, receiver=share.recipient_id,
                      county_code=share.county_code, document_type="allocation", document_id=data.id)
@@ -144,12 +149,14 @@ class AllocationService:
                              basis=s.basis, weight=s.weight,
                              share=fraction_text(Fraction(s.exact) / allocation.total_ore)
                              if allocation.total_ore else "0",
-                             exact_ore=s.exact, amount=s.amount_ore, adjustment_ore=s.adjustment)
+                             exact_ore=s.exact, amount=s.amount_ore, adjustment_ore=s.adjustment,
+                             payee=PayeeOut(id=s.payee_id, name=s.payee_name or "",
+                                            org_number=s.payee_org_number or "") if s.payee_id else None)
                     for s in allocation.shares])
 
     def _compute(self, line: FundingLine, data: AllocationIn, remaining: int, *, allocation_id: str | None,
-                 source: str | None, limit: tuple[str, str] = ("within_funding_line", "The funding line has")
-                 ) -> AllocationOut:
+                 source: str | None, payees: dict[str, Payee] | None = None,
+                 limit: tuple[str, str] = ("within_funding_line", "The funding line has")) -> AllocationOut:
         key = data.key or AllocationKey(line.allocation_key)
         total = remaining if data.total is None else data.total
         if total > remaining:
@@ -165,6 +172,7 @@ class AllocationService:
         counties = {r.id: _county(r) for r in data.recipients} | \
                    {s.recipient.id: _county(s.recipient) for s in data.set_asides}
         names = {r.id: r.name for r in data.recipients} | {s.recipient.id: s.recipient.name for s in data.set_asides}
+        payee = {i: {"id": p.id, "name": p.name, "org_number": p.org_number} for i, p in (payees or {}).items()}
         basis = {"key": key.value, "year": data.basis_year if key is AllocationKey.POPULATION else None,
                  "source": source,
                  "set_asides": [{"recipient_id": s.recipient.id, "percent": fraction_text(s.percent),
@@ -176,4 +184,5 @@ class AllocationService:
             "shares": [{"recipient_id": s.recipient_id, "name": names[s.recipient_id],
                         "county_code": counties[s.recipient_id], "basis": s.basis, "weight": s.weight_text,
                         "share": s.share_text(total), "exact_ore": s.exact_text, "amount": s.amount,
-                        "adjustment_ore": s.adjustment_text} for s in result.shares]})
+                        "adjustment_ore": s.adjustment_text, "payee": payee.get(s.recipient_id)}
+                       for s in result.shares]})

@@ -1,7 +1,9 @@
 """Spending reports and repayment.
 
 A recipient's county system reports, once per share, what the recipient spent of the money it received and did
-not pass on; a report for a share that received nothing is refused. What is left unspent becomes a repayment
+not pass on; a report for a share that received nothing is refused. What is reported spent and what is passed on
+never together exceed what was received (services/funding/allocation/account.py: the one rule, which
+distributions keep too, checked while the share is held). What is left unspent becomes a repayment
 claim, due on the line's report date and citing the agreement's registry number; the agency records repayments
 against it, never more than is outstanding. The report's spending, the claim and each repayment are ledger
 entries (their receiver column names the recipient, their provider the party owed: the state, or the
@@ -17,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
-from services.funding.allocation.distribution import DistributionService
+from services.funding.allocation.account import share_account
 from services.funding.allocation.repository import AllocationRepository
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
@@ -67,28 +69,24 @@ class ReportService:
         allocation = await allocations.get(data.allocation_id)
         if allocation is None:
             raise InvalidInput.field("body.allocation_id", "unknown_reference", f"No allocation {data.allocation_id}.")
-        probe = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
-        if probe is None:
+        share = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
+        if share is None:
             raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
                                      f"{data.recipient_id} has no share in allocation {data.allocation_id}.")
-        require_county(self.caller, probe.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
-        share = await allocations.share(data.allocation_id, data.recipient_id, for_update=True)
-        assert share is not None
+        require_county(self.caller, share.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
+        account = await share_account(self.session, allocation, share, hold=True)
         if await self.repository.report(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Report {data.id} exists; choose another id.")
-        if await self.repository.report_of_share(data.allocation_id, data.recipient_id) is not None:
+        if account.reported:
             raise Conflict.field("body.recipient_id", "one_report_per_share",
                                  f"{data.recipient_id} has already reported on allocation {data.allocation_id}.")
-        received = await DistributionService(self.session, self.caller).received(allocation, share)
+        received = account.received
         if received == 0:
             raise InvalidInput.field("body.allocation_id", "money_received",
                                      f"{data.recipient_id} has received no money from allocation "
                                      f"{data.allocation_id}: there is nothing to report on.")
-        passed_on = await allocations.distributed_from(allocation.id, share.recipient_id)
-        if data.spent > received - passed_on:
-            raise InvalidInput.field("body.spent", "within_received",
-                                     f"{data.recipient_id} received {format_ore(received)} kronor and passed "
-                                     f"{format_ore(passed_on)} on; it cannot have spent {format_ore(data.spent)}.")
+        passed_on = account.passed_on
+        account.require_room(data.spent, field="body.spent", what="reported spent", report=True)
         agreements = AgreementRepository(self.session)
         line = await agreements.line(allocation.agreement_id, allocation.funding_line_id)
         agreement = await agreements.get(allocation.agreement_id)

@@ -31,7 +31,9 @@ class Requisition(Base):
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     signed_by: Mapped[str | None] = mapped_column(String(100))  # a registry person holding a signatory post
-    receiver_org_number: Mapped[str | None] = mapped_column(String(20))
+    receiver_org_number: Mapped[str | None] = mapped_column(String(20))  # the payee's, on the requisition date
+    payee_id: Mapped[str | None] = mapped_column(String(100))  # the receiver, or the legal entity it is part of
+    payee_name: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,10 +1,12 @@
 """Requisitions' rules.
 
-A receiver (an organisation with an organisation number, open that day in the actor registry), signed by a
-person holding one of its signatory posts that day, asks through its county system for up to what remains of
-its share, on or before the funding line's last date; drafts and submitted, approved and paid requisitions all
-count against the share, so together they never exceed it (the share is held while the rule is checked, so
-concurrent requisitions run one after the other).
+A receiver (an organisation open that day in the actor registry, with an organisation number or part of a legal
+entity that has one: its payee, services/funding/registry.py), signed by a person holding a signatory post of the
+payee (or of the receiver itself) that day, asks through its county system for up to what remains of its share,
+on or before the funding line's last date; the requisition names the payee, and the money is paid to the payee's
+organisation number while the share and its ledger entries stay the receiver's. Drafts and submitted, approved
+and paid requisitions all count against the share, so together they never exceed it (the share is held while
+the rule is checked, so concurrent requisitions run one after the other).
 draft -> submitted (the county) -> approved -> paid (the agency: national administrators); submitted or
 approved -> rejected with a reason, which gives the amount back. Submitting records a requisition entry in the
 ledger, paying a disbursement, rejecting a submitted one a reversal.
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
 from services.funding.allocation.repository import AllocationRepository
+from services.funding.allocation.schemas import PayeeOut
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_county, require_national
@@ -40,6 +43,8 @@ def requisition_out(r: Requisition, remaining_after: int | None = None) -> Requi
                           recipient_id=r.recipient_id, county_code=r.county_code, amount=r.amount_ore,
                           requisition_date=r.requisition_date, status=r.status, reason=r.reason,
                           signed_by=r.signed_by, receiver_org_number=r.receiver_org_number,
+                          payee=PayeeOut(id=r.payee_id, name=r.payee_name or "",
+                                         org_number=r.receiver_org_number or "") if r.payee_id else None,
                           remaining_after=remaining_after)
 
 
@@ -90,7 +95,8 @@ class RequisitionService:
             id=data.id, allocation_share_id=share.id, allocation_id=allocation.id,
             agreement_id=allocation.agreement_id, recipient_id=share.recipient_id, county_code=share.county_code,
             amount_ore=data.amount, requisition_date=today, status=S.DRAFT.value, created_by=self.caller.subject,
-            signed_by=data.signed_by, receiver_org_number=receiver.org_number)
+            signed_by=data.signed_by, receiver_org_number=receiver.org_number, payee_id=receiver.payee.id,
+            payee_name=receiver.payee.name)
         await self.repository.add(requisition)
         if data.submit:
             await self._move(requisition, "submit")
