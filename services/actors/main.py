@@ -8,6 +8,7 @@ from services.actors.database import ENGINE_OPTIONS
 from services.actors.geography.router import router as geography_router
 from services.actors.organisations.router import router as organisations_router
 from services.actors.people.router import router as people_router
+from services.actors.population_bases.router import router as population_bases_router
 from services.actors.posts.router import router as posts_router
 from services.actors.relations.router import router as relations_router
 from services.actors.settings import ActorsSettings
@@ -29,8 +30,9 @@ def create_app(settings: ActorsSettings | None = None) -> FastAPI:
         version=VERSION,
         settings=settings or ActorsSettings(),
         service_dir=SERVICE_DIR,
-        routers=[service_info_router("actors", VERSION, DESCRIPTION), geography_router, organisations_router,
-                 relations_router, people_router, posts_router, structure_router, audit_router, bulk_router],
+        routers=[service_info_router("actors", VERSION, DESCRIPTION), geography_router, population_bases_router,
+                 organisations_router, relations_router, people_router, posts_router, structure_router, audit_router,
+                 bulk_router],
         session_class=RegistrySession,
         engine_options=ENGINE_OPTIONS,
     )

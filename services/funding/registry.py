@@ -59,6 +59,20 @@ class Payee:
 
 
 @dataclass(frozen=True)
+class PopulationBasis:
+    """A named, dated table of populations the registry keeps: {municipality code or organisation id: people}."""
+
+    id: str
+    name: str
+    source: str
+    reference_date: str
+    populations: dict[str, int]
+
+    def citation(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "source": self.source, "reference_date": self.reference_date}
+
+
+@dataclass(frozen=True)
 class Receiver:
     id: str
     name: str
@@ -143,6 +157,18 @@ class Registry:
                           for m in items}
         _PARSED[county_code] = (items, municipalities)
         return municipalities
+
+    async def population_basis(self, basis_id: str, field: str) -> PopulationBasis:
+        """The registry's population basis; one it does not have is 422 unknown_reference naming `field`."""
+        answer = await self.client.get(f"/actors/population-bases/{basis_id}", what=f"population basis {basis_id}") \
+            if registry_shaped(basis_id) else None
+        if answer is None or answer.status != 200:
+            raise InvalidInput.field(field, "unknown_reference", f"The actor registry has no population basis "
+                                                                 f"{basis_id}.")
+        body = answer.body
+        return PopulationBasis(id=body["id"], name=body["name"], source=body["source"],
+                               reference_date=body["reference_date"],
+                               populations={r["code"]: r["population"] for r in body["rows"]})
 
     async def _no_such_county(self, county_code: str) -> bool:
         try:

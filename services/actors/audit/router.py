@@ -13,8 +13,9 @@ AuditEvents = Annotated[AuditService, provided(AuditService, Caller)]
 
 router = APIRouter(tags=["audit"], responses=problem_responses(401, 422))
 
-EntityType = Annotated[str | None, Query(pattern="^(organisation|relation|person|post|membership)$",
-                                         description="Only changes to this kind of record.")]
+EntityType = Annotated[str | None, Query(
+    pattern="^(organisation|relation|person|post|membership|population_basis)$",
+    description="Only changes to this kind of record.")]
 
 
 @router.get("/audit", summary="The audit trail: every change, who made it, before and after",

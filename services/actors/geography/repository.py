@@ -10,6 +10,7 @@ from sqlalchemy import Integer, bindparam, func, select
 
 from services.actors.database import table_columns
 from services.actors.geography.models import County, Municipality, MunicipalityPopulation
+from services.actors.id_lists import in_ids
 from shared.driver_reads import DriverRead
 from shared.pagination import capped_count, keyset_page
 from shared.repository import Repository
@@ -77,6 +78,14 @@ class GeographyRepository(Repository[County]):
             .group_by(Municipality.county_code)
         )
         return {code: (n, pop, year) for code, n, pop, year in (await self.session.execute(query)).all()}
+
+    async def municipality_heads(self, codes: set[str]) -> dict[str, tuple[str, str]]:
+        """{SCB code: (name, county code)} of those of these municipalities the registry has, in one query."""
+        if not codes:
+            return {}
+        query = select(Municipality.code, Municipality.name, Municipality.county_code).where(
+            in_ids(self.session, Municipality.code, codes))
+        return {row.code: (row.name, row.county_code) for row in (await self.session.execute(query)).all()}
 
     async def municipality(self, code: str) -> MunicipalityRecord | None:
         records, _ = await self._page(_municipality_reads(county=False, name=False, after=False, one=True),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.geography.models import County, Municipality, MunicipalityPopulation
+from services.actors.reference_data.population_bases import POPULATION_FILE, load_scb_bases
 from shared.text_search import fold_for_search
 
 REFERENCE_DIR = Path(__file__).resolve().parent
@@ -39,7 +40,8 @@ async def load_geography(session: AsyncSession) -> dict[str, int]:
     existing = {(p.municipality_code, p.year): p
                 for p in (await session.scalars(select(MunicipalityPopulation))).all()}
     populations = 0
-    for row in _rows("municipalities_population_2021_2023.csv"):
+    population_rows = _rows(POPULATION_FILE)
+    for row in population_rows:
         for column, year in POPULATION_COLUMNS.items():
             record = existing.get((row["code"], year)) or MunicipalityPopulation(municipality_code=row["code"],
                                                                                  year=year)
@@ -47,5 +49,7 @@ async def load_geography(session: AsyncSession) -> dict[str, int]:
             session.add(record)
             populations += 1
     await session.flush()
+    bases = await load_scb_bases(session, population_rows, POPULATION_COLUMNS)
     return {"counties": len(counties) or len(_rows("counties.csv")),
-            "municipalities": len(_rows("municipalities.csv")), "populations": populations}
+            "municipalities": len(_rows("municipalities.csv")), "populations": populations,
+            "population_bases": bases}

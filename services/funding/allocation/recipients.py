@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.funding.allocation.bases import basis_populations
 from services.funding.allocation.engine import AllocationKey
 from services.funding.allocation.schemas import AllocationIn, RecipientIn
 from services.funding.registry import (
@@ -45,6 +46,7 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
     its recipients, the source of the populations (None unless the key is population), and the payee of each
     receiver by its id (municipalities, counties and projects have none here)."""
     errors: list[FieldError] = []
+    cited = await basis_populations(registry, data, key)
     everyone = [(f"body.recipients.{i}", r) for i, r in enumerate(data.recipients)] + \
                [(f"body.set_asides.{i}.recipient", s.recipient) for i, s in enumerate(data.set_asides)]
     receiver_ids = {r.id for _, r in everyone if not r.project and not _scb_code(r.id) and registry_shaped(r.id)}
@@ -118,5 +120,5 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
         recipient.__pydantic_fields_set__.update(update)
     source = None
     if key is AllocationKey.POPULATION:
-        source = registry_source(data.basis_year) if from_registry and data.basis_year else SUPPLIED
+        source = registry_source(data.basis_year) if from_registry and data.basis_year else cited or SUPPLIED
     return data, source, payees

@@ -50,6 +50,9 @@ class AllocationIn(BaseModel):
     rounding: Literal["krona", "ore"] = "krona"
     basis_year: Annotated[int | None, Field(ge=1900, le=2100,
                                             description="Population key: the year of the populations.")] = None
+    basis: RecordId | None = Field(None, description="Population key, no populations sent: the actor registry's "
+                                                     "population basis to take them from (the count an agreement "
+                                                     "states, or SCB's: scb-2023-12-31); the answer cites it.")
     recipients: list[RecipientIn] = Field(min_length=1, max_length=400)
     set_asides: list[SetAsideIn] = Field(default_factory=list, max_length=10)
 

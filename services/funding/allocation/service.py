@@ -51,7 +51,7 @@ def _county(recipient: RecipientIn) -> str | None:
 
 def _weights(data: AllocationIn, key: AllocationKey) -> list[Recipient]:
     errors: list[FieldError] = []
-    if key is AllocationKey.POPULATION and data.basis_year is None:
+    if key is AllocationKey.POPULATION and data.basis_year is None and data.basis is None:
         errors.append(FieldError("body.basis_year", "required_for_population_key",
                                  "A population split states the year of its populations."))
     recipients = []
@@ -174,7 +174,7 @@ class AllocationService:
         names = {r.id: r.name for r in data.recipients} | {s.recipient.id: s.recipient.name for s in data.set_asides}
         payee = {i: {"id": p.id, "name": p.name, "org_number": p.org_number} for i, p in (payees or {}).items()}
         basis = {"key": key.value, "year": data.basis_year if key is AllocationKey.POPULATION else None,
-                 "source": source,
+                 "source": source, **({"population_basis": data.basis} if data.basis else {}),
                  "set_asides": [{"recipient_id": s.recipient.id, "percent": fraction_text(s.percent),
                                  "purpose": s.purpose} for s in data.set_asides]}
         # The answer is validated once, as a whole, rather than a model made per row.

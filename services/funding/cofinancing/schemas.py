@@ -1,7 +1,10 @@
+import re
 from datetime import datetime
-from typing import Annotated
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from services.funding.allocation.schemas import Percent
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
@@ -9,6 +12,21 @@ from shared.money import Money, SignedMoney
 
 Name = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
+MunicipalityCode = Annotated[str, Field(pattern=r"^[0-9]{4}$", examples=["2080"])]
+_SHARE_PATTERN = r"[0-9]{1,6}(/[1-9][0-9]{0,5}|\.[0-9]{1,6})?"
+
+
+def _share(value: Any) -> Fraction:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise PydanticCustomError("share_not_float", "Send a share as a fraction or decimal string (\"1/3\", "
+                                                     "\"0.5\").")
+    if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(_SHARE_PATTERN, value)):
+        return Fraction(value)
+    raise PydanticCustomError("share_format", "A share is a fraction or decimal string such as \"1/3\" or \"0.5\".")
+
+
+Share = Annotated[Fraction, BeforeValidator(_share),
+                  WithJsonSchema({"type": "string", "pattern": f"^{_SHARE_PATTERN}$", "examples": ["1/3"]})]
 
 
 class CostItemIn(BaseModel):
@@ -24,21 +42,53 @@ class PhaseInYear(BaseModel):
 
 
 class PreviousIn(BaseModel):
-    region: Money
+    region: Money | None = None
     municipalities: dict[Annotated[str, Field(pattern=r"^[0-9]{4}$")], Money] = Field(default_factory=dict,
                                                                                    max_length=300)
+    parties: dict[RecordId, Money] = Field(default_factory=dict, max_length=100,
+                                           description="By registry organisation id: what each paid a year")
+
+
+class PartyIn(BaseModel):
+    """One party to the agreement: a registry organisation, or a set of municipalities paying by population.
+    Each pays a fixed yearly amount, or a share of what the fixed amounts leave of the year's cost."""
+
+    organisation: RecordId | None = Field(None, description="A registry organisation (with or without a county): "
+                                                            "a region, the Police, a union, a university")
+    municipalities: Annotated[list[MunicipalityCode], Field(max_length=300)] | Literal["all"] | None = Field(
+        None, description="Municipalities sharing their part by population: SCB codes, or \"all\" "
+                                          "of the agreement's county")
+    id: RecordId | None = Field(None, description="A set of municipalities: its key in the answer (default "
+                                                  "\"municipalities\")")
+    name: Name | None = Field(None, description="Default: the organisation's name in the registry; for "
+                                                "municipalities a name of the set")
+    basis: RecordId | None = Field(None, description="Municipalities: the registry's population basis they split "
+                                                     "by (default: the agreement's)")
+    amount: Money | None = Field(None, description="A fixed amount a year")
+    share: Share | None = Field(None, description="A share of what the fixed amounts leave of the year's cost, as a "
+                                                  "fraction (\"1/3\") or a decimal (\"0.5\")")
+    percent: Percent | None = Field(None, description="The same share as a percentage")
+    first_year: Year | None = Field(None, description="Default: the agreement's first year")
+    last_year: Year | None = Field(None, description="Default: the agreement's last year")
 
 
 class CoFinancingIn(BaseModel):
     name: Name
-    county_code: Annotated[str, Field(pattern=COUNTY_CODE_PATTERN, description="The region's county")]
+    county_code: Annotated[str, Field(pattern=COUNTY_CODE_PATTERN, description="The agreement's county")]
     first_year: Year
     last_year: Year
     cost_items: list[CostItemIn] = Field(max_length=50, description="At least one.")
-    region_percent: Percent = Field(examples=["50"], description="The region's part of what the principals pay; "
-                                                                 "the municipalities pay the rest, by population.")
-    basis_year: Annotated[int, Field(ge=1900, le=2100, description="The year of the municipalities' populations "
-                                                                   "(from the actor registry).")]
+    region_percent: Percent | None = Field(
+        None, examples=["50"], description="Without `parties`: the region's part of what the principals pay; all "
+                                           "of the county's municipalities pay the rest, by population.")
+    basis_year: Annotated[int | None, Field(ge=1900, le=2100, description=(
+        "The year of SCB's populations on 31 December (the registry's basis scb-<year>-12-31); or `basis`."))] = None
+    basis: RecordId | None = Field(None, examples=["scb-2023-12-31"],
+                                   description="The registry's population basis the municipalities split by (an "
+                                               "agreement's own count, or SCB's on a date); or `basis_year`.")
+    parties: list[PartyIn] | None = Field(
+        None, max_length=50, description="Who pays, when not the region and all of the county's municipalities: "
+                                         "fixed amounts first, then shares of what they leave")
     phase_in: list[PhaseInYear] = Field(default_factory=list, max_length=100,
                                         description="Years in which the principals pay less than all; others: 100")
     previous: PreviousIn | None = Field(None, description="What each party paid a year under the previous agreement")
@@ -55,9 +105,19 @@ class CoFinancingCreate(CoFinancingIn):
 
 
 class PartyAmount(BaseModel):
-    party: str = Field(description="region, or a municipality's SCB code")
+    party: str = Field(description="region, a registry organisation's id or a municipality's SCB code")
     name: str
     amount: SignedMoney
+    part_of: str | None = Field(None, description="A municipality paying by population: the party it is one of")
+
+
+class PartyYearOut(BaseModel):
+    party: str = Field(description="The organisation's id, or the key of a set of municipalities")
+    name: str
+    contribution: Literal["amount", "share"]
+    share: str | None = Field(description="Of what the fixed amounts leave, as a fraction")
+    amount: SignedMoney
+    basis: str | None = Field(None, description="Municipalities: the population basis they split by")
 
 
 class YearOut(BaseModel):
@@ -65,9 +125,11 @@ class YearOut(BaseModel):
     cost: SignedMoney
     principals_percent: str
     state: SignedMoney
-    region: SignedMoney
-    municipalities: SignedMoney
-    claims: list[PartyAmount] = Field(description="The yearly claim per party: the region and each municipality")
+    region: SignedMoney | None = Field(description="Without `parties`: the region's part")
+    municipalities: SignedMoney | None = Field(description="Without `parties`: the municipalities' part")
+    parties: list[PartyYearOut] = Field(default_factory=list, description="What each party pays this year")
+    claims: list[PartyAmount] = Field(description="The yearly claim per paying organisation: each organisation "
+                                                  "and each municipality")
 
 
 class ComparisonRow(BaseModel):

@@ -1,21 +1,28 @@
-"""Co-financing between a region and its municipalities (Dalarna's development-leader posts, seed 003).
+"""Co-financing: parties sharing a yearly cost (Dalarna's development-leader posts, its Barnahus with the Police,
+its care college with 14 of its 15 municipalities, seed 003).
 
 The yearly cost is the sum of the cost items (posts x cost per post). In a phase-in year the principals pay a
 part of it and the state the rest (25 % in 2014, 50 % in 2015, 100 % from 2016). What the principals pay is
-split between the region and the municipalities by the agreed percentage, and the municipalities' part by the
-registry's populations on the basis year: every split is the allocation engine's, exact to the krona (to the
-öre when the cost has öre), so each year's claims sum to its cost. The comparison sets a full year (principals
-paying all; the last year when none is) against what each party paid under the previous agreement.
+split among the parties (split.py): by default the region's agreed percentage and all of the county's
+municipalities the rest by population; or the agreement's own `parties` (parties.py), each paying a fixed amount
+or a share, for the agreement's years or some of them, municipalities by population on a population basis the
+registry keeps (SCB's on a date, or the count an agreement states), which the answer cites. Every split is the
+allocation engine's, exact to the krona (to the öre when an amount has öre), so each year's claims sum to its
+cost. The comparison sets a full year (principals paying all; the last year when none is) against what each
+party paid under the previous agreement.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funding.allocation.engine import AllocationKey, Recipient, allocate, fraction_text
+from services.funding.allocation.engine import fraction_text
 from services.funding.cofinancing.models import CoFinancingAgreement
+from services.funding.cofinancing.parties import REGION, named_parties, region_and_municipalities
 from services.funding.cofinancing.repository import CoFinancingRepository
 from services.funding.cofinancing.schemas import (
     CoFinancingCreate,
@@ -23,69 +30,99 @@ from services.funding.cofinancing.schemas import (
     CoFinancingOut,
     ComparisonRow,
     PartyAmount,
+    PartyYearOut,
     YearOut,
 )
+from services.funding.cofinancing.split import split_year, two_way, unit_of
 from services.funding.permissions import require_county
 from services.funding.registry import Registry
+from shared.authorization import require_county_scope
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
 
-REGION = "region"
+SHARES_OF = "shares are of what the fixed amounts leave of the parties' part of each year's cost"
 
 
-def _two_way(total: int, percent: Fraction, unit: int) -> tuple[int, int]:
-    """`percent` of `total` and the rest, by the engine (largest remainder, to the unit)."""
-    if percent in (0, 100):
-        first = total if percent == 100 else 0
-        return first, total - first
-    result = allocate(total, [Recipient("first", percent), Recipient("rest", 100 - percent)],
-                      key=AllocationKey.PERCENTAGE, unit=unit)
-    return result.shares[0].amount, result.shares[1].amount
-
-
-async def compute(registry: Registry, data: CoFinancingIn, agreement_id: str | None) -> CoFinancingOut:
-    municipalities = await registry.municipalities(data.county_code)
-    populations = {code: m.populations.get(data.basis_year) for code, m in municipalities.items()}
-    missing = sorted(municipalities[c].name for c, p in populations.items() if p is None)
-    if not municipalities or missing:
-        raise InvalidInput.field("body.basis_year", "population_published",
-                                 f"The registry has no {data.basis_year} population for "
-                                 f"{', '.join(missing) or f'county {data.county_code}'}.")
+def _checked_terms(data: CoFinancingIn) -> int:
+    """The yearly cost, once the terms that need no registry hold."""
     if not data.cost_items:
         raise InvalidInput.field("body.cost_items", "not_empty", "An agreement shares at least one cost item.")
-    cost = sum(item.posts * item.cost_per_post for item in data.cost_items)
-    unit = 100 if cost % 100 == 0 else 1
-    phase_in = {p.year: p.principals_percent for p in data.phase_in}
     bad = [i for i, p in enumerate(data.phase_in) if not data.first_year <= p.year <= data.last_year
            or not 0 <= p.principals_percent <= 100]
-    if bad or not 0 <= data.region_percent <= 100:
+    region_percent = data.region_percent or 0
+    if bad or not 0 <= region_percent <= 100:
         field = f"body.phase_in.{bad[0]}" if bad else "body.region_percent"
         raise InvalidInput.field(field, "within_agreement", "A phase-in year lies within the agreement's years "
                                                             "and every percentage between 0 and 100.")
+    return sum(item.posts * item.cost_per_post for item in data.cost_items)
+
+
+async def compute(registry: Registry, data: CoFinancingIn, agreement_id: str | None,
+                  caller: Principal | None = None) -> CoFinancingOut:
+    if data.parties is None:
+        resolved = await region_and_municipalities(registry, data)
+        cost = _checked_terms(data)
+    else:
+        cost = _checked_terms(data)
+        resolved = await named_parties(registry, data, date.today())
+        if caller is not None:  # a county system names its own county's organisations and national ones only
+            require_county_scope(caller, data.county_code, what="a co-financing agreement", field="body.county_code",
+                                 references=resolved.references)
+    unit = unit_of(cost, resolved.parties)
+    phase_in = {p.year: p.principals_percent for p in data.phase_in}
     years = []
     for year in range(data.first_year, data.last_year + 1):
         percent = phase_in.get(year, Fraction(100))
-        principals, state = _two_way(cost, percent, unit)
-        region, municipalities_total = _two_way(principals, data.region_percent, unit)
-        split = allocate(municipalities_total, [Recipient(c, p) for c, p in sorted(populations.items()) if p],
-                         key=AllocationKey.POPULATION, unit=unit) if municipalities_total else None
-        claims = [PartyAmount(party=REGION, name=f"Region ({data.county_code})", amount=region)]
-        claims += [PartyAmount(party=s.recipient_id, name=municipalities[s.recipient_id].name, amount=s.amount)
-                   for s in (split.shares if split else [])]
-        years.append(YearOut(year=year, cost=cost, principals_percent=fraction_text(percent), state=state,
-                             region=region, municipalities=municipalities_total, claims=claims))
+        principals, state = two_way(cost, percent, unit)
+        parts = split_year(year, principals, resolved.parties, unit)
+        by_key = {part.party.key: part.amount for part in parts}
+        legacy = data.parties is None
+        years.append(YearOut(
+            year=year, cost=cost, principals_percent=fraction_text(percent), state=state,
+            region=by_key.get(REGION) if legacy else None,
+            municipalities=principals - by_key.get(REGION, 0) if legacy else None,
+            parties=[PartyYearOut(party=part.party.key, name=part.party.name,
+                                  contribution="amount" if part.party.amount is not None else "share",
+                                  share=fraction_text(part.party.share) if part.party.share is not None else None,
+                                  amount=part.amount, basis=part.party.basis) for part in parts],
+            claims=[PartyAmount(party=c.payer, name=c.name, amount=c.amount, part_of=c.part_of)
+                    for part in parts for c in part.claims]))
     full = next((y for y in years if y.principals_percent == "100"), years[-1])
     previous = data.previous
-    before = {REGION: previous.region} | dict(previous.municipalities) if previous else {}
+    before: dict[str, int] = {}
+    if previous:
+        before = ({REGION: previous.region} if previous.region is not None else {}) | \
+            dict(previous.municipalities) | dict(previous.parties)
     comparison = [ComparisonRow(party=c.party, name=c.name, previous=before.get(c.party), new=c.amount,
                                 difference=c.amount - before[c.party] if c.party in before else None)
                   for c in full.claims]
     return CoFinancingOut(
         id=agreement_id, name=data.name, county_code=data.county_code, first_year=data.first_year,
         last_year=data.last_year, yearly_cost=cost, years=years, comparison=comparison,
-        basis={"populations": f"actor registry: SCB population on 31 December {data.basis_year}",
-               "region_percent": fraction_text(data.region_percent), "comparison_year": full.year,
-               "rounding": "krona" if unit == 100 else "ore"})
+        basis=_basis_answer(data, resolved.bases, full.year, unit))
+
+
+def _basis_answer(data: CoFinancingIn, bases: dict[str, Any], comparison_year: int, unit: int) -> dict[str, object]:
+    cited = [basis.citation() for basis in bases.values()]
+    answer: dict[str, object] = {"comparison_year": comparison_year, "rounding": "krona" if unit == 100 else "ore"}
+    if data.parties is None:
+        basis = cited[0]
+        answer["populations"] = (f"actor registry: SCB population on 31 December {data.basis_year}"
+                                 if data.basis_year is not None else
+                                 f"actor registry: population basis {basis['id']} ({basis['name']}, "
+                                 f"{basis['reference_date']})")
+        answer["population_basis"] = basis
+        answer["region_percent"] = fraction_text(data.region_percent or Fraction(0))
+    else:
+        answer["parties"] = SHARES_OF
+        answer["population_bases"] = cited
+    return answer
+
+
+def _terms(data: CoFinancingIn | dict[str, Any]) -> dict[str, Any]:
+    """The terms as stored, without the fields left out (so terms stored before a field existed still match)."""
+    terms = data.model_dump(mode="json") if isinstance(data, CoFinancingIn) else data
+    return {key: value for key, value in terms.items() if value is not None}
 
 
 class CoFinancingService:
@@ -98,7 +135,7 @@ class CoFinancingService:
     async def preview(self, data: CoFinancingIn) -> CoFinancingOut:
         require_county(self.caller, data.county_code, "a co-financing agreement", "body.county_code")
         assert self.registry is not None
-        return await compute(self.registry, data, None)
+        return await compute(self.registry, data, None, self.caller)
 
     async def create(self, data: CoFinancingCreate) -> tuple[CoFinancingOut, bool]:
         """The new agreement and True; for a retry with the same id and terms the stored one and False."""
@@ -108,11 +145,11 @@ class CoFinancingService:
         existing = await self.repository.get(data.id)
         if existing is not None:
             require_county(self.caller, existing.county_code, "the co-financing agreement", "body.id")
-            if existing.terms == data.model_dump(mode="json"):
+            if _terms(existing.terms) == _terms(data):
                 return await self.read(data.id), False
             raise Conflict.field("body.id", "id_in_use", f"Co-financing agreement {data.id} exists with other "
                                                          "terms; choose another id or send the stored terms.")
-        answer = await compute(self.registry, data, data.id)
+        answer = await compute(self.registry, data, data.id, self.caller)
         record = CoFinancingAgreement(id=data.id, county_code=data.county_code, created_by=self.caller.subject,
                                       terms=data.model_dump(mode="json"), answer=answer.model_dump())
         await self.repository.add(record)

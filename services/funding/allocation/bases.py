@@ -1,0 +1,38 @@
+"""A population split on one of the registry's population bases (services/actors/population_bases): the
+populations an agreement states, or SCB's on a date (`scb-2023-12-31`), named by the caller and cited in the
+allocation's basis, so the split can be recomputed from the same figures whenever it is read."""
+
+from __future__ import annotations
+
+from services.funding.allocation.engine import AllocationKey
+from services.funding.allocation.schemas import AllocationIn
+from services.funding.registry import Registry
+from shared.problems import FieldError, InvalidInput
+
+
+def basis_source(basis_id: str, name: str, source: str, reference_date: str) -> str:
+    return f"actor registry: population basis {basis_id} ({name}; {source}; {reference_date})"
+
+
+async def basis_populations(registry: Registry, data: AllocationIn, key: AllocationKey) -> str | None:
+    """With `basis`: each recipient's population filled in from the basis (a municipality's by its SCB code, an
+    organisation's by its id), and the basis as the source of the populations; None without one. A basis is for
+    the population key, instead of populations and of `basis_year`; 422 naming the field otherwise."""
+    if data.basis is None:
+        return None
+    if key is not AllocationKey.POPULATION:
+        raise InvalidInput.field("body.basis", "population_key_only", "A population basis weighs a population split "
+                                                                      f"only; this one is by {key.value}.")
+    if data.basis_year is not None or any(r.population is not None for r in data.recipients):
+        raise InvalidInput.field("body.basis", "one_basis", "A split takes its populations from one basis: send "
+                                                            "`basis`, `basis_year` or the populations.")
+    basis = await registry.population_basis(data.basis, "body.basis")
+    errors = [FieldError(f"body.recipients.{i}.id", "population_in_basis",
+                         f"Population basis {basis.id} has no population for {r.id}.")
+              for i, r in enumerate(data.recipients) if r.id not in basis.populations]
+    if errors:
+        raise InvalidInput(errors[0].message, errors=errors)
+    for recipient in data.recipients:  # as an assignment would set it (see recipients.py)
+        recipient.__dict__["population"] = basis.populations[recipient.id]
+        recipient.__pydantic_fields_set__.add("population")
+    return basis_source(basis.id, basis.name, basis.source, basis.reference_date)
