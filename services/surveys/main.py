@@ -2,6 +2,7 @@ from fastapi import FastAPI
 
 from services.surveys import SERVICE_DIR, VERSION
 from services.surveys.aggregation.router import router as aggregation_router
+from services.surveys.audit.router import router as audit_router
 from services.surveys.codelists.router import router as code_lists_router
 from services.surveys.exports.router import router as exports_router
 from services.surveys.questionnaires.router import router as questionnaires_router
@@ -26,7 +27,8 @@ def create_app(settings: SurveysSettings | None = None) -> FastAPI:
         settings=settings,
         service_dir=SERVICE_DIR,
         routers=[service_info_router("surveys", VERSION, DESCRIPTION), code_lists_router, questionnaires_router,
-                 rounds_router, responses_router, aggregation_router, exports_router, reports_router],
+                 rounds_router, responses_router, aggregation_router, exports_router, reports_router,
+                 audit_router],
     )
     attach_platform_client(app, lambda: PlatformClient(settings.gateway_url, settings.gateway_api_key,
                                                        timeout=settings.gateway_timeout))

@@ -8,16 +8,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.responses.models import Answer, Response
+from shared.repository import Repository
 
 SUBMITTED = "submitted"
 
 
-class AggregateRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AggregateRepository(Repository[Response]):
+    """Counts over submitted responses and their answers (read-only)."""
+
+    model = Response
+    noun = "response"
 
     def _scoped(self, query: Select, round_ids: Sequence[str], county: str | None) -> Select:
         query = query.join(Response, Response.id == Answer.response_id).where(

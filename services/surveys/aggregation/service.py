@@ -15,10 +15,11 @@ the caller's own has null figures marked `suppressed`, and its bins and ranks ar
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.surveys.aggregation.presenter import response_rates_out, share, two_decimals, withhold
 from services.surveys.aggregation.repository import AggregateRepository
 from services.surveys.aggregation.schemas import (
     Distribution,
@@ -27,29 +28,17 @@ from services.surveys.aggregation.schemas import (
     Needs,
     NeedsOut,
     RankedNeed,
-    Rate,
     ResponseRatesOut,
-    Suppression,
     ValueCount,
 )
 from services.surveys.aggregation.suppression import Withheld, withheld
 from services.surveys.codelists.reference import MISSION_AREAS, PROCESSES
 from services.surveys.questionnaires.definition import MAX_SCALE_STEPS
-from services.surveys.questionnaires.schemas import CHOICE_TYPES, NUMBER_TYPES, Item, ItemType, flatten, items_of
-from services.surveys.questionnaires.service import QuestionnaireService
+from services.surveys.questionnaires.schemas import CHOICE_TYPES, NUMBER_TYPES, Item, ItemType, flatten
 from services.surveys.rounds.models import Round
 from services.surveys.rounds.service import RoundService
 from shared.identity import Principal, Role
 from shared.problems import InvalidInput
-
-
-def share(count: int, denominator: int) -> float | None:
-    return round(count / denominator, 4) if denominator else None
-
-
-def two_decimals(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
 
 MAX_BINS = 20
 MIN_GROUP = 3  # the default of SURVEYS_AGGREGATE_MIN_GROUP
@@ -100,11 +89,20 @@ def _binned(item: Item, now: Counts, before: Counts | None) -> list[Row]:
 
 class Aggregates:
     def __init__(self, session: AsyncSession, caller: Principal, minimum_group: int = MIN_GROUP) -> None:
-        self.session = session
         self.caller = caller
         self.minimum_group = minimum_group
         self.rounds = RoundService(session, caller)
         self.repository = AggregateRepository(session)
+
+    # What the status reports' compilation reads (national, so nothing is withheld), through this service.
+
+    async def submitted_in(self, round_id: str) -> int:
+        """How many responses of the round are submitted."""
+        return (await self.repository.submitted([round_id], None))[round_id]
+
+    async def chosen_in(self, round_id: str) -> dict[tuple[str, str], int]:
+        """(item, option) -> how many submitted responses of the round chose it."""
+        return (await self.repository.option_counts([round_id], None))[round_id]
 
     async def _withheld(self, round_ids: list[str]) -> dict[str, Withheld]:
         """Per round, the tables withheld from the caller (one statement; none for a national administrator)."""
@@ -117,23 +115,14 @@ class Aggregates:
         if county is not None and len(county) != 2:
             raise InvalidInput.field("query.county", "county_code", "A county code is two digits.")
         round_ = await self.rounds.get(round_id)
-        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
-        return round_, await self.rounds.repository.previous(round_), items_of(version.items)
+        items = await self.rounds.items(round_)
+        return round_, await self.rounds.previous(round_), items
 
     async def rates(self, round_id: str) -> ResponseRatesOut:
-        round_, previous, _ = await self._round(round_id, None)
-        counties = [Rate(county_code=c, targets=t, submitted=s, share=share(s, t))
-                    for c, t, s in await self.rounds.repository.rates(round_id)]
-        previous_nation = None
-        if previous is not None:
-            rows = await self.rounds.repository.rates(previous.id)
-            targets, submitted = sum(r[1] for r in rows), sum(r[2] for r in rows)
-            previous_nation = Rate(targets=targets, submitted=submitted, share=share(submitted, targets))
-        targets, submitted = sum(c.targets for c in counties), sum(c.submitted for c in counties)
-        return ResponseRatesOut(round_id=round_id, nation=Rate(targets=targets, submitted=submitted,
-                                                               share=share(submitted, targets)),
-                                counties=counties, previous_round_id=previous.id if previous else None,
-                                previous_nation=previous_nation)
+        _, previous, _ = await self._round(round_id, None)
+        return response_rates_out(round_id, await self.rounds.rates(round_id),
+                                  previous.id if previous else None,
+                                  await self.rounds.rates(previous.id) if previous else None)
 
     async def distribution(self, round_id: str, county: str | None) -> DistributionOut:
         round_, previous, items = await self._round(round_id, county)
@@ -207,7 +196,7 @@ class Aggregates:
         round_, previous, items = await self._round(round_id, county)
         scopes = [None] + ([county] if county else [])
         hidden = await self._withheld([round_.id] + ([previous.id] if previous else []))
-        tables = [_withhold(await self._needs(round_.id, previous, items, scope), hidden[round_.id].of(scope),
+        tables = [withhold(await self._needs(round_.id, previous, items, scope), hidden[round_.id].of(scope),
                             previous is not None and hidden[previous.id].of(scope) is not None)
                   for scope in scopes]
         return NeedsOut(round_id=round_id, previous_round_id=previous.id if previous else None,
@@ -262,20 +251,3 @@ class Aggregates:
                 need.rank = n
         return Needs(scope=county or "nation", submitted=submitted, focus_areas=areas, processes=named,
                      mission_areas=missions)
-
-
-def _withhold(needs: Needs, suppression: Suppression | None, previous_suppressed: bool) -> Needs:
-    """The ranked needs with what the caller may not read taken out: a withheld round's figures and ranks (its
-    lists in the order of their codes instead), a withheld previous round's figures and the changes from them."""
-    for ranked in (needs.focus_areas, needs.processes, needs.mission_areas):
-        for need in ranked:
-            if suppression is not None:
-                need.rank = need.count = need.denominator = need.share = need.mean = need.change = None
-                need.suppressed = True
-            if previous_suppressed:
-                need.previous_count = need.previous_mean = need.change = None
-        if suppression is not None:
-            ranked.sort(key=lambda n: n.code)
-    needs.suppressed, needs.suppression = suppression is not None, suppression
-    needs.previous_suppressed = previous_suppressed
-    return needs

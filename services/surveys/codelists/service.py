@@ -6,16 +6,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.codelists.models import Code, CodeList
+from services.surveys.codelists.presenter import code_list_out
 from services.surveys.codelists.reference import CODE_LISTS, code_rows
 from services.surveys.codelists.repository import CodeListRepository
-from services.surveys.codelists.schemas import CodeListOut, CodeOut
+from services.surveys.codelists.schemas import CodeListOut
 from shared.problems import NotFound
-
-
-def code_list_out(code_list: CodeList) -> CodeListOut:
-    return CodeListOut(id=code_list.id, title=code_list.title, source=code_list.source,
-                       codes=[CodeOut(code=c.code, display=c.display, properties=c.properties or {})
-                              for c in code_list.codes])
 
 
 class CodeLists:
@@ -42,7 +37,8 @@ async def load_code_lists(session: AsyncSession) -> dict[str, int]:
     for entry in CODE_LISTS:
         if await repository.get(entry["id"]) is not None:
             continue
-        await repository.add(CodeList(id=entry["id"], title=entry["title"], source=entry["source"],
-                                      codes=[Code(**row) for row in code_rows(entry)]))
+        repository.add(CodeList(id=entry["id"], title=entry["title"], source=entry["source"],
+                                codes=[Code(**row) for row in code_rows(entry)]))
+        await repository.flush()
         loaded += 1
     return {"code_lists": loaded}

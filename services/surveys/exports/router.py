@@ -1,24 +1,19 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from services.surveys.aggregation.router import MinimumGroup
 from services.surveys.exports.service import Exports
 from services.surveys.identifiers import RecordIdPath
-from shared.database import Session
 from shared.identity import Caller
 from shared.problems import problem_responses
+from shared.service_provider import provided
 from shared.spreadsheet_export import CSV_MEDIA_TYPE as CSV
 from shared.spreadsheet_export import XLSX_MEDIA_TYPE as XLSX
 from shared.spreadsheet_export import write_csv, write_xlsx
 
-
-async def exports(session: Session, caller: Caller, minimum_group: MinimumGroup) -> Exports:
-    return Exports(session, caller, minimum_group)
-
-
-ExportsOf = Annotated[Exports, Depends(exports)]
+ExportsOf = Annotated[Exports, provided(Exports, Caller, MinimumGroup)]
 Format = Annotated[Literal["csv", "xlsx"], Path(description="csv (Excel-ready: BOM, ;) or xlsx")]
 
 router = APIRouter(prefix="/rounds/{round_id}/exports", tags=["exports"],

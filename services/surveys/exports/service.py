@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.aggregation.service import MIN_GROUP, Aggregates
-from services.surveys.questionnaires.schemas import ItemType, flatten, items_of
-from services.surveys.questionnaires.service import QuestionnaireService
+from services.surveys.questionnaires.schemas import ItemType, flatten
 from services.surveys.responses.service import ResponseService
+from services.surveys.rounds.service import RoundService
 from shared.identity import Principal
 
 Table = tuple[list[str], list[list[Any]]]
@@ -22,16 +22,14 @@ RESPONSE_COLUMNS = ["respondent_id", "county_code", "status", "review_state", "l
 
 class Exports:
     def __init__(self, session: AsyncSession, caller: Principal, minimum_group: int = MIN_GROUP) -> None:
-        self.session = session
-        self.caller = caller
-        self.minimum_group = minimum_group
+        self.rounds = RoundService(session, caller)
+        self.round_responses = ResponseService(session, caller)
+        self.aggregates = Aggregates(session, caller, minimum_group)
 
     async def responses(self, round_id: str) -> Table:
-        responses = ResponseService(self.session, self.caller)
-        round_ = await responses.rounds.get(round_id)
-        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
+        round_ = await self.rounds.get(round_id)
         columns: list[tuple[str, str, str | None]] = []  # (header, link_id, option code)
-        items = [item for item, _ in flatten(items_of(version.items))]
+        items = [item for item, _ in flatten(await self.rounds.items(round_))]
         rankings = {item.link_id for item in items if item.type is ItemType.RANKING}
         for item in items:
             if item.type in (ItemType.MULTIPLE_CHOICE, ItemType.RANKING):
@@ -39,7 +37,7 @@ class Exports:
             elif item.type is not ItemType.GROUP:
                 columns.append((item.link_id, item.link_id, None))
         rows = []
-        for r in await responses.search(round_id):
+        for r in await self.round_responses.search(round_id):
             row: list[Any] = [r.respondent_id, r.county_code, r.status, r.review_state, int(r.late),
                               r.submitted_on.isoformat() if r.submitted_on else None,
                               r.submitted_at.isoformat() if r.submitted_at else None, r.revision]
@@ -56,7 +54,7 @@ class Exports:
         return RESPONSE_COLUMNS + [c[0] for c in columns], rows
 
     async def distribution(self, round_id: str, county: str | None) -> Table:
-        found = await Aggregates(self.session, self.caller, self.minimum_group).distribution(round_id, county)
+        found = await self.aggregates.distribution(round_id, county)
         header = ["scope", "link_id", "text", "value", "display", "count", "denominator", "share", "mean",
                   "suppressed"]
         rows = []

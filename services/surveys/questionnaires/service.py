@@ -7,14 +7,17 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.surveys.audit.models import AuditEvent
 from services.surveys.codelists.service import CodeLists
 from services.surveys.database import utcnow
 from services.surveys.permissions import require_national
 from services.surveys.questionnaires.definition import check_sizes, resolve_and_check
 from services.surveys.questionnaires.fhir import questionnaire_resource
 from services.surveys.questionnaires.models import QuestionnaireVersion
+from services.surveys.questionnaires.presenter import audit_snapshot, questionnaire_out, version_summary
 from services.surveys.questionnaires.repository import QuestionnaireRepository
 from services.surveys.questionnaires.schemas import (
+    Item,
     QuestionnaireContent,
     QuestionnaireIn,
     QuestionnaireOut,
@@ -22,6 +25,7 @@ from services.surveys.questionnaires.schemas import (
     items_of,
 )
 from services.surveys.questionnaires.workbook import WorkbookReading, read_workbook_isolated, write_workbook
+from shared.audit import AuditTrail
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
 
@@ -32,21 +36,26 @@ class Status(StrEnum):
     RETIRED = "retired"
 
 
-def questionnaire_out(v: QuestionnaireVersion) -> QuestionnaireOut:
-    return QuestionnaireOut(id=v.questionnaire_id, version=v.version, status=v.status, title=v.title,
-                            description=v.description, items=items_of(v.items), created_at=v.created_at,
-                            published_at=v.published_at, retired_at=v.retired_at)
+ENTITY = "questionnaire"  # an audit event's entity: the questionnaire's id; the version is in its snapshot
 
 
 class QuestionnaireService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
         self.caller = caller
+        self.audit = AuditTrail(session, caller, AuditEvent)
         self.repository = QuestionnaireRepository(session)
         self.code_lists = CodeLists(session)
 
     async def search(self) -> list[VersionSummary]:
-        return [VersionSummary(id=v.questionnaire_id, version=v.version, status=v.status, title=v.title)
-                for v in await self.repository.versions()]
+        return [version_summary(v) for v in await self.repository.versions()]
+
+    async def items(self, questionnaire_id: str, version: int) -> list[Item]:
+        """The items of one version, parsed (a round's questionnaire: its answers are checked against them)."""
+        return items_of((await self.get(questionnaire_id, version)).items)
+
+    async def published_versions(self, questionnaire_id: str) -> list[int]:
+        """The numbers of a questionnaire's published versions, oldest first."""
+        return [v.version for v in await self.repository.versions(questionnaire_id) if v.status == Status.PUBLISHED]
 
     async def read(self, questionnaire_id: str, version: int | None = None) -> QuestionnaireOut:
         return questionnaire_out(await self.get(questionnaire_id, version))
@@ -82,9 +91,12 @@ class QuestionnaireService:
             raise Conflict.field("status", "published_is_immutable", f"Version {version} of {questionnaire_id} is "
                                  f"{draft.status}; a change is a new version.")
         items = await resolve_and_check(data.items, self.code_lists.find)
+        before = audit_snapshot(draft)
         draft.title, draft.description = data.title, data.description
         draft.items = [item.model_dump(mode="json") for item in items]
         await self.repository.flush()
+        self.audit.record("update", ENTITY, questionnaire_id, county=None, before=before,
+                          after=audit_snapshot(draft))
         return questionnaire_out(draft)
 
     async def publish(self, questionnaire_id: str, version: int) -> QuestionnaireOut:
@@ -102,12 +114,15 @@ class QuestionnaireService:
             raise Conflict.field("status", "status_transition", f"A {found.status} version cannot be {target}.")
         if target is Status.PUBLISHED:
             check_sizes(items_of(found.items))
+        before = audit_snapshot(found)
         found.status = target.value
         if target is Status.PUBLISHED:
             found.published_at = utcnow()
         else:
             found.retired_at = utcnow()
         await self.repository.flush()
+        self.audit.record("publish" if target is Status.PUBLISHED else "retire", ENTITY, questionnaire_id,
+                          county=None, before=before, after=audit_snapshot(found))
         return questionnaire_out(found)
 
     async def _add(self, questionnaire_id: str, version: int, data: QuestionnaireContent,
@@ -119,7 +134,11 @@ class QuestionnaireService:
             description=data.description, items=[item.model_dump(mode="json") for item in items],
             created_by=self.caller.subject, created_at=now,
             published_at=now if status is Status.PUBLISHED else None)
-        await self.repository.add(stored)
+        self.repository.add(stored)
+        await self.repository.flush()
+        # Version 1 creates the questionnaire; a later one is how a published questionnaire changes.
+        self.audit.record("create" if version == 1 else "version", ENTITY, questionnaire_id, county=None,
+                          after=audit_snapshot(stored))
         return questionnaire_out(stored)
 
     async def workbook(self, questionnaire_id: str, version: int) -> bytes:

@@ -1,34 +1,28 @@
-"""All SQL of reporting years and the counts their compilation needs beyond the aggregates'."""
+"""All SQL of reporting years and the counts their compilation needs beyond the aggregates' (one statement over
+the responses and their answers)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.reports.models import ReportingYear
 from services.surveys.responses.models import Answer, Response
 from shared.locks import hold
+from shared.repository import Repository
 
 SUBMITTED = "submitted"
 
 
-class ReportingYearRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ReportingYearRepository(Repository[ReportingYear]):
+    model = ReportingYear
+    noun = "reporting year"
 
     async def hold(self, year: int) -> None:
         await hold(self.session, ("reporting_years", str(year)))
 
-    async def get(self, year: int) -> ReportingYear | None:
-        return await self.session.get(ReportingYear, year)
-
     async def all(self) -> list[ReportingYear]:
         return list((await self.session.scalars(select(ReportingYear).order_by(ReportingYear.year.desc())
                                                 .limit(200))).all())
-
-    async def add(self, year: ReportingYear) -> None:
-        self.session.add(year)
-        await self.session.flush()
 
     async def choosing_all(self, round_id: str, link_id: str, codes: list[str]) -> int:
         """How many submitted responses chose every one of `codes` for `link_id` (signed for both principals)."""

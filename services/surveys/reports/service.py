@@ -17,47 +17,49 @@ national administrator gives when a report sent long ago is brought in, not the 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.surveys.aggregation.repository import AggregateRepository
-from services.surveys.aggregation.service import share
-from services.surveys.moments import swedish_day
+from services.surveys.aggregation.service import Aggregates
+from services.surveys.audit.models import AuditEvent
 from services.surveys.permissions import require_national
-from services.surveys.questionnaires.repository import QuestionnaireRepository
-from services.surveys.questionnaires.schemas import Item, flatten, items_of
-from services.surveys.questionnaires.service import QuestionnaireService, Status
+from services.surveys.questionnaires.schemas import flatten
+from services.surveys.questionnaires.service import QuestionnaireService
 from services.surveys.reports.models import ReportingYear
+from services.surveys.reports.presenter import (
+    BOTH_PRINCIPALS,
+    LEVEL,
+    PRINCIPALS,
+    ROLES,
+    SCOPE,
+    audit_snapshot,
+    both_out,
+    county_report_out,
+    reporting_year_out,
+    tallies_out,
+)
 from services.surveys.reports.repository import ReportingYearRepository
-from services.surveys.reports.schemas import CompilationOut, CountyReport, ReportingYearIn, ReportingYearOut, Tally
+from services.surveys.reports.schemas import CompilationOut, ReportingYearIn, ReportingYearOut
 from services.surveys.responses.service import ResponseService
 from services.surveys.rounds.schemas import RoundIn, TargetSetIn
-from services.surveys.rounds.service import RoundService, round_status
+from services.surveys.rounds.service import RoundService
 from services.surveys.templates.shipped import STATUS_REPORT
+from shared.audit import AuditTrail
 from shared.authorization import county_read_scope
 from shared.identity import Principal, Role
 from shared.problems import Conflict, Forbidden, InvalidInput, NotFound
 from shared.service_client import PlatformClient
 
-ROLES, PRINCIPALS = "underskrifter.roller", "underskrifter.huvudman"
-LEVEL, SCOPE = "beslut.niva", "beslut.omfang"
-BOTH_PRINCIPALS = ["kommunerna", "landstinget"]
-
-
-def codes(answer: Any) -> list[str]:
-    """A choice's answer as a list of codes: a multiple choice as it is, a single choice (version 1) as one."""
-    if answer is None:
-        return []
-    return list(answer) if isinstance(answer, list) else [answer]
-
 
 class StatusReports:
     def __init__(self, session: AsyncSession, caller: Principal, platform: PlatformClient | None = None) -> None:
-        self.session = session
         self.caller = caller
+        self.audit = AuditTrail(session, caller, AuditEvent)
         self.repository = ReportingYearRepository(session)
         self.rounds = RoundService(session, caller, platform)
+        self.questionnaires = QuestionnaireService(session, caller)
+        self.responses = ResponseService(session, caller)
+        self.aggregates = Aggregates(session, caller)
 
     async def open_year(self, data: ReportingYearIn) -> tuple[ReportingYearOut, bool]:
         """The reporting year and whether it was opened now: a retried opening (the same dates and targets)
@@ -78,27 +80,21 @@ class StatusReports:
             title=f"Lägesrapport om stödstrukturen {data.year}", opens_on=data.opens_on,
             closes_on=max(closes_on, data.due_on), targets=TargetSetIn(kind=data.targets)))
         year = ReportingYear(year=data.year, round_id=round_.id, due_on=data.due_on, created_by=self.caller.subject)
-        await self.repository.add(year)
-        return ReportingYearOut(year=data.year, round_id=round_.id, due_on=data.due_on, opens_on=round_.opens_on,
-                                closes_on=round_.closes_on, status=round_.status, targets=round_.targets), True
+        self.repository.add(year)
+        await self.repository.flush()
+        self.audit.record("open", "reporting_year", str(year.year), county=None, after=audit_snapshot(year))
+        return reporting_year_out(data.year, data.due_on, round_), True
 
     async def _latest_published(self) -> int:
-        versions = await QuestionnaireRepository(self.session).versions(STATUS_REPORT)
-        published = [v.version for v in versions if v.status == Status.PUBLISHED]
+        published = await self.questionnaires.published_versions(STATUS_REPORT)
         if not published:
             raise InvalidInput.field("body.version", "published_version", f"{STATUS_REPORT} has no published "
                                                                           "version to report on.")
         return published[-1]
 
     async def years(self) -> list[ReportingYearOut]:
-        out = []
-        for year in await self.repository.all():
-            round_ = await self.rounds.get(year.round_id)
-            out.append(ReportingYearOut(year=year.year, round_id=year.round_id, due_on=year.due_on,
-                                        opens_on=round_.opens_on, closes_on=round_.closes_on,
-                                        status=round_status(round_),
-                                        targets=await self.rounds.repository.target_count(round_.id)))
-        return out
+        return [reporting_year_out(year.year, year.due_on, await self.rounds.read(year.round_id))
+                for year in await self.repository.all()]
 
     async def compilation(self, year_number: int) -> CompilationOut:
         if self.caller.role is Role.RESPONDENT or county_read_scope(self.caller) is not None:
@@ -108,47 +104,19 @@ class StatusReports:
         if year is None:
             raise NotFound(f"No reporting year {year_number}.")
         round_ = await self.rounds.get(year.round_id)
-        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
-        items = {item.link_id: item for item, _ in flatten(items_of(version.items))}
-        aggregates = AggregateRepository(self.session)
-        submitted = (await aggregates.submitted([round_.id], None))[round_.id]
-        counts = (await aggregates.option_counts([round_.id], None))[round_.id]
-
-        def tallies(link_id: str) -> list[Tally]:
-            item = items.get(link_id)
-            return [Tally(code=o.code, display=o.display, count=counts.get((link_id, o.code), 0),
-                          denominator=submitted, share=share(counts.get((link_id, o.code), 0), submitted))
-                    for o in (item.options if item else [])]
-
+        items = {item.link_id: item for item, _ in flatten(await self.rounds.items(round_))}
+        submitted = await self.aggregates.submitted_in(round_.id)
+        counts = await self.aggregates.chosen_in(round_.id)
         both = await self.repository.choosing_all(round_.id, PRINCIPALS, BOTH_PRINCIPALS)
-        responses = {r.respondent_id: r for r in await ResponseService(self.session, self.caller).search(round_.id)}
-        counties = []
-        for target in await self.rounds.repository.targets(round_.id, None, None):
-            found = responses.get(target.organisation_id)
-            answers = found.answers if found else {}
-            sent = found if found and found.status == "submitted" else None
-            effective = (sent.submitted_on or (swedish_day(sent.submitted_at) if sent.submitted_at else None)
-                         if sent else None)
-            counties.append(CountyReport(
-                organisation_id=target.organisation_id, name=target.name, county_code=target.county_code,
-                status=found.status if found else "missing", submitted_on=effective,
-                submitted_at=sent.submitted_at if sent else None,
-                on_time=effective <= year.due_on if effective else None, late=bool(found and found.late),
-                decision_body=answers.get("beslut.organ"), decision_level=codes(answers.get(LEVEL)),
-                decision_scope=codes(answers.get(SCOPE)), decision_date=answers.get("beslut.datum"),
-                signatories=answers.get("underskrifter.namn"), signatory_roles=answers.get(ROLES, []),
-                signed_for=answers.get(PRINCIPALS, []), answers=answers))
+        responses = {r.respondent_id: r for r in await self.responses.search(round_.id)}
+        counties = [county_report_out(target, responses.get(target.organisation_id), year.due_on)
+                    for target in await self.rounds.every_target(round_.id)]
         on_time = sum(1 for c in counties if c.on_time)
         return CompilationOut(
             year=year.year, round_id=round_.id, due_on=year.due_on, targets=len(counties), submitted=submitted,
             on_time=on_time, after_due=submitted - on_time, missing=len(counties) - submitted,
-            signed_by=tallies(ROLES), signed_for=tallies(PRINCIPALS),
-            signed_for_both=Tally(code="+".join(BOTH_PRINCIPALS), display=_both(items), count=both,
-                                  denominator=submitted, share=share(both, submitted)),
-            decided_at=tallies(LEVEL), decided_where=tallies(SCOPE), counties=counties)
-
-
-def _both(items: dict[str, Item]) -> str:
-    item = items.get(PRINCIPALS)
-    names = [o.display for o in item.options if o.code in BOTH_PRINCIPALS] if item else BOTH_PRINCIPALS
-    return " och ".join(names)
+            signed_by=tallies_out(items.get(ROLES), counts, submitted),
+            signed_for=tallies_out(items.get(PRINCIPALS), counts, submitted),
+            signed_for_both=both_out(items.get(PRINCIPALS), both, submitted),
+            decided_at=tallies_out(items.get(LEVEL), counts, submitted),
+            decided_where=tallies_out(items.get(SCOPE), counts, submitted), counties=counties)

@@ -10,24 +10,24 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.responses.models import Answer, Response, ResponseRevision, ReviewComment
 from services.surveys.responses.validation import AnswerRow
 from shared.locks import hold
+from shared.repository import Repository
 
 ANSWERS = Answer.__table__
 REVISIONS = ResponseRevision.__table__
 
 
-class ResponseRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ResponseRepository(Repository[Response]):
+    model = Response
+    noun = "response"
 
     async def hold(self, round_id: str, respondent_id: str) -> None:
         await hold(self.session, ("responses", round_id, respondent_id))
 
-    async def get(self, round_id: str, respondent_id: str) -> Response | None:
+    async def of_respondent(self, round_id: str, respondent_id: str) -> Response | None:
         return await self.session.scalar(select(Response).where(Response.round_id == round_id,
                                                                 Response.respondent_id == respondent_id))
 
@@ -72,8 +72,8 @@ class ResponseRepository:
             submitted_on=response.submitted_on, answers=revision_answers, recorded_at=recorded_at,
             recorded_by=recorded_by))
 
-    async def add(self, *records: object) -> None:
-        self.session.add_all(records)
+    async def add_comment(self, comment: ReviewComment) -> None:
+        self.session.add(comment)
         await self.session.flush()
 
     async def revisions(self, response_id: int) -> list[ResponseRevision]:

@@ -13,17 +13,23 @@ submission is late (took effect after the round closed) is read from the effecti
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.surveys.audit.models import AuditEvent
 from services.surveys.database import utcnow
 from services.surveys.identifiers import county_of
 from services.surveys.moments import swedish_day, swedish_today
 from services.surveys.permissions import may_read, read_scope, require_answering
-from services.surveys.questionnaires.schemas import Item, items_of
-from services.surveys.questionnaires.service import QuestionnaireService
+from services.surveys.questionnaires.schemas import Item
 from services.surveys.responses.models import Response, ReviewComment
+from services.surveys.responses.presenter import (
+    audit_entity,
+    audit_snapshot,
+    comment_out,
+    history_out,
+    response_out,
+)
 from services.surveys.responses.repository import ResponseRepository
 from services.surveys.responses.schemas import (
     CommentOut,
@@ -33,11 +39,12 @@ from services.surveys.responses.schemas import (
     ResponseUpdate,
     ReviewIn,
     ReviewState,
-    RevisionOut,
 )
 from services.surveys.responses.validation import answers_from_rows, check_answers
 from services.surveys.rounds.models import Round
-from services.surveys.rounds.service import RoundService, round_status
+from services.surveys.rounds.service import RoundService
+from services.surveys.rounds.status import round_status
+from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.identity import Principal, Role
 from shared.problems import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -47,21 +54,21 @@ DRAFT, SUBMITTED = "draft", "submitted"
 
 class ResponseService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
-        self.session = session
         self.caller = caller
+        self.audit = AuditTrail(session, caller, AuditEvent)
         self.repository = ResponseRepository(session)
         self.rounds = RoundService(session, caller)
 
     async def create(self, round_id: str, data: ResponseIn) -> ResponseOut:
         round_ = await self.rounds.get(round_id)
-        target = await self.rounds.repository.target(round_id, data.respondent_id)
+        target = await self.rounds.target(round_id, data.respondent_id)
         county = target.county_code if target else county_of(data.respondent_id)
         require_answering(self.caller, data.respondent_id, county, "body.respondent_id")
         if target is None:
             raise InvalidInput.field("body.respondent_id", "target_of_round",
                                      f"Round {round_id} was not sent to {data.respondent_id}.")
         await self.repository.hold(round_id, data.respondent_id)
-        if await self.repository.get(round_id, data.respondent_id) is not None:
+        if await self.repository.of_respondent(round_id, data.respondent_id) is not None:
             raise Conflict.field("body.respondent_id", "one_response_per_respondent",
                                  f"{data.respondent_id} has already answered round {round_id}; change that response "
                                  "(PUT) instead of sending a second one.")
@@ -96,6 +103,9 @@ class ResponseService:
         rows = check_answers(items, answers, complete=submitting)
         shown = answers_from_rows(items, rows)
         now = utcnow()
+        new = response.id is None
+        before = None if new else audit_snapshot(response)
+        action = "amend" if response.status == SUBMITTED else "submit" if submitting else "draft"
         if submitting:
             response.review_state = ReviewState.RECEIVED.value
             response.submitted_at = response.submitted_at or now
@@ -103,15 +113,14 @@ class ResponseService:
             # A day given anew restates when the submission took effect; otherwise a late change stays late.
             response.late = late if submitted_on is not None else (response.late or late)
             response.status = SUBMITTED
-        new = response.id is None
         response.revision += 1
         response.updated_at = now
         await self.repository.save(response, rows, revision_answers=shown, late=late, recorded_at=now,
                                    recorded_by=self.caller.subject)
-        out = self._plain(response, shown)
-        if not new:  # a response made by this request has no review comments yet
-            out.comments = await self._comments(response)
-        return out
+        self.audit.record(action, "response", audit_entity(response), county=response.county_code, before=before,
+                          after=audit_snapshot(response))
+        # A response made by this request has no review comments yet.
+        return response_out(response, shown, None if new else await self._comments(response))
 
     def _check_effective_day(self, round_: Round, day: date, today: date, submitting: bool) -> None:
         if day != today and self.caller.role is not Role.NATIONAL_ADMIN:
@@ -135,9 +144,13 @@ class ResponseService:
                              field="path.respondent_id")
         if response.status != SUBMITTED:
             raise Conflict.field("status", "review_submitted", "Only a submitted response is reviewed.")
+        before = audit_snapshot(response)
         response.review_state = data.state.value
-        await self.repository.add(ReviewComment(response_id=response.id, review_state=data.state.value,
-                                                comment=data.comment, recorded_by=self.caller.subject))
+        await self.repository.add_comment(ReviewComment(response_id=response.id, review_state=data.state.value,
+                                                        comment=data.comment, recorded_by=self.caller.subject))
+        # The comment is the reviewer's free text: it stays with the response (its comments), out of the trail.
+        self.audit.record("review", "response", audit_entity(response), county=response.county_code,
+                          before=before, after=audit_snapshot(response))
         return await self.read(round_id, respondent_id)
 
     async def read(self, round_id: str, respondent_id: str) -> ResponseOut:
@@ -145,19 +158,14 @@ class ResponseService:
         response = await self._get(round_id, respondent_id)
         self._require_reader(response)
         items = await self._items(round_)
-        out = self._plain(response, answers_from_rows(items, (await self.repository.answers_of([response.id]))[
-            response.id]))
-        out.comments = await self._comments(response)
-        return out
+        answers = answers_from_rows(items, (await self.repository.answers_of([response.id]))[response.id])
+        return response_out(response, answers, await self._comments(response))
 
     async def history(self, round_id: str, respondent_id: str) -> HistoryOut:
         await self.rounds.get(round_id)
         response = await self._get(round_id, respondent_id)
         self._require_reader(response)
-        return HistoryOut(round_id=round_id, respondent_id=respondent_id, revisions=[
-            RevisionOut(revision=r.revision, status=r.status, late=r.late, submitted_on=r.submitted_on,
-                        answers=r.answers, recorded_at=r.recorded_at, recorded_by=r.recorded_by)
-            for r in await self.repository.revisions(response.id)])
+        return history_out(round_id, respondent_id, await self.repository.revisions(response.id))
 
     async def search(self, round_id: str) -> list[ResponseOut]:
         round_ = await self.rounds.get(round_id)
@@ -165,15 +173,14 @@ class ResponseService:
         county, respondent = read_scope(self.caller)
         responses = await self.repository.in_round(round_id, county, respondent)
         answers = await self.repository.answers_of([r.id for r in responses])
-        return [self._plain(r, answers_from_rows(items, answers[r.id])) for r in responses]
+        return [response_out(r, answers_from_rows(items, answers[r.id])) for r in responses]
 
     async def _items(self, round_: Round) -> list[Item]:
         """The items of the round's questionnaire version, read and parsed once per request."""
-        version = await QuestionnaireService(self.session, self.caller).get(round_.questionnaire_id, round_.version)
-        return items_of(version.items)
+        return await self.rounds.items(round_)
 
     async def _get(self, round_id: str, respondent_id: str) -> Response:
-        response = await self.repository.get(round_id, respondent_id)
+        response = await self.repository.of_respondent(round_id, respondent_id)
         if response is None:
             raise NotFound(f"{respondent_id} has no response in round {round_id}.")
         return response
@@ -185,16 +192,7 @@ class ResponseService:
             raise Forbidden(message, errors=[FieldError("path.respondent_id", "forbidden", message)])
 
     async def _comments(self, response: Response) -> list[CommentOut]:
-        return [CommentOut(review_state=c.review_state, comment=c.comment, recorded_at=c.recorded_at,
-                           recorded_by=c.recorded_by) for c in await self.repository.comments(response.id)]
-
-    @staticmethod
-    def _plain(response: Response, answers: dict[str, Any]) -> ResponseOut:
-        return ResponseOut(round_id=response.round_id, respondent_id=response.respondent_id,
-                           county_code=response.county_code, status=response.status,
-                           review_state=response.review_state, late=response.late,
-                           submitted_on=response.submitted_on, submitted_at=response.submitted_at,
-                           recorded_at=response.updated_at, revision=response.revision, answers=answers)
+        return [comment_out(c) for c in await self.repository.comments(response.id)]
 
 
 def _last_day(round_: Round) -> date:

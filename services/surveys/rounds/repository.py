@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.responses.models import Response
 from services.surveys.rounds.models import Round, RoundTarget
 from shared.locks import hold
+from shared.repository import Repository
 
 SUBMITTED = "submitted"
 
 
-class RoundRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class RoundRepository(Repository[Round]):
+    """Rounds and their targets; the response rates and non-responders join the responses in one statement."""
 
-    async def get(self, round_id: str) -> Round | None:
-        return await self.session.get(Round, round_id)
+    model = Round
+    noun = "round"
 
     async def hold_new(self, round_id: str) -> None:
         await hold(self.session, ("rounds", round_id))
 
-    async def add(self, round_: Round, targets: list[RoundTarget]) -> None:
+    async def add_with_targets(self, round_: Round, targets: list[RoundTarget]) -> None:
         self.session.add(round_)
         await self.session.flush()
         self.session.add_all(targets)
@@ -73,6 +72,3 @@ class RoundRepository:
             select(Round).where(Round.questionnaire_id == round_.questionnaire_id, Round.id != round_.id,
                                 Round.opens_on < round_.opens_on)
             .order_by(Round.opens_on.desc(), Round.id.desc()).limit(1))
-
-    async def flush(self) -> None:
-        await self.session.flush()

@@ -4,45 +4,34 @@ non-responders, the nation every county's."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.surveys.audit.models import AuditEvent
 from services.surveys.database import utcnow
 from services.surveys.permissions import read_scope, require_national
+from services.surveys.questionnaires.schemas import Item
 from services.surveys.questionnaires.service import QuestionnaireService, Status
 from services.surveys.rounds.models import Round, RoundTarget
+from services.surveys.rounds.presenter import audit_snapshot, non_responders_out, round_out, target_out
 from services.surveys.rounds.repository import RoundRepository
-from services.surveys.rounds.schemas import CountyNonResponders, NonRespondersOut, RoundIn, RoundOut, TargetOut
+from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut, TargetOut
 from services.surveys.rounds.targets import resolve_targets
+from shared.audit import AuditTrail
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.service_client import PlatformClient
 
 
-def round_status(round_: Round, today: date | None = None) -> str:
-    today = today or date.today()
-    if round_.closed_at is not None or today > round_.closes_on:
-        return "closed"
-    return "open" if today >= round_.opens_on else "scheduled"
-
-
-def target_out(t: RoundTarget) -> TargetOut:
-    return TargetOut(organisation_id=t.organisation_id, name=t.name, county_code=t.county_code,
-                     contact_point=t.contact_point)
-
-
 class RoundService:
     def __init__(self, session: AsyncSession, caller: Principal, platform: PlatformClient | None = None) -> None:
-        self.session = session
         self.caller = caller
         self.platform = platform  # the registry, for a new round's targets
+        self.audit = AuditTrail(session, caller, AuditEvent)
         self.repository = RoundRepository(session)
+        self.questionnaires = QuestionnaireService(session, caller)
 
     async def out(self, round_: Round) -> RoundOut:
-        return RoundOut(id=round_.id, questionnaire_id=round_.questionnaire_id, version=round_.version,
-                        title=round_.title, opens_on=round_.opens_on, closes_on=round_.closes_on,
-                        status=round_status(round_), targets=await self.repository.target_count(round_.id))
+        return round_out(round_, await self.repository.target_count(round_.id))
 
     async def get(self, round_id: str) -> Round:
         round_ = await self.repository.get(round_id)
@@ -67,7 +56,7 @@ class RoundService:
             raise Conflict.field("body.id", "id_in_use", f"Round {data.id} exists with other content; choose "
                                                          "another id or send the stored content.")
         try:
-            version = await QuestionnaireService(self.session, self.caller).get(data.questionnaire_id, data.version)
+            version = await self.questionnaires.get(data.questionnaire_id, data.version)
         except NotFound as missing:
             raise InvalidInput.field("body.questionnaire_id", "unknown_reference", missing.detail) from None
         if version.status != Status.PUBLISHED:
@@ -78,18 +67,23 @@ class RoundService:
                                         county=data.targets.county, organisation_ids=data.targets.organisation_ids)
         round_ = Round(id=data.id, questionnaire_id=data.questionnaire_id, version=data.version, title=data.title,
                        opens_on=data.opens_on, closes_on=data.closes_on, created_by=self.caller.subject)
-        await self.repository.add(round_, [
+        await self.repository.add_with_targets(round_, [
             RoundTarget(round_id=data.id, organisation_id=t.organisation_id, name=t.name, county_code=t.county_code,
                         contact_point=t.contact_point) for t in targets])
-        return await self.out(round_), True
+        self.audit.record("open", "round", round_.id, county=None, after=audit_snapshot(round_, len(targets)))
+        return round_out(round_, len(targets)), True
 
     async def close(self, round_id: str) -> RoundOut:
         require_national(self.caller, "a round")
         round_ = await self.get(round_id)
+        targets = await self.repository.target_count(round_.id)
         if round_.closed_at is None:
+            before = audit_snapshot(round_, targets)
             round_.closed_at = utcnow()
             await self.repository.flush()
-        return await self.out(round_)
+            self.audit.record("close", "round", round_.id, county=None, before=before,
+                              after=audit_snapshot(round_, targets))
+        return round_out(round_, targets)
 
     async def targets(self, round_id: str) -> list[TargetOut]:
         """The round's target set as the caller may see it: its county's, itself, or all (national)."""
@@ -106,11 +100,32 @@ class RoundService:
         county = scope or county
         rates = await self.repository.rates(round_id, county)
         missing = await self.repository.non_responders(round_id, county)
-        counties = [CountyNonResponders(county_code=code, targets=targets, submitted=submitted,
-                                        non_responders=[target_out(t) for t in missing if t.county_code == code])
-                    for code, targets, submitted in rates]
-        return NonRespondersOut(round_id=round_id, targets=sum(c.targets for c in counties),
-                                submitted=sum(c.submitted for c in counties), counties=counties)
+        return non_responders_out(round_id, rates, missing)
+
+    # What the other packages read of a round (responses, aggregates, status reports), through this service.
+
+    async def target(self, round_id: str, organisation_id: str) -> RoundTarget | None:
+        """One organisation among the round's targets (None: the round was not sent to it)."""
+        return await self.repository.target(round_id, organisation_id)
+
+    async def target_count(self, round_id: str) -> int:
+        return await self.repository.target_count(round_id)
+
+    async def every_target(self, round_id: str) -> list[RoundTarget]:
+        """Every target of the round, whatever the caller's scope (a national compilation)."""
+        return await self.repository.targets(round_id, None, None)
+
+    async def rates(self, round_id: str, county: str | None = None) -> list[tuple[str | None, int, int]]:
+        """(county, targets, submitted) per county, counted in the database."""
+        return await self.repository.rates(round_id, county)
+
+    async def previous(self, round_: Round) -> Round | None:
+        """The round of the same questionnaire that opened last before this one."""
+        return await self.repository.previous(round_)
+
+    async def items(self, round_: Round) -> list[Item]:
+        """The items of the round's questionnaire version."""
+        return await self.questionnaires.items(round_.questionnaire_id, round_.version)
 
 
 def _same_round(stored: Round, data: RoundIn) -> bool:

@@ -85,7 +85,7 @@ class Database:
 
 async def _open(db: Database, round_id: str, opens_on: date, respondents: list[str]) -> None:
     async def open_round(session: Any) -> None:
-        await RoundRepository(session).add(
+        await RoundRepository(session).add_with_targets(
             Round(id=round_id, questionnaire_id=QUESTIONNAIRE, version=1, title=round_id, opens_on=opens_on,
                   closes_on=date(2099, 12, 31), created_by=ADMIN.subject),
             [RoundTarget(round_id=round_id, organisation_id=code, name=f"Kommun {code}", county_code=code[:2])

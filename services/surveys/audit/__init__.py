@@ -1,0 +1,1 @@
+"""Surveys' audit trail: who authored, sent, answered and reviewed what, and when. Readable through the API."""

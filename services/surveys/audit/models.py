@@ -1,0 +1,17 @@
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.surveys.database import Base
+from shared.audit import AuditEventMixin
+
+# A response is named by its round and respondent ("<round id>/<respondent id>"), each up to 100 characters.
+ENTITY_ID_LENGTH = 201
+
+
+class AuditEvent(AuditEventMixin, Base):
+    """Surveys' audit trail (shared.audit); `county_code` is the changed record's owning county: a response's
+    respondent's county, none for questionnaires, rounds and reporting years."""
+
+    __tablename__ = "audit_events"
+
+    entity_id: Mapped[str] = mapped_column(String(ENTITY_ID_LENGTH), index=True)
