@@ -12,8 +12,7 @@ from __future__ import annotations
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.actors.changes.counter import registry_version
-from shared.driver_reads import session_driver
+from services.actors.changes.repository import RegistryStateRepository
 from shared.etag import none_match
 
 NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
@@ -22,7 +21,7 @@ NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETa
 async def registry_etag(session: AsyncSession, *qualifiers: str) -> str:
     """The counter as an ETag, read on the driver of the request's connection (one prepared statement), with what
     else the answer depends on (a date read as today, the kind of caller) after it."""
-    return "-".join((f'"r{await registry_version(await session_driver(session))}', *qualifiers)) + '"'
+    return "-".join((f'"r{await RegistryStateRepository(session).version()}', *qualifiers)) + '"'
 
 
 def not_modified(request: Request, etag: str) -> Response | None:

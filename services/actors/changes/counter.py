@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from services.actors.changes.models import THE_ROW, RegistryState
-from shared.driver_reads import DriverConnection, DriverRead
+from services.actors.changes.repository import count_change
 
 _CHANGED = "registry_changed"
 
@@ -43,8 +42,7 @@ def _note_statement(state: ORMExecuteState) -> None:
 def _count_change(session: Session) -> None:
     session.flush()  # what is still pending is part of this commit too
     if session.info.get(_CHANGED):
-        table = RegistryState.__table__
-        session.execute(update(table).where(table.c.id == THE_ROW).values(version=table.c.version + 1))
+        count_change(session)
 
 
 @event.listens_for(RegistrySession, "after_commit")
@@ -52,16 +50,3 @@ def _count_change(session: Session) -> None:
 def _forget_change(session: Session) -> None:
     session.info.pop(_CHANGED, None)
 
-
-def registry_version_column() -> Any:
-    """The current version as a column, to read it in the same statement (the same snapshot) as other data."""
-    return (select(RegistryState.version).where(RegistryState.id == THE_ROW).scalar_subquery()
-            .label("registry_version"))
-
-
-_VERSION = DriverRead(select(RegistryState.version).where(RegistryState.id == THE_ROW))
-
-
-async def registry_version(db: DriverConnection) -> int:
-    rows = await _VERSION.rows(db)
-    return rows[0].version if rows else 0

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from services.actors.changes.conditional import NOT_MODIFIED, not_modified, registry_etag
+from services.actors.changes.conditional import NOT_MODIFIED, not_modified
 from services.actors.geography import schemas
 from services.actors.geography.service import GeographyService
 from shared.database import Session
@@ -37,12 +37,12 @@ async def get_county(code: schemas.CountyCode, geography: Geography, _caller: An
 
 @router.get("/municipalities", summary="List municipalities, filtered by county and name",
             responses=NOT_MODIFIED)
-async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: Paging, session: Session,
-                              request: Request, response: Response, county: schemas.CountyFilter = None,
+async def list_municipalities(geography: Geography, _caller: AnyCaller, paging: Paging, request: Request,
+                              response: Response, county: schemas.CountyFilter = None,
                               name: schemas.NameFilter = None) -> Page[schemas.Municipality]:
     """With an ETag that moves with the register's change counter: a caller that keeps the answer (funding
     splits by these populations) sends it back in If-None-Match and gets 304 until the register changes."""
-    etag = await registry_etag(session)
+    etag = await geography.municipalities_etag()
     if (unchanged := not_modified(request, etag)) is not None:
         unchanged.headers["Cache-Control"] = REFERENCE_DATA_CACHE
         return unchanged  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors.changes.conditional import registry_etag
 from services.actors.geography import schemas
 from services.actors.geography.presenter import county_out, county_summary, municipalities_out, municipality_out
 from services.actors.geography.repository import GeographyRepository
@@ -15,8 +16,13 @@ class GeographyService:
     the single counties and municipalities and the county list are kept there, the municipality list is not."""
 
     def __init__(self, session: AsyncSession, answers: TTLCache[object]) -> None:
+        self.session = session
         self.repository = GeographyRepository(session)
         self.answers = answers
+
+    async def municipalities_etag(self) -> str:
+        """The municipality list's ETag: the register's change counter, which moves with every change to it."""
+        return await registry_etag(self.session)
 
     async def list_counties(self, *, name: str | None, paging: PageRequest) -> Page[schemas.CountySummary]:
         key = ("counties", name, paging.limit, tuple(paging.after or ()), paging.link_base())
