@@ -7,19 +7,26 @@ same PostRecord and Holder the posts list reads, and the posts presenter makes t
 (services/actors/tests/test_representatives_paths.py compares the two paths seat by seat). The RSS overview is read
 the same way, in six statements whatever the RSS (`overview`): its relations on the date, its contact points
 and the posts held on its behalf with their holders, those posts' contact channels, and every organisation the
-page names with its names (the RSS itself is read by organisations.records.load_record).
+page names with its names (the RSS itself is read by OrganisationRepository.record).
+
+SeatRepository reads on a driver connection of its own, taken straight from the engine's pool for the length of
+one answer (`SeatRepository.connected`): the representatives' route has no session, whose dependency cost more
+than the read. StructureRepository reads on the request session's driver connection like every other repository.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, and_, bindparam, or_, select, true, union
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 
-from services.actors.changes.counter import registry_version_column
+from services.actors.changes.repository import VERSION, registry_version_column, version_of
 from services.actors.database import table_columns
 from services.actors.geography.models import County
 from services.actors.organisations.models import ContactChannel, Organisation, OrganisationName
@@ -30,8 +37,9 @@ from services.actors.posts.models import Membership, Post, PostRole
 from services.actors.posts.repository import POST_COLUMNS, Holder, PostRecord
 from services.actors.relations.models import Relation
 from services.actors.relations.validity import holds_sql
-from shared.driver_reads import DriverConnection, DriverRead
+from shared.driver_reads import DriverConnection, DriverRead, driver_connection
 from shared.periods import active_on
+from shared.repository import Repository
 
 ON = bindparam("on", type_=Date)
 # Read in the same statement as the answer's data, so the answer is kept under the version it was computed at.
@@ -96,26 +104,47 @@ class Seats:
     organisations: dict[str, tuple[OrganisationHead, str | None]] = field(default_factory=dict)
 
 
-async def seats(db: DriverConnection, *, county_code: str, network_id: str, on: date) -> Seats:
-    rows = await SEATS.rows(db, network_id=network_id, county_code=county_code, on=on)
-    if not rows:
-        return Seats(None, 0)
-    first = rows[0]
-    network = OrganisationHead(network_id, first.network_kind, first.network_county)
-    found = Seats(network, first.registry_version, bool(first.county_known),
-                  organisations={network_id: (network, first.network_name)})
-    for s in rows:
-        if s.post_id is None:  # the network has no such post on the date
-            continue
-        behalf = OrganisationHead(s.behalf_id, s.behalf_kind, s.behalf_county)
-        found.organisations[s.behalf_id] = (behalf, s.behalf_name)
-        contacts = await POST_CONTACTS.rows(db, post_id=s.post_id) if s.has_contacts else []
-        post = PostRecord(s.post_id, network_id, s.role, s.label, s.behalf_id, s.valid_from, s.valid_to,
-                          s.post_version, s.post_source, list(contacts))
-        holder = None if s.person_id is None else Holder(
-            s.membership_id, s.person_id, s.given_name, s.family_name, s.email, s.phone, s.managed_by_county)
-        found.posts.append((post, holder))
-    return found
+class SeatRepository(Repository[None]):
+    """The representatives read and the change counter, on one driver connection of the read's own."""
+
+    noun = "network"
+
+    def __init__(self, db: DriverConnection) -> None:  # no session: see the module's docstring
+        self.db = db
+
+    @classmethod
+    @asynccontextmanager
+    async def connected(cls, engine: AsyncEngine) -> AsyncIterator[SeatRepository]:
+        """A repository on a connection straight from the engine's pool, given back when the block ends."""
+        async with driver_connection(engine) as db:
+            yield cls(db)
+
+    async def rows(self, read: DriverRead, **params: Any) -> list[Any]:
+        return await read.rows(self.db, **params)
+
+    async def registry_version(self) -> int:
+        return version_of(await self.rows(VERSION))
+
+    async def seats(self, *, county_code: str, network_id: str, on: date) -> Seats:
+        rows = await self.rows(SEATS, network_id=network_id, county_code=county_code, on=on)
+        if not rows:
+            return Seats(None, 0)
+        first = rows[0]
+        network = OrganisationHead(network_id, first.network_kind, first.network_county)
+        found = Seats(network, first.registry_version, bool(first.county_known),
+                      organisations={network_id: (network, first.network_name)})
+        for s in rows:
+            if s.post_id is None:  # the network has no such post on the date
+                continue
+            behalf = OrganisationHead(s.behalf_id, s.behalf_kind, s.behalf_county)
+            found.organisations[s.behalf_id] = (behalf, s.behalf_name)
+            contacts = await self.rows(POST_CONTACTS, post_id=s.post_id) if s.has_contacts else []
+            post = PostRecord(s.post_id, network_id, s.role, s.label, s.behalf_id, s.valid_from, s.valid_to,
+                              s.post_version, s.post_source, list(contacts))
+            holder = None if s.person_id is None else Holder(
+                s.membership_id, s.person_id, s.given_name, s.family_name, s.email, s.phone, s.managed_by_county)
+            found.posts.append((post, holder))
+        return found
 
 
 # --- the RSS overview ---------------------------------------------------------------------------------------
@@ -181,22 +210,31 @@ class Overview:
     organisations: dict[str, OrganisationHead]
 
 
-async def overview(db: DriverConnection, organisation_id: str, on: date) -> Overview:
-    relations = await RELATIONS_ON.rows(db, organisation_id=organisation_id, on=on)
-    posts: dict[str, tuple[PostRecord, Holder | None]] = {}
-    for row in await OVERVIEW_POSTS.rows(db, organisation_id=organisation_id, on=on):
-        post = PostRecord(row.id, row.organisation_id, row.role, row.label, row.on_behalf_of_id, row.valid_from,
-                          row.valid_to, row.version, row.source)
-        holder = None if row.person_id is None else Holder(
-            row.membership_id, row.person_id, row.given_name, row.family_name, row.email, row.phone,
-            row.managed_by_county)
-        posts[row.id] = (post, holder)
-    if posts:
-        for contact in await OVERVIEW_POST_CONTACTS.rows(db, organisation_id=organisation_id, on=on):
-            posts[contact.post_id][0].contacts.append(contact)
-    heads: dict[str, OrganisationHead] = {}
-    for row in await NAMED.rows(db, organisation_id=organisation_id):  # a row per organisation and name
-        head = heads.get(row.id) or heads.setdefault(row.id, OrganisationHead(row.id, row.kind, row.county_code))
-        if row.name is not None:
-            head.names.append(row)
-    return Overview(relations, list(posts.values()), heads)
+class StructureRepository(Repository[None]):
+    """The reads of an organisation's overview, on the request session's driver connection."""
+
+    noun = "organisation"
+
+    async def placements(self, organisation_id: str) -> list[Any]:
+        """The organisation's hosts and employers on every date (rows of the relations table)."""
+        return await self.rows(PLACEMENTS, organisation_id=organisation_id)
+
+    async def overview(self, organisation_id: str, on: date) -> Overview:
+        relations = await self.rows(RELATIONS_ON, organisation_id=organisation_id, on=on)
+        posts: dict[str, tuple[PostRecord, Holder | None]] = {}
+        for row in await self.rows(OVERVIEW_POSTS, organisation_id=organisation_id, on=on):
+            post = PostRecord(row.id, row.organisation_id, row.role, row.label, row.on_behalf_of_id, row.valid_from,
+                              row.valid_to, row.version, row.source)
+            holder = None if row.person_id is None else Holder(
+                row.membership_id, row.person_id, row.given_name, row.family_name, row.email, row.phone,
+                row.managed_by_county)
+            posts[row.id] = (post, holder)
+        if posts:
+            for contact in await self.rows(OVERVIEW_POST_CONTACTS, organisation_id=organisation_id, on=on):
+                posts[contact.post_id][0].contacts.append(contact)
+        heads: dict[str, OrganisationHead] = {}
+        for row in await self.rows(NAMED, organisation_id=organisation_id):  # a row per organisation and name
+            head = heads.get(row.id) or heads.setdefault(row.id, OrganisationHead(row.id, row.kind, row.county_code))
+            if row.name is not None:
+                head.names.append(row)
+        return Overview(relations, list(posts.values()), heads)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from services.actors.changes.counter import registry_version
+from services.actors.changes.conditional import registry_etag
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.organisations.presenter import contact_out, organisation_out, organisation_ref, organisation_refs
-from services.actors.organisations.records import OrganisationHead, load_record
+from services.actors.organisations.records import OrganisationHead
 from services.actors.organisations.repository import OrganisationRepository
 from services.actors.organisations.schemas import NameOut, OrganisationRef
 from services.actors.people.presenter import contact_audience
@@ -25,9 +25,8 @@ from services.actors.relations.repository import RelationRepository
 from services.actors.relations.validity import known_periods, last_attested
 from services.actors.structure import schemas
 from services.actors.structure.presenter import related_out, representatives_out
-from services.actors.structure.repository import PLACEMENTS, overview, seats
+from services.actors.structure.repository import SeatRepository, StructureRepository
 from services.actors.versioned_cache import VersionedAnswers
-from shared.driver_reads import DriverConnection, session_driver
 from shared.identity import Principal
 from shared.periods import last_day
 from shared.problems import InvalidInput, NotFound
@@ -35,11 +34,11 @@ from shared.problems import InvalidInput, NotFound
 UNBOUNDED = 10_000  # the posts of one organisation on one date: a few hundred at most
 
 
-async def representatives(db: DriverConnection, caller: Principal, *, county_code: str, network_id: str,
+async def representatives(seats: SeatRepository, caller: Principal, *, county_code: str, network_id: str,
                           on: date) -> tuple[schemas.Representatives, int]:
     """Who represents a county in a network on a date, and the registry version it was read at: the registry's
-    most frequent read, on a driver connection (structure/repository.py) rather than the session."""
-    found = await seats(db, county_code=county_code, network_id=network_id, on=on)
+    most frequent read, on a driver connection of its own (structure/repository.py) rather than the session."""
+    found = await seats.seats(county_code=county_code, network_id=network_id, on=on)
     if found.network is None:
         raise InvalidInput.field("query.network", "unknown_reference", f"No organisation has id '{network_id}'.")
     if not found.county_known:
@@ -48,7 +47,7 @@ async def representatives(db: DriverConnection, caller: Principal, *, county_cod
     return answer, found.registry_version
 
 
-async def kept_representatives(db: DriverConnection, cache: VersionedAnswers, caller: Principal, *,
+async def kept_representatives(seats: SeatRepository, cache: VersionedAnswers, caller: Principal, *,
                                county_code: str, network_id: str, on: date) -> tuple[bytes, str]:
     """The representatives answer as JSON and its ETag, kept in `cache` (the app's) while the register is
     unchanged. Answers differ in the holders' contact details only, so they are kept, and their ETags differ, by
@@ -56,15 +55,29 @@ async def kept_representatives(db: DriverConnection, cache: VersionedAnswers, ca
     caller is served only to callers who see exactly what it shows."""
     audience = contact_audience(caller)
 
-    async def current_version() -> int:
-        return await registry_version(db)
-
     async def answer() -> tuple[bytes, int]:
-        data, version = await representatives(db, caller, county_code=county_code, network_id=network_id, on=on)
+        data, version = await representatives(seats, caller, county_code=county_code, network_id=network_id, on=on)
         return data.model_dump_json().encode(), version
 
-    body, version = await cache.get_or_compute((county_code, network_id, on, audience), current_version, answer)
+    body, version = await cache.get_or_compute((county_code, network_id, on, audience), seats.registry_version,
+                                               answer)
     return body, f'"r{version}-{on.isoformat()}-{audience}"'
+
+
+class RepresentativesService:
+    """The representatives answer on a driver connection of its own from `engine`'s pool, kept in `cache` (the
+    app's) while the register is unchanged."""
+
+    def __init__(self, engine: AsyncEngine, cache: VersionedAnswers, caller: Principal) -> None:
+        self.engine = engine
+        self.cache = cache
+        self.caller = caller
+
+    async def kept(self, *, county_code: str, network_id: str, on: date) -> tuple[bytes, str]:
+        """The answer as JSON and its ETag."""
+        async with SeatRepository.connected(self.engine) as seats:
+            return await kept_representatives(seats, self.cache, self.caller, county_code=county_code,
+                                              network_id=network_id, on=on)
 
 
 class StructureService:
@@ -73,6 +86,7 @@ class StructureService:
         self.organisations = OrganisationRepository(session)
         self.relations = RelationRepository(session)
         self.posts = PostRepository(session)
+        self.structure = StructureRepository(session)
         self.post_service = PostService(session, caller)
         self.caller = caller
 
@@ -90,14 +104,16 @@ class StructureService:
                     **await self._refs({getattr(r, other_side) for r in relations} | units, on)}
         return related_out(relations, other_side=other_side, organisations=orgs)
 
+    async def rss_etag(self, on: date) -> str:
+        """An RSS overview's ETag: the register's change counter, the date and whose contact details the caller
+        sees (contact_audience: the holders' e-mail and phone are all that differ between callers)."""
+        return await registry_etag(self.session, on.isoformat(), contact_audience(self.caller))
+
     async def rss(self, rss_id: str, on: date) -> schemas.RssOverview:
-        db = await session_driver(self.session)
-        rss = await load_record(db, rss_id)  # as reads present it: rows (records.py)
-        if rss is None:
-            raise NotFound(f"No organisation has id '{rss_id}'.")
+        rss = await self.organisations.record_or_404(rss_id)  # as reads present it: rows (records.py)
         if rss.kind != OrganisationKind.RSS.value:
             raise NotFound(f"'{rss_id}' is a {rss.kind}, not an RSS.")
-        found = await overview(db, rss_id, on)
+        found = await self.structure.overview(rss_id, on)
         orgs = organisation_refs(found.organisations.values(), on)
 
         def related(kind: RelationKind, side: str) -> list[schemas.RelatedOrganisation]:
@@ -113,7 +129,7 @@ class StructureService:
         return schemas.RssOverview(
             rss=organisation_out(rss, on), as_of=on, hosts=hosts, employers=employers,
             placement_unknown=None if hosts or employers
-            else await self._placement_unknown(db, rss_id, on, found.organisations),
+            else await self._placement_unknown(rss_id, on, found.organisations),
             parties=related(RelationKind.MEMBER_OF, "subject_id"),
             governed_by=related(RelationKind.GOVERNS, "subject_id"),
             groups=related(RelationKind.PART_OF, "subject_id"),
@@ -124,15 +140,14 @@ class StructureService:
             representatives=posts([p for p in found.posts if p[0].on_behalf_of_id == rss_id]),
         )
 
-    @staticmethod
-    async def _placement_unknown(db: DriverConnection, rss_id: str, on: date,
+    async def _placement_unknown(self, rss_id: str, on: date,
                                  named: dict[str, OrganisationHead]) -> schemas.PlacementUnknown:
         """The hosts or employers known nearest before and after a date on which none holds, by the register's
         rule (relations/validity.py): the last known one ended, or the sources stopped attesting it (then the
         last year they attest it is given: "last known host: …, last attested 2013"); the next one starts, or
         is confirmed from a later day. Each is named as it was while it held (`named`: the overview's
         organisations, which include every host and employer it had)."""
-        placements = await PLACEMENTS.rows(db, organisation_id=rss_id)
+        placements = await self.structure.placements(rss_id)
         periods = [(start, end, r) for r in placements for start, end in known_periods(r)]
         last = max(((end, r) for _, end, r in periods if end is not None and end <= on),
                    key=lambda p: p[0], default=None)

@@ -1,6 +1,6 @@
-"""One organisation is read as rows (services/actors/organisations/records.py: load_record), like the list pages,
-not as an ORM object, alone and at the head of an RSS's overview: on the shipped register every organisation
-reads as its ORM object presents it."""
+"""One organisation is read as rows (services/actors/organisations/repository.py: OrganisationRepository.record),
+like the list pages, not as an ORM object, alone and at the head of an RSS's overview: on the shipped register
+every organisation reads as its ORM object presents it."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.posts.models import Post
 from services.actors.posts.repository import PostRepository
 from services.actors.posts.service import PostService
+from services.actors.structure.repository import SeatRepository
 from services.actors.structure.service import representatives
 from shared.driver_reads import DriverConnection
 from shared.identity import Principal, Role
@@ -46,7 +47,7 @@ async def test_the_fast_path_answers_what_the_orm_path_answers(session: AsyncSes
     counties = set((await session.scalars(select(County.code))).all())
     empty = sorted((n, c) for n in {n for n, _ in pairs} for c in counties - {c for m, c in pairs if m == n})
     pairs.update(empty[:1])  # and a county without a seat in a network, when there is one
-    db = await _driver(session)
+    seat_reads = SeatRepository(await _driver(session))
     seats = 0
     # The public sees no holder's contacts, county 01's system those of the holders its county manages (the
     # demonstration holders of county 01's seats, on the date they hold them): each is compared on one date.
@@ -54,7 +55,7 @@ async def test_the_fast_path_answers_what_the_orm_path_answers(session: AsyncSes
     for (audience, caller), on in zip(CALLERS.items(), DATES, strict=True):
         slow = PostService(session, caller)
         for network, county in sorted(pairs):
-            fast, _version = await representatives(db, caller, county_code=county, network_id=network, on=on)
+            fast, _version = await representatives(seat_reads, caller, county_code=county, network_id=network, on=on)
             rows, _ = await PostRepository(session).search(
                 organisation_id=network, on_behalf_of_id=None, role=None, network_county=county, vacant=None,
                 as_of=on, after=None, limit=10_000, with_count=False)
