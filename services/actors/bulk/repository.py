@@ -1,5 +1,6 @@
-"""All SQL of a bulk import that writes in sets: the rows written in one go, batch after batch while the next
-batch is checked, and fresh planner statistics afterwards."""
+"""All SQL of a bulk import: the records its rows will look up, loaded by key beforehand; for an import that
+writes in sets, the rows written in one go, batch after batch while the next batch is checked; and fresh planner
+statistics afterwards."""
 
 from __future__ import annotations
 
@@ -10,15 +11,38 @@ from typing import Any
 
 import orjson
 from asyncpg.exceptions import IntegrityConstraintViolationError
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from shared.logging import get_logger
+from shared.repository import Repository
 
 INSERT_BATCH = 2000  # rows per execute; SQLAlchemy sends them as multi-row INSERTs ("insertmanyvalues")
 log = get_logger("imports")
 TableRows = list[tuple[type, list[dict[str, Any]]]]  # (model, its rows), in the order they are written
+
+
+class ImportRepository(Repository[None]):
+    """The reads and writes of an import, across the imported tables (no main model)."""
+
+    async def every(self, model: type) -> list[Any]:
+        """Every record of a table, loaded into the session."""
+        return list(await self.session.scalars(select(model)))
+
+    async def with_keys(self, model: type, keys: list[Any]) -> dict[Any, Any]:
+        """The records of a table whose primary key is among `keys` (a few hundred), by key, loaded into the
+        session."""
+        key = inspect(model).primary_key[0]
+        found = await self.session.scalars(select(model).where(key.in_(keys)))
+        return {inspect(record).identity[0]: record for record in found}
+
+    def writer(self) -> BatchWriter:
+        return BatchWriter(self.session)
+
+    async def refresh_statistics(self, models: list[type], created: int) -> None:
+        """`refresh_statistics` on the import's own connection, inside its transaction."""
+        await refresh_statistics(await self.session.connection(), models, created)
 
 
 class BatchWriter:

@@ -15,7 +15,6 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Respons
 
 from services.actors.bulk.csv_format import DELIMITERS, read_csv_body, write_csv
 from services.actors.bulk.export import CSV_COLUMNS, RegisterSnapshot
-from services.actors.bulk.repository import refresh_statistics_later
 from services.actors.bulk.schemas import ImportResult, RegisterExport
 from services.actors.bulk.service import ImportService
 from services.actors.bulk.tables import MEMBERSHIPS, ORGANISATIONS, PEOPLE, POSTS, RELATIONS, ImportTable
@@ -58,7 +57,7 @@ def _import_route(table: ImportTable, summary: str) -> None:
     async def run_import(request: Request, importer: Importer, after_answer: BackgroundTasks) -> ImportResult:
         result = await importer.run(table, await read_csv_body(request), caller_gone=request.is_disconnected)
         if importer.grown is not None:  # run after the commit, once the answer has left
-            after_answer.add_task(refresh_statistics_later, request.app.state.engine, *importer.grown)
+            after_answer.add_task(importer.refresh_statistics_later, request.app.state.engine)
         return result
 
     run_import.__name__ = f"import_{table.name}"

@@ -26,11 +26,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import inspect, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from services.actors.bulk.csv_format import CsvRow, parse_csv
-from services.actors.bulk.repository import BatchWriter, refresh_statistics
+from services.actors.bulk.repository import ImportRepository, refresh_statistics_later
 from services.actors.bulk.schemas import ImportResult
 from services.actors.bulk.tables import ImportTable, Services
 from shared.identity import Principal
@@ -94,10 +93,17 @@ class ImportService:
         self.session = session
         self.caller = caller
         self.services = Services(session, caller)
+        self.repository = ImportRepository(session)
         self._held: list[Any] = []  # the session's identity map only keeps records someone references
         # (tables, rows created) when a small import grew its tables enough for fresh planner statistics, which
-        # the route has made once the import has committed (bulk/repository.refresh_statistics_later)
+        # the route has made once the import has committed (refresh_statistics_later)
         self.grown: tuple[list[type], int] | None = None
+
+    async def refresh_statistics_later(self, engine: AsyncEngine) -> None:
+        """Fresh planner statistics for the tables a committed import grew (`grown`), on a connection of their own:
+        the route runs it once the answer has left. Nothing to do when the import grew none enough."""
+        if self.grown is not None:
+            await refresh_statistics_later(engine, *self.grown)
 
     async def run(self, table: ImportTable, raw: bytes,
                   caller_gone: Callable[[], Awaitable[bool]] | None = None) -> ImportResult:
@@ -154,7 +160,7 @@ class ImportService:
             await loading  # also when validation failed: the session is free again only after the lookups
         await self._still_wanted(caller_gone, "storing", rows)
         created = 0
-        writer = BatchWriter(self.session)
+        writer = self.repository.writer()
         try:
             for start in range(0, len(valid), WRITE_BATCH):
                 if start and start % LOG_PROGRESS_EVERY == 0:
@@ -176,7 +182,7 @@ class ImportService:
             failed = sorted(errors_of)
             self._refuse(rows, failed, [error for number in failed for error in errors_of[number]])
         if created >= ANALYZE_WAITED_FROM:  # a small part of so large an import's time: stats before the commit
-            await refresh_statistics(await self.session.connection(), record_set.models, created)
+            await self.repository.refresh_statistics(record_set.models, created)
         elif created >= ANALYZE_AFTER:
             self.grown = (record_set.models, created)
         return self._result(table, rows, created, [data.id for _row, data in valid], started)
@@ -226,17 +232,16 @@ class ImportService:
         """Loads, a few hundred per query, the records the service will look up by key row by row, and notes
         the keys that do not exist."""
         for model, column in table.preload:
-            key = inspect(model).primary_key[0]
             if column is None:
-                self._held.extend(await self.session.scalars(select(model)))
+                self._held.extend(await self.repository.every(model))
                 continue
             keys = sorted({value for row in rows if (value := row.cells.get(column)) is not None})
             for start in range(0, len(keys), CHUNK):
                 chunk = keys[start:start + CHUNK]
-                found = list(await self.session.scalars(select(model).where(key.in_(chunk))))
-                self._held.extend(found)
+                found = await self.repository.with_keys(model, chunk)
+                self._held.extend(found.values())
                 # The rows' lookups of the others then need no query (shared.known_records).
-                note_absent(self.session, model, set(chunk) - {inspect(record).identity[0] for record in found})
+                note_absent(self.session, model, set(chunk) - found.keys())
 
     async def _import_row(self, table: ImportTable, row: CsvRow,
                           first_row_of: dict[str, int]) -> tuple[list[FieldError], Any, bool]:

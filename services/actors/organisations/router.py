@@ -6,7 +6,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from services.actors.changes.conditional import NOT_MODIFIED, not_modified
 from services.actors.identifiers import LISTED_IDS_MAX_LENGTH, MAX_LISTED_IDS, RECORD_ID_PATTERN, listed_ids
 from services.actors.organisations import schemas
-from services.actors.organisations.models import OrganisationKind
 from services.actors.organisations.service import OrganisationService
 from shared.etag import IfMatch, answer_stored, etag, set_etag
 from shared.identity import AnyCaller, WritingCaller
@@ -25,7 +24,7 @@ router = APIRouter(prefix="/organisations", tags=["organisations"], responses=pr
 @router.get("", summary="Search organisations by kind, county and name, as of a date")
 async def list_organisations(
     organisations: Organisations, paging: Paging, as_of: AsOfQuery = None,
-    kind: OrganisationKind | None = None,
+    kind: schemas.KindFilter = None,
     county: Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="SCB county code")] = None,
     name: Annotated[str | None, Query(min_length=1, max_length=100,
                                       description="Part of any name it has had; å/ä/ö and case insensitive")] = None,

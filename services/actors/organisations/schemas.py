@@ -15,6 +15,7 @@ CountyCodeField = Annotated[str | None, Field(pattern=r"^[0-9]{2}$", description
 IdentifierValue = single_line(30, min_length=1)
 ContactValue = single_line(300, min_length=1)
 ContactLabel = single_line(100)
+KindFilter = OrganisationKind | None  # a list's optional filter
 
 
 class IdentifierIn(BaseModel):

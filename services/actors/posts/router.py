@@ -4,8 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
-from services.actors.posts.models import PostRole
-from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut
+from services.actors.posts.schemas import MembershipIn, MembershipOut, PostIn, PostOut, RoleFilter
 from services.actors.posts.service import PostService
 from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
@@ -23,7 +22,7 @@ router = APIRouter(tags=["posts and memberships"], responses=problem_responses(4
 
 @router.get("/posts", summary="Posts with their holders on a date; filter by organisation, role, vacancy")
 async def list_posts(posts: Posts, paging: Paging, as_of: AsOfQuery = None, organisation: RecordQuery = None,
-                     on_behalf_of: RecordQuery = None, role: PostRole | None = None,
+                     on_behalf_of: RecordQuery = None, role: RoleFilter = None,
                      county: Annotated[str | None, Query(pattern=r"^[0-9]{2}$",
                                                          description="Posts held on behalf of this county's "
                                                                      "organisations")] = None,

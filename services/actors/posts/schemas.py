@@ -10,6 +10,7 @@ from shared.periods import PeriodIn
 from shared.text import Label, Source, multi_line
 
 MembershipNote = multi_line(500)
+RoleFilter = PostRole | None  # a list's optional filter
 
 
 class PostIn(PeriodIn):

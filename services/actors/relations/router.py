@@ -4,8 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
-from services.actors.relations.models import RelationKind
-from services.actors.relations.schemas import ConfirmIn, RelationIn, RelationOut
+from services.actors.relations.schemas import ConfirmIn, KindFilter, RelationIn, RelationOut
 from services.actors.relations.service import RelationService
 from shared.etag import IfMatch, answer_stored, set_etag
 from shared.identity import AnyCaller, WritingCaller
@@ -22,7 +21,7 @@ router = APIRouter(prefix="/relations", tags=["relations"], responses=problem_re
 
 @router.get("", summary="Relations between organisations, optionally as of a date")
 async def list_relations(relations: Relations, paging: Paging, as_of: AsOfQuery = None,
-                         kind: RelationKind | None = None,
+                         kind: KindFilter = None,
                          organisation: Annotated[str | None, Query(pattern=RECORD_ID_PATTERN,
                                                                    description="Either end")] = None,
                          ) -> Page[RelationOut]:

@@ -9,6 +9,7 @@ from services.actors.relations.models import Evidence, RelationKind
 from shared.periods import Day, PeriodIn
 from shared.text import Note, Source
 
+KindFilter = RelationKind | None  # a list's optional filter
 Attestation = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$", examples=["2013", "2013-11-15"])]
 MAX_ATTESTATIONS = 16  # as many as the stored column holds (comma-separated dates)
 
