@@ -5,7 +5,6 @@ Used by `make run` (deploy/run.py) and by the cross-service tests, so both start
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import signal
@@ -152,9 +151,6 @@ class Stack:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-    def describe_keys(self) -> str:
-        return json.dumps(self.keys, indent=2)
 
 
 def sqlite_urls(data_dir: Path) -> dict[str, str]:
