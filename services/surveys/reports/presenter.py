@@ -10,7 +10,7 @@ from services.surveys.aggregation.presenter import share
 from services.surveys.moments import swedish_day
 from services.surveys.questionnaires.schemas import Item
 from services.surveys.reports.models import ReportingYear
-from services.surveys.reports.schemas import CountyReport, ReportingYearOut, Tally
+from services.surveys.reports.schemas import CompilationOut, CountyReport, ReportingYearOut, Tally
 from services.surveys.responses.schemas import ResponseOut
 from services.surveys.rounds.models import RoundTarget
 from services.surveys.rounds.schemas import RoundOut
@@ -63,6 +63,21 @@ def county_report_out(target: RoundTarget, found: ResponseOut | None, due_on: da
         decision_scope=codes(answers.get(SCOPE)), decision_date=answers.get("beslut.datum"),
         signatories=answers.get("underskrifter.namn"), signatory_roles=answers.get(ROLES, []),
         signed_for=answers.get(PRINCIPALS, []), answers=answers)
+
+
+def compilation_out(year: ReportingYear, items: dict[str, Item], counties: list[CountyReport], submitted: int,
+                    counts: dict[tuple[str, str], int], signed_for_both: int) -> CompilationOut:
+    """The year's compilation: `items` by link id, `counts` (item, option) -> submitted reports that chose it,
+    `signed_for_both` the reports signed for both principals."""
+    on_time = sum(1 for c in counties if c.on_time)
+    return CompilationOut(
+        year=year.year, round_id=year.round_id, due_on=year.due_on, targets=len(counties), submitted=submitted,
+        on_time=on_time, after_due=submitted - on_time, missing=len(counties) - submitted,
+        signed_by=tallies_out(items.get(ROLES), counts, submitted),
+        signed_for=tallies_out(items.get(PRINCIPALS), counts, submitted),
+        signed_for_both=both_out(items.get(PRINCIPALS), signed_for_both, submitted),
+        decided_at=tallies_out(items.get(LEVEL), counts, submitted),
+        decided_where=tallies_out(items.get(SCOPE), counts, submitted), counties=counties)
 
 
 def audit_snapshot(year: ReportingYear) -> dict[str, Any]:

@@ -28,15 +28,11 @@ from services.surveys.questionnaires.service import QuestionnaireService
 from services.surveys.reports.models import ReportingYear
 from services.surveys.reports.presenter import (
     BOTH_PRINCIPALS,
-    LEVEL,
     PRINCIPALS,
-    ROLES,
-    SCOPE,
     audit_snapshot,
-    both_out,
+    compilation_out,
     county_report_out,
     reporting_year_out,
-    tallies_out,
 )
 from services.surveys.reports.repository import ReportingYearRepository
 from services.surveys.reports.schemas import CompilationOut, ReportingYearIn, ReportingYearOut
@@ -111,12 +107,4 @@ class StatusReports:
         responses = {r.respondent_id: r for r in await self.responses.search(round_.id)}
         counties = [county_report_out(target, responses.get(target.organisation_id), year.due_on)
                     for target in await self.rounds.every_target(round_.id)]
-        on_time = sum(1 for c in counties if c.on_time)
-        return CompilationOut(
-            year=year.year, round_id=round_.id, due_on=year.due_on, targets=len(counties), submitted=submitted,
-            on_time=on_time, after_due=submitted - on_time, missing=len(counties) - submitted,
-            signed_by=tallies_out(items.get(ROLES), counts, submitted),
-            signed_for=tallies_out(items.get(PRINCIPALS), counts, submitted),
-            signed_for_both=both_out(items.get(PRINCIPALS), both, submitted),
-            decided_at=tallies_out(items.get(LEVEL), counts, submitted),
-            decided_where=tallies_out(items.get(SCOPE), counts, submitted), counties=counties)
+        return compilation_out(year, items, counties, submitted, counts, both)
