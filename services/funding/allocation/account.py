@@ -16,6 +16,7 @@ comes second reads what the first stored and is refused when together they would
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -70,22 +71,25 @@ class ShareAccount:
         raise Conflict.field(field, RULE, message, amounts=amounts)
 
 
-async def received(session: AsyncSession, allocation: Allocation, share: AllocationShare) -> int:
+async def received(session: AsyncSession, allocation: Allocation, share: AllocationShare,
+                   as_of: date | None = None) -> int:
+    """What the share received (by `as_of`: paid on or before that day)."""
     if allocation.parent_allocation_id is None:
-        return await RequisitionRepository(session).paid_from(share.id)
+        return await RequisitionRepository(session).paid_from(share.id, as_of)
     return share.amount_ore
 
 
 async def share_account(session: AsyncSession, allocation: Allocation, share: AllocationShare, *,
-                        hold: bool) -> ShareAccount:
+                        hold: bool, as_of: date | None = None) -> ShareAccount:
     """The share's account; `hold`: the share is held until the transaction ends before anything is read (a
-    writer that draws on it)."""
+    writer that draws on it); `as_of`: what it had received by that day (a distribution passes on only that)."""
     allocations = AllocationRepository(session)
     if hold:
         await allocations.share(allocation.id, share.recipient_id, for_update=True)
     report = await ReportRepository(session).report_of_share(allocation.id, share.recipient_id)
     spent = report.spent_ore if report else 0
     unspent = report.received_ore - report.passed_on_ore - report.spent_ore if report else 0
-    return ShareAccount(recipient_id=share.recipient_id, received=await received(session, allocation, share),
+    return ShareAccount(recipient_id=share.recipient_id,
+                        received=await received(session, allocation, share, as_of),
                         passed_on=await allocations.distributed_from(allocation.id, share.recipient_id),
                         reported_spent=spent, reported_unspent=unspent, reported=report is not None)

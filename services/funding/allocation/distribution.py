@@ -7,6 +7,9 @@ neither passed on nor accounted for in its spending report (services/funding/all
 distributions and reports, checked while the share is held). Each new share is a distribution entry in the
 agreement's ledger, from the distributor to the recipient.
 
+A distribution takes effect on a day of its own (`allocated_on`, services/funding/effective.py), never before
+the share it passes on was allocated, and passes on only what the share had received by that day.
+
 Every row stays in the distributor's county, set-asides as much as the rows the key splits: its recipient is
 in that county (a municipality, a receiver of the county, or a project of the distributor's own) or is a body
 without a county (a national one, such as SKR); each row is booked in the distributor's county, so what the
@@ -23,6 +26,7 @@ from services.funding.allocation.models import Allocation, AllocationShare
 from services.funding.allocation.recipients import resolve_recipients
 from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut, ParentOut, RecipientIn
 from services.funding.allocation.service import AllocationService
+from services.funding.effective import not_before
 from services.funding.ledger.models import EntryType
 from services.funding.permissions import require_county
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
@@ -61,17 +65,26 @@ class DistributionService(AllocationService):
         require_county(self.caller, share.county_code, f"{recipient_id}'s share", "path.recipient_id")
         return parent, share
 
+    async def _distributed_on(self, parent: Allocation, data: AllocationIn) -> date:
+        """The day the distribution takes effect (services/funding/effective.py): not before the share it passes
+        on was allocated."""
+        line = await self._line(parent.agreement_id, parent.funding_line_id)
+        on = await self._allocated_on(line, data, what="A distribution")
+        not_before(on, parent.allocated_on, "body.allocated_on", "not_before_allocation",
+                   f"the share it passes on was allocated (allocation {parent.id}) on {parent.allocated_on}.")
+        return on
+
     async def _split(self, parent: Allocation, share: AllocationShare, data: AllocationIn,
-                     allocation_id: str | None, account: ShareAccount) -> tuple[AllocationIn, AllocationOut]:
+                     allocation_id: str | None, account: ShareAccount, on: date) -> tuple[AllocationIn, AllocationOut]:
         line = await self._line(parent.agreement_id, parent.funding_line_id)
         assert self.registry is not None
         key = data.key or AllocationKey(line.allocation_key)
-        resolved, source, payees = await resolve_recipients(self.registry, data, key, date.today())
+        resolved, source, payees = await resolve_recipients(self.registry, data, key, on)
         resolved = in_county(resolved, share.county_code, share.recipient_id)
         open_ = max(account.open, 0)
         account.require_room(open_ if data.total is None else data.total, field="body.total",
                              what="to be passed on", report=False)
-        answer = self._compute(line, resolved, open_, allocation_id=allocation_id, source=source, payees=payees,
+        answer = self._compute(line, resolved, open_, allocation_id=allocation_id, source=source, payees=payees, on=on,
                                limit=("within_received", f"{share.recipient_id} has received and not passed on"))
         answer.parent = ParentOut(allocation_id=parent.id, recipient_id=share.recipient_id)
         answer.county_code = share.county_code
@@ -80,15 +93,17 @@ class DistributionService(AllocationService):
     async def preview_distribution(self, allocation_id: str, recipient_id: str, data: AllocationIn
                                    ) -> AllocationOut:
         parent, share = await self._parent(allocation_id, recipient_id)
-        account = await share_account(self.session, parent, share, hold=False)
-        return (await self._split(parent, share, data, None, account))[1]
+        on = await self._distributed_on(parent, data)
+        account = await share_account(self.session, parent, share, hold=False, as_of=on)
+        return (await self._split(parent, share, data, None, account, on))[1]
 
     async def distribute(self, allocation_id: str, recipient_id: str, data: AllocationCreate) -> AllocationOut:
         parent, share = await self._parent(allocation_id, recipient_id)
-        account = await share_account(self.session, parent, share, hold=True)
+        on = await self._distributed_on(parent, data)
+        account = await share_account(self.session, parent, share, hold=True, as_of=on)
         if await self.repository.get(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Allocation {data.id} exists; choose another id.")
-        resolved, answer = await self._split(parent, share, data, data.id, account)
+        resolved, answer = await self._split(parent, share, data, data.id, account, on)
         assert isinstance(resolved, AllocationCreate)
         await self.save(resolved, answer, provider=share.recipient_id, entry_type=EntryType.DISTRIBUTION)
         return answer

@@ -1,7 +1,7 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.funding.database import Base, utcnow
@@ -24,6 +24,7 @@ class Allocation(Base):
     parent_allocation_id: Mapped[str | None] = mapped_column(ForeignKey("allocations.id"))
     parent_recipient_id: Mapped[str | None] = mapped_column(String(100))
     county_code: Mapped[str | None] = mapped_column(String(2))  # a distribution's county
+    allocated_on: Mapped[date | None] = mapped_column(Date)  # took effect; None: made before the day was kept
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     shares: Mapped[list["AllocationShare"]] = relationship(lazy="selectin", order_by="AllocationShare.position")

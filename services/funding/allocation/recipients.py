@@ -4,7 +4,9 @@ one a county; any other id a receiver (an organisation open on the day, paid thr
 organisation number, otherwise through the organisation it is part of: its payee, services/funding/registry.py).
 
 A population split either supplies every population itself or none: then all come from the registry, and the
-allocation's basis says so. Every refusal names the recipient's field and the broken rule.
+allocation's basis says so. Registry populations (a basis, or SCB's of `basis_year`) count people on a day no
+later than the day the split takes effect (rule population_published). Every refusal names the recipient's
+field and the broken rule.
 
 The registry is asked a fixed number of questions whatever the request holds: the municipalities in one list, the
 counties in one, every receiver (each id once) in one call by id and, when some have no organisation number, the
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.funding.allocation.bases import basis_populations
+from services.funding.allocation.bases import basis_populations, published
 from services.funding.allocation.engine import AllocationKey
 from services.funding.allocation.schemas import AllocationIn, RecipientIn
 from services.funding.registry import (
@@ -46,7 +48,10 @@ async def resolve_recipients(registry: Registry, data: AllocationIn, key: Alloca
     its recipients, the source of the populations (None unless the key is population), and the payee of each
     receiver by its id (municipalities, counties and projects have none here)."""
     errors: list[FieldError] = []
-    cited = await basis_populations(registry, data, key)
+    cited = await basis_populations(registry, data, key, on)
+    if key is AllocationKey.POPULATION and data.basis_year is not None and data.basis is None \
+            and all(r.population is None for r in data.recipients):
+        published(date(data.basis_year, 12, 31), on, "body.basis_year", f"SCB's population of {data.basis_year}")
     everyone = [(f"body.recipients.{i}", r) for i, r in enumerate(data.recipients)] + \
                [(f"body.set_asides.{i}.recipient", s.recipient) for i, s in enumerate(data.set_asides)]
     receiver_ids = {r.id for _, r in everyone if not r.project and not _scb_code(r.id) and registry_shaped(r.id)}

@@ -1,4 +1,5 @@
 import re
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
@@ -7,8 +8,10 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from services.funding.allocation.engine import AllocationKey
+from services.funding.effective import Moment
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
 from shared.money import Money, SignedMoney
+from shared.periods import Day
 from shared.text import single_line
 
 
@@ -53,6 +56,11 @@ class AllocationIn(BaseModel):
     basis: RecordId | None = Field(None, description="Population key, no populations sent: the actor registry's "
                                                      "population basis to take them from (the count an agreement "
                                                      "states, or SCB's: scb-2023-12-31); the answer cites it.")
+    allocated_on: Day | None = Field(None, description=(
+        "The day the allocation (or onward distribution) took effect; its ledger entries carry it. Default: "
+        "today; another day only by a national administrator, never in the future, before the agreement's first "
+        "year or (a distribution) before the share it passes on was allocated. Populations must be of that day "
+        "or earlier (rule population_published)."))
     recipients: list[RecipientIn] = Field(min_length=1, max_length=400)
     set_asides: list[SetAsideIn] = Field(default_factory=list, max_length=10)
 
@@ -102,6 +110,8 @@ class AllocationOut(BaseModel):
     sum: SignedMoney
     key: AllocationKey
     rounding: str
+    allocated_on: date | None = Field(None, description="The day it took effect (null: made before the day was kept)")
+    recorded_at: Moment | None = Field(None, description="When it was stored (null: a preview)")
     basis: dict[str, Any]
     tie_break: str = ("larger remainder first, then larger weight, then recipient id; each row is within one "
                       "rounding unit of its exact share and the rows sum exactly to the total")

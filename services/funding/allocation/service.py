@@ -32,6 +32,8 @@ from services.funding.allocation.schemas import (
     RecipientIn,
     ShareOut,
 )
+from services.funding.database import utcnow
+from services.funding.effective import agreement_start, effective_day, not_before
 from services.funding.identifiers import county_of
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger, NewEntry
@@ -88,39 +90,54 @@ class AllocationService:
     async def preview(self, agreement_id: str, line_id: str, data: AllocationIn) -> AllocationOut:
         require_national(self.caller, "an allocation")
         line = await self._line(agreement_id, line_id)
-        data, source, payees = await self._resolved(line, data)
+        on = await self._allocated_on(line, data)
+        data, source, payees = await self._resolved(line, data, on)
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
-        return self._compute(line, data, remaining, allocation_id=None, source=source, payees=payees)
+        return self._compute(line, data, remaining, allocation_id=None, source=source, payees=payees, on=on)
 
-    async def _resolved(self, line: FundingLine, data: AllocationIn
+    async def _allocated_on(self, line: FundingLine, data: AllocationIn, *, what: str = "An allocation") -> date:
+        """The day the allocation takes effect (services/funding/effective.py): a day given is not before the
+        agreement's first year began."""
+        on = effective_day(self.caller, data.allocated_on, "body.allocated_on", what=what)
+        if data.allocated_on is not None:
+            agreement = await self.agreements.get(line.agreement_id)
+            assert agreement is not None
+            not_before(on, agreement_start(agreement.first_year), "body.allocated_on", "within_agreement",
+                       f"agreement {agreement.id} runs from {agreement.first_year}.")
+        return on
+
+    async def _resolved(self, line: FundingLine, data: AllocationIn, on: date
                         ) -> tuple[AllocationIn, str | None, dict[str, Payee]]:
         assert self.registry is not None
-        return await resolve_recipients(self.registry, data, data.key or AllocationKey(line.allocation_key),
-                                        date.today())
+        return await resolve_recipients(self.registry, data, data.key or AllocationKey(line.allocation_key), on)
 
     async def create(self, agreement_id: str, line_id: str, data: AllocationCreate) -> AllocationOut:
         require_national(self.caller, "an allocation")
         line = await self._line(agreement_id, line_id, for_update=True)
         if await self.repository.get(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Allocation {data.id} exists; choose another id.")
-        resolved, source, payees = await self._resolved(line, data)
+        on = await self._allocated_on(line, data)
+        resolved, source, payees = await self._resolved(line, data, on)
         assert isinstance(resolved, AllocationCreate)  # the request itself, its recipients filled in
         data = resolved
         remaining = line.total_ore - await self.agreements.allocated_from(line_id)
-        answer = self._compute(line, data, remaining, allocation_id=data.id, source=source, payees=payees)
+        answer = self._compute(line, data, remaining, allocation_id=data.id, source=source, payees=payees, on=on)
         await self.save(data, answer, provider=STATE, entry_type=EntryType.ALLOCATION)
         return answer
 
     async def save(self, data: AllocationCreate, answer: AllocationOut, *, provider: str,
                    entry_type: EntryType) -> None:
-        """Stores the computed allocation and one ledger entry per share, from `provider`."""
+        """Stores the computed allocation and one ledger entry per share, from `provider`, dated the day it took
+        effect."""
+        answer.recorded_at = utcnow()
         by_id = {r.id: r for r in data.recipients} | {s.recipient.id: s.recipient for s in data.set_asides}
         allocation = Allocation(id=data.id, funding_line_id=answer.funding_line_id, agreement_id=answer.agreement_id,
                                 total_ore=answer.total, key=answer.key.value, rounding=answer.rounding,
                                 basis=answer.basis, created_by=self.caller.subject, shares=[],
                                 parent_allocation_id=answer.parent.allocation_id if answer.parent else None,
                                 parent_recipient_id=answer.parent.recipient_id if answer.parent else None,
-                                county_code=answer.county_code)
+                                county_code=answer.county_code, allocated_on=answer.allocated_on,
+                                created_at=answer.recorded_at)
         await self.repository.add(allocation, [{
             "allocation_id": data.id, "position": position, "recipient_id": share.recipient_id,
             "recipient_name": by_id[share.recipient_id].name, "county_code": share.county_code, "basis": share.basis,
@@ -131,7 +148,8 @@ class AllocationService:
             for position, share in enumerate(answer.shares, start=1)])
         await Ledger(self.session).record_all(self.caller, answer.agreement_id, [
             NewEntry(entry_type=entry_type, amount_ore=share.amount, provider=provider, receiver=share.recipient_id,
-                     county_code=share.county_code, document_type="allocation", document_id=data.id)
+                     county_code=share.county_code, document_type="allocation", document_id=data.id,
+                     entry_date=answer.allocated_on)
             for share in answer.shares])
 
     async def read(self, allocation_id: str) -> AllocationOut:
@@ -144,7 +162,8 @@ class AllocationService:
                              recipient_id=allocation.parent_recipient_id or "")
             if allocation.parent_allocation_id else None, county_code=allocation.county_code,
             total=allocation.total_ore, sum=sum(s.amount_ore for s in allocation.shares),
-            key=AllocationKey(allocation.key), rounding=allocation.rounding, basis=allocation.basis,
+            key=AllocationKey(allocation.key), rounding=allocation.rounding, allocated_on=allocation.allocated_on,
+            recorded_at=allocation.created_at, basis=allocation.basis,
             shares=[ShareOut(recipient_id=s.recipient_id, name=s.recipient_name, county_code=s.county_code,
                              basis=s.basis, weight=s.weight,
                              share=fraction_text(Fraction(s.exact) / allocation.total_ore)
@@ -155,7 +174,7 @@ class AllocationService:
                     for s in allocation.shares])
 
     def _compute(self, line: FundingLine, data: AllocationIn, remaining: int, *, allocation_id: str | None,
-                 source: str | None, payees: dict[str, Payee] | None = None,
+                 source: str | None, on: date, payees: dict[str, Payee] | None = None,
                  limit: tuple[str, str] = ("within_funding_line", "The funding line has")) -> AllocationOut:
         key = data.key or AllocationKey(line.allocation_key)
         total = remaining if data.total is None else data.total
@@ -180,7 +199,7 @@ class AllocationService:
         # The answer is validated once, as a whole, rather than a model made per row.
         return AllocationOut.model_validate({
             "id": allocation_id, "agreement_id": line.agreement_id, "funding_line_id": line.id, "total": total,
-            "sum": result.sum, "key": key, "rounding": data.rounding, "basis": basis,
+            "sum": result.sum, "key": key, "rounding": data.rounding, "allocated_on": on, "basis": basis,
             "shares": [{"recipient_id": s.recipient_id, "name": names[s.recipient_id],
                         "county_code": counties[s.recipient_id], "basis": s.basis, "weight": s.weight_text,
                         "share": s.share_text(total), "exact_ore": s.exact_text, "amount": s.amount,

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.agreements.service import AgreementService
+from services.funding.effective import aware
 from services.funding.exports.repository import ExportRepository
 from services.funding.ledger.models import EntryType, LedgerEntry
 from services.funding.ledger.repository import LedgerRepository
@@ -72,7 +73,14 @@ class ExportService:
         return LEDGER_COLUMNS, list(_ledger_rows(entries))
 
 
+def _cell(entry: LedgerEntry, column: str) -> object:
+    if column == "amount":
+        return kronor(entry.amount_ore)
+    if column == "recorded_at":  # ISO 8601 with its offset, the same in CSV and XLSX
+        return aware(entry.recorded_at).isoformat()
+    return getattr(entry, column)
+
+
 def _ledger_rows(entries: list[LedgerEntry]) -> Iterator[list[object]]:
     for e in entries:
-        yield [e.agreement_id, *(kronor(e.amount_ore) if c == "amount" else getattr(e, c)
-                                 for c in LedgerEntryOut.model_fields)]
+        yield [e.agreement_id, *(_cell(e, c) for c in LedgerEntryOut.model_fields)]

@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, Field, field_validator
 
+from services.funding.effective import Moment
 from services.funding.identifiers import RECORD_ID_PATTERN
 from services.funding.settings import LEDGER_KEY_ID_PATTERN
 from shared.money import SignedMoney
@@ -14,7 +15,8 @@ class LedgerEntryOut(BaseModel):
     entry_type: str
     reverses: int | None
     reversed_type: str | None
-    entry_date: date
+    entry_date: date = Field(description="The day the event took effect: what balances as of a date read")
+    recorded_at: Moment = Field(description="When it was recorded: the chain's order is the recording order")
     amount: SignedMoney
     provider: str
     receiver: str

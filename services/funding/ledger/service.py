@@ -118,9 +118,9 @@ class Ledger:
                                      "it. Nothing was stored.")
 
     async def reverse(self, caller: Principal, agreement_id: str, *, document_type: str, document_id: str,
-                      entry_type: EntryType) -> bool:
-        """Cancels the document's entry of `entry_type` with a reversing entry of the same amount; False when
-        there is none."""
+                      entry_type: EntryType, entry_date: date | None = None) -> bool:
+        """Cancels the document's entry of `entry_type` with a reversing entry of the same amount, dated
+        `entry_date` (the day the cancellation took effect; default today); False when there is none."""
         original = next((e for e in reversed(await self.repository.chain(agreement_id))
                          if e.document_type == document_type and e.document_id == document_id
                          and e.entry_type == entry_type.value), None)
@@ -129,7 +129,7 @@ class Ledger:
         await self.record(caller, agreement_id=agreement_id, entry_type=EntryType.REVERSAL,
                           amount_ore=original.amount_ore, provider=original.provider, receiver=original.receiver,
                           county_code=original.county_code, document_type=document_type, document_id=document_id,
-                          reverses=original)
+                          entry_date=entry_date, reverses=original)
         return True
 
     async def entries(self, agreement_id: str) -> list[LedgerEntry]:

@@ -21,7 +21,7 @@ class SpendingReport(Base):
     received_ore: Mapped[int] = mapped_column(BigInteger)
     passed_on_ore: Mapped[int] = mapped_column(BigInteger)
     spent_ore: Mapped[int] = mapped_column(BigInteger)
-    report_date: Mapped[date] = mapped_column(Date)
+    report_date: Mapped[date] = mapped_column(Date)  # the day it was reported (took effect)
     due_date: Mapped[date] = mapped_column(Date)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -42,6 +42,7 @@ class RepaymentClaim(Base):
     amount_ore: Mapped[int] = mapped_column(BigInteger)
     repaid_ore: Mapped[int] = mapped_column(BigInteger, default=0)
     due_date: Mapped[date] = mapped_column(Date)
+    claimed_on: Mapped[date | None] = mapped_column(Date)  # its report's day; None: made before the day was kept
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -53,6 +54,6 @@ class Repayment(Base):
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     claim_id: Mapped[str] = mapped_column(ForeignKey("repayment_claims.id"), index=True)
     amount_ore: Mapped[int] = mapped_column(BigInteger)
-    paid_on: Mapped[date] = mapped_column(Date)
+    paid_on: Mapped[date] = mapped_column(Date)  # the day it was repaid (answered as repaid_on)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))

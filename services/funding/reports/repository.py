@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.agreements.models import Agreement, FundingLine
@@ -39,17 +39,27 @@ class ReportRepository:
     async def repayment(self, repayment_id: str) -> Repayment | None:
         return await self.session.get(Repayment, repayment_id)
 
+    async def repayments_of(self, claim_id: str) -> list[Repayment]:
+        return list((await self.session.scalars(select(Repayment).where(Repayment.claim_id == claim_id)
+                                                .order_by(Repayment.paid_on, Repayment.created_at, Repayment.id)))
+                    .all())
+
     async def add(self, *records: Any) -> None:
         self.session.add_all(records)
         await self.session.flush()
 
     async def overdue_reports(self, as_of: date, county: str | None) -> list[Any]:
-        """Shares that received money, whose line's report date has passed on `as_of`, without a report."""
+        """Shares that had received money by `as_of`, whose line's report date had passed then, without a report
+        made by then (each fact by the day it took effect; one made before its day was kept counts every day)."""
         paid = (select(func.coalesce(func.sum(Requisition.amount_ore), 0))
                 .where(Requisition.allocation_share_id == AllocationShare.id,
-                       Requisition.status == RequisitionStatus.PAID.value).scalar_subquery())
-        received = case((Allocation.parent_allocation_id.is_(None), paid), else_=AllocationShare.amount_ore)
-        reported = exists().where(and_(SpendingReport.allocation_share_id == AllocationShare.id))
+                       Requisition.status == RequisitionStatus.PAID.value,
+                       or_(Requisition.paid_on.is_(None), Requisition.paid_on <= as_of)).scalar_subquery())
+        distributed = or_(Allocation.allocated_on.is_(None), Allocation.allocated_on <= as_of)
+        received = case((Allocation.parent_allocation_id.is_(None), paid),
+                        (distributed, AllocationShare.amount_ore), else_=0)
+        reported = exists().where(and_(SpendingReport.allocation_share_id == AllocationShare.id,
+                                       SpendingReport.report_date <= as_of))
         query = (select(Allocation.agreement_id, Agreement.registry_number, AllocationShare.allocation_id,
                         AllocationShare.recipient_id, AllocationShare.recipient_name.label("name"),
                         AllocationShare.county_code, received.label("received"),

@@ -1,7 +1,8 @@
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
+from services.funding.effective import Moment
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
@@ -14,6 +15,17 @@ class ReportIn(BaseModel):
     recipient_id: RecordId = Field(description="The recipient whose share the report accounts for.")
     spent: Money = Field(description="What was spent of the money received (and not passed on).")
     comment: multi_line(4000) = ""  # type: ignore[valid-type]
+    reported_on: Day | None = Field(None, description=(
+        "The day the report was made: whether it was late, and its ledger entries' date. Default: today; "
+        "another day only by a national administrator, never in the future, before the agreement's first year or "
+        "before the last payment (or the distribution) it accounts for."))
+
+
+class RepaymentOut(BaseModel):
+    id: str
+    amount: SignedMoney
+    repaid_on: date = Field(description="The day the money was repaid")
+    recorded_at: Moment = Field(description="When it was recorded")
 
 
 class ClaimOut(BaseModel):
@@ -27,6 +39,9 @@ class ClaimOut(BaseModel):
     repaid: SignedMoney
     outstanding: SignedMoney
     due_date: date
+    claimed_on: date | None = Field(None, description="The day of the report that made the claim")
+    repayments: list[RepaymentOut] | None = Field(None, description="What was repaid, each on its day; "
+                                                                     "null in lists")
 
 
 class ReportOut(BaseModel):
@@ -39,7 +54,8 @@ class ReportOut(BaseModel):
     passed_on: SignedMoney = Field(description="What onward distributions of the share passed on.")
     spent: SignedMoney
     unspent: SignedMoney
-    report_date: date
+    report_date: date = Field(description="The day it was reported (took effect)")
+    recorded_at: Moment = Field(description="When it was recorded")
     due_date: date
     late: bool
     comment: str
@@ -49,7 +65,9 @@ class ReportOut(BaseModel):
 class RepaymentIn(BaseModel):
     id: RecordId
     amount: Money
-    paid_on: Day | None = Field(None, description="Default: today.")
+    repaid_on: Day | None = Field(None, validation_alias=AliasChoices("repaid_on", "paid_on"), description=(
+        "The day the money was repaid (also accepted as paid_on); the repayment's ledger date. Default: today; "
+        "never in the future or before the claim."))
 
 
 class OverdueReport(BaseModel):

@@ -9,6 +9,12 @@ against it, never more than is outstanding. The report's spending, the claim and
 entries (their receiver column names the recipient, their provider the party owed: the state, or the
 distributor for an onward distribution). Follow-up lists: shares whose report is overdue, and unpaid claims,
 per county or nationally.
+
+A report takes effect on its day (`reported_on`, services/funding/effective.py): never before the last payment
+it accounts for (a distribution's share: before the distribution), and its ledger entries and the claim carry
+that day; a repayment on `repaid_on`, never before its claim. Only a national administrator gives a day other
+than today. The overdue list as of a date reads what had taken effect by then: the money paid by that day and the
+reports made by it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
 from services.funding.allocation.account import share_account
 from services.funding.allocation.repository import AllocationRepository
+from services.funding.database import utcnow
+from services.funding.effective import agreement_start, effective_day, not_before
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_county, require_national
@@ -31,30 +39,37 @@ from services.funding.reports.schemas import (
     OverdueReport,
     OverdueReportsOut,
     RepaymentIn,
+    RepaymentOut,
     ReportIn,
     ReportOut,
     UnpaidClaimsOut,
 )
+from services.funding.requisitions.repository import RequisitionRepository
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, InvalidInput, NotFound
 
 
-def claim_out(claim: RepaymentClaim) -> ClaimOut:
+def claim_out(claim: RepaymentClaim, repayments: list[Repayment] | None = None) -> ClaimOut:
     return ClaimOut(id=claim.id, report_id=claim.report_id, agreement_id=claim.agreement_id,
                     registry_number=claim.registry_number, recipient_id=claim.recipient_id,
                     county_code=claim.county_code, amount=claim.amount_ore, repaid=claim.repaid_ore,
-                    outstanding=claim.amount_ore - claim.repaid_ore, due_date=claim.due_date)
+                    outstanding=claim.amount_ore - claim.repaid_ore, due_date=claim.due_date,
+                    claimed_on=claim.claimed_on,
+                    repayments=None if repayments is None else [
+                        RepaymentOut(id=r.id, amount=r.amount_ore, repaid_on=r.paid_on, recorded_at=r.created_at)
+                        for r in repayments])
 
 
-def report_out(report: SpendingReport, claim: RepaymentClaim | None) -> ReportOut:
+def report_out(report: SpendingReport, claim: RepaymentClaim | None,
+               repayments: list[Repayment] | None = None) -> ReportOut:
     return ReportOut(id=report.id, allocation_id=report.allocation_id, agreement_id=report.agreement_id,
                      recipient_id=report.recipient_id, county_code=report.county_code,
                      received=report.received_ore, passed_on=report.passed_on_ore, spent=report.spent_ore,
                      unspent=report.received_ore - report.passed_on_ore - report.spent_ore,
-                     report_date=report.report_date, due_date=report.due_date,
+                     report_date=report.report_date, recorded_at=report.created_at, due_date=report.due_date,
                      late=report.report_date > report.due_date, comment=report.comment,
-                     repayment_claim=claim_out(claim) if claim else None)
+                     repayment_claim=claim_out(claim, repayments or []) if claim else None)
 
 
 class ReportService:
@@ -74,6 +89,7 @@ class ReportService:
             raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
                                      f"{data.recipient_id} has no share in allocation {data.allocation_id}.")
         require_county(self.caller, share.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
+        on = effective_day(self.caller, data.reported_on, "body.reported_on", what="A spending report")
         account = await share_account(self.session, allocation, share, hold=True)
         if await self.repository.report(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Report {data.id} exists; choose another id.")
@@ -91,19 +107,30 @@ class ReportService:
         line = await agreements.line(allocation.agreement_id, allocation.funding_line_id)
         agreement = await agreements.get(allocation.agreement_id)
         assert line is not None and agreement is not None
-        today = date.today()
+        if data.reported_on is not None:
+            not_before(on, agreement_start(agreement.first_year), "body.reported_on", "within_agreement",
+                       f"agreement {agreement.id} runs from {agreement.first_year}.")
+        if allocation.parent_allocation_id is None:
+            last_paid = await RequisitionRepository(self.session).last_paid_on(share.id)
+            not_before(on, last_paid, "body.reported_on", "not_before_payment",
+                       f"the report accounts for the money paid to {share.recipient_id}, last on {last_paid}.")
+        else:
+            not_before(on, allocation.allocated_on, "body.reported_on", "not_before_payment",
+                       f"the report accounts for the money distributed to {share.recipient_id} on "
+                       f"{allocation.allocated_on}.")
         report = SpendingReport(
             id=data.id, allocation_share_id=share.id, allocation_id=allocation.id,
             agreement_id=allocation.agreement_id, recipient_id=share.recipient_id, county_code=share.county_code,
-            received_ore=received, passed_on_ore=passed_on, spent_ore=data.spent, report_date=today,
-            due_date=line.report_due_date, comment=data.comment, created_by=self.caller.subject)
+            received_ore=received, passed_on_ore=passed_on, spent_ore=data.spent, report_date=on,
+            due_date=line.report_due_date, comment=data.comment, created_by=self.caller.subject,
+            created_at=utcnow())
         unspent = received - passed_on - data.spent
         claim = None
         if unspent > 0:
             claim = RepaymentClaim(id=data.id, report_id=data.id, agreement_id=allocation.agreement_id,
                                    registry_number=agreement.registry_number, recipient_id=share.recipient_id,
                                    county_code=share.county_code, amount_ore=unspent, repaid_ore=0,
-                                   due_date=line.report_due_date)
+                                   due_date=line.report_due_date, claimed_on=on)
         await self.repository.add(report)
         if claim is not None:
             await self.repository.add(claim)  # after its report: the claim refers to it
@@ -113,20 +140,21 @@ class ReportService:
                 await self.ledger.record(self.caller, agreement_id=allocation.agreement_id, entry_type=entry_type,
                                          amount_ore=amount, provider=owed_to, receiver=share.recipient_id,
                                          county_code=share.county_code, document_type="spending_report",
-                                         document_id=data.id)
-        return report_out(report, claim)
+                                         document_id=data.id, entry_date=on)
+        return report_out(report, claim, [])
 
     async def read(self, report_id: str) -> ReportOut:
         report = await self.repository.report(report_id)
         if report is None:
             raise NotFound(f"No spending report {report_id}.")
-        return report_out(report, await self.repository.claim_of_report(report_id))
+        claim = await self.repository.claim_of_report(report_id)
+        return report_out(report, claim, await self.repository.repayments_of(claim.id) if claim else None)
 
     async def claim(self, claim_id: str) -> ClaimOut:
         claim = await self.repository.claim(claim_id)
         if claim is None:
             raise NotFound(f"No repayment claim {claim_id}.")
-        return claim_out(claim)
+        return claim_out(claim, await self.repository.repayments_of(claim.id))
 
     async def repay(self, claim_id: str, data: RepaymentIn) -> ClaimOut:
         require_national(self.caller, "a repayment (the agency records what it received)")
@@ -137,6 +165,9 @@ class ReportService:
             raise Conflict.field("body.id", "id_in_use", f"Repayment {data.id} exists; choose another id.")
         if data.amount == 0:
             raise InvalidInput.field("body.amount", "positive", "A repayment is more than nothing.")
+        on = effective_day(self.caller, data.repaid_on, "body.repaid_on", what="A repayment")
+        not_before(on, claim.claimed_on, "body.repaid_on", "not_before_claim",
+                   f"claim {claim.id} was made on {claim.claimed_on}: a repayment dated before its claim is refused.")
         outstanding = claim.amount_ore - claim.repaid_ore
         if data.amount > outstanding:
             raise Conflict.field("body.amount", "within_outstanding",
@@ -144,16 +175,16 @@ class ReportService:
                                  f"{format_ore(data.amount)} was recorded.")
         claim.repaid_ore += data.amount
         claim.version += 1
-        await self.repository.add(Repayment(id=data.id, claim_id=claim.id, amount_ore=data.amount,
-                                            paid_on=data.paid_on or date.today(), created_by=self.caller.subject))
+        await self.repository.add(Repayment(id=data.id, claim_id=claim.id, amount_ore=data.amount, paid_on=on,
+                                            created_at=utcnow(), created_by=self.caller.subject))
         report = await self.repository.report(claim.report_id)
         allocation = await AllocationRepository(self.session).get(report.allocation_id) if report else None
         await self.ledger.record(self.caller, agreement_id=claim.agreement_id, entry_type=EntryType.REPAYMENT,
                                  amount_ore=data.amount,
                                  provider=(allocation.parent_recipient_id if allocation else None) or STATE,
                                  receiver=claim.recipient_id, county_code=claim.county_code,
-                                 document_type="repayment", document_id=data.id, entry_date=data.paid_on)
-        return claim_out(claim)
+                                 document_type="repayment", document_id=data.id, entry_date=on)
+        return claim_out(claim, await self.repository.repayments_of(claim.id))
 
     async def overdue_reports(self, as_of: date, county: str | None) -> OverdueReportsOut:
         rows = await self.repository.overdue_reports(as_of, county)

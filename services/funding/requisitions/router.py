@@ -5,7 +5,7 @@ from fastapi import APIRouter, Path, Request
 from services.funding.answers import once, stored
 from services.funding.identifiers import RecordIdPath
 from services.funding.registry import RegistryReader
-from services.funding.requisitions.schemas import RejectIn, RequisitionIn, RequisitionOut
+from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut, StepIn
 from services.funding.requisitions.service import RequisitionService
 from shared.database import Session
 from shared.idempotency import IdempotencyKey
@@ -37,14 +37,15 @@ async def get_requisition(requisition_id: RecordIdPath, requisitions: Requisitio
 
 
 @router.post("/{requisition_id}/{step}", response_model=RequisitionOut, responses=problem_responses(409),
-             summary="submit (the county), approve, pay or reject with a reason (the agency); Idempotency-Key")
+             summary="submit (the county), approve, pay or reject with a reason (the agency), each step on its day "
+                     "(decided_on, paid_on); Idempotency-Key")
 async def move_requisition(requisition_id: RecordIdPath,
                            step: Annotated[Literal["submit", "approve", "pay", "reject"], Path()],
                            requisitions: RequisitionWriter, session: Session, caller: WritingCaller,
                            request: Request, idempotency_key: IdempotencyKey,
-                           data: RejectIn | None = None):  # type: ignore[no-untyped-def]
+                           data: StepIn | None = None):  # type: ignore[no-untyped-def]
     async def run():  # type: ignore[no-untyped-def]
-        if step == "reject" and data is None:
+        if step == "reject" and (data is None or data.reason is None):
             raise InvalidInput.field("body.reason", "missing", "A rejection gives its reason.")
         return stored(request, await requisitions.transition(requisition_id, step, data))
 

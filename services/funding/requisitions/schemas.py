@@ -3,8 +3,10 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from services.funding.allocation.schemas import PayeeOut
+from services.funding.effective import Moment
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
+from shared.periods import Day
 from shared.text import multi_line
 
 
@@ -17,10 +19,24 @@ class RequisitionIn(BaseModel):
                                             "receiver's payee (the legal entity paid), or of the receiver, on the "
                                             "requisition date.")
     submit: bool = Field(True, description="false: keep it as a draft (it still reserves the amount)")
+    requested_on: Day | None = Field(None, description=(
+        "The day the requisition was made: its requisition date, the day the signatory and the receiver are "
+        "judged on, and its ledger entry's date. Default: today; another day only by a national administrator "
+        "(a county's earlier years), never in the future, before the agreement's first year, before the "
+        "allocation or after the line's last requisition date."))
 
 
-class RejectIn(BaseModel):
-    reason: multi_line(2000, min_length=1)  # type: ignore[valid-type]
+class StepIn(BaseModel):
+    """The body of a step: a rejection's reason; the day the agency's decision or payment took effect."""
+
+    reason: multi_line(2000, min_length=1) | None = Field(  # type: ignore[valid-type]
+        None, description="Why it is rejected: required to reject.")
+    decided_on: Day | None = Field(None, description=(
+        "approve, reject: the day the agency decided. Default: today; another day only by a national "
+        "administrator, never in the future or before the requisition's date."))
+    paid_on: Day | None = Field(None, description=(
+        "pay: the day the money was paid; the disbursement's ledger date. Default: today; another day only by a "
+        "national administrator, never in the future or before the approval."))
 
 
 class RequisitionOut(BaseModel):
@@ -30,7 +46,8 @@ class RequisitionOut(BaseModel):
     recipient_id: str
     county_code: str | None
     amount: SignedMoney
-    requisition_date: date
+    requisition_date: date = Field(description="The day it was requested (took effect)")
+    recorded_at: Moment = Field(description="When it was recorded")
     status: str
     reason: str | None
     signed_by: str | None
@@ -38,4 +55,8 @@ class RequisitionOut(BaseModel):
     payee: PayeeOut | None = Field(None, description=(
         "Whom the money is paid to: the receiver itself, or for a unit without an organisation number the legal "
         "entity it is part of. The share and its ledger entries stay the receiver's."))
+    decided_on: date | None = Field(None, description="The day the agency approved or rejected it")
+    decision_recorded_at: Moment | None = Field(None, description="When the decision was recorded")
+    paid_on: date | None = Field(None, description="The day it was paid")
+    payment_recorded_at: Moment | None = Field(None, description="When the payment was recorded")
     remaining_after: SignedMoney | None = Field(None, description="What the share has left once this is counted")

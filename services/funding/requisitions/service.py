@@ -10,6 +10,14 @@ the rule is checked, so concurrent requisitions run one after the other).
 draft -> submitted (the county) -> approved -> paid (the agency: national administrators); submitted or
 approved -> rejected with a reason, which gives the amount back. Submitting records a requisition entry in the
 ledger, paying a disbursement, rejecting a submitted one a reversal.
+
+Each takes effect on a day of its own (services/funding/effective.py), which dates its ledger entry: the
+requisition on `requested_on` (its requisition date: the line's last requisition date, the receiver and the
+signatory are judged on it; never before the allocation), the agency's decision on `decided_on` (never before the
+requisition date), the payment on `paid_on` (never before the approval). A draft submitted later is booked on
+the day it is submitted. Only a national administrator gives a day other than today: a county system
+requisitions on the day it does so, also within the line's period (a requisition's day decides who could sign it
+and whether it came in time, so only the agency records one made on an earlier day).
 """
 
 from __future__ import annotations
@@ -22,13 +30,15 @@ from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
 from services.funding.allocation.repository import AllocationRepository
 from services.funding.allocation.schemas import PayeeOut
+from services.funding.database import utcnow
+from services.funding.effective import agreement_start, effective_day, not_before, today
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_county, require_national
 from services.funding.registry import Registry
 from services.funding.requisitions.models import Requisition, RequisitionStatus
 from services.funding.requisitions.repository import RequisitionRepository
-from services.funding.requisitions.schemas import RejectIn, RequisitionIn, RequisitionOut
+from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut, StepIn
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, InvalidInput, NotFound
@@ -41,7 +51,9 @@ NEXT = {"submit": ({S.DRAFT}, S.SUBMITTED), "approve": ({S.SUBMITTED}, S.APPROVE
 def requisition_out(r: Requisition, remaining_after: int | None = None) -> RequisitionOut:
     return RequisitionOut(id=r.id, allocation_id=r.allocation_id, agreement_id=r.agreement_id,
                           recipient_id=r.recipient_id, county_code=r.county_code, amount=r.amount_ore,
-                          requisition_date=r.requisition_date, status=r.status, reason=r.reason,
+                          requisition_date=r.requisition_date, recorded_at=r.created_at, status=r.status,
+                          reason=r.reason, decided_on=r.decided_on, decision_recorded_at=r.decided_at,
+                          paid_on=r.paid_on, payment_recorded_at=r.paid_at,
                           signed_by=r.signed_by, receiver_org_number=r.receiver_org_number,
                           payee=PayeeOut(id=r.payee_id, name=r.payee_name or "",
                                          org_number=r.receiver_org_number or "") if r.payee_id else None,
@@ -70,18 +82,30 @@ class RequisitionService:
             raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
                                      f"{data.recipient_id} has no share in allocation {data.allocation_id}.")
         require_county(self.caller, probe.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
+        on = effective_day(self.caller, data.requested_on, "body.requested_on", what="A requisition")
         if await self.repository.get(data.id) is not None:
             raise Conflict.field("body.id", "id_in_use", f"Requisition {data.id} exists; choose another id.")
-        line = await AgreementRepository(self.session).line(allocation.agreement_id, allocation.funding_line_id)
-        today = date.today()
-        if line is None or today > line.requisition_last_date:
+        agreements = AgreementRepository(self.session)
+        line = await agreements.line(allocation.agreement_id, allocation.funding_line_id)
+        if line is None or on > line.requisition_last_date:
             last = line.requisition_last_date.isoformat() if line else "unknown"
+            if data.requested_on is not None:
+                raise InvalidInput.field("body.requested_on", "before_last_requisition_date",
+                                         f"{on.isoformat()} is after the funding line's last requisition date "
+                                         f"({last}).")
             raise InvalidInput.field("body.allocation_id", "before_last_requisition_date",
                                      f"The funding line's last requisition date was {last}; nothing can be "
                                      "requisitioned from it any more.")
+        if data.requested_on is not None:
+            agreement = await agreements.get(allocation.agreement_id)
+            assert agreement is not None
+            not_before(on, agreement_start(agreement.first_year), "body.requested_on", "within_agreement",
+                       f"agreement {agreement.id} runs from {agreement.first_year}.")
+        not_before(on, allocation.allocated_on, "body.requested_on", "not_before_allocation",
+                   f"allocation {allocation.id} took effect on {allocation.allocated_on}.")
         assert self.registry is not None
-        receiver = await self.registry.receiver(data.recipient_id, today, "body.recipient_id")
-        await self.registry.require_signatory(receiver, data.signed_by, today, "body.signed_by")
+        receiver = await self.registry.receiver(data.recipient_id, on, "body.recipient_id")
+        await self.registry.require_signatory(receiver, data.signed_by, on, "body.signed_by")
         share = await allocations.share(data.allocation_id, data.recipient_id, for_update=True)
         assert share is not None
         remaining = share.amount_ore - await self.repository.reserved_from(share.id)
@@ -94,12 +118,13 @@ class RequisitionService:
         requisition = Requisition(
             id=data.id, allocation_share_id=share.id, allocation_id=allocation.id,
             agreement_id=allocation.agreement_id, recipient_id=share.recipient_id, county_code=share.county_code,
-            amount_ore=data.amount, requisition_date=today, status=S.DRAFT.value, created_by=self.caller.subject,
+            amount_ore=data.amount, requisition_date=on, status=S.DRAFT.value, created_by=self.caller.subject,
+            created_at=utcnow(),
             signed_by=data.signed_by, receiver_org_number=receiver.org_number, payee_id=receiver.payee.id,
             payee_name=receiver.payee.name)
         await self.repository.add(requisition)
         if data.submit:
-            await self._move(requisition, "submit")
+            await self._move(requisition, "submit", on=on)
         return requisition_out(requisition, remaining - data.amount)
 
     async def read(self, requisition_id: str) -> RequisitionOut:
@@ -111,31 +136,56 @@ class RequisitionService:
             raise NotFound(f"No requisition {requisition_id}.")
         return requisition
 
-    async def transition(self, requisition_id: str, step: str, data: RejectIn | None = None) -> RequisitionOut:
+    async def transition(self, requisition_id: str, step: str, data: StepIn | None = None) -> RequisitionOut:
         requisition = await self._get(requisition_id, for_update=True)
         if step == "submit":
             require_county(self.caller, requisition.county_code, f"requisition {requisition_id}", "path.id")
         else:
             require_national(self.caller, "the agency's decision on a requisition")
-        await self._move(requisition, step, data.reason if data else None)
+        data = data or StepIn()
+        for field, steps in (("decided_on", ("approve", "reject")), ("paid_on", ("pay",))):
+            if getattr(data, field) is not None and step not in steps:
+                raise InvalidInput.field(f"body.{field}", "day_of_step",
+                                         f"{field} is the day of {' or '.join(steps)}, not of {step}.")
+        self._check_step(requisition, step)
+        on = today()
+        if step in ("approve", "reject"):
+            on = effective_day(self.caller, data.decided_on, "body.decided_on", what="The agency's decision")
+            not_before(on, requisition.requisition_date, "body.decided_on", "not_before_request",
+                       f"requisition {requisition.id} was made on {requisition.requisition_date}.")
+        elif step == "pay":
+            on = effective_day(self.caller, data.paid_on, "body.paid_on", what="A payment")
+            not_before(on, requisition.decided_on, "body.paid_on", "not_before_approval",
+                       f"requisition {requisition.id} was approved on {requisition.decided_on}.")
+        await self._move(requisition, step, data.reason, on=on)
         return requisition_out(requisition)
 
-    async def _move(self, requisition: Requisition, step: str, reason: str | None = None) -> None:
+    @staticmethod
+    def _check_step(requisition: Requisition, step: str) -> None:
         allowed, target = NEXT[step]
         if S(requisition.status) not in allowed:
             raise Conflict.field("status", "status_transition",
                                  f"A {requisition.status} requisition cannot be {target.value}.")
+
+    async def _move(self, requisition: Requisition, step: str, reason: str | None = None, *, on: date) -> None:
+        """Takes the step on the day `on`: the date of its ledger entry."""
+        self._check_step(requisition, step)
         previous = requisition.status
+        target = NEXT[step][1]
         requisition.status = target.value
         requisition.reason = reason
         requisition.version += 1
+        if step in ("approve", "reject"):
+            requisition.decided_on, requisition.decided_at = on, utcnow()
+        elif step == "pay":
+            requisition.paid_on, requisition.paid_at = on, utcnow()
         entry = {"submit": EntryType.REQUISITION, "pay": EntryType.DISBURSEMENT}.get(step)
         if entry is not None:
             await self.ledger.record(self.caller, agreement_id=requisition.agreement_id, entry_type=entry,
                                      amount_ore=requisition.amount_ore, provider=STATE,
                                      receiver=requisition.recipient_id, county_code=requisition.county_code,
-                                     document_type="requisition", document_id=requisition.id)
+                                     document_type="requisition", document_id=requisition.id, entry_date=on)
         if step == "reject" and previous != S.DRAFT.value:
             await self.ledger.reverse(self.caller, requisition.agreement_id, document_type="requisition",
-                                      document_id=requisition.id, entry_type=EntryType.REQUISITION)
+                                      document_id=requisition.id, entry_type=EntryType.REQUISITION, entry_date=on)
         await self.session.flush()
