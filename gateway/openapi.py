@@ -92,10 +92,18 @@ def merge_documents(gateway_doc: dict[str, Any], services: dict[str, dict[str, A
             unavailable.append(name)
             continue
         doc = copy.deepcopy(doc)
+        # A schema another service already defines differently is renamed; so is one that refers to a renamed
+        # schema (a page of this service's audit events differs from a page of another's, though both were
+        # written alike), until nothing more changes.
         renames: dict[str, str] = {}
-        for schema_name, schema in doc.get("components", {}).get("schemas", {}).items():
-            if schema_name in schemas and schemas[schema_name] != schema:
-                renames[schema_name] = f"{name.capitalize()}{schema_name}"
+        own = doc.get("components", {}).get("schemas", {})
+        while True:
+            more = {schema_name: f"{name.capitalize()}{schema_name}" for schema_name, schema in own.items()
+                    if schema_name not in renames and schema_name in schemas
+                    and schemas[schema_name] != _rewrite_refs(schema, renames)}
+            if not more:
+                break
+            renames |= more
         doc = _rewrite_refs(doc, renames)
         for schema_name, schema in doc.get("components", {}).get("schemas", {}).items():
             schemas[renames.get(schema_name, schema_name)] = schema

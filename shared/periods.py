@@ -11,12 +11,13 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import Query
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 from sqlalchemy import and_, or_
 from sqlalchemy.sql import ColumnElement
 
 from shared.problems import InvalidInput
+from shared.strict_bodies import InputModel
 from shared.text import Note
 
 
@@ -63,7 +64,7 @@ def check_period(valid_from: date | None, valid_to: date | None, *, prefix: str 
                                  "valid_to is the first day the fact no longer holds.")
 
 
-class PeriodIn(BaseModel):
+class PeriodIn(InputModel):
     """A validity period in a request body; its order (valid_to after valid_from) is checked by the service
     (check_period), naming the field."""
 
@@ -71,7 +72,7 @@ class PeriodIn(BaseModel):
     valid_to: Day | None = Field(None, description="First day it no longer holds (exclusive).")
 
 
-class CloseIn(BaseModel):
+class CloseIn(InputModel):
     """Ends a record on a day; it stays in the history."""
 
     valid_to: Day = Field(description="The first day the record no longer holds.")

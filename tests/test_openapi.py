@@ -108,3 +108,28 @@ def test_the_gateway_never_serves_a_document_missing_a_service(tmp_path_factory,
             assert again.json()["paths"].keys() == whole["paths"].keys(), "the last whole document is served"
     finally:
         other.stop()
+
+
+def test_a_schema_that_refers_to_a_renamed_schema_is_renamed_too():
+    """Two services each with their own `Event` and a `Page` of it written alike: each page keeps its own events."""
+    from gateway.openapi import merge_documents
+
+    def service(fields: list[str]) -> dict:
+        return {"paths": {"/events": {"get": {"operationId": f"list{len(fields)}", "responses": {"200": {
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}}}},
+                "components": {"schemas": {
+                    "Event": {"type": "object", "properties": {name: {"type": "string"} for name in fields}},
+                    "Page": {"type": "object", "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}}}}}
+
+    merged = merge_documents({"paths": {}}, {"actors": service(["who"]), "surveys": service(["who", "round"])},
+                             title="t", version="1")
+
+    def events_of(path: str) -> list[str]:
+        page = merged["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        page_schema = merged["components"]["schemas"][page["$ref"].rsplit("/", 1)[-1]]
+        event = page_schema["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[-1]
+        return sorted(merged["components"]["schemas"][event]["properties"])
+
+    assert events_of("/actors/events") == ["who"]
+    assert events_of("/surveys/events") == ["round", "who"]

@@ -27,3 +27,6 @@ def county_of(organisation_id: str) -> str | None:
     if prefix in ("county", "region", "rss") and code.isdigit() and len(code) == 2:
         return code
     return None
+
+# An audited entity's id: a response is `<round id>/<respondent id>` (100 + 1 + 100 characters).
+AUDIT_ENTITY_ID_LENGTH = 201

@@ -8,6 +8,7 @@ from services.actors.identifiers import RecordId, normalise_org_number
 from services.actors.organisations.models import ContactKind, IdentifierScheme, OrganisationKind
 from services.actors.relations.models import Evidence
 from shared.periods import Day, PeriodIn
+from shared.strict_bodies import InputModel
 from shared.text import Name, Note, ShortName, Source, single_line
 
 CountyCodeField = Annotated[str | None, Field(pattern=r"^[0-9]{2}$", description="SCB county code the record "
@@ -18,7 +19,7 @@ ContactLabel = single_line(100)
 KindFilter = OrganisationKind | None  # a list's optional filter
 
 
-class IdentifierIn(BaseModel):
+class IdentifierIn(InputModel):
     scheme: IdentifierScheme
     value: IdentifierValue
 
@@ -44,7 +45,7 @@ class IdentifierOut(BaseModel):
     value: str
 
 
-class ContactIn(BaseModel):
+class ContactIn(InputModel):
     model_config = ConfigDict(from_attributes=True)
 
     kind: ContactKind
@@ -101,7 +102,7 @@ class OrganisationIn(PeriodIn):
         return value.strip()
 
 
-class OrganisationPatch(BaseModel):
+class OrganisationPatch(InputModel):
     """Fields to change; names change with POST .../names (a rename has a date), closing with .../close."""
 
     kind: OrganisationKind | None = None
@@ -113,7 +114,7 @@ class OrganisationPatch(BaseModel):
     valid_from: Day | None = None
 
 
-class RenameIn(BaseModel):
+class RenameIn(InputModel):
     name: Name = Field(examples=["Sveriges Kommuner och Regioner"])
     short_name: ShortName | None = Field(None, examples=["SKR"])
     valid_from: Day = Field(description="The day the new name takes effect; the old name ends that day.")

@@ -1,10 +1,11 @@
 from pydantic import BaseModel, Field
 
 from services.actors.identifiers import RecordId
+from shared.strict_bodies import InputModel
 from shared.text import EmailAddress, PersonName, PhoneNumber
 
 
-class PersonIn(BaseModel):
+class PersonIn(InputModel):
     id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
     given_name: PersonName = Field(examples=["Exempel"])
     family_name: PersonName = Field(examples=["Exempelsson"])
@@ -12,7 +13,7 @@ class PersonIn(BaseModel):
     phone: PhoneNumber | None = Field(None, examples=["+46 10 000 00 00"])
 
 
-class PersonPatch(BaseModel):
+class PersonPatch(InputModel):
     given_name: PersonName | None = None
     family_name: PersonName | None = None
     email: EmailAddress | None = None

@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field
 
 from services.actors.identifiers import RecordId
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 from shared.text import Name, Source
 
 # A basis covers at most every municipality and some organisations besides.
@@ -15,12 +16,12 @@ RowCode = Annotated[str, Field(pattern=r"^([0-9]{4}|[a-z0-9][a-z0-9-]{1,62}[a-z0
 Population = Annotated[int, Field(gt=0, le=100_000_000)]
 
 
-class BasisRowIn(BaseModel):
+class BasisRowIn(InputModel):
     code: RowCode
     population: Population = Field(examples=[59752])
 
 
-class PopulationBasisIn(BaseModel):
+class PopulationBasisIn(InputModel):
     id: RecordId = Field(examples=["dalarna-rss-avtal-2023-2026"],
                          description="Chosen by the caller; a retry with the same content stores nothing new.")
     name: Name = Field(examples=["Befolkningsunderlag i avtalet om RSS Dalarna 2023-2026"])

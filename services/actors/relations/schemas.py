@@ -7,6 +7,7 @@ from services.actors.identifiers import RecordId
 from services.actors.organisations.schemas import OrganisationRef
 from services.actors.relations.models import Evidence, RelationKind
 from shared.periods import Day, PeriodIn
+from shared.strict_bodies import InputModel
 from shared.text import Note, Source
 
 KindFilter = RelationKind | None  # a list's optional filter
@@ -37,7 +38,7 @@ class RelationIn(PeriodIn):
     source: Source | None = None
 
 
-class ConfirmIn(BaseModel):
+class ConfirmIn(InputModel):
     """A county system (or a later source) says that the relation holds on a day: from that day on it is known,
     until it ends, whatever its attestations."""
 

@@ -6,13 +6,14 @@ from services.funding.allocation.engine import AllocationKey
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 from shared.text import multi_line, single_line
 
 Text = single_line(300, min_length=1)
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
-class FundingLineIn(BaseModel):
+class FundingLineIn(InputModel):
     id: RecordId
     area: Text
     year: Year
@@ -23,7 +24,7 @@ class FundingLineIn(BaseModel):
     conditions: multi_line(4000) = ""  # type: ignore[valid-type]
 
 
-class AgreementIn(BaseModel):
+class AgreementIn(InputModel):
     id: RecordId
     name: Text
     registry_number: Text = Field(description="The agreement's registry number (diarienummer), cited in reports.")

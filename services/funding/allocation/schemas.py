@@ -12,6 +12,7 @@ from services.funding.effective import Moment
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 from shared.text import single_line
 
 
@@ -29,7 +30,7 @@ Percent = Annotated[Fraction, BeforeValidator(_percent),
 Name = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
 
 
-class RecipientIn(BaseModel):
+class RecipientIn(InputModel):
     id: RecordId = Field(description="A registry organisation id, or an SCB code (county 20, municipality 2080).")
     name: Name | None = None
     county_code: Annotated[str | None, Field(pattern=COUNTY_CODE_PATTERN,
@@ -41,13 +42,13 @@ class RecipientIn(BaseModel):
                                              "organisation (its id is the distributor's own; a name is needed).")
 
 
-class SetAsideIn(BaseModel):
+class SetAsideIn(InputModel):
     recipient: RecipientIn
     percent: Percent
     purpose: single_line(300) = ""  # type: ignore[valid-type]
 
 
-class AllocationIn(BaseModel):
+class AllocationIn(InputModel):
     total: Money | None = Field(None, description="Default: what remains of the funding line.")
     key: AllocationKey | None = Field(None, description="Default: the funding line's key.")
     rounding: Literal["krona", "ore"] = "krona"

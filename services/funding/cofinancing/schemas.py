@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 from services.funding.allocation.schemas import Percent
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
 from shared.money import Money, SignedMoney
+from shared.strict_bodies import InputModel
 
 Name = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
 Year = Annotated[int, Field(ge=2000, le=2100)]
@@ -29,19 +30,19 @@ Share = Annotated[Fraction, BeforeValidator(_share),
                   WithJsonSchema({"type": "string", "pattern": f"^{_SHARE_PATTERN}$", "examples": ["1/3"]})]
 
 
-class CostItemIn(BaseModel):
+class CostItemIn(InputModel):
     name: Name = Field(examples=["Utvecklingsledare"])
     posts: Annotated[int, Field(ge=1, le=1000)] = 1
     cost_per_post: Money = Field(description="Per post and year.")
 
 
-class PhaseInYear(BaseModel):
+class PhaseInYear(InputModel):
     year: Year
     principals_percent: Percent = Field(description="The share of the year's cost the principals pay; the state "
                                                     "pays the rest.")
 
 
-class PreviousIn(BaseModel):
+class PreviousIn(InputModel):
     region: Money | None = None
     municipalities: dict[Annotated[str, Field(pattern=r"^[0-9]{4}$")], Money] = Field(default_factory=dict,
                                                                                    max_length=300)
@@ -49,7 +50,7 @@ class PreviousIn(BaseModel):
                                            description="By registry organisation id: what each paid a year")
 
 
-class PartyIn(BaseModel):
+class PartyIn(InputModel):
     """One party to the agreement: a registry organisation, or a set of municipalities paying by population.
     Each pays a fixed yearly amount, or a share of what the fixed amounts leave of the year's cost."""
 
@@ -72,7 +73,7 @@ class PartyIn(BaseModel):
     last_year: Year | None = Field(None, description="Default: the agreement's last year")
 
 
-class CoFinancingIn(BaseModel):
+class CoFinancingIn(InputModel):
     name: Name
     county_code: Annotated[str, Field(pattern=COUNTY_CODE_PATTERN, description="The agreement's county")]
     first_year: Year

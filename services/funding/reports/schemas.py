@@ -6,10 +6,11 @@ from services.funding.effective import Moment
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 from shared.text import multi_line
 
 
-class ReportIn(BaseModel):
+class ReportIn(InputModel):
     id: RecordId
     allocation_id: RecordId
     recipient_id: RecordId = Field(description="The recipient whose share the report accounts for.")
@@ -62,7 +63,7 @@ class ReportOut(BaseModel):
     repayment_claim: ClaimOut | None
 
 
-class RepaymentIn(BaseModel):
+class RepaymentIn(InputModel):
     id: RecordId
     amount: Money
     repaid_on: Day | None = Field(None, validation_alias=AliasChoices("repaid_on", "paid_on"), description=(

@@ -7,10 +7,11 @@ from services.funding.effective import Moment
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 from shared.text import multi_line
 
 
-class RequisitionIn(BaseModel):
+class RequisitionIn(InputModel):
     id: RecordId
     allocation_id: RecordId
     recipient_id: RecordId = Field(description="The receiver whose share the requisition draws on.")
@@ -26,7 +27,7 @@ class RequisitionIn(BaseModel):
         "allocation or after the line's last requisition date."))
 
 
-class StepIn(BaseModel):
+class StepIn(InputModel):
     """The body of a step: a rejection's reason; the day the agency's decision or payment took effect."""
 
     reason: multi_line(2000, min_length=1) | None = Field(  # type: ignore[valid-type]

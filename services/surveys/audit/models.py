@@ -2,10 +2,9 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.surveys.database import Base
+from services.surveys.identifiers import AUDIT_ENTITY_ID_LENGTH
 from shared.audit import AuditEventMixin
 
-# A response is named by its round and respondent ("<round id>/<respondent id>"), each up to 100 characters.
-ENTITY_ID_LENGTH = 201
 
 
 class AuditEvent(AuditEventMixin, Base):
@@ -14,4 +13,4 @@ class AuditEvent(AuditEventMixin, Base):
 
     __tablename__ = "audit_events"
 
-    entity_id: Mapped[str] = mapped_column(String(ENTITY_ID_LENGTH), index=True)
+    entity_id: Mapped[str] = mapped_column(String(AUDIT_ENTITY_ID_LENGTH), index=True)

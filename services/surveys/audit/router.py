@@ -2,9 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.surveys.audit.models import ENTITY_ID_LENGTH
 from services.surveys.audit.schemas import AuditEventOut
 from services.surveys.audit.service import AuditService
+from services.surveys.identifiers import AUDIT_ENTITY_ID_LENGTH
 from shared.identity import Caller
 from shared.pagination import Page, Paging
 from shared.problems import problem_responses
@@ -24,6 +24,6 @@ EntityType = Annotated[str | None, Query(
                         "national administrators and the dashboard read every event. A response's answers are "
                         "not in the trail (see its history).")
 async def list_survey_audit_events(audit: AuditEvents, paging: Paging, entity_type: EntityType = None,
-                            entity_id: Annotated[str | None, Query(max_length=ENTITY_ID_LENGTH)] = None,
+                            entity_id: Annotated[str | None, Query(max_length=AUDIT_ENTITY_ID_LENGTH)] = None,
                             actor: Annotated[str | None, Query(max_length=100)] = None) -> Page[AuditEventOut]:
     return await audit.search(entity_type=entity_type, entity_id=entity_id, actor=actor, paging=paging)

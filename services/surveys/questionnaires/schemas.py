@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from services.surveys.identifiers import Code, LinkId, LongText, RecordId, Text
 from services.surveys.moments import Moment
+from shared.strict_bodies import InputModel
 from shared.text import multi_line, single_line
 
 
@@ -50,7 +51,7 @@ AnswerValue = multi_line(4000) | Annotated[  # type: ignore[valid-type]
     list[single_line(64)], Field(max_length=100)]  # type: ignore[valid-type]
 
 
-class Condition(BaseModel):
+class Condition(InputModel):
     """FHIR enableWhen: the item is enabled when the answer to `question` compares so with `answer`."""
 
     question: LinkId
@@ -60,12 +61,12 @@ class Condition(BaseModel):
         Field(None, description="exists: true or false"))
 
 
-class Option(BaseModel):
+class Option(InputModel):
     code: Code
     display: Text
 
 
-class Item(BaseModel):
+class Item(InputModel):
     link_id: LinkId
     text: Text
     type: ItemType
@@ -84,14 +85,14 @@ class Item(BaseModel):
     items: list[Item] = Field(default_factory=list, max_length=200, description="group: its items")
 
 
-class QuestionnaireIn(BaseModel):
+class QuestionnaireIn(InputModel):
     id: RecordId
     title: Text
     description: LongText = ""
     items: list[Item] = Field(min_length=1, max_length=200)
 
 
-class QuestionnaireContent(BaseModel):
+class QuestionnaireContent(InputModel):
     title: Text
     description: LongText = ""
     items: list[Item] = Field(min_length=1, max_length=200)

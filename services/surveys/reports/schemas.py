@@ -6,11 +6,12 @@ from pydantic import BaseModel, Field, model_validator
 from services.surveys.moments import Moment
 from services.surveys.rounds.targets import TargetKind
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 
 Year = Annotated[int, Field(ge=2000, le=2100, description="The year the reports are about")]
 
 
-class ReportingYearIn(BaseModel):
+class ReportingYearIn(InputModel):
     year: Year
     due_on: Day = Field(description="The date reports are due at SKR; a report submitted after it is not on time")
     opens_on: Day

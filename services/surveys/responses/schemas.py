@@ -8,6 +8,7 @@ from services.surveys.identifiers import LongText, RecordId
 from services.surveys.moments import Moment
 from services.surveys.questionnaires.schemas import AnswerValue
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 
 Answers = Annotated[dict[Annotated[str, Field(max_length=64)], AnswerValue | None], Field(
     max_length=500, description="linkId -> answer: an option code, a list of codes (multiple choice; a ranking "
@@ -28,20 +29,20 @@ SUBMITTED_ON = (
     "is late are read from this day; when it was recorded is kept apart (submitted_at, recorded_at).")
 
 
-class ResponseIn(BaseModel):
+class ResponseIn(InputModel):
     respondent_id: RecordId = Field(description="The organisation answering: one of the round's targets")
     answers: Answers = Field(default_factory=dict)
     submit: bool = Field(False, description="false: save a draft to resume later; true: submit, fully checked")
     submitted_on: Day | None = Field(None, description=SUBMITTED_ON)
 
 
-class ResponseUpdate(BaseModel):
+class ResponseUpdate(InputModel):
     answers: Answers = Field(default_factory=dict)
     submit: bool = Field(False, description="Submit the draft; a submitted response's change is an amendment")
     submitted_on: Day | None = Field(None, description=SUBMITTED_ON)
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(InputModel):
     state: ReviewState
     comment: LongText = ""
 

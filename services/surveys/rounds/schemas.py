@@ -6,9 +6,10 @@ from pydantic import BaseModel, Field, model_validator
 from services.surveys.identifiers import RecordId, Text
 from services.surveys.rounds.targets import TargetKind
 from shared.periods import Day
+from shared.strict_bodies import InputModel
 
 
-class TargetSetIn(BaseModel):
+class TargetSetIn(InputModel):
     """Either a kind (and a county), or organisations by id; read from the actor registry as of opening day."""
 
     kind: TargetKind | None = Field(None, description="Every organisation of this kind open on the opening date "
@@ -27,7 +28,7 @@ class TargetSetIn(BaseModel):
         return self
 
 
-class RoundIn(BaseModel):
+class RoundIn(InputModel):
     id: RecordId
     questionnaire_id: RecordId
     version: Annotated[int, Field(ge=1, le=10_000)]
