@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,10 +13,6 @@ from shared.idempotency import idempotency_table
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # Answers of money-moving POSTs, kept for their Idempotency-Key (shared.idempotency).

@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 
 from sqlalchemy.orm import DeclarativeBase
 
@@ -8,10 +7,6 @@ from shared.idempotency import idempotency_table
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # Answers of POSTs that create or submit, kept for their Idempotency-Key (shared.idempotency).

@@ -4,7 +4,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.funding.database import Base, utcnow
+from services.funding.database import Base
+from shared.records import utcnow
 
 
 class Agreement(Base):

@@ -32,7 +32,6 @@ from services.funding.allocation.schemas import (
     RecipientIn,
     ShareOut,
 )
-from services.funding.database import utcnow
 from services.funding.effective import agreement_start, effective_day, not_before
 from services.funding.identifiers import county_of
 from services.funding.ledger.models import EntryType
@@ -42,6 +41,7 @@ from services.funding.registry import Payee, Registry
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
+from shared.records import utcnow
 
 WEIGHT_FIELD = {AllocationKey.POPULATION: "population", AllocationKey.PERCENTAGE: "percent",
                 AllocationKey.FIXED: "amount"}

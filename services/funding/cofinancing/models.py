@@ -4,7 +4,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.funding.database import Base, utcnow
+from services.funding.database import Base
+from shared.records import utcnow
 
 
 class CoFinancingAgreement(Base):

@@ -4,7 +4,8 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Date, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.funding.database import Base, utcnow
+from services.funding.database import Base
+from shared.records import utcnow
 
 
 class EntryType(StrEnum):

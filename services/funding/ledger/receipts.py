@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from services.funding.database import utcnow
 from services.funding.ledger.chain import receipt_token, sign_checkpoint
 from services.funding.ledger.keys import ledger_keys
+from shared.records import utcnow
 
 RECEIPT_HEADER = "Ledger-Receipt"
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})

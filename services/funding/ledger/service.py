@@ -11,7 +11,6 @@ from datetime import date
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funding.database import utcnow
 from services.funding.ledger import receipts
 from services.funding.ledger.chain import (
     GENESIS,
@@ -41,6 +40,7 @@ from services.funding.ledger.schemas import (
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import InvalidInput
+from shared.records import utcnow
 
 MAX_TOTAL_ORE = 2**63 - 1  # a BIGINT, the column of every amount and running total
 

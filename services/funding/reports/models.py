@@ -3,7 +3,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.funding.database import Base, utcnow
+from services.funding.database import Base
+from shared.records import utcnow
 
 
 class SpendingReport(Base):

@@ -27,7 +27,6 @@ from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
 from services.funding.allocation.account import share_account
 from services.funding.allocation.repository import AllocationRepository
-from services.funding.database import utcnow
 from services.funding.effective import agreement_start, effective_day, not_before
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
@@ -48,6 +47,7 @@ from services.funding.requisitions.repository import RequisitionRepository
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, InvalidInput, NotFound
+from shared.records import utcnow
 
 
 def claim_out(claim: RepaymentClaim, repayments: list[Repayment] | None = None) -> ClaimOut:

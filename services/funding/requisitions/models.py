@@ -4,7 +4,8 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.funding.database import Base, utcnow
+from services.funding.database import Base
+from shared.records import utcnow
 
 
 class RequisitionStatus(StrEnum):

@@ -30,7 +30,6 @@ from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
 from services.funding.allocation.repository import AllocationRepository
 from services.funding.allocation.schemas import PayeeOut
-from services.funding.database import utcnow
 from services.funding.effective import agreement_start, effective_day, not_before, today
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
@@ -42,6 +41,7 @@ from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut,
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, InvalidInput, NotFound
+from shared.records import utcnow
 
 S = RequisitionStatus
 NEXT = {"submit": ({S.DRAFT}, S.SUBMITTED), "approve": ({S.SUBMITTED}, S.APPROVED),

@@ -4,7 +4,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.surveys.database import Base, utcnow
+from services.surveys.database import Base
+from shared.records import utcnow
 
 
 class QuestionnaireVersion(Base):

@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.surveys.database import Base, utcnow
+from services.surveys.database import Base
+from shared.records import utcnow
 
 
 class Response(Base):

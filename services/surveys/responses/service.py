@@ -17,7 +17,6 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.audit.models import AuditEvent
-from services.surveys.database import utcnow
 from services.surveys.identifiers import county_of
 from services.surveys.moments import swedish_day, swedish_today
 from services.surveys.permissions import may_read, read_scope, require_answering
@@ -48,6 +47,7 @@ from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
 from shared.identity import Principal, Role
 from shared.problems import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from shared.records import utcnow
 
 DRAFT, SUBMITTED = "draft", "submitted"
 

@@ -3,7 +3,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, ForeignKeyConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.surveys.database import Base, utcnow
+from services.surveys.database import Base
+from shared.records import utcnow
 
 
 class Round(Base):

@@ -7,7 +7,6 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.audit.models import AuditEvent
-from services.surveys.database import utcnow
 from services.surveys.permissions import read_scope, require_national
 from services.surveys.questionnaires.schemas import Item
 from services.surveys.questionnaires.service import QuestionnaireService, Status
@@ -19,6 +18,7 @@ from services.surveys.rounds.targets import resolve_targets
 from shared.audit import AuditTrail
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
+from shared.records import utcnow
 from shared.service_client import PlatformClient
 
 
