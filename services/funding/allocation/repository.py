@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.allocation.models import Allocation, AllocationShare
-from services.funding.database import insert_rows
+from services.funding.repository import insert_rows
 from shared.locks import hold
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, Date, Select, bindparam, case, func, liter
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.funding.database import insert_rows
 from services.funding.ledger.models import EntryType, LedgerEntry, LedgerLegacyHead, LedgerTotal
+from services.funding.repository import insert_rows
 from shared.driver_reads import DriverRead, session_driver
 from shared.locks import hold
 
@@ -104,7 +104,7 @@ class LedgerRepository:
 
     async def add(self, rows: list[dict[str, Any]]) -> None:
         """Appends entries, given as column values, in one statement however many there are
-        (services.funding.database.insert_rows): no ORM object is made per row, and the session's reads of the
+        (services.funding.repository.insert_rows): no ORM object is made per row, and the session's reads of the
         ledger go to the database."""
         await insert_rows(self.session, LedgerEntry.__table__, rows)
 
