@@ -70,6 +70,11 @@ def require_county_scope(caller: Principal, owner: str | None, *, what: str, fie
                                      f"belongs to county {county}.")
 
 
+def require_national(caller: Principal, what: str) -> None:
+    """Raises 403 unless `caller` is a national administrator: `what` belongs to no county."""
+    require_county_scope(caller, None, what=what)
+
+
 def _refuse(field: str | None, message: str) -> None:
     raise Forbidden(message, errors=[FieldError(field, "forbidden", message)] if field else None)
 

@@ -11,9 +11,5 @@ from shared.authorization import require_county_scope
 from shared.identity import Principal
 
 
-def require_national(caller: Principal, what: str) -> None:
-    require_county_scope(caller, None, what=what)
-
-
 def require_county(caller: Principal, county_code: str | None, what: str, field: str) -> None:
     require_county_scope(caller, county_code, what=what, field=field)

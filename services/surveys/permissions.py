@@ -17,10 +17,6 @@ from shared.identity import Principal, Role, authenticated_caller
 from shared.problems import FieldError, Forbidden
 
 
-def require_national(caller: Principal, what: str) -> None:
-    require_county_scope(caller, None, what=what)
-
-
 def require_answering(caller: Principal, respondent_id: str, county_code: str | None, field: str) -> None:
     """403 unless the caller may answer for `respondent_id` (of county `county_code`)."""
     if caller.role is Role.RESPONDENT:

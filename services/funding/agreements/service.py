@@ -10,7 +10,7 @@ from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.schemas import AgreementIn, AgreementOut, FundingLineOut
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger, NewEntry
-from services.funding.permissions import require_national
+from shared.authorization import require_national
 from shared.identity import Principal
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 

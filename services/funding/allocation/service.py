@@ -36,8 +36,8 @@ from services.funding.effective import agreement_start, effective_day, not_befor
 from services.funding.identifiers import county_of
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger, NewEntry
-from services.funding.permissions import require_national
 from services.funding.registry import Payee, Registry
+from shared.authorization import require_national
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound

@@ -30,7 +30,7 @@ from services.funding.allocation.repository import AllocationRepository
 from services.funding.effective import agreement_start, effective_day, not_before
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
-from services.funding.permissions import require_county, require_national
+from services.funding.permissions import require_county
 from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
 from services.funding.reports.repository import ReportRepository
 from services.funding.reports.schemas import (
@@ -44,6 +44,7 @@ from services.funding.reports.schemas import (
     UnpaidClaimsOut,
 )
 from services.funding.requisitions.repository import RequisitionRepository
+from shared.authorization import require_national
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, InvalidInput, NotFound

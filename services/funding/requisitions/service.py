@@ -33,11 +33,12 @@ from services.funding.allocation.schemas import PayeeOut
 from services.funding.effective import agreement_start, effective_day, not_before, today
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
-from services.funding.permissions import require_county, require_national
+from services.funding.permissions import require_county
 from services.funding.registry import Registry
 from services.funding.requisitions.models import Requisition, RequisitionStatus
 from services.funding.requisitions.repository import RequisitionRepository
 from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut, StepIn
+from shared.authorization import require_national
 from shared.identity import Principal
 from shared.money import format_ore
 from shared.problems import Conflict, InvalidInput, NotFound

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.audit.models import AuditEvent
 from services.surveys.codelists.service import CodeLists
-from services.surveys.permissions import require_national
 from services.surveys.questionnaires.definition import check_sizes, resolve_and_check
 from services.surveys.questionnaires.fhir import questionnaire_resource
 from services.surveys.questionnaires.models import QuestionnaireVersion
@@ -25,6 +24,7 @@ from services.surveys.questionnaires.schemas import (
 )
 from services.surveys.questionnaires.workbook import WorkbookReading, read_workbook_isolated, write_workbook
 from shared.audit import AuditTrail
+from shared.authorization import require_national
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import utcnow

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.aggregation.service import Aggregates
 from services.surveys.audit.models import AuditEvent
-from services.surveys.permissions import require_national
 from services.surveys.questionnaires.schemas import flatten
 from services.surveys.questionnaires.service import QuestionnaireService
 from services.surveys.reports.models import ReportingYear
@@ -41,7 +40,7 @@ from services.surveys.rounds.schemas import RoundIn, TargetSetIn
 from services.surveys.rounds.service import RoundService
 from services.surveys.templates.shipped import STATUS_REPORT
 from shared.audit import AuditTrail
-from shared.authorization import county_read_scope
+from shared.authorization import county_read_scope, require_national
 from shared.identity import Principal, Role
 from shared.problems import Conflict, Forbidden, InvalidInput, NotFound
 from shared.service_client import PlatformClient

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.audit.models import AuditEvent
-from services.surveys.permissions import read_scope, require_national
+from services.surveys.permissions import read_scope
 from services.surveys.questionnaires.schemas import Item
 from services.surveys.questionnaires.service import QuestionnaireService, Status
 from services.surveys.rounds.models import Round, RoundTarget
@@ -16,6 +16,7 @@ from services.surveys.rounds.repository import RoundRepository
 from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut, TargetOut
 from services.surveys.rounds.targets import resolve_targets
 from shared.audit import AuditTrail
+from shared.authorization import require_national
 from shared.identity import Principal
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import utcnow
