@@ -11,8 +11,11 @@ RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 COUNTY_CODE_PATTERN = r"^[0-9]{2}$"
 
 
-def county_of(recipient_id: str) -> str | None:
-    """An SCB code says its county: a county code is two digits, a municipality's four begin with it."""
+def county_of_scb_code(recipient_id: str) -> str | None:
+    """The county an SCB code names (a recipient's county when the caller gives none): a county code is two
+    digits, a municipality's four begin with it; any other id names none. Not surveys' `county_named_by`, which
+    reads the registry's county-level ids (rss-20) as well and takes no bare county code: a recipient named
+    rss-20 has the county the caller or the registry gives it."""
     if recipient_id.isdigit() and len(recipient_id) in (2, 4):
         return recipient_id[:2]
     return None

@@ -18,9 +18,10 @@ Text = single_line(1000, min_length=1)
 LongText = multi_line(4000)
 
 
-def county_of(organisation_id: str) -> str | None:
-    """The county an organisation id names by itself: an SCB municipality code begins with its county's code;
-    the registry's county-level ids end with it (county-20, region-20, rss-20)."""
+def county_named_by(organisation_id: str) -> str | None:
+    """The county an organisation id names by itself: an SCB municipality code (four digits) begins with its
+    county's code; the registry's county-level ids end with it (county-20, region-20, rss-20); any other id
+    names none. Not funding's `county_of_scb_code`, which answers for SCB codes only (a bare county code too)."""
     if organisation_id.isdigit() and len(organisation_id) == 4:
         return organisation_id[:2]
     prefix, _, code = organisation_id.rpartition("-")

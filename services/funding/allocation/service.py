@@ -33,7 +33,7 @@ from services.funding.allocation.schemas import (
     ShareOut,
 )
 from services.funding.effective import agreement_start, effective_day, not_before
-from services.funding.identifiers import county_of
+from services.funding.identifiers import county_of_scb_code
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger, NewEntry
 from services.funding.registry import Payee, Registry
@@ -48,7 +48,7 @@ WEIGHT_FIELD = {AllocationKey.POPULATION: "population", AllocationKey.PERCENTAGE
 
 
 def _county(recipient: RecipientIn) -> str | None:
-    return recipient.county_code or county_of(recipient.id)
+    return recipient.county_code or county_of_scb_code(recipient.id)
 
 
 def _weights(data: AllocationIn, key: AllocationKey) -> list[Recipient]:

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.audit.models import AuditEvent
-from services.surveys.identifiers import county_of
+from services.surveys.identifiers import county_named_by
 from services.surveys.moments import swedish_day, swedish_today
 from services.surveys.permissions import may_read, read_scope, require_answering
 from services.surveys.questionnaires.schemas import Item
@@ -62,7 +62,7 @@ class ResponseService:
     async def create(self, round_id: str, data: ResponseIn) -> ResponseOut:
         round_ = await self.rounds.get(round_id)
         target = await self.rounds.target(round_id, data.respondent_id)
-        county = target.county_code if target else county_of(data.respondent_id)
+        county = target.county_code if target else county_named_by(data.respondent_id)
         require_answering(self.caller, data.respondent_id, county, "body.respondent_id")
         if target is None:
             raise InvalidInput.field("body.respondent_id", "target_of_round",
