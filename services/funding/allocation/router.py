@@ -5,11 +5,10 @@ from fastapi import APIRouter, Request
 from services.funding.allocation.distribution import DistributionService
 from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut
 from services.funding.allocation.service import AllocationService
-from services.funding.answers import once, stored
 from services.funding.identifiers import RecordIdPath
 from services.funding.registry import RegistryReader
 from shared.database import Session
-from shared.idempotency import IdempotencyKey
+from shared.idempotency import IdempotencyKey, once, stored
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
 from shared.service_provider import provided

@@ -3,7 +3,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.funding.answers import once, stored
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
 from services.funding.reports.schemas import (
     ClaimOut,
@@ -15,7 +14,7 @@ from services.funding.reports.schemas import (
 )
 from services.funding.reports.service import ReportService
 from shared.database import Session
-from shared.idempotency import IdempotencyKey
+from shared.idempotency import IdempotencyKey, once, stored
 from shared.identity import Caller, WritingCaller
 from shared.problems import problem_responses
 from shared.service_provider import provided

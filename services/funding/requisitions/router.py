@@ -2,13 +2,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
 
-from services.funding.answers import once, stored
 from services.funding.identifiers import RecordIdPath
 from services.funding.registry import RegistryReader
 from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut, StepIn
 from services.funding.requisitions.service import RequisitionService
 from shared.database import Session
-from shared.idempotency import IdempotencyKey
+from shared.idempotency import IdempotencyKey, once, stored
 from shared.identity import Caller, WritingCaller
 from shared.problems import InvalidInput, problem_responses
 from shared.service_provider import provided

@@ -2,13 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from services.surveys.answers import once, stored
 from services.surveys.identifiers import RecordIdPath
 from services.surveys.permissions import AnsweringCaller
 from services.surveys.responses.schemas import HistoryOut, ResponseIn, ResponseOut, ResponseUpdate, ReviewIn
 from services.surveys.responses.service import ResponseService
 from shared.database import Session
-from shared.idempotency import IdempotencyKey
+from shared.idempotency import IdempotencyKey, once, stored
 from shared.identity import KeyHolder, WritingCaller
 from shared.problems import problem_responses
 from shared.service_provider import provided
