@@ -55,6 +55,7 @@ from services.funding.ledger.service import Ledger, NewEntry
 from services.funding.registry import Municipality, Registry
 from shared.database import create_engine, create_sessionmaker
 from shared.identity import Principal, Role
+from shared.registry_client import RegistryClient
 from shared.service_client import PlatformClient
 from tests.funding_requests import register_receiver
 
@@ -88,7 +89,7 @@ class KnownCounties(Registry):
 async def registry_municipalities(stack: Stack) -> dict[str, Municipality]:
     client = PlatformClient(stack.gateway_url, stack.keys["dashboard"])
     try:
-        return await Registry(client).municipalities()
+        return await RegistryClient(client).municipalities()
     finally:
         await client.aclose()
 

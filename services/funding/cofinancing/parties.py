@@ -157,8 +157,8 @@ async def named_parties(registry: Registry, data: CoFinancingIn, on: date) -> Re
                 errors.append(FieldError(f"{at}.organisation", "unknown_reference",
                                          f"{party.organisation} is not an organisation in the actor registry."))
                 continue
-            resolved.references[f"{at}.organisation"] = organisation["county_code"]
-            resolved.parties.append(Party(party.organisation, party.name or organisation["name"], at, *years,
+            resolved.references[f"{at}.organisation"] = organisation.county_code
+            resolved.parties.append(Party(party.organisation, party.name or organisation.name, at, *years,
                                           amount=party.amount, share=share))
             continue
         codes = sorted(c for c, m in municipalities.items() if m.county_code == data.county_code) \

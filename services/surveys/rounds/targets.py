@@ -11,7 +11,8 @@ The registry is asked a bounded number of questions whatever the caller named: a
 organisations of no kind known by their id (rd-dalarna, skr) all in one call by id, at most MAX_NAMED_OTHERS of
 them in one round (more is 422 before any question); an id that cannot be a registry id is not asked about.
 
-The registry is read over HTTP through the gateway (shared.service_client), with surveys' own read-only key. A
+The registry is read over HTTP through the gateway, with surveys' own read-only key, by the one registry client
+(shared.registry_client). A
 municipality is known here by its SCB code (2080), as respondent keys name it; the registry's id for it is
 municipality-2080. Other organisations keep the registry's id (rss-20, region-20, county-20).
 
@@ -24,22 +25,19 @@ nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from shared.problems import FieldError, InvalidInput
-from shared.service_client import PlatformClient, PlatformUnavailable
+from shared.registry_client import Organisation, RegistryClient, UnknownCounty, registry_of
+from shared.service_client import PlatformClient
 
 MUNICIPALITY_PREFIX = "municipality-"
 CONTACT_POINT_ROLE = "contact_point"
-MAILBOX = "email"
 # Named organisations of no kind known by their id, in one round: as many as the registry answers in one call.
 MAX_NAMED_OTHERS = 100
-_REGISTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")  # the registry's record ids
 
 
 class TargetKind(StrEnum):
@@ -80,43 +78,32 @@ async def resolve_targets(client: PlatformClient, *, on: date, kind: TargetKind 
                           organisation_ids: list[str] | None) -> list[Target]:
     """The target set on `on`: by kind (and county), or the named organisations; 422 naming the field when the
     registry does not have them open that day."""
+    registry = registry_of(client)
     if kind is not None:
-        found = await _organisations(client, on, kind, county)
+        found = await _organisations(registry, on, kind, county)
         if not found:
             where = f" in county {county}" if county else ""
             raise InvalidInput.field("body.targets.county" if county else "body.targets.kind", "targets_found",
                                      f"The actor registry has no {kind.value} open on {on.isoformat()}{where}.")
-        chosen = sorted(found.values(), key=lambda o: surveys_id(o["id"]))
+        chosen = sorted(found.values(), key=lambda o: surveys_id(o.id))
     else:
-        chosen = await _named(client, on, organisation_ids or [])
-    mailboxes = await _contact_points(client, on, {o["id"] for o in chosen})
-    return [Target(organisation_id=surveys_id(o["id"]), county_code=o.get("county_code"), name=o.get("name"),
-                   contact_point=mailboxes.get(o["id"])) for o in chosen]
+        chosen = await _named(registry, on, organisation_ids or [])
+    mailboxes = await _contact_points(registry, on, {o.id for o in chosen})
+    return [Target(organisation_id=surveys_id(o.id), county_code=o.county_code, name=o.name,
+                   contact_point=mailboxes.get(o.id)) for o in chosen]
 
 
-async def _organisations(client: PlatformClient, on: date, kind: TargetKind,
-                         county: str | None) -> dict[str, dict[str, Any]]:
-    """{registry id: organisation} of one kind open on `on` (one county's, or all)."""
+async def _organisations(registry: RegistryClient, on: date, kind: TargetKind,
+                         county: str | None) -> dict[str, Organisation]:
+    """{registry id: organisation} of one kind open on `on` (one county's, or all); none for a county code that
+    names no county."""
     try:
-        items = await client.get_all("/actors/organisations", {"kind": kind.value, "county": county,
-                                                               "as_of": on.isoformat()},
-                                     what=f"the registry's organisations of kind {kind.value}")
-    except PlatformUnavailable as unavailable:
-        # The registry refuses a county code that names no county (422): none of its organisations, then.
-        if county is not None and await _no_such_county(client, county):
-            return {}
-        raise unavailable
-    return {o["id"]: o for o in items if o.get("active", True)}
+        return await registry.organisations_of_kind(kind.value, county, on)
+    except UnknownCounty:
+        return {}
 
 
-async def _no_such_county(client: PlatformClient, county: str) -> bool:
-    try:
-        return (await client.get(f"/actors/counties/{county}", what=f"the registry's county {county}")).status == 404
-    except PlatformUnavailable:
-        return False
-
-
-async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) -> list[dict[str, Any]]:
+async def _named(registry: RegistryClient, on: date, organisation_ids: list[str]) -> list[Organisation]:
     errors: list[FieldError] = []
     if len(set(organisation_ids)) != len(organisation_ids):
         errors.append(FieldError("body.targets.organisation_ids", "unique", "An organisation is named twice."))
@@ -127,12 +114,13 @@ async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) 
                                  f"and counties in one round; {len(others)} were named.", limit=MAX_NAMED_OTHERS)
     kinds = {kind_of(i) for i in organisation_ids} - {None}
     counties = {i[:2] for i in organisation_ids if kind_of(i) is TargetKind.MUNICIPALITY}
-    known: dict[str, dict[str, Any]] = {}
+    known: dict[str, Organisation] = {}
     for kind in sorted(kinds):
         # Municipalities all of one county are read as that county's list, the rest as the kind's whole list.
         county = next(iter(counties)) if kind is TargetKind.MUNICIPALITY and len(counties) == 1 else None
-        known |= await _organisations(client, on, kind, county)
-    known |= await _by_id(client, on, others)
+        known |= await _organisations(registry, on, kind, county)
+    # The named organisations of no kind known by their id: one call for up to MAX_NAMED_OTHERS ids.
+    known |= await registry.organisations(others, on)
     chosen = []
     for n, organisation_id in enumerate(organisation_ids):
         found = known.get(registry_id(organisation_id))
@@ -147,28 +135,11 @@ async def _named(client: PlatformClient, on: date, organisation_ids: list[str]) 
     return chosen
 
 
-async def _by_id(client: PlatformClient, on: date, organisation_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """{registry id: organisation} of those ids the registry has open on `on`: one call for up to
-    MAX_NAMED_OTHERS ids."""
-    wanted = sorted({i for i in organisation_ids if _REGISTRY_ID.match(i)})
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(wanted), MAX_NAMED_OTHERS):
-        batch = wanted[start:start + MAX_NAMED_OTHERS]
-        items = await client.get_all("/actors/organisations", {"id": ",".join(batch), "as_of": on.isoformat()},
-                                     what=f"{len(batch)} organisation(s) in the registry", limit=MAX_NAMED_OTHERS)
-        found.update((o["id"], o) for o in items if o.get("active", True))
-    return found
-
-
-async def _contact_points(client: PlatformClient, on: date, organisations: Iterable[str]) -> dict[str, str]:
+async def _contact_points(registry: RegistryClient, on: date, organisations: Iterable[str]) -> dict[str, str]:
     """{registry id: the mailbox of its contact point post} for the organisations that have one on `on`."""
     wanted = set(organisations)
-    posts = await client.get_all("/actors/posts", {"role": CONTACT_POINT_ROLE, "as_of": on.isoformat()},
-                                 what="the registry's contact points")
     mailboxes: dict[str, str] = {}
-    for post in sorted(posts, key=lambda p: p["id"]):
-        owner = post["organisation"]["id"]
-        mailbox = next((c["value"] for c in post.get("contacts", []) if c["kind"] == MAILBOX), None)
-        if owner in wanted and mailbox and post.get("active", True):
-            mailboxes.setdefault(owner, mailbox)
+    for post in await registry.posts(CONTACT_POINT_ROLE, on, what="the registry's contact points"):
+        if post.organisation_id in wanted and post.mailbox and post.active:
+            mailboxes.setdefault(post.organisation_id, post.mailbox)
     return mailboxes
