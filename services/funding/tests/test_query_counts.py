@@ -6,12 +6,10 @@ every statement the driver executes; no timing (speed is measured by `make bench
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from services.funding import SERVICE_DIR
 from services.funding.agreements.schemas import AgreementIn
@@ -21,9 +19,9 @@ from services.funding.allocation.service import AllocationService
 from services.funding.exports.service import ExportService
 from services.funding.ledger.service import Ledger
 from services.funding.registry import Municipality, Registry
-from shared.database import create_engine, create_sessionmaker
 from shared.identity import Principal, Role
 from shared.migrations import upgrade
+from tests.query_counts import CountedDatabase
 
 ADMIN = Principal(subject="skr-admin", role=Role.NATIONAL_ADMIN)
 COUNTIES = ["01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14", "17", "18", "19", "20", "21",
@@ -44,25 +42,6 @@ class StandInRegistry(Registry):
         return {m.code: m for m in MUNICIPALITIES if county_code in (None, m.county_code)}
 
 
-class Database:
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        self.sessions = create_sessionmaker(self.engine)
-        self.statements = 0
-        event.listen(self.engine.sync_engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args: Any) -> None:
-        self.statements += 1
-
-    async def count(self, work: Callable[[Any], Awaitable[Any]]) -> int:
-        """Statements sent by `work(session)` in one transaction, its commit included."""
-        before = self.statements
-        async with self.sessions() as session:
-            await work(session)
-            await session.commit()
-        return self.statements - before
-
-
 def agreement(year: int) -> AgreementIn:
     return AgreementIn.model_validate({
         "id": f"bench-{year}", "name": f"Stöd till RSS {year}", "registry_number": f"S{year}/0001",
@@ -79,7 +58,7 @@ def allocation(year: int, municipalities: list[Municipality]) -> AllocationCreat
 
 
 async def _counts(url: str) -> dict[str, list[int]]:
-    db = Database(url)
+    db = CountedDatabase(url)
     counts: dict[str, list[int]] = {"allocation": [], "overview": [], "county overview": [], "shares export": [],
                                     "ledger export": [], "county shares export": []}
     try:

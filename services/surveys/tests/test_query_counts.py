@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from services.surveys import SERVICE_DIR
 from services.surveys.aggregation.service import Aggregates
@@ -24,9 +23,9 @@ from services.surveys.responses.schemas import ResponseIn, ResponseUpdate
 from services.surveys.responses.service import ResponseService
 from services.surveys.rounds.models import Round, RoundTarget
 from services.surveys.rounds.repository import RoundRepository
-from shared.database import create_engine, create_sessionmaker
 from shared.identity import Principal, Role
 from shared.migrations import upgrade
+from tests.query_counts import CountedDatabase
 
 ADMIN = Principal(subject="skr-admin", role=Role.NATIONAL_ADMIN)
 QUESTIONNAIRE = "antal-fragor"
@@ -58,32 +57,7 @@ def every_answer(k: int) -> dict[str, Any]:
     return answers
 
 
-class Database:
-    """The service's engine and sessions, with a count of the statements a piece of work sends."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = create_engine(url)
-        self.sessions = create_sessionmaker(self.engine)
-
-    async def count(self, work: Callable[[Any], Awaitable[Any]]) -> int:
-        """Statements sent by `work(session)` in one transaction, its commit included."""
-        sent = 0
-
-        def one_more(*_args: Any) -> None:
-            nonlocal sent
-            sent += 1
-
-        event.listen(self.engine.sync_engine, "before_cursor_execute", one_more)
-        try:
-            async with self.sessions() as session:
-                await work(session)
-                await session.commit()
-        finally:
-            event.remove(self.engine.sync_engine, "before_cursor_execute", one_more)
-        return sent
-
-
-async def _open(db: Database, round_id: str, opens_on: date, respondents: list[str]) -> None:
+async def _open(db: CountedDatabase, round_id: str, opens_on: date, respondents: list[str]) -> None:
     async def open_round(session: Any) -> None:
         await RoundRepository(session).add_with_targets(
             Round(id=round_id, questionnaire_id=QUESTIONNAIRE, version=1, title=round_id, opens_on=opens_on,
@@ -98,7 +72,7 @@ async def _open(db: Database, round_id: str, opens_on: date, respondents: list[s
 
 
 async def _counts(url: str) -> dict[str, list[int]]:
-    db = Database(url)
+    db = CountedDatabase(url)
     counts: dict[str, list[int]] = {}
     today = date.today()
     try:
