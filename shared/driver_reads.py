@@ -12,7 +12,8 @@ Two ways to a driver connection:
   - `session_driver(session)`: the request session's own connection, so a read inside a write sees what the
     transaction wrote (pending ORM changes are flushed first). Repositories call `self.rows(READ, ...)`
     (shared/repository.py), which goes this way.
-  - `DriverPool` / `Drivers`: a connection straight from the engine's pool, for a route that needs no session.
+  - `driver_connection(engine)`: a connection straight from the engine's pool, for a read that needs no session
+    (the registry's representatives read).
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from __future__ import annotations
 import operator
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import asyncpg
-from fastapi import Depends, Request
 from sqlalchemy import Select, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -175,22 +175,3 @@ async def driver_connection(engine: AsyncEngine) -> AsyncIterator[DriverConnecti
         # Back to the pool; the pool's reset-on-return may talk to the driver, so it runs where SQLAlchemy's
         # async adaptation can wait for it (as AsyncEngine.raw_connection itself does on the way out).
         await greenlet_spawn(pooled.close)
-
-
-class DriverPool:
-    """Driver connections from a service's engine pool; `async with pool.connection() as db:` in a route.
-    A plain dependency (not a generator one): FastAPI's exit stack for generator dependencies was measured at
-    a few tenths of a millisecond per request on this path."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-
-    def connection(self) -> AbstractAsyncContextManager[DriverConnection]:
-        return driver_connection(self.engine)
-
-
-async def _driver_pool(request: Request) -> DriverPool:
-    return DriverPool(request.app.state.engine)
-
-
-Drivers = Annotated[DriverPool, Depends(_driver_pool)]

@@ -63,7 +63,7 @@ def test_sql_is_built_in_repository_modules_only() -> None:
         assert not calls, (name, "runs a statement on line(s)", calls)
         drivers = {m for m in _imports(tree) if m in {"shared.driver_reads.DriverRead",
                                                       "shared.driver_reads.session_driver",
-                                                      "shared.driver_reads.Drivers"}}
+                                                      "shared.driver_reads.driver_connection"}}
         assert not drivers, (name, sorted(drivers))
 
 
