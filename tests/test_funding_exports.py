@@ -140,8 +140,8 @@ def test_county_exports_and_the_national_overview_agree(gateway, admin_key, coun
 
 def test_exports_of_what_does_not_exist_or_cannot_be(gateway, county_key):
     assert_problem(gateway.get("/funding/agreements/no-such-agreement/exports/shares.csv", headers=county_key), 404)
-    assert_problem(gateway.get("/funding/counties/20/exports/shares.pdf", headers=county_key), 422,
-                   field="path.file_format")
+    # Each format is an operation of its own (.csv, .xlsx): another is no resource at all.
+    assert_problem(gateway.get("/funding/counties/20/exports/shares.pdf", headers=county_key), 404)
     assert_problem(gateway.get("/funding/counties/2/exports/ledger.csv", headers=county_key), 422,
                    field="path.county_code")
     assert_problem(gateway.get("/funding/balances", params={"by": "region"}, headers=county_key), 422,

@@ -167,3 +167,131 @@ def test_a_county_system_works_through_the_generated_client(generated: ModuleTyp
     assert by_id[own_id][2] == "Arbetsutskott för RSS Dalarna"
     assert by_id[imported_id][2] == "Referensgrupp brukarinflytande"
     assert "rss-20" in by_id
+
+
+def _client(generated: ModuleType, stack: Stack, key: str):  # type: ignore[no-untyped-def]
+    return generated.Client(base_url=stack.gateway_url, headers={"X-API-Key": stack.keys[key]},
+                            timeout=httpx.Timeout(60))
+
+
+def _key() -> str:
+    return str(uuid.uuid4())
+
+
+def test_dalarnas_funding_year_through_the_generated_client(generated: ModuleType, stack: Stack) -> None:
+    """Agreement to verified ledger with typed calls only: a receiver with its signatory, the agreement, Dalarna's
+    allocation, the county's requisition, approval and payment (no body), the spending report, the ledger's
+    verify and the shares as an XLSX workbook."""
+    from openpyxl import load_workbook
+    from rss_generated_client import models
+
+    from tests.funding_requests import org_number
+
+    admin, dalarna = _client(generated, stack, "skr-admin"), _client(generated, stack, "county-20")
+    run = uuid.uuid4().hex[:8]
+    receiver, signatory = f"mottagare-{run}", f"firmatecknare-{run}"
+    since = datetime.date(2020, 1, 1)
+    made = [
+        api("create_organisation").sync_detailed(client=admin, body=models.OrganisationIn(
+            id=receiver, kind=models.OrganisationKind.REGION, name="Region Dalarna (demomottagare)",
+            county_code="20", valid_from=since,
+            identifiers=[models.IdentifierIn(scheme=models.IdentifierScheme.ORG_NUMBER, value=org_number())])),
+        api("create_person").sync_detailed(client=admin, body=models.PersonIn(
+            id=signatory, given_name="Exempel", family_name="Firmatecknarsson")),
+        api("create_post").sync_detailed(client=admin, body=models.PostIn(
+            id=f"{receiver}-signatory", organisation_id=receiver, role=models.PostRole.SIGNATORY, valid_from=since)),
+        api("create_membership").sync_detailed(client=admin, body=models.MembershipIn(
+            post_id=f"{receiver}-signatory", person_id=signatory, valid_from=since)),
+    ]
+    assert [m.status_code for m in made] == [201, 201, 201, 201], [m.content for m in made]
+
+    agreement_id, line_id = f"rss-{run}", f"rss-{run}-stod"
+    agreement = api("create_agreement").sync_detailed(client=admin, body=models.AgreementIn(
+        id=agreement_id, name="Stöd till regionala stödstrukturer", registry_number=f"S2025/{run}",
+        first_year=2025, last_year=2025, areas=["regional stödstruktur"],
+        lines=[models.FundingLineIn(id=line_id, area="regional stödstruktur", year=2025, total="21000000.00",
+                                    allocation_key=models.AllocationKey.EQUAL,
+                                    requisition_last_date=datetime.date(2099, 6, 30),
+                                    report_due_date=datetime.date(2099, 12, 31))]))
+    assert agreement.status_code == 201 and isinstance(agreement.parsed, models.AgreementOut), agreement.content
+
+    allocation = api("create_allocation").sync_detailed(
+        agreement_id, line_id, client=admin, idempotency_key=_key(), body=models.AllocationCreate(
+            id=f"{agreement_id}-dalarna", total="1000000.00", key=models.AllocationKey.EQUAL,
+            recipients=[models.RecipientIn(id=receiver)]))
+    assert allocation.status_code == 201, allocation.content
+    assert [(s.recipient_id, s.amount) for s in allocation.parsed.shares] == [(receiver, "1000000.00")]
+
+    requisition = api("create_requisition").sync_detailed(client=dalarna, idempotency_key=_key(),
+                                                           body=models.RequisitionIn(
+        id=f"{agreement_id}-1", allocation_id=f"{agreement_id}-dalarna", recipient_id=receiver,
+        amount="400000.00", signed_by=signatory))
+    assert requisition.status_code == 201 and requisition.parsed.status == "submitted", requisition.content
+    move = api("move_requisition").sync_detailed
+    approved = move(f"{agreement_id}-1", models.MoveRequisitionStep.APPROVE, client=admin, idempotency_key=_key())
+    assert approved.status_code == 200 and approved.parsed.status == "approved", approved.content
+    paid = move(f"{agreement_id}-1", models.MoveRequisitionStep.PAY, client=admin, idempotency_key=_key())
+    assert paid.status_code == 200 and paid.parsed.status == "paid", paid.content
+    receipt = paid.headers.get("Ledger-Receipt")
+
+    report = api("create_report").sync_detailed(client=dalarna, idempotency_key=_key(), body=models.ReportIn(
+        id=f"{agreement_id}-rapport", allocation_id=f"{agreement_id}-dalarna", recipient_id=receiver,
+        spent="300000.00", comment="Två utvecklingsledare, Älvdalen–Avesta"))
+    assert report.status_code == 201, report.content
+    assert (report.parsed.spent, report.parsed.unspent) == ("300000.00", "100000.00")
+
+    verified = api("verify_ledger").sync_detailed(agreement_id, client=dalarna, receipt=receipt)
+    assert verified.status_code == 200 and verified.parsed.intact, verified.content
+
+    shares = api("export_agreement_shares_xlsx").sync_detailed(agreement_id, client=dalarna)
+    assert shares.status_code == 200, shares.content
+    sheet = load_workbook(shares.parsed.payload).active
+    rows = {row[0].value: [c.value for c in row] for row in sheet.iter_rows()}
+    assert any(receiver in row for row in rows.values())
+
+
+def test_a_survey_round_through_the_generated_client(generated: ModuleType, stack: Stack) -> None:
+    """A round to Falun, Falun's own answer with its respondent key, closed, aggregated and exported as CSV and
+    XLSX; the questionnaire as a workbook, imported as a new questionnaire and replaced: typed calls only."""
+    from openpyxl import load_workbook
+    from rss_generated_client import models
+    from rss_generated_client.types import File
+
+    from tests.surveys_requests import needs_answers
+
+    admin, falun = _client(generated, stack, "skr-admin"), _client(generated, stack, "municipality-2080")
+    round_id = f"behov-falun-{uuid.uuid4().hex[:8]}"
+    today = datetime.date.today()
+    created = api("create_round").sync_detailed(client=admin, body=models.RoundIn(
+        id=round_id, questionnaire_id="behovsinventering", version=1, title="Behovsinventering Falun",
+        opens_on=today - datetime.timedelta(days=1), closes_on=datetime.date(2099, 12, 31),
+        targets=models.TargetSetIn(organisation_ids=["2080"])))
+    assert created.status_code == 201, created.content
+
+    answered = api("create_response").sync_detailed(round_id, client=falun, idempotency_key=_key(),
+                                                    body=models.ResponseIn(
+        respondent_id="2080", answers=models.ResponseInAnswers.from_dict(needs_answers(1)), submit=True))
+    assert answered.status_code == 201 and answered.parsed.status == "submitted", answered.content
+
+    closed = api("close_round").sync_detailed(round_id, client=admin)
+    assert closed.status_code == 200 and closed.parsed.status == "closed", closed.content
+    distribution = api("get_distribution").sync_detailed(round_id, client=admin)
+    assert distribution.status_code == 200 and isinstance(distribution.parsed, models.DistributionOut)
+
+    csv_file = api("export_responses_csv").sync_detailed(round_id, client=admin)
+    assert csv_file.status_code == 200 and isinstance(csv_file.parsed, str), csv_file.content
+    assert "2080" in csv_file.parsed and "Älvdalen" in csv_file.parsed
+    xlsx_file = api("export_responses_xlsx").sync_detailed(round_id, client=admin)
+    assert xlsx_file.status_code == 200, xlsx_file.content
+    assert load_workbook(xlsx_file.parsed.payload).active.max_row >= 2
+
+    workbook = api("export_workbook").sync_detailed("behovsinventering", 1, client=admin)
+    assert workbook.status_code == 200 and workbook.parsed is not None, workbook.content
+    content = workbook.parsed.payload.read()
+    copy = f"behov-kopia-{uuid.uuid4().hex[:8]}"
+    imported = api("import_workbook").sync_detailed(copy, client=admin, body=models.ImportWorkbookBody(
+        file=File(payload=io.BytesIO(content), file_name="behov.xlsx")))
+    assert imported.status_code == 201 and imported.parsed.status == "draft", imported.content
+    replaced = api("replace_from_workbook").sync_detailed(copy, 1, client=admin, body=models.ReplaceFromWorkbookBody(
+        file=File(payload=io.BytesIO(content), file_name="behov.xlsx")))
+    assert replaced.status_code == 200 and replaced.parsed.id == copy, replaced.content

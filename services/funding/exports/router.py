@@ -10,13 +10,13 @@ from fastapi.responses import Response
 
 from services.funding.exports.service import LEDGER_COLUMNS, SHARE_COLUMNS, ExportService, Table
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
+from shared.file_routes import FileFormatOfPath, file_routes
 from shared.identity import Caller
 from shared.problems import problem_responses
 from shared.service_provider import provided
 from shared.spreadsheet_export import CSV_MEDIA_TYPE, DELIMITERS, XLSX_MEDIA_TYPE, write_csv, write_xlsx
 
 Exports = Annotated[ExportService, provided(ExportService, Caller)]
-FileFormat = Annotated[Literal["csv", "xlsx"], Path(description="csv (Excel-ready) or xlsx")]
 CountyPath = Annotated[str, Path(pattern=COUNTY_CODE_PATTERN)]
 AsOf = Annotated[date | None, Query(description="Amounts as of this date, like the balances; default: today")]
 Delimiter = Annotated[Literal["semicolon", "comma"], Query(
@@ -36,44 +36,39 @@ def _file(name: str, table: Table, file_format: str, delimiter: str) -> Response
                     headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
 
 
-def _declared(columns: tuple[str, ...]) -> dict[int | str, dict[str, object]]:
-    return {200: {"description": "Columns: " + ", ".join(columns),
-                  "content": {"text/csv": {"schema": {"type": "string"}},
-                              XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
-
-
-@router.get("/agreements/{agreement_id}/exports/shares.{file_format}", response_class=Response,
-            summary="An agreement's shares: each recipient's share and what it requisitioned, was paid, passed on, "
-                    "reported spent, is to repay and repaid, as of a date",
-            responses={**_declared(SHARE_COLUMNS), **problem_responses(404)})
-async def export_agreement_shares(agreement_id: RecordIdPath, file_format: FileFormat, exports: Exports,
+async def export_agreement_shares(agreement_id: RecordIdPath, file_format: FileFormatOfPath, exports: Exports,
                                   as_of: AsOf = None, delimiter: Delimiter = "semicolon") -> Response:
     on = as_of or date.today()
     return _file(f"{agreement_id}-{on.isoformat()}-shares",
                  await exports.shares(on, agreement_id=agreement_id), file_format, delimiter)
 
 
-@router.get("/agreements/{agreement_id}/exports/ledger.{file_format}", response_class=Response,
-            summary="An agreement's ledger: every money event in order, with its hash",
-            responses={**_declared(LEDGER_COLUMNS), **problem_responses(404)})
-async def export_agreement_ledger(agreement_id: RecordIdPath, file_format: FileFormat, exports: Exports,
+async def export_agreement_ledger(agreement_id: RecordIdPath, file_format: FileFormatOfPath, exports: Exports,
                                   delimiter: Delimiter = "semicolon") -> Response:
     return _file(f"{agreement_id}-ledger", await exports.ledger(agreement_id=agreement_id), file_format, delimiter)
 
 
-@router.get("/counties/{county_code}/exports/shares.{file_format}", response_class=Response,
-            summary="A county's shares in every agreement, with what became of each, as of a date",
-            responses=_declared(SHARE_COLUMNS))
-async def export_county_shares(county_code: CountyPath, file_format: FileFormat, exports: Exports,
+async def export_county_shares(county_code: CountyPath, file_format: FileFormatOfPath, exports: Exports,
                                as_of: AsOf = None, delimiter: Delimiter = "semicolon") -> Response:
     on = as_of or date.today()
     return _file(f"county-{county_code}-{on.isoformat()}-shares", await exports.shares(on, county=county_code),
                  file_format, delimiter)
 
 
-@router.get("/counties/{county_code}/exports/ledger.{file_format}", response_class=Response,
-            summary="A county's ledger entries in every agreement, each agreement's in order",
-            responses=_declared(LEDGER_COLUMNS))
-async def export_county_ledger(county_code: CountyPath, file_format: FileFormat, exports: Exports,
+async def export_county_ledger(county_code: CountyPath, file_format: FileFormatOfPath, exports: Exports,
                                delimiter: Delimiter = "semicolon") -> Response:
     return _file(f"county-{county_code}-ledger", await exports.ledger(county=county_code), file_format, delimiter)
+
+
+file_routes(router, "/agreements/{agreement_id}/exports/shares", export_agreement_shares,
+            name="exportAgreementShares", columns=SHARE_COLUMNS, responses=problem_responses(404),
+            summary="An agreement's shares: each recipient's share and what it requisitioned, was paid, passed on, "
+                    "reported spent, is to repay and repaid, as of a date")
+file_routes(router, "/agreements/{agreement_id}/exports/ledger", export_agreement_ledger,
+            name="exportAgreementLedger", columns=LEDGER_COLUMNS, responses=problem_responses(404),
+            summary="An agreement's ledger: every money event in order, with its MAC")
+file_routes(router, "/counties/{county_code}/exports/shares", export_county_shares, name="exportCountyShares",
+            columns=SHARE_COLUMNS,
+            summary="A county's shares in every agreement, with what became of each, as of a date")
+file_routes(router, "/counties/{county_code}/exports/ledger", export_county_ledger, name="exportCountyLedger",
+            columns=LEDGER_COLUMNS, summary="A county's ledger entries in every agreement, each agreement's in order")

@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Body, Path, Request
 
 from services.funding.identifiers import RecordIdPath
 from services.funding.registry import RegistryReader
@@ -42,7 +42,9 @@ async def move_requisition(requisition_id: RecordIdPath,
                            step: Annotated[Literal["submit", "approve", "pay", "reject"], Path()],
                            requisitions: RequisitionWriter, session: Session, caller: WritingCaller,
                            request: Request, idempotency_key: IdempotencyKey,
-                           data: StepIn | None = None):  # type: ignore[no-untyped-def]
+                           # Optional, and when sent an object (never null): generated clients then leave it out
+                           # when unset rather than send a null.
+                           data: Annotated[StepIn, Body()] = None):  # type: ignore[no-untyped-def,assignment]
     async def run():  # type: ignore[no-untyped-def]
         if step == "reject" and (data is None or data.reason is None):
             raise InvalidInput.field("body.reason", "missing", "A rejection gives its reason.")

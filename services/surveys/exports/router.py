@@ -1,11 +1,12 @@
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from services.surveys.aggregation.router import MinimumGroup
 from services.surveys.exports.service import Exports
 from services.surveys.identifiers import RecordIdPath
+from shared.file_routes import FileFormatOfPath, file_routes
 from shared.identity import Caller
 from shared.problems import problem_responses
 from shared.service_provider import provided
@@ -14,7 +15,6 @@ from shared.spreadsheet_export import XLSX_MEDIA_TYPE as XLSX
 from shared.spreadsheet_export import write_csv, write_xlsx
 
 ExportsOf = Annotated[Exports, provided(Exports, Caller, MinimumGroup)]
-Format = Annotated[Literal["csv", "xlsx"], Path(description="csv (Excel-ready: BOM, ;) or xlsx")]
 
 router = APIRouter(prefix="/rounds/{round_id}/exports", tags=["exports"],
                    responses=problem_responses(401, 404, 422))
@@ -27,16 +27,18 @@ def _file(name: str, table: tuple, file_format: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
 
 
-@router.get("/responses.{file_format}", summary="One row per response the caller may read, one column per item "
-                                                "(a multiple choice: one per option)",
-            responses={200: {"content": {CSV: {}, XLSX: {}}}})
-async def export_responses(round_id: RecordIdPath, file_format: Format, exports: ExportsOf) -> Response:
+async def export_responses(round_id: RecordIdPath, file_format: FileFormatOfPath, exports: ExportsOf) -> Response:
     return _file("responses", await exports.responses(round_id), file_format)
 
 
-@router.get("/distribution.{file_format}", summary="The distribution table, the same numbers as the API's (a "
-                                                   "suppressed table's counts empty, marked in its last column)",
-            responses={200: {"content": {CSV: {}, XLSX: {}}}})
-async def export_distribution(round_id: RecordIdPath, file_format: Format, exports: ExportsOf,
+async def export_distribution(round_id: RecordIdPath, file_format: FileFormatOfPath, exports: ExportsOf,
                               county: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None) -> Response:
     return _file("distribution", await exports.distribution(round_id, county), file_format)
+
+
+file_routes(router, "/responses", export_responses, name="exportResponses",
+            summary="One row per response the caller may read, one column per item (a multiple choice: one per "
+                    "option)")
+file_routes(router, "/distribution", export_distribution, name="exportDistribution",
+            summary="The distribution table, the same numbers as the API's (a suppressed table's counts empty, "
+                    "marked in its last column)")

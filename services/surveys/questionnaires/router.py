@@ -26,9 +26,10 @@ WORKBOOK_BODY: dict[str, Any] = {"requestBody": {"required": True, "description"
     "constraint, category), a 'choices' sheet (list_name, name, label) and a 'settings' sheet (form_title, "
     "description). Each broken rule is named as '<sheet> row <n>.<column>'. A file that unpacks past the "
     "service's bounds, or needs more memory or time to read than a workbook may, is 413; one whose XML is "
-    "malformed or declares a DTD or entities is 422."),
-    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}},
-                MULTIPART_FORM: file_part_schema("The workbook.")}}}
+    "malformed or declares a DTD or entities is 422. The file may also be sent as the body itself, with "
+    "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (curl --data-binary); the "
+    "document declares the form upload alone, which every client generator reads as one file parameter."),
+    "content": {MULTIPART_FORM: file_part_schema("The workbook.")}}}
 
 
 async def workbook_body(request: Request) -> bytes:
@@ -123,7 +124,7 @@ async def replace_from_workbook(questionnaire_id: RecordIdPath, version: Version
 
 
 @router.get("/{questionnaire_id}/versions/{version}/workbook.xlsx", response_class=Response,
-            responses={200: {"content": {XLSX: {}}}},
+            responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
             summary="A version as an XLSForm-style workbook (survey, choices, settings) to edit in Excel")
 async def export_workbook(questionnaire_id: RecordIdPath, version: VersionPath,
                           questionnaires: Questionnaires) -> Response:
