@@ -6,7 +6,6 @@ from services.surveys.identifiers import AUDIT_ENTITY_ID_LENGTH
 from shared.audit import AuditEventMixin
 
 
-
 class AuditEvent(AuditEventMixin, Base):
     """Surveys' audit trail (shared.audit); `county_code` is the changed record's owning county: a response's
     respondent's county, none for questionnaires, rounds and reporting years."""
