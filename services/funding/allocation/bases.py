@@ -26,14 +26,16 @@ def published(reference_date: date, on: date, field: str, what: str) -> None:
                                  "day or earlier.")
 
 
-async def basis_populations(registry: Registry, data: AllocationIn, key: AllocationKey, on: date) -> str | None:
-    """With `basis`: each recipient's population filled in from the basis (a municipality's by its SCB code, an
-    organisation's by its id), and the basis as the source of the populations; None without one. A basis is for
+async def with_basis_populations(registry: Registry, data: AllocationIn, key: AllocationKey, on: date
+                                 ) -> tuple[AllocationIn, str | None]:
+    """With `basis`: the request with each recipient's population taken from the basis (a municipality's by its
+    SCB code, an organisation's by its id), and the basis as the source of the populations; without one the
+    request as it is and None. A basis is for
     the population key, instead of populations and of `basis_year`, and counts people on a day no later than the
     day the split takes effect (`on`: an allocation of 2019 splits by a population of 2019 or earlier); 422
     naming the field otherwise."""
     if data.basis is None:
-        return None
+        return data, None
     if key is not AllocationKey.POPULATION:
         raise InvalidInput.field("body.basis", "population_key_only", "A population basis weighs a population split "
                                                                       f"only; this one is by {key.value}.")
@@ -47,7 +49,6 @@ async def basis_populations(registry: Registry, data: AllocationIn, key: Allocat
               for i, r in enumerate(data.recipients) if r.id not in basis.populations]
     if errors:
         raise InvalidInput(errors[0].message, errors=errors)
-    for recipient in data.recipients:  # as an assignment would set it (see recipients.py)
-        recipient.__dict__["population"] = basis.populations[recipient.id]
-        recipient.__pydantic_fields_set__.add("population")
-    return basis_source(basis.id, basis.name, basis.source, basis.reference_date)
+    weighed = [r.model_copy(update={"population": basis.populations[r.id]}) for r in data.recipients]
+    return (data.model_copy(update={"recipients": weighed}),
+            basis_source(basis.id, basis.name, basis.source, basis.reference_date))
