@@ -3,6 +3,7 @@ from fastapi import FastAPI
 from services.funding import SERVICE_DIR, VERSION
 from services.funding.agreements.router import router as agreements_router
 from services.funding.allocation.router import router as allocations_router
+from services.funding.audit.router import router as audit_router
 from services.funding.cofinancing.router import router as co_financing_router
 from services.funding.exports.router import router as exports_router
 from services.funding.ledger import keys as ledger_keys
@@ -31,7 +32,7 @@ def create_app(settings: FundingSettings | None = None) -> FastAPI:
         service_dir=SERVICE_DIR,
         routers=[service_info_router("funding", VERSION, DESCRIPTION), agreements_router, allocations_router,
                  ledger_router, requisitions_router, reports_router,
-                 co_financing_router, exports_router],
+                 co_financing_router, exports_router, audit_router],
     )
     app.add_middleware(LedgerReceiptMiddleware)  # a money-moving answer carries the new heads, signed
     attach_platform_client(app, lambda: PlatformClient(settings.gateway_url, settings.gateway_api_key,

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.agreements.models import Agreement, FundingLine
 from services.funding.allocation.models import Allocation
 from shared.locks import hold
+from shared.repository import Repository
 
 
-class AgreementRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, agreement_id: str) -> Agreement | None:
-        return await self.session.get(Agreement, agreement_id)
+class AgreementRepository(Repository[Agreement]):
+    model = Agreement
+    noun = "agreement"
 
     async def hold_new(self, agreement_id: str) -> None:
         """Holds the id until the transaction ends, so that two creates of one agreement run one at a time."""
         await hold(self.session, ("agreements", agreement_id))
-
-    async def add(self, agreement: Agreement) -> None:
-        self.session.add(agreement)
-        await self.session.flush()
 
     async def all(self) -> list[Agreement]:
         return list((await self.session.scalars(select(Agreement).order_by(Agreement.id).limit(500))).all())

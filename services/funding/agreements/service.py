@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.agreements.models import Agreement, FundingLine
+from services.funding.agreements.presenter import agreement_out, agreement_snapshot
 from services.funding.agreements.repository import AgreementRepository
-from services.funding.agreements.schemas import AgreementIn, AgreementOut, FundingLineOut
+from services.funding.agreements.schemas import AgreementIn, AgreementOut
+from services.funding.audit.service import trail
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger, NewEntry
 from shared.authorization import require_national
@@ -16,17 +18,6 @@ from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 
 STATE = "state"
 AGENCY = "agency"
-
-
-def agreement_out(agreement: Agreement) -> AgreementOut:
-    return AgreementOut(
-        id=agreement.id, name=agreement.name, registry_number=agreement.registry_number,
-        first_year=agreement.first_year, last_year=agreement.last_year, areas=list(agreement.areas),
-        lines=[FundingLineOut(id=line.id, agreement_id=agreement.id, area=line.area, year=line.year,
-                              total=line.total_ore, allocation_key=line.allocation_key,
-                              requisition_last_date=line.requisition_last_date,
-                              report_due_date=line.report_due_date, conditions=line.conditions)
-               for line in agreement.lines])
 
 
 def _same(stored: AgreementOut, data: AgreementIn) -> bool:
@@ -43,10 +34,14 @@ class AgreementService:
         self.repository = AgreementRepository(session)
 
     async def read(self, agreement_id: str) -> AgreementOut:
+        return agreement_out(await self.require(agreement_id))
+
+    async def require(self, agreement_id: str) -> Agreement:
+        """The agreement; 404 when there is none."""
         agreement = await self.repository.get(agreement_id)
         if agreement is None:
             raise NotFound(f"No agreement {agreement_id}.")
-        return agreement_out(agreement)
+        return agreement
 
     async def search(self) -> list[AgreementOut]:
         return [agreement_out(a) for a in await self.repository.all()]
@@ -74,7 +69,10 @@ class AgreementService:
                 id=line.id, area=line.area, year=line.year, total_ore=line.total,
                 allocation_key=line.allocation_key.value, requisition_last_date=line.requisition_last_date,
                 report_due_date=line.report_due_date, conditions=line.conditions))
-        await self.repository.add(agreement)
+        self.repository.add(agreement)
+        await self.repository.flush()
+        trail(self.session, self.caller).record("create", "agreement", agreement.id, county=None,
+                                                after=agreement_snapshot(agreement))
         await Ledger(self.session).record_all(self.caller, data.id, [
             NewEntry(entry_type=EntryType.COMMITMENT, amount_ore=line.total, provider=STATE, receiver=AGENCY,
                      county_code=None, document_type="funding_line", document_id=line.id) for line in data.lines])

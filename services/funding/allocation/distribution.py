@@ -23,8 +23,9 @@ from datetime import date
 from services.funding.allocation.account import ShareAccount, share_account
 from services.funding.allocation.engine import AllocationKey
 from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.allocation.presenter import parent_out
 from services.funding.allocation.recipients import resolve_recipients
-from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut, ParentOut, RecipientIn
+from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut, RecipientIn
 from services.funding.allocation.service import AllocationService
 from services.funding.effective import not_before
 from services.funding.ledger.models import EntryType
@@ -85,9 +86,8 @@ class DistributionService(AllocationService):
         account.require_room(open_ if data.total is None else data.total, field="body.total",
                              what="to be passed on", report=False)
         answer = self._compute(line, resolved, open_, allocation_id=allocation_id, source=source, payees=payees, on=on,
-                               limit=("within_received", f"{share.recipient_id} has received and not passed on"))
-        answer.parent = ParentOut(allocation_id=parent.id, recipient_id=share.recipient_id)
-        answer.county_code = share.county_code
+                               limit=("within_received", f"{share.recipient_id} has received and not passed on"),
+                               parent=parent_out(parent.id, share.recipient_id), county_code=share.county_code)
         return resolved, answer
 
     async def preview_distribution(self, allocation_id: str, recipient_id: str, data: AllocationIn

@@ -5,21 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.allocation.models import Allocation, AllocationShare
 from services.funding.repository import insert_rows
 from shared.locks import hold
+from shared.repository import Repository
 
 
-class AllocationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AllocationRepository(Repository[Allocation]):
+    model = Allocation
+    noun = "allocation"
 
-    async def get(self, allocation_id: str) -> Allocation | None:
-        return await self.session.get(Allocation, allocation_id)
-
-    async def add(self, allocation: Allocation, shares: list[dict[str, Any]]) -> None:
+    async def add_with_shares(self, allocation: Allocation, shares: list[dict[str, Any]]) -> None:
         """The allocation, then its shares (column values) in one statement however many there are (all 290
         municipalities), without an ORM object per share. The allocation leaves the session, so a later read in
         the same transaction loads it with its shares."""

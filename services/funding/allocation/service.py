@@ -4,7 +4,6 @@ together exceed the line, and every saved share is an allocation entry in the le
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,18 +19,12 @@ from services.funding.allocation.engine import (
     allocate,
     fraction_text,
 )
-from services.funding.allocation.models import Allocation
+from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.allocation.presenter import allocation_out, allocation_snapshot, computed_allocation_out
 from services.funding.allocation.recipients import resolve_recipients
 from services.funding.allocation.repository import AllocationRepository
-from services.funding.allocation.schemas import (
-    AllocationCreate,
-    AllocationIn,
-    AllocationOut,
-    ParentOut,
-    PayeeOut,
-    RecipientIn,
-    ShareOut,
-)
+from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut, ParentOut, RecipientIn
+from services.funding.audit.service import trail
 from services.funding.effective import agreement_start, effective_day, not_before
 from services.funding.identifiers import county_of_scb_code
 from services.funding.ledger.models import EntryType
@@ -67,6 +60,35 @@ def _weights(data: AllocationIn, key: AllocationKey) -> list[Recipient]:
     if errors:
         raise InvalidInput(f"The allocation breaks {len(errors)} rule(s): {errors[0].message}", errors=errors)
     return recipients
+
+
+async def allocation_share(allocations: AllocationRepository, allocation_id: str, recipient_id: str, *,
+                           from_state: bool = False) -> tuple[Allocation, AllocationShare]:
+    """The allocation a body names and the recipient's share of it, or 422 naming the field: an unknown
+    allocation (body.allocation_id, unknown_reference), a recipient without a share in it (body.recipient_id,
+    recipient_of_allocation). `from_state`: only an allocation of a funding line, not an onward distribution
+    (whose money comes from its distributor: body.allocation_id, state_allocation)."""
+    allocation = await allocations.get(allocation_id)
+    if allocation is None:
+        raise InvalidInput.field("body.allocation_id", "unknown_reference", f"No allocation {allocation_id}.")
+    if from_state and allocation.parent_allocation_id is not None:
+        raise InvalidInput.field("body.allocation_id", "state_allocation",
+                                 f"{allocation_id} is an onward distribution: its money comes from "
+                                 f"{allocation.parent_recipient_id}, not from the state, and is not requisitioned.")
+    share = next((s for s in allocation.shares if s.recipient_id == recipient_id), None)
+    if share is None:
+        raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
+                                 f"{recipient_id} has no share in allocation {allocation_id}.")
+    return allocation, share
+
+
+def owning_county(answer: AllocationOut) -> str | None:
+    """The county an allocation belongs to: a distribution's, or the one county of all its shares; none for an
+    allocation across counties (a national one)."""
+    if answer.county_code is not None:
+        return answer.county_code
+    counties = {share.county_code for share in answer.shares}
+    return counties.pop() if len(counties) == 1 else None
 
 
 def _body_field(field: str) -> str:
@@ -138,7 +160,7 @@ class AllocationService:
                                 parent_recipient_id=answer.parent.recipient_id if answer.parent else None,
                                 county_code=answer.county_code, allocated_on=answer.allocated_on,
                                 created_at=answer.recorded_at)
-        await self.repository.add(allocation, [{
+        await self.repository.add_with_shares(allocation, [{
             "allocation_id": data.id, "position": position, "recipient_id": share.recipient_id,
             "recipient_name": by_id[share.recipient_id].name, "county_code": share.county_code, "basis": share.basis,
             "weight": share.weight, "exact": share.exact_ore, "amount_ore": share.amount,
@@ -146,6 +168,9 @@ class AllocationService:
             "payee_name": share.payee.name if share.payee else None,
             "payee_org_number": share.payee.org_number if share.payee else None}
             for position, share in enumerate(answer.shares, start=1)])
+        trail(self.session, self.caller).record(
+            "distribute" if answer.parent else "allocate", "allocation", data.id, county=owning_county(answer),
+            after=allocation_snapshot(answer))
         await Ledger(self.session).record_all(self.caller, answer.agreement_id, [
             NewEntry(entry_type=entry_type, amount_ore=share.amount, provider=provider, receiver=share.recipient_id,
                      county_code=share.county_code, document_type="allocation", document_id=data.id,
@@ -156,26 +181,12 @@ class AllocationService:
         allocation = await self.repository.get(allocation_id)
         if allocation is None:
             raise NotFound(f"No allocation {allocation_id}.")
-        return AllocationOut(
-            id=allocation.id, agreement_id=allocation.agreement_id, funding_line_id=allocation.funding_line_id,
-            parent=ParentOut(allocation_id=allocation.parent_allocation_id,
-                             recipient_id=allocation.parent_recipient_id or "")
-            if allocation.parent_allocation_id else None, county_code=allocation.county_code,
-            total=allocation.total_ore, sum=sum(s.amount_ore for s in allocation.shares),
-            key=AllocationKey(allocation.key), rounding=allocation.rounding, allocated_on=allocation.allocated_on,
-            recorded_at=allocation.created_at, basis=allocation.basis,
-            shares=[ShareOut(recipient_id=s.recipient_id, name=s.recipient_name, county_code=s.county_code,
-                             basis=s.basis, weight=s.weight,
-                             share=fraction_text(Fraction(s.exact) / allocation.total_ore)
-                             if allocation.total_ore else "0",
-                             exact_ore=s.exact, amount=s.amount_ore, adjustment_ore=s.adjustment,
-                             payee=PayeeOut(id=s.payee_id, name=s.payee_name or "",
-                                            org_number=s.payee_org_number or "") if s.payee_id else None)
-                    for s in allocation.shares])
+        return allocation_out(allocation)
 
     def _compute(self, line: FundingLine, data: AllocationIn, remaining: int, *, allocation_id: str | None,
                  source: str | None, on: date, payees: dict[str, Payee] | None = None,
-                 limit: tuple[str, str] = ("within_funding_line", "The funding line has")) -> AllocationOut:
+                 limit: tuple[str, str] = ("within_funding_line", "The funding line has"),
+                 parent: ParentOut | None = None, county_code: str | None = None) -> AllocationOut:
         key = data.key or AllocationKey(line.allocation_key)
         total = remaining if data.total is None else data.total
         if total > remaining:
@@ -191,17 +202,10 @@ class AllocationService:
         counties = {r.id: _county(r) for r in data.recipients} | \
                    {s.recipient.id: _county(s.recipient) for s in data.set_asides}
         names = {r.id: r.name for r in data.recipients} | {s.recipient.id: s.recipient.name for s in data.set_asides}
-        payee = {i: {"id": p.id, "name": p.name, "org_number": p.org_number} for i, p in (payees or {}).items()}
         basis = {"key": key.value, "year": data.basis_year if key is AllocationKey.POPULATION else None,
                  "source": source, **({"population_basis": data.basis} if data.basis else {}),
                  "set_asides": [{"recipient_id": s.recipient.id, "percent": fraction_text(s.percent),
                                  "purpose": s.purpose} for s in data.set_asides]}
-        # The answer is validated once, as a whole, rather than a model made per row.
-        return AllocationOut.model_validate({
-            "id": allocation_id, "agreement_id": line.agreement_id, "funding_line_id": line.id, "total": total,
-            "sum": result.sum, "key": key, "rounding": data.rounding, "allocated_on": on, "basis": basis,
-            "shares": [{"recipient_id": s.recipient_id, "name": names[s.recipient_id],
-                        "county_code": counties[s.recipient_id], "basis": s.basis, "weight": s.weight_text,
-                        "share": s.share_text(total), "exact_ore": s.exact_text, "amount": s.amount,
-                        "adjustment_ore": s.adjustment_text, "payee": payee.get(s.recipient_id)}
-                       for s in result.shares]})
+        return computed_allocation_out(line, result, allocation_id=allocation_id, rounding=data.rounding, on=on,
+                                       basis=basis, names=names, counties=counties, payees=payees or {},
+                                       parent=parent, county_code=county_code)

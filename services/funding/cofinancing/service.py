@@ -21,18 +21,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.allocation.engine import fraction_text
+from services.funding.audit.service import trail
 from services.funding.cofinancing.models import CoFinancingAgreement
 from services.funding.cofinancing.parties import REGION, named_parties, region_and_municipalities
-from services.funding.cofinancing.repository import CoFinancingRepository
-from services.funding.cofinancing.schemas import (
-    CoFinancingCreate,
-    CoFinancingIn,
-    CoFinancingOut,
-    ComparisonRow,
-    PartyAmount,
-    PartyYearOut,
-    YearOut,
+from services.funding.cofinancing.presenter import (
+    co_financing_out,
+    co_financing_snapshot,
+    comparison_row,
+    stored_co_financing_out,
+    year_out,
 )
+from services.funding.cofinancing.repository import CoFinancingRepository
+from services.funding.cofinancing.schemas import CoFinancingCreate, CoFinancingIn, CoFinancingOut
 from services.funding.cofinancing.split import split_year, two_way, unit_of
 from services.funding.permissions import require_county
 from services.funding.registry import Registry
@@ -75,31 +75,17 @@ async def compute(registry: Registry, data: CoFinancingIn, agreement_id: str | N
         percent = phase_in.get(year, Fraction(100))
         principals, state = two_way(cost, percent, unit)
         parts = split_year(year, principals, resolved.parties, unit)
-        by_key = {part.party.key: part.amount for part in parts}
-        legacy = data.parties is None
-        years.append(YearOut(
-            year=year, cost=cost, principals_percent=fraction_text(percent), state=state,
-            region=by_key.get(REGION) if legacy else None,
-            municipalities=principals - by_key.get(REGION, 0) if legacy else None,
-            parties=[PartyYearOut(party=part.party.key, name=part.party.name,
-                                  contribution="amount" if part.party.amount is not None else "share",
-                                  share=fraction_text(part.party.share) if part.party.share is not None else None,
-                                  amount=part.amount, basis=part.party.basis) for part in parts],
-            claims=[PartyAmount(party=c.payer, name=c.name, amount=c.amount, part_of=c.part_of)
-                    for part in parts for c in part.claims]))
+        years.append(year_out(year, cost=cost, percent=percent, principals=principals, state=state, parts=parts,
+                              legacy=data.parties is None))
     full = next((y for y in years if y.principals_percent == "100"), years[-1])
     previous = data.previous
     before: dict[str, int] = {}
     if previous:
         before = ({REGION: previous.region} if previous.region is not None else {}) | \
             dict(previous.municipalities) | dict(previous.parties)
-    comparison = [ComparisonRow(party=c.party, name=c.name, previous=before.get(c.party), new=c.amount,
-                                difference=c.amount - before[c.party] if c.party in before else None)
-                  for c in full.claims]
-    return CoFinancingOut(
-        id=agreement_id, name=data.name, county_code=data.county_code, first_year=data.first_year,
-        last_year=data.last_year, yearly_cost=cost, years=years, comparison=comparison,
-        basis=_basis_answer(data, resolved.bases, full.year, unit))
+    return co_financing_out(data, agreement_id, cost=cost, years=years,
+                            comparison=[comparison_row(c, before) for c in full.claims],
+                            basis=_basis_answer(data, resolved.bases, full.year, unit))
 
 
 def _basis_answer(data: CoFinancingIn, bases: dict[str, Any], comparison_year: int, unit: int) -> dict[str, object]:
@@ -152,7 +138,10 @@ class CoFinancingService:
         answer = await compute(self.registry, data, data.id, self.caller)
         record = CoFinancingAgreement(id=data.id, county_code=data.county_code, created_by=self.caller.subject,
                                       terms=data.model_dump(mode="json"), answer=answer.model_dump())
-        await self.repository.add(record)
+        self.repository.add(record)
+        await self.repository.flush()
+        trail(self.session, self.caller).record("create", "co_financing", record.id, county=record.county_code,
+                                                after=co_financing_snapshot(record, answer))
         answer.created_at = record.created_at
         return answer, True
 
@@ -160,4 +149,4 @@ class CoFinancingService:
         record = await self.repository.get(agreement_id)
         if record is None:
             raise NotFound(f"No co-financing agreement {agreement_id}.")
-        return CoFinancingOut.model_validate({**record.answer, "created_at": record.created_at})
+        return stored_co_financing_out(record)

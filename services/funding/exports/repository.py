@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from services.funding.agreements.models import Agreement, FundingLine
@@ -15,11 +14,12 @@ from services.funding.ledger.models import LedgerEntry
 from services.funding.ledger.repository import kind_of_entry, signed_amount
 from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
 from services.funding.requisitions.models import Requisition
+from shared.repository import Repository
 
 
-class ExportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ExportRepository(Repository[AllocationShare]):
+    model = AllocationShare
+    noun = "share"
 
     async def shares(self, *, agreement_id: str | None = None, county: str | None = None) -> list[Any]:
         """Every share of the agreement's allocations and distributions (or of one county's recipients in every

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, bindparam, case, func, literal, select, true, union_all
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.ledger.models import EntryType, LedgerEntry, LedgerLegacyHead, LedgerTotal
 from services.funding.repository import insert_rows
 from shared.driver_reads import DriverRead, session_driver
 from shared.locks import hold
+from shared.repository import Repository
 
 
 def kind_of_entry() -> ColumnElement[str]:
@@ -79,9 +79,9 @@ _TOTALS_READ = {key: DriverRead(_totals_read(*key)) for key in _KEYS}
 _TOTALS_LESS_LATER = {key: DriverRead(_totals_less_later(*key)) for key in _KEYS}
 
 
-class LedgerRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class LedgerRepository(Repository[LedgerEntry]):
+    model = LedgerEntry
+    noun = "ledger entry"
 
     async def last_of(self, agreement_id: str) -> tuple[int, str] | None:
         """(position, hash) of the agreement's last entry; holds the agreement's chain until the transaction
@@ -102,7 +102,7 @@ class LedgerRepository:
     async def legacy_head(self, agreement_id: str) -> LedgerLegacyHead | None:
         return await self.session.get(LedgerLegacyHead, agreement_id)
 
-    async def add(self, rows: list[dict[str, Any]]) -> None:
+    async def append(self, rows: list[dict[str, Any]]) -> None:
         """Appends entries, given as column values, in one statement however many there are
         (services.funding.repository.insert_rows): no ORM object is made per row, and the session's reads of the
         ledger go to the database."""

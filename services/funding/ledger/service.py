@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import structlog
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.funding.agreements.repository import AgreementRepository
 from services.funding.ledger import receipts
 from services.funding.ledger.chain import (
     GENESIS,
@@ -18,11 +20,20 @@ from services.funding.ledger.chain import (
     entry_mac,
     instant,
     legacy_hash,
+    read_receipt_token,
     receipt_token,
     sign_checkpoint,
 )
 from services.funding.ledger.keys import LedgerKeys, ledger_keys
 from services.funding.ledger.models import EntryType, LedgerEntry
+from services.funding.ledger.presenter import (
+    balances_out,
+    checkpoint_out,
+    ledger_out,
+    overview_out,
+    totals_verification_out,
+    verification_out,
+)
 from services.funding.ledger.repository import LedgerRepository
 from services.funding.ledger.schemas import (
     Balance,
@@ -31,6 +42,7 @@ from services.funding.ledger.schemas import (
     Checkpoint,
     CheckpointOut,
     GroupBalance,
+    LedgerOut,
     OverviewOut,
     ReceiptCheck,
     TotalDifference,
@@ -39,7 +51,7 @@ from services.funding.ledger.schemas import (
 )
 from shared.identity import Principal
 from shared.money import format_ore
-from shared.problems import InvalidInput
+from shared.problems import InvalidInput, NotFound
 from shared.records import utcnow
 
 MAX_TOTAL_ORE = 2**63 - 1  # a BIGINT, the column of every amount and running total
@@ -104,7 +116,7 @@ class Ledger:
             rows.append(row)
         if rows:
             await self._within_totals(rows)
-            await self.repository.add(rows)
+            await self.repository.append(rows)
             await self.repository.add_to_totals(agreement_id, last[0] if last else 0)
             receipts.appended(agreement_id, position, previous)
 
@@ -161,10 +173,10 @@ class Ledger:
         differences = differences_of(await self.repository.stored_totals(agreement_id),
                                      await self.repository.recomputed_totals(agreement_id))
         intact = first_break is None and not differences
-        return VerificationOut(agreement_id=agreement_id, entries=len(entries), intact=intact,
-                               first_break=first_break, last_hash=last_hash, keyed_entries=keyed,
-                               legacy_entries=legacy, legacy_rule=_legacy_rule(legacy) if legacy else None,
-                               receipt=checked, total_differences=differences)
+        return verification_out(agreement_id, entries=len(entries), intact=intact, first_break=first_break,
+                                last_hash=last_hash, keyed_entries=keyed, legacy_entries=legacy,
+                                legacy_rule=_legacy_rule(legacy) if legacy else None, receipt=checked,
+                                total_differences=differences)
 
     async def _legacy_limit(self, agreement_id: str) -> tuple[int, str | None, str | None]:
         """(position, hash, None) of the agreement's older-format head signed when the ledger was keyed;
@@ -248,21 +260,67 @@ class Ledger:
         """The agreement's head now, signed with the current ledger key."""
         position, head = await self.repository.head(agreement_id) or (0, GENESIS)
         signed = sign_checkpoint(self.keys, agreement_id, position, head, utcnow())
-        return CheckpointOut(**signed, receipt=receipt_token(signed))
+        return checkpoint_out(signed, receipt_token(signed))
 
     async def verify_totals(self) -> TotalsVerificationOut:
         """Every running total (the national overview's read path) against the sum of its entries."""
         stored = await self.repository.stored_totals(None)
         differences = differences_of(stored, await self.repository.recomputed_totals(None))
-        return TotalsVerificationOut(intact=not differences, rows=len(stored), total_differences=differences)
+        return totals_verification_out(len(stored), differences)
 
     async def balances(self, agreement_id: str, as_of: date, by: str | None) -> BalancesOut:
         total, groups = fold(await self.repository.sums(agreement_id, as_of, by), grouped=by is not None)
-        return BalancesOut(agreement_id=agreement_id, as_of=as_of, by=by, total=total, groups=groups)
+        return balances_out(agreement_id, as_of, by, total, groups)
 
     async def overview(self, as_of: date, by: str, county: str | None) -> OverviewOut:
         total, groups = fold(await self.repository.overview(as_of, by, county), grouped=True)
-        return OverviewOut(as_of=as_of, by=by, county=county, total=total, groups=groups)
+        return overview_out(as_of, by, county, total, groups)
+
+
+class LedgerService:
+    """The ledger of an agreement as the API reads it: its entries, their verification, a checkpoint and its
+    balances (404 for an unknown agreement), and the national totals and overview. Every authenticated caller
+    reads."""
+
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.caller = caller
+        self.agreements = AgreementRepository(session)
+        self.ledger = Ledger(session)
+
+    async def _of(self, agreement_id: str) -> Ledger:
+        if await self.agreements.get(agreement_id) is None:
+            raise NotFound(f"No agreement {agreement_id}.")
+        return self.ledger
+
+    async def entries(self, agreement_id: str) -> LedgerOut:
+        return ledger_out(agreement_id, await (await self._of(agreement_id)).entries(agreement_id))
+
+    async def verify(self, agreement_id: str, receipt_token: str | None) -> VerificationOut:
+        """`receipt_token`: a receipt held outside the database (a Ledger-Receipt header or a checkpoint's)."""
+        ledger = await self._of(agreement_id)
+        held = ledger.read_receipt(agreement_id, _receipt(receipt_token)) if receipt_token is not None else None
+        return await ledger.verify(agreement_id, held)
+
+    async def checkpoint(self, agreement_id: str) -> CheckpointOut:
+        return await (await self._of(agreement_id)).checkpoint(agreement_id)
+
+    async def verify_totals(self) -> TotalsVerificationOut:
+        return await self.ledger.verify_totals()
+
+    async def balances(self, agreement_id: str, as_of: date, by: str | None) -> BalancesOut:
+        return await (await self._of(agreement_id)).balances(agreement_id, as_of, by)
+
+    async def overview(self, as_of: date, by: str, county: str | None) -> OverviewOut:
+        return await self.ledger.overview(as_of, by, county)
+
+
+def _receipt(token: str) -> Checkpoint:
+    try:
+        return Checkpoint.model_validate(read_receipt_token(token))
+    except (ValueError, ValidationError) as exc:
+        raise InvalidInput.field("query.receipt", "receipt_format",
+                                 "Not a receipt of this ledger: the token of a Ledger-Receipt header or of a "
+                                 "checkpoint's `receipt` expected.") from exc
 
 
 def differences_of(stored: dict[tuple[str, str, str, str], tuple[int, int]],

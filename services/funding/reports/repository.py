@@ -6,20 +6,20 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.agreements.models import Agreement, FundingLine
 from services.funding.allocation.models import Allocation, AllocationShare
 from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
 from services.funding.requisitions.models import Requisition, RequisitionStatus
 from shared.locks import hold
+from shared.repository import Repository
 
 LIST_LIMIT = 500
 
 
-class ReportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ReportRepository(Repository[SpendingReport]):
+    model = SpendingReport
+    noun = "spending report"
 
     async def report(self, report_id: str) -> SpendingReport | None:
         return await self.session.get(SpendingReport, report_id)
@@ -44,9 +44,13 @@ class ReportRepository:
                                                 .order_by(Repayment.paid_on, Repayment.created_at, Repayment.id)))
                     .all())
 
-    async def add(self, *records: Any) -> None:
-        self.session.add_all(records)
-        await self.session.flush()
+    def add_claim(self, claim: RepaymentClaim) -> RepaymentClaim:
+        self.session.add(claim)
+        return claim
+
+    def add_repayment(self, repayment: Repayment) -> Repayment:
+        self.session.add(repayment)
+        return repayment
 
     async def overdue_reports(self, as_of: date, county: str | None) -> list[Any]:
         """Shares that had received money by `as_of`, whose line's report date had passed then, without a report

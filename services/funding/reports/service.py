@@ -27,18 +27,27 @@ from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
 from services.funding.allocation.account import share_account
 from services.funding.allocation.repository import AllocationRepository
+from services.funding.allocation.service import allocation_share
+from services.funding.audit.service import trail
 from services.funding.effective import agreement_start, effective_day, not_before
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_county
 from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
+from services.funding.reports.presenter import (
+    claim_out,
+    claim_snapshot,
+    overdue_reports_out,
+    repayment_snapshot,
+    report_out,
+    report_snapshot,
+    unpaid_claims_out,
+)
 from services.funding.reports.repository import ReportRepository
 from services.funding.reports.schemas import (
     ClaimOut,
-    OverdueReport,
     OverdueReportsOut,
     RepaymentIn,
-    RepaymentOut,
     ReportIn,
     ReportOut,
     UnpaidClaimsOut,
@@ -51,44 +60,17 @@ from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import utcnow
 
 
-def claim_out(claim: RepaymentClaim, repayments: list[Repayment] | None = None) -> ClaimOut:
-    return ClaimOut(id=claim.id, report_id=claim.report_id, agreement_id=claim.agreement_id,
-                    registry_number=claim.registry_number, recipient_id=claim.recipient_id,
-                    county_code=claim.county_code, amount=claim.amount_ore, repaid=claim.repaid_ore,
-                    outstanding=claim.amount_ore - claim.repaid_ore, due_date=claim.due_date,
-                    claimed_on=claim.claimed_on,
-                    repayments=None if repayments is None else [
-                        RepaymentOut(id=r.id, amount=r.amount_ore, repaid_on=r.paid_on, recorded_at=r.created_at)
-                        for r in repayments])
-
-
-def report_out(report: SpendingReport, claim: RepaymentClaim | None,
-               repayments: list[Repayment] | None = None) -> ReportOut:
-    return ReportOut(id=report.id, allocation_id=report.allocation_id, agreement_id=report.agreement_id,
-                     recipient_id=report.recipient_id, county_code=report.county_code,
-                     received=report.received_ore, passed_on=report.passed_on_ore, spent=report.spent_ore,
-                     unspent=report.received_ore - report.passed_on_ore - report.spent_ore,
-                     report_date=report.report_date, recorded_at=report.created_at, due_date=report.due_date,
-                     late=report.report_date > report.due_date, comment=report.comment,
-                     repayment_claim=claim_out(claim, repayments or []) if claim else None)
-
-
 class ReportService:
     def __init__(self, session: AsyncSession, caller: Principal) -> None:
         self.session = session
         self.caller = caller
         self.repository = ReportRepository(session)
         self.ledger = Ledger(session)
+        self.audit = trail(session, caller)
 
     async def create(self, data: ReportIn) -> ReportOut:
-        allocations = AllocationRepository(self.session)
-        allocation = await allocations.get(data.allocation_id)
-        if allocation is None:
-            raise InvalidInput.field("body.allocation_id", "unknown_reference", f"No allocation {data.allocation_id}.")
-        share = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
-        if share is None:
-            raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
-                                     f"{data.recipient_id} has no share in allocation {data.allocation_id}.")
+        allocation, share = await allocation_share(AllocationRepository(self.session), data.allocation_id,
+                                                   data.recipient_id)
         require_county(self.caller, share.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
         on = effective_day(self.caller, data.reported_on, "body.reported_on", what="A spending report")
         account = await share_account(self.session, allocation, share, hold=True)
@@ -132,9 +114,15 @@ class ReportService:
                                    registry_number=agreement.registry_number, recipient_id=share.recipient_id,
                                    county_code=share.county_code, amount_ore=unspent, repaid_ore=0,
                                    due_date=line.report_due_date, claimed_on=on)
-        await self.repository.add(report)
+        self.repository.add(report)
+        await self.repository.flush()
+        self.audit.record("report", "spending_report", report.id, county=report.county_code,
+                          after=report_snapshot(report))
         if claim is not None:
-            await self.repository.add(claim)  # after its report: the claim refers to it
+            self.repository.add_claim(claim)  # after its report: the claim refers to it
+            await self.repository.flush()
+            self.audit.record("claim", "repayment_claim", claim.id, county=claim.county_code,
+                              after=claim_snapshot(claim))
         owed_to = allocation.parent_recipient_id or STATE
         for entry_type, amount in ((EntryType.EXPENDITURE, data.spent), (EntryType.REPAYMENT_CLAIM, unspent)):
             if amount:
@@ -174,10 +162,17 @@ class ReportService:
             raise Conflict.field("body.amount", "within_outstanding",
                                  f"{format_ore(outstanding)} kronor is outstanding on claim {claim_id}; "
                                  f"{format_ore(data.amount)} was recorded.")
+        before = claim_snapshot(claim)
         claim.repaid_ore += data.amount
         claim.version += 1
-        await self.repository.add(Repayment(id=data.id, claim_id=claim.id, amount_ore=data.amount, paid_on=on,
-                                            created_at=utcnow(), created_by=self.caller.subject))
+        repayment = Repayment(id=data.id, claim_id=claim.id, amount_ore=data.amount, paid_on=on,
+                              created_at=utcnow(), created_by=self.caller.subject)
+        self.repository.add_repayment(repayment)
+        await self.repository.flush()
+        self.audit.record("repay", "repayment", repayment.id, county=claim.county_code,
+                          after=repayment_snapshot(repayment))
+        self.audit.record("repay", "repayment_claim", claim.id, county=claim.county_code, before=before,
+                          after=claim_snapshot(claim))
         report = await self.repository.report(claim.report_id)
         allocation = await AllocationRepository(self.session).get(report.allocation_id) if report else None
         await self.ledger.record(self.caller, agreement_id=claim.agreement_id, entry_type=EntryType.REPAYMENT,
@@ -188,12 +183,7 @@ class ReportService:
         return claim_out(claim, await self.repository.repayments_of(claim.id))
 
     async def overdue_reports(self, as_of: date, county: str | None) -> OverdueReportsOut:
-        rows = await self.repository.overdue_reports(as_of, county)
-        return OverdueReportsOut(as_of=as_of, county=county, items=[
-            OverdueReport(agreement_id=r.agreement_id, registry_number=r.registry_number,
-                          allocation_id=r.allocation_id, recipient_id=r.recipient_id, name=r.name,
-                          county_code=r.county_code, received=int(r.received), due_date=r.due_date) for r in rows])
+        return overdue_reports_out(as_of, county, await self.repository.overdue_reports(as_of, county))
 
     async def unpaid_claims(self, county: str | None) -> UnpaidClaimsOut:
-        claims = [claim_out(c) for c in await self.repository.unpaid_claims(county)]
-        return UnpaidClaimsOut(county=county, outstanding=sum(c.outstanding for c in claims), items=claims)
+        return unpaid_claims_out(county, await self.repository.unpaid_claims(county))

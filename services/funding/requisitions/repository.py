@@ -5,24 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.requisitions.models import Requisition, RequisitionStatus
 from shared.locks import hold
+from shared.repository import Repository
 
 
-class RequisitionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class RequisitionRepository(Repository[Requisition]):
+    model = Requisition
+    noun = "requisition"
 
     async def get(self, requisition_id: str, *, for_update: bool = False) -> Requisition | None:
         if for_update:
             await hold(self.session, ("requisitions", requisition_id))
         return await self.session.get(Requisition, requisition_id, populate_existing=for_update)
-
-    async def add(self, requisition: Requisition) -> None:
-        self.session.add(requisition)
-        await self.session.flush()
 
     async def reserved_from(self, share_id: int) -> int:
         """What the share's requisitions, rejected ones aside, take from it."""

@@ -29,13 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.funding.agreements.repository import AgreementRepository
 from services.funding.agreements.service import STATE
 from services.funding.allocation.repository import AllocationRepository
-from services.funding.allocation.schemas import PayeeOut
+from services.funding.allocation.service import allocation_share
+from services.funding.audit.service import trail
 from services.funding.effective import agreement_start, effective_day, not_before, today
 from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger
 from services.funding.permissions import require_county
 from services.funding.registry import Registry
 from services.funding.requisitions.models import Requisition, RequisitionStatus
+from services.funding.requisitions.presenter import requisition_out, requisition_snapshot
 from services.funding.requisitions.repository import RequisitionRepository
 from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut, StepIn
 from shared.authorization import require_national
@@ -49,18 +51,6 @@ NEXT = {"submit": ({S.DRAFT}, S.SUBMITTED), "approve": ({S.SUBMITTED}, S.APPROVE
         "pay": ({S.APPROVED}, S.PAID), "reject": ({S.SUBMITTED, S.APPROVED}, S.REJECTED)}
 
 
-def requisition_out(r: Requisition, remaining_after: int | None = None) -> RequisitionOut:
-    return RequisitionOut(id=r.id, allocation_id=r.allocation_id, agreement_id=r.agreement_id,
-                          recipient_id=r.recipient_id, county_code=r.county_code, amount=r.amount_ore,
-                          requisition_date=r.requisition_date, recorded_at=r.created_at, status=r.status,
-                          reason=r.reason, decided_on=r.decided_on, decision_recorded_at=r.decided_at,
-                          paid_on=r.paid_on, payment_recorded_at=r.paid_at,
-                          signed_by=r.signed_by, receiver_org_number=r.receiver_org_number,
-                          payee=PayeeOut(id=r.payee_id, name=r.payee_name or "",
-                                         org_number=r.receiver_org_number or "") if r.payee_id else None,
-                          remaining_after=remaining_after)
-
-
 class RequisitionService:
     def __init__(self, session: AsyncSession, caller: Principal, registry: Registry | None = None) -> None:
         self.session = session
@@ -68,20 +58,12 @@ class RequisitionService:
         self.registry = registry
         self.repository = RequisitionRepository(session)
         self.ledger = Ledger(session)
+        self.audit = trail(session, caller)
 
     async def create(self, data: RequisitionIn) -> RequisitionOut:
         allocations = AllocationRepository(self.session)
-        allocation = await allocations.get(data.allocation_id)
-        if allocation is None:
-            raise InvalidInput.field("body.allocation_id", "unknown_reference", f"No allocation {data.allocation_id}.")
-        if allocation.parent_allocation_id is not None:
-            raise InvalidInput.field("body.allocation_id", "state_allocation",
-                                     f"{data.allocation_id} is an onward distribution: its money comes from "
-                                     f"{allocation.parent_recipient_id}, not from the state, and is not requisitioned.")
-        probe = next((s for s in allocation.shares if s.recipient_id == data.recipient_id), None)
-        if probe is None:
-            raise InvalidInput.field("body.recipient_id", "recipient_of_allocation",
-                                     f"{data.recipient_id} has no share in allocation {data.allocation_id}.")
+        allocation, probe = await allocation_share(allocations, data.allocation_id, data.recipient_id,
+                                                   from_state=True)
         require_county(self.caller, probe.county_code, f"{data.recipient_id}'s share", "body.recipient_id")
         on = effective_day(self.caller, data.requested_on, "body.requested_on", what="A requisition")
         if await self.repository.get(data.id) is not None:
@@ -123,7 +105,10 @@ class RequisitionService:
             created_at=utcnow(),
             signed_by=data.signed_by, receiver_org_number=receiver.org_number, payee_id=receiver.payee.id,
             payee_name=receiver.payee.name)
-        await self.repository.add(requisition)
+        self.repository.add(requisition)
+        await self.repository.flush()
+        self.audit.record("create", "requisition", requisition.id, county=requisition.county_code,
+                          after=requisition_snapshot(requisition))
         if data.submit:
             await self._move(requisition, "submit", on=on)
         return requisition_out(requisition, remaining - data.amount)
@@ -171,6 +156,7 @@ class RequisitionService:
     async def _move(self, requisition: Requisition, step: str, reason: str | None = None, *, on: date) -> None:
         """Takes the step on the day `on`: the date of its ledger entry."""
         self._check_step(requisition, step)
+        before = requisition_snapshot(requisition)
         previous = requisition.status
         target = NEXT[step][1]
         requisition.status = target.value
@@ -180,6 +166,8 @@ class RequisitionService:
             requisition.decided_on, requisition.decided_at = on, utcnow()
         elif step == "pay":
             requisition.paid_on, requisition.paid_at = on, utcnow()
+        self.audit.record(step, "requisition", requisition.id, county=requisition.county_code, before=before,
+                          after=requisition_snapshot(requisition))
         entry = {"submit": EntryType.REQUISITION, "pay": EntryType.DISBURSEMENT}.get(step)
         if entry is not None:
             await self.ledger.record(self.caller, agreement_id=requisition.agreement_id, entry_type=entry,
