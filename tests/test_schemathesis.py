@@ -5,9 +5,10 @@ with Dalarna's county key and once with the national administrator's key. The on
 document are in the checked-in schemathesis.toml, each with its reason. A stack of its own: the fuzzer writes
 random records, which no other test should meet.
 
-It runs in the PostgreSQL pass of `make test` (the production database; RSS_CONTRACT_FUZZ=1 runs it on SQLite
-too), where it adds a few minutes. One worker: with two, Hypothesis once stopped on an interpreter error
-(SystemError from CPython 3.11's compiler when two threads compile at once), which says nothing about the API.
+It runs in both passes of `make test`: on PostgreSQL (the production database) and on SQLite (the database
+`make run` uses, whose naive timestamps it once caught), a few minutes each. One worker: with two, Hypothesis
+once stopped on an interpreter error (SystemError from CPython 3.11's compiler when two threads compile at once),
+which says nothing about the API.
 """
 
 from __future__ import annotations
@@ -29,9 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "schemathesis.toml"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("RSS_TEST_DATABASE", "sqlite") != "postgresql" and os.environ.get("RSS_CONTRACT_FUZZ") != "1",
-    reason="contract fuzzing runs in the PostgreSQL pass (RSS_CONTRACT_FUZZ=1 runs it here too)")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.surveys.aggregation.schemas import Needs, Rate, ResponseRatesOut, Suppression
+from services.surveys.aggregation.schemas import (
+    Distribution,
+    DistributionOut,
+    Needs,
+    NeedsOut,
+    Rate,
+    ResponseRatesOut,
+    Suppression,
+)
 
 
 def share(count: int, denominator: int) -> float | None:
@@ -48,3 +56,12 @@ def withhold(needs: Needs, suppression: Suppression | None, previous_suppressed:
     needs.suppressed, needs.suppression = suppression is not None, suppression
     needs.previous_suppressed = previous_suppressed
     return needs
+
+
+def distribution_out(round_id: str, previous_round_id: str | None, nation: Distribution,
+                     county: Distribution | None) -> DistributionOut:
+    return DistributionOut(round_id=round_id, previous_round_id=previous_round_id, nation=nation, county=county)
+
+
+def needs_out(round_id: str, previous_round_id: str | None, nation: Needs, county: Needs | None) -> NeedsOut:
+    return NeedsOut(round_id=round_id, previous_round_id=previous_round_id, nation=nation, county=county)

@@ -19,7 +19,14 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.surveys.aggregation.presenter import response_rates_out, share, two_decimals, withhold
+from services.surveys.aggregation.presenter import (
+    distribution_out,
+    needs_out,
+    response_rates_out,
+    share,
+    two_decimals,
+    withhold,
+)
 from services.surveys.aggregation.repository import AggregateRepository
 from services.surveys.aggregation.schemas import (
     Distribution,
@@ -129,8 +136,8 @@ class Aggregates:
         scopes = [None] + ([county] if county else [])
         hidden = await self._withheld([round_.id] + ([previous.id] if previous else []))
         tables = [await self._distribution(round_.id, previous, items, scope, hidden) for scope in scopes]
-        return DistributionOut(round_id=round_id, previous_round_id=previous.id if previous else None,
-                               nation=tables[0], county=tables[1] if county else None)
+        return distribution_out(round_id, previous.id if previous else None, tables[0],
+                                tables[1] if county else None)
 
     async def _distribution(self, round_id: str, previous: Round | None, items: list[Item],
                             county: str | None, hidden: dict[str, Withheld]) -> Distribution:
@@ -199,8 +206,7 @@ class Aggregates:
         tables = [withhold(await self._needs(round_.id, previous, items, scope), hidden[round_.id].of(scope),
                             previous is not None and hidden[previous.id].of(scope) is not None)
                   for scope in scopes]
-        return NeedsOut(round_id=round_id, previous_round_id=previous.id if previous else None,
-                        nation=tables[0], county=tables[1] if county else None)
+        return needs_out(round_id, previous.id if previous else None, tables[0], tables[1] if county else None)
 
     async def _needs(self, round_id: str, previous: Round | None, items: list[Item], county: str | None) -> Needs:
         flat = [item for item, _ in flatten(items)]
