@@ -44,6 +44,8 @@ def origins() -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def cors_stack(tmp_path_factory, new_database_url, origins):
+    # Made before the browser (the tests name it first): Playwright's sync API runs an event loop in this
+    # thread, and making a PostgreSQL database runs one of its own.
     stack = start_stack(tmp_path_factory.mktemp("cors"), new_database_url,
                         extra_env={"GATEWAY_CORS_ORIGINS": origins["allowed"]})
     yield stack
@@ -59,7 +61,7 @@ FETCH = """async ([url, key]) => {
 }"""
 
 
-def test_a_page_on_an_allowed_origin_reads_the_api_with_its_key(browser, cors_stack, origins):  # noqa: F811
+def test_a_page_on_an_allowed_origin_reads_the_api_with_its_key(cors_stack, origins, browser):  # noqa: F811
     page = browser.new_page()
     page.goto(origins["allowed"])
     answer = page.evaluate(FETCH, [cors_stack.gateway_url + "/actors/municipalities/2080",
@@ -71,7 +73,7 @@ def test_a_page_on_an_allowed_origin_reads_the_api_with_its_key(browser, cors_st
     assert whoami.get("body", {}).get("county_code") == "20", whoami
 
 
-def test_a_page_on_another_origin_is_refused_by_the_browser(browser, cors_stack, origins):  # noqa: F811
+def test_a_page_on_another_origin_is_refused_by_the_browser(cors_stack, origins, browser):  # noqa: F811
     page = browser.new_page()
     page.goto(origins["other"])
     answer = page.evaluate(FETCH, [cors_stack.gateway_url + "/actors/municipalities/2080",

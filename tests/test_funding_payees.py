@@ -35,9 +35,12 @@ def register_unit(gateway: httpx.Client, admin: dict, *, part_of: list[str], cou
 
 
 def test_a_unit_is_paid_through_the_municipality_it_is_part_of(gateway, admin_key, county_key):
-    municipality = register_receiver(gateway, admin_key, name="Demokommunen (demo)", kind="municipality")
+    # A municipal association: a legal entity with its number (a municipality would join the 290 of the register)
+    municipality = register_receiver(gateway, admin_key, name="Demokommunalförbundet (demo)",
+                                     kind="municipal_association")
     unit = register_unit(gateway, admin_key, part_of=[municipality["id"]])
-    payee = {"id": municipality["id"], "name": "Demokommunen (demo)", "org_number": municipality["org_number"]}
+    payee = {"id": municipality["id"], "name": "Demokommunalförbundet (demo)",
+             "org_number": municipality["org_number"]}
 
     agreement = create_agreement(gateway, admin_key)
     created = gateway.post(allocations_url(agreement), json={
@@ -89,8 +92,8 @@ def test_a_unit_is_paid_through_the_municipality_it_is_part_of(gateway, admin_ke
 def test_a_unit_without_one_legal_entity_cannot_receive_money(gateway, admin_key):
     agreement = create_agreement(gateway, admin_key)
     alone = register_unit(gateway, admin_key, part_of=[])
-    first = register_receiver(gateway, admin_key, name="Kommun A (demo)", kind="municipality")
-    second = register_receiver(gateway, admin_key, name="Kommun B (demo)", kind="municipality")
+    first = register_receiver(gateway, admin_key, name="Kommunalförbund A (demo)", kind="municipal_association")
+    second = register_receiver(gateway, admin_key, name="Kommunalförbund B (demo)", kind="municipal_association")
     shared = register_unit(gateway, admin_key, part_of=[first["id"], second["id"]])
     preview = gateway.post(allocations_url(agreement) + "/preview", json={
         "total": "1000.00", "key": "equal", "recipients": [{"id": alone}, {"id": shared}]}, headers=admin_key)

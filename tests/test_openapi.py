@@ -37,7 +37,8 @@ def test_operation_ids_are_unique_and_keys_are_documented(gateway):
     # because two services named an operation alike, never FastAPI's path-derived default.
     assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", i) and len(i) <= 30 for i in ids), ids
     assert not [i for i in ids if i.startswith(("actors", "funding", "surveys"))]
-    for expected in ("createAllocation", "exportCountyShares", "getOrganisation", "createResponse", "moveRequisition"):
+    for expected in ("createAllocation", "exportCountySharesXlsx", "getOrganisation", "createResponse",
+                     "moveRequisition"):
         assert expected in ids
     assert doc["components"]["securitySchemes"]["ApiKey"]["name"] == "X-API-Key"
 

@@ -84,13 +84,14 @@ def test_co_financing_on_the_agreements_basis_lands_on_the_seeds_split(gateway, 
         for code, name, _, seed in DALARNA:  # every municipality within a krona of the seed's own figure
             assert abs(claims[code] - seed) <= 1, (name, claims[code], seed)
     assert gateway.get(f"/funding/co-financing/{terms['id']}", headers=county_key).json()["basis"] == answer["basis"]
-    assert_problem(gateway.post("/funding/co-financing/preview", json={**terms, "basis": "no-such-basis"},
+    preview = {k: v for k, v in terms.items() if k != "id"}  # a preview stores nothing, so it names no id
+    assert_problem(gateway.post("/funding/co-financing/preview", json={**preview, "basis": "no-such-basis"},
                                 headers=county_key), 422, field="body.basis", rule="unknown_reference")
-    assert_problem(gateway.post("/funding/co-financing/preview", json={**terms, "basis_year": 2022},
+    assert_problem(gateway.post("/funding/co-financing/preview", json={**preview, "basis_year": 2022},
                                 headers=county_key), 422, field="body.basis", rule="one_basis")
     short = gateway.post("/actors/population-bases", json=seed_basis(rows=seed_basis()["rows"][:14]),
                          headers=county_key).json()
-    assert_problem(gateway.post("/funding/co-financing/preview", json={**terms, "basis": short["id"]},
+    assert_problem(gateway.post("/funding/co-financing/preview", json={**preview, "basis": short["id"]},
                                 headers=county_key), 422, field="body.basis", rule="population_in_basis")
 
 
