@@ -5,11 +5,17 @@ fixtures that use them are in each service's tests/conftest.py; the migrated dat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session as OrmSession
+
+from shared.cli import load_reference_data
 
 
 def rollback_engine(url: str) -> AsyncEngine:
@@ -47,3 +53,34 @@ async def rolled_back_session(engine: AsyncEngine, session_class: type[OrmSessio
         finally:
             await session.close()
             await outer.rollback()
+
+
+def service_session_fixtures(name: str, service_dir: Path, loaders: Sequence[Callable[..., Any]] = (),
+                             session_class: type[OrmSession] = OrmSession) -> tuple[Any, Any, Any]:
+    """The three fixtures of a service's in-process tests, for its tests/conftest.py:
+
+        service_database, service_engine, session = service_session_fixtures("funding", SERVICE_DIR)
+
+    `service_database`: built by the service's migrations and loaded by `loaders` (its shipped reference data)
+    once per test session; `service_engine` on it; `session`: each test's, in a transaction rolled back at its
+    end."""
+
+    @pytest.fixture(scope="session", name="service_database")
+    def database(migrated_database: Callable[[str, Path], str]) -> str:
+        url = migrated_database(name, service_dir)
+        if loaders:
+            asyncio.run(load_reference_data(url, list(loaders), session_class))
+        return url
+
+    @pytest.fixture(scope="session", name="service_engine")
+    async def engine(service_database: str) -> AsyncIterator[AsyncEngine]:
+        built = rollback_engine(service_database)
+        yield built
+        await built.dispose()
+
+    @pytest.fixture(name="session")
+    async def session(service_engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+        async for rolled_back in rolled_back_session(service_engine, session_class):
+            yield rolled_back
+
+    return database, engine, session

@@ -4,13 +4,16 @@ the presenter's rule, on the managing county of each person an event carries (re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors.audit.models import AuditEvent
 from services.actors.audit.presenter import event_out, people_named
 from services.actors.audit.repository import AuditRepository
 from services.actors.audit.schemas import AuditEventOut
 from services.actors.people.repository import PersonRepository
-from shared.authorization import county_read_scope
+from shared.audit_reads import read_trail
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
 
@@ -23,9 +26,9 @@ class AuditService:
 
     async def search(self, *, entity_type: str | None, entity_id: str | None, actor: str | None,
                      paging: PageRequest) -> Page[AuditEventOut]:
-        rows, count = await self.repository.search(county_code=county_read_scope(self.caller),
-                                                   entity_type=entity_type, entity_id=entity_id, actor=actor,
-                                                   after=paging.after_key(int), limit=paging.limit + 1)
-        managed_by = await self.people.managed_by(set(people_named(rows)))
-        return paging.page([event_out(r, self.caller, managed_by) for r in rows], count=count,
-                           sort_key=lambda e: [e.id])
+        async def present(rows: Sequence[AuditEvent]) -> list[AuditEventOut]:
+            managed_by = await self.people.managed_by(set(people_named(rows)))
+            return [event_out(r, self.caller, managed_by) for r in rows]
+
+        return await read_trail(self.repository, self.caller, paging, present, entity_type=entity_type,
+                                entity_id=entity_id, actor=actor)

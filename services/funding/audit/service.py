@@ -11,7 +11,7 @@ from services.funding.audit.presenter import event_out
 from services.funding.audit.repository import AuditRepository
 from services.funding.audit.schemas import AuditEventOut
 from shared.audit import AuditTrail
-from shared.authorization import county_read_scope
+from shared.audit_reads import read_trail
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
 
@@ -28,7 +28,5 @@ class AuditService:
 
     async def search(self, *, entity_type: str | None, entity_id: str | None, actor: str | None,
                      paging: PageRequest) -> Page[AuditEventOut]:
-        rows, count = await self.repository.search(county_code=county_read_scope(self.caller),
-                                                   entity_type=entity_type, entity_id=entity_id, actor=actor,
-                                                   after=paging.after_key(int), limit=paging.limit + 1)
-        return paging.page([event_out(r) for r in rows], count=count, sort_key=lambda e: [e.id])
+        return await read_trail(self.repository, self.caller, paging, lambda rows: [event_out(r) for r in rows],
+                                entity_type=entity_type, entity_id=entity_id, actor=actor)
