@@ -9,6 +9,7 @@ from fastapi import Header, Request, Response
 from shared.pagination import public_path
 from shared.problems import PreconditionFailed, PreconditionRequired
 
+NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
 IfMatch = Annotated[str | None, Header(description='The ETag of the version you read, e.g. "3".')]
 
 
@@ -28,11 +29,20 @@ def check_if_match(if_match: str | None, current_version: int) -> None:
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the ETag you read, so that a change made meanwhile "
                                    "is not overwritten.")
+    check_if_match_tag(if_match, etag(current_version), f"version {current_version}")
+
+
+def check_if_match_tag(if_match: str | None, current: str, what: str | None = None) -> None:
+    """check_if_match for a record whose ETag is not a bare version (`current`, as its GET sends it); `what`
+    names the record's state in the 412's message."""
+    if if_match is None:
+        raise PreconditionRequired("Send If-Match with the ETag you read, so that a change made meanwhile "
+                                   "is not overwritten.")
     candidates = [tag.strip() for tag in if_match.split(",")]
-    if "*" in candidates or etag(current_version) in candidates:
+    if "*" in candidates or current in candidates:
         return
-    raise PreconditionFailed(f"The record has changed since you read it: it is now at version {current_version}. "
-                             "Read it again and re-apply your change.", current_etag=etag(current_version))
+    raise PreconditionFailed(f"The record has changed since you read it: it is now at {what or 'ETag ' + current}. "
+                             "Read it again and re-apply your change.", current_etag=current)
 
 
 def answer_stored(request: Request, response: Response, record: Any, path: str, created: bool) -> Any:
@@ -51,3 +61,11 @@ def none_match(if_none_match: str | None, current: str) -> bool:
         return False
     tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
     return "*" in tags or current.removeprefix("W/") in tags
+
+
+def not_modified(request: Request, current: str) -> Response | None:
+    """A 304 carrying `current` when the request's If-None-Match names it, else None: for a route that sets an
+    ETag of its own (shared/conditional.py gives every other JSON answer one over its body)."""
+    if none_match(request.headers.get("if-none-match"), current):
+        return Response(status_code=304, headers={"ETag": current})
+    return None

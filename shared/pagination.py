@@ -67,6 +67,15 @@ class PageRequest:
             raise _not_handed_out()
         return self.after[0]
 
+    def after_keys(self, *kinds: type) -> list[Any] | None:
+        """The sort keys of a list ordered by several columns (None on the first page), each of its column's type;
+        422 for any other shape."""
+        if self.after is None:
+            return None
+        if len(self.after) != len(kinds) or not all(_fits(key, kind) for key, kind in zip(self.after, kinds)):
+            raise _not_handed_out()
+        return self.after
+
     def page(self, rows: list[T], *, count: int, sort_key: Any) -> Page[T]:
         """`rows` is up to limit+1 rows fetched after the cursor; the extra row tells there is a next page."""
         has_more = len(rows) > self.limit

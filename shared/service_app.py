@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
+from shared.conditional import AnswerETagMiddleware
 from shared.database import (
     EngineOptions,
     create_engine,
@@ -104,7 +105,8 @@ def create_service_app(*, name: str, title: str, description: str, version: str,
     for router in routers:
         app.include_router(router)
     # The last added runs first: the request id and access log wrap the request's bounds, checked before
-    # any route reads the request.
+    # any route reads the request; the answer's ETag is set (or the answer becomes 304) inside them all.
+    app.add_middleware(AnswerETagMiddleware)
     app.add_middleware(ControlCharacterMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                        max_import_body_bytes=settings.max_import_body_bytes)

@@ -72,3 +72,10 @@ def answer(gateway: httpx.Client, headers: dict[str, str], round_id: str, respon
            submit: bool = True) -> httpx.Response:
     return gateway.post(f"/surveys/rounds/{round_id}/responses", headers={**headers, **key()},
                         json={"respondent_id": respondent, "answers": answers, "submit": submit})
+
+
+def read_as_of(gateway: httpx.Client, headers: dict[str, str], url: str) -> dict[str, str]:
+    """`headers` with If-Match naming the response at `url` as it is now (its ETag), for a PUT that changes it."""
+    read = gateway.get(url, headers=headers)
+    assert read.status_code == 200, read.text
+    return {**headers, "If-Match": read.headers["etag"]}

@@ -13,7 +13,16 @@ from openpyxl import load_workbook
 
 from tests.funding_requests import DALARNA
 from tests.support import assert_problem
-from tests.surveys_requests import DALARNA_CODES, FOCUS_AREAS, answer, contact_point, key, needs_answers, open_round
+from tests.surveys_requests import (
+    DALARNA_CODES,
+    FOCUS_AREAS,
+    answer,
+    contact_point,
+    key,
+    needs_answers,
+    open_round,
+    read_as_of,
+)
 
 ALVDALEN = "2039"
 ALVDALEN_MAILBOX = "kunskapsstod.socialtjanst@alvdalen.example"
@@ -33,7 +42,7 @@ def test_the_shipped_needs_survey_is_built_from_the_code_lists(gateway, county_k
     assert len(processes["options"]) == 9 and processes["options"][3]["display"] == "Implementering av kunskap"
     assert processes["enable_when"] == [{"question": "behov.barn-och-unga.angelagenhet", "operator": ">=",
                                          "answer": 3}]
-    lists = {c["id"]: c for c in gateway.get("/surveys/code-lists", headers=county_key).json()}
+    lists = {c["id"]: c for c in gateway.get("/surveys/code-lists", headers=county_key).json()["items"]}
     assert len(lists["fokusomraden"]["codes"]) == 7 and len(lists["rss-uppdrag"]["codes"]) == 5
     spread = next(c for c in lists["kunskapsprocesser"]["codes"] if c["code"] == "sprida-kunskap")
     assert spread["properties"] == {"initiativtagare": "nationell", "stod": "regional", "mottagare": "kommun"}
@@ -71,7 +80,8 @@ def test_a_round_to_dalarna_answered_amended_closed_aggregated_and_exported(gate
         draft = answer(gateway, county_key, round_["id"], code, {"behov.aldre.angelagenhet": 2}, submit=False)
         assert draft.status_code == 201 and draft.json()["status"] == "draft", draft.text
         n = DALARNA_CODES.index(code)
-        resumed = gateway.put(f"{url}/responses/{code}", headers=county_key,
+        resumed = gateway.put(f"{url}/responses/{code}", headers=read_as_of(gateway, county_key,
+                                                                            f"{url}/responses/{code}"),
                               json={"answers": needs_answers(n), "submit": True})
         assert resumed.status_code == 200 and resumed.json()["status"] == "submitted", resumed.text
 
@@ -79,12 +89,13 @@ def test_a_round_to_dalarna_answered_amended_closed_aggregated_and_exported(gate
     assert (missing["targets"], missing["submitted"]) == (15, 14)
     assert missing["counties"][0]["non_responders"] == [{"organisation_id": ALVDALEN, "name": "Älvdalen",
                                                          "county_code": "20", "contact_point": ALVDALEN_MAILBOX}]
-    targets = gateway.get(f"{url}/targets", headers=county_key).json()
+    targets = gateway.get(f"{url}/targets", headers=county_key).json()["items"]
     assert [(t["organisation_id"], t["name"]) for t in targets] == sorted((c, n) for c, n, *_ in DALARNA)
 
     amended = needs_answers(2) | {"behov.aldre.angelagenhet": 5, "behov.aldre.processer": ["sprida-kunskap"],
                                   "behov.aldre.niva": "nationell"}
-    changed = gateway.put(f"{url}/responses/2080", headers=falun_key, json={"answers": amended})
+    changed = gateway.put(f"{url}/responses/2080", headers=read_as_of(gateway, falun_key, f"{url}/responses/2080"),
+                          json={"answers": amended})
     assert changed.status_code == 200 and changed.json()["revision"] == 2, changed.text
     history = gateway.get(f"{url}/responses/2080/history", headers=county_key).json()["revisions"]
     assert [r["answers"].get("behov.aldre.angelagenhet") for r in history] == [

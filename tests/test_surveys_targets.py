@@ -26,7 +26,8 @@ def round_body(targets: dict, *, opens_on: str | None = None) -> dict:
 def test_all_290_municipalities_and_all_24_rss(gateway, admin_key):
     municipalities = open_round(gateway, admin_key, targets={"kind": "municipality"})
     assert municipalities["targets"] == 290
-    listed = gateway.get(f"/surveys/rounds/{municipalities['id']}/targets", headers=admin_key).json()
+    listed = gateway.get(f"/surveys/rounds/{municipalities['id']}/targets?limit=500",
+                         headers=admin_key).json()["items"]
     assert len(listed) == 290 and all(len(t["organisation_id"]) == 4 and t["name"] for t in listed)
     per_county = Counter(t["county_code"] for t in listed)
     assert (len(per_county), per_county["20"], per_county["01"]) == (21, 15, 26)
@@ -34,7 +35,7 @@ def test_all_290_municipalities_and_all_24_rss(gateway, admin_key):
     rss = open_round(gateway, admin_key, targets={"kind": "rss"})
     assert rss["targets"] == 24
     listed = {t["organisation_id"]: t for t in gateway.get(f"/surveys/rounds/{rss['id']}/targets",
-                                                           headers=admin_key).json()}
+                                                           headers=admin_key).json()["items"]}
     assert {t["county_code"] for k, t in listed.items() if k.startswith("rss-14-")} == {"14"}
     missing = gateway.get(f"/surveys/rounds/{rss['id']}/non-responders", headers=admin_key).json()
     assert missing["targets"] == 24 and len(missing["counties"]) == 21
@@ -42,10 +43,10 @@ def test_all_290_municipalities_and_all_24_rss(gateway, admin_key):
 
 def test_a_county_sees_its_own_targets_only(gateway, admin_key, county_key, stack):
     round_ = open_round(gateway, admin_key, targets={"kind": "municipality"})
-    mine = gateway.get(f"/surveys/rounds/{round_['id']}/targets", headers=county_key).json()
+    mine = gateway.get(f"/surveys/rounds/{round_['id']}/targets", headers=county_key).json()["items"]
     assert len(mine) == 15 and {t["county_code"] for t in mine} == {"20"}
     falun = gateway.get(f"/surveys/rounds/{round_['id']}/targets",
-                        headers={"X-API-Key": stack.keys["municipality-2080"]}).json()
+                        headers={"X-API-Key": stack.keys["municipality-2080"]}).json()["items"]
     assert [(t["organisation_id"], t["name"]) for t in falun] == [("2080", "Falun")]
 
 
@@ -59,7 +60,7 @@ def test_targets_are_read_as_of_the_opening_date(gateway, admin_key):
     body = round_body({"organisation_ids": ["2080", unit["id"]]}, opens_on=opened)
     created = gateway.post("/surveys/rounds", headers=admin_key, json=body)
     assert created.status_code == 201 and created.json()["status"] == "scheduled", created.text
-    listed = gateway.get(f"/surveys/rounds/{body['id']}/targets", headers=admin_key).json()
+    listed = gateway.get(f"/surveys/rounds/{body['id']}/targets", headers=admin_key).json()["items"]
     assert [(t["organisation_id"], t["name"], t["county_code"]) for t in listed] == [
         ("2080", "Falun", "20"), (unit["id"], "FoU Exempeldalen", "20")]
 

@@ -2,13 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import Field
 
 RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
 RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Chosen by the caller, so a retry is safe.")]
 RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
 COUNTY_CODE_PATTERN = r"^[0-9]{2}$"
+
+# The filters of funding's lists (each narrows the list; none given: every record the caller reads).
+YearFilter = Annotated[int | None, Query(ge=2000, le=2100, description="Only records of this year's funding lines")]
+CountyFilter = Annotated[str | None, Query(pattern=COUNTY_CODE_PATTERN, description="Only this county's records "
+                                                                                     "(SCB county code)")]
+AgreementFilter = Annotated[str | None, Query(pattern=RECORD_ID_PATTERN, description="Only this agreement's records")]
+RecipientFilter = Annotated[str | None, Query(pattern=RECORD_ID_PATTERN, description="Only this recipient's records")]
 
 
 def county_of_scb_code(recipient_id: str) -> str | None:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import Field
 
 from shared.text import multi_line, single_line
@@ -10,6 +10,12 @@ from shared.text import multi_line, single_line
 RECORD_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
 RecordId = Annotated[str, Field(pattern=RECORD_ID_PATTERN, description="Chosen by the caller, so a retry is safe.")]
 RecordIdPath = Annotated[str, Path(pattern=RECORD_ID_PATTERN)]
+# The filters of surveys' lists (each narrows the list; none given: every record the caller reads).
+QuestionnaireFilter = Annotated[str | None, Query(pattern=RECORD_ID_PATTERN,
+                                                  description="Only this questionnaire's records")]
+CountyFilter = Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="Only this county's organisations "
+                                                                              "(SCB county code)")]
+YearFilter = Annotated[int | None, Query(ge=2000, le=2100, description="Only records of this year")]
 LINK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 LinkId = Annotated[str, Field(pattern=LINK_ID_PATTERN, description="The item's stable id across versions.")]
 CODE_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 
 from services.funding.agreements.models import Agreement, FundingLine
 from services.funding.allocation.models import Allocation
 from shared.locks import hold
+from shared.pagination import keyset_page
 from shared.repository import Repository
 
 
@@ -18,8 +21,12 @@ class AgreementRepository(Repository[Agreement]):
         """Holds the id until the transaction ends, so that two creates of one agreement run one at a time."""
         await hold(self.session, ("agreements", agreement_id))
 
-    async def all(self) -> list[Agreement]:
-        return list((await self.session.scalars(select(Agreement).order_by(Agreement.id).limit(500))).all())
+    async def search(self, *, year: int | None, after: str | None, limit: int) -> tuple[Sequence[Agreement], int]:
+        """A page of agreements in id order; `year`: those whose years include it."""
+        query = select(Agreement)
+        if year is not None:
+            query = query.where(Agreement.first_year <= year, Agreement.last_year >= year)
+        return await keyset_page(self.session, query, Agreement.id, after=after, limit=limit)
 
     async def line_ids_in_use(self, ids: list[str]) -> set[str]:
         return set((await self.session.scalars(select(FundingLine.id).where(FundingLine.id.in_(ids)))).all())

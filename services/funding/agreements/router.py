@@ -1,12 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from services.funding.agreements.schemas import AgreementIn, AgreementOut
 from services.funding.agreements.service import AgreementService
 from services.funding.identifiers import RecordIdPath
 from shared.identity import Caller, WritingCaller
-from shared.pagination import public_path
+from shared.pagination import Page, Paging, public_path
 from shared.problems import problem_responses
 from shared.service_provider import provided
 
@@ -16,9 +16,10 @@ AgreementWriter = Annotated[AgreementService, provided(AgreementService, Writing
 router = APIRouter(prefix="/agreements", tags=["agreements"], responses=problem_responses(401, 422))
 
 
-@router.get("", summary="State-SKR agreements with their funding lines")
-async def list_agreements(agreements: Agreements) -> list[AgreementOut]:
-    return await agreements.search()
+@router.get("", summary="State-SKR agreements with their funding lines, a page at a time")
+async def list_agreements(agreements: Agreements, paging: Paging, year: Annotated[int | None, Query(
+        ge=2000, le=2100, description="Only agreements whose years include this one")] = None) -> Page[AgreementOut]:
+    return await agreements.search(year=year, paging=paging)
 
 
 @router.post("", status_code=201, summary="Record an agreement and its funding lines (national administrators)",

@@ -14,6 +14,7 @@ from services.funding.ledger.models import EntryType
 from services.funding.ledger.service import Ledger, NewEntry
 from shared.authorization import require_national
 from shared.identity import Principal
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 
 STATE = "state"
@@ -43,8 +44,9 @@ class AgreementService:
             raise NotFound(f"No agreement {agreement_id}.")
         return agreement
 
-    async def search(self) -> list[AgreementOut]:
-        return [agreement_out(a) for a in await self.repository.all()]
+    async def search(self, *, year: int | None, paging: PageRequest) -> Page[AgreementOut]:
+        rows, count = await self.repository.search(year=year, after=paging.after_key(str), limit=paging.limit + 1)
+        return paging.page([agreement_out(a) for a in rows], count=count, sort_key=lambda a: [a.id])
 
     async def create(self, data: AgreementIn) -> tuple[AgreementOut, bool]:
         require_national(self.caller, "an agreement")

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
+from services.funding.agreements.models import FundingLine
 from services.funding.allocation.models import Allocation, AllocationShare
 from services.funding.repository import insert_rows
 from shared.locks import hold
-from shared.repository import Repository
+from shared.pagination import keyset_page
+from shared.repository import Repository, where_equal
+
+
+def allocations_of_year(year: int) -> Select[tuple[str]]:
+    """The ids of the allocations (and distributions) of a year's funding lines: a list's `year` filter."""
+    return (select(Allocation.id).join(FundingLine, FundingLine.id == Allocation.funding_line_id)
+            .where(FundingLine.year == year))
 
 
 class AllocationRepository(Repository[Allocation]):
@@ -24,6 +33,21 @@ class AllocationRepository(Repository[Allocation]):
         await self.session.flush()
         await insert_rows(self.session, AllocationShare.__table__, shares)
         self.session.expunge(allocation)
+
+    async def search(self, *, year: int | None, county: str | None, agreement: str | None, recipient: str | None,
+                     after: str | None, limit: int) -> tuple[Sequence[Allocation], int]:
+        """A page of allocations in id order. `county`: a distribution within that county, or an allocation
+        with a share in it; `recipient`: an allocation with a share of that recipient's."""
+        query = where_equal(select(Allocation), (Allocation.agreement_id, agreement))
+        if year is not None:
+            query = query.where(Allocation.id.in_(allocations_of_year(year)))
+        if county is not None:
+            query = query.where(or_(Allocation.county_code == county, Allocation.id.in_(
+                select(AllocationShare.allocation_id).where(AllocationShare.county_code == county))))
+        if recipient is not None:
+            query = query.where(Allocation.id.in_(select(AllocationShare.allocation_id)
+                                                  .where(AllocationShare.recipient_id == recipient)))
+        return await keyset_page(self.session, query, Allocation.id, after=after, limit=limit)
 
     async def share(self, allocation_id: str, recipient_id: str, *, for_update: bool = False
                     ) -> AllocationShare | None:

@@ -5,11 +5,12 @@ from fastapi import APIRouter, Request
 from services.funding.allocation.distribution import DistributionService
 from services.funding.allocation.schemas import AllocationCreate, AllocationIn, AllocationOut
 from services.funding.allocation.service import AllocationService
-from services.funding.identifiers import RecordIdPath
+from services.funding.identifiers import AgreementFilter, CountyFilter, RecipientFilter, RecordIdPath, YearFilter
 from services.funding.registry import RegistryReader
 from shared.database import Session
 from shared.idempotency import IdempotencyKey, once, stored
 from shared.identity import Caller, WritingCaller
+from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 from shared.service_provider import provided
 
@@ -39,6 +40,14 @@ async def create_allocation(agreement_id: RecordIdPath, line_id: RecordIdPath, d
         return stored(request, answer, status=201, path=f"/allocations/{answer.id}")
 
     return await once(request, session, caller, idempotency_key, data, run)
+
+
+@router.get("/allocations", summary="Saved allocations and distributions, every row explained, a page at a time")
+async def list_allocations(allocations: Allocations, paging: Paging, year: YearFilter = None,
+                           county: CountyFilter = None, agreement: AgreementFilter = None,
+                           recipient: RecipientFilter = None) -> Page[AllocationOut]:
+    return await allocations.search(year=year, county=county, agreement=agreement, recipient=recipient,
+                                    paging=paging)
 
 
 @router.get("/allocations/{allocation_id}", summary="A saved allocation, every row explained")

@@ -33,6 +33,7 @@ from services.funding.registry import Payee, Registry
 from shared.authorization import require_national
 from shared.identity import Principal
 from shared.money import format_ore
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, FieldError, InvalidInput, NotFound
 from shared.records import utcnow
 
@@ -176,6 +177,13 @@ class AllocationService:
                      county_code=share.county_code, document_type="allocation", document_id=data.id,
                      entry_date=answer.allocated_on)
             for share in answer.shares])
+
+    async def search(self, *, year: int | None, county: str | None, agreement: str | None, recipient: str | None,
+                     paging: PageRequest) -> Page[AllocationOut]:
+        rows, count = await self.repository.search(year=year, county=county, agreement=agreement,
+                                                   recipient=recipient, after=paging.after_key(str),
+                                                   limit=paging.limit + 1)
+        return paging.page([allocation_out(a) for a in rows], count=count, sort_key=lambda a: [a.id])
 
     async def read(self, allocation_id: str) -> AllocationOut:
         allocation = await self.repository.get(allocation_id)

@@ -4,10 +4,10 @@ from fastapi import APIRouter, Request, Response
 
 from services.funding.cofinancing.schemas import CoFinancingCreate, CoFinancingIn, CoFinancingOut
 from services.funding.cofinancing.service import CoFinancingService
-from services.funding.identifiers import RecordIdPath
+from services.funding.identifiers import CountyFilter, RecordIdPath
 from services.funding.registry import RegistryReader
 from shared.identity import Caller, WritingCaller
-from shared.pagination import public_path
+from shared.pagination import Page, Paging, public_path
 from shared.problems import problem_responses
 from shared.service_provider import provided
 
@@ -32,6 +32,11 @@ async def create_co_financing(data: CoFinancingCreate, service: CoFinancingWrite
     response.status_code = 201 if created else 200
     response.headers["Location"] = public_path(request, f"/co-financing/{data.id}")
     return answer
+
+
+@router.get("", summary="Co-financing agreements as computed when they were recorded, a page at a time")
+async def list_co_financing(service: CoFinancing, paging: Paging, county: CountyFilter = None) -> Page[CoFinancingOut]:
+    return await service.search(county=county, paging=paging)
 
 
 @router.get("/{agreement_id}", summary="A co-financing agreement as computed when it was recorded",

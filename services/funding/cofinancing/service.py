@@ -38,6 +38,7 @@ from services.funding.permissions import require_county
 from services.funding.registry import Registry
 from shared.authorization import require_county_scope
 from shared.identity import Principal
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, InvalidInput, NotFound
 
 SHARES_OF = "shares are of what the fixed amounts leave of the parties' part of each year's cost"
@@ -144,6 +145,11 @@ class CoFinancingService:
                                                 after=co_financing_snapshot(record, answer))
         answer.created_at = record.created_at
         return answer, True
+
+    async def search(self, *, county: str | None, paging: PageRequest) -> Page[CoFinancingOut]:
+        rows, count = await self.repository.search(county=county, after=paging.after_key(str),
+                                                   limit=paging.limit + 1)
+        return paging.page([stored_co_financing_out(r) for r in rows], count=count, sort_key=lambda r: [r.id])
 
     async def read(self, agreement_id: str) -> CoFinancingOut:
         record = await self.repository.get(agreement_id)

@@ -55,5 +55,6 @@ def balances_out(agreement_id: str, as_of: date, by: str | None, total: Balance,
     return BalancesOut(agreement_id=agreement_id, as_of=as_of, by=by, total=total, groups=groups)
 
 
-def overview_out(as_of: date, by: str, county: str | None, total: Balance, groups: list[GroupBalance]) -> OverviewOut:
-    return OverviewOut(as_of=as_of, by=by, county=county, total=total, groups=groups)
+def overview_out(as_of: date, by: str, county: str | None, total: Balance, groups: list[GroupBalance],
+                 year: int | None = None) -> OverviewOut:
+    return OverviewOut(as_of=as_of, by=by, county=county, year=year, total=total, groups=groups)

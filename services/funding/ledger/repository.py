@@ -5,11 +5,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, bindparam, case, func, literal, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
+from services.funding.agreements.models import FundingLine
+from services.funding.allocation.repository import allocations_of_year
 from services.funding.ledger.models import EntryType, LedgerEntry, LedgerLegacyHead, LedgerTotal
+from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
 from services.funding.repository import insert_rows
+from services.funding.requisitions.models import Requisition
 from shared.driver_reads import DriverRead, session_driver
 from shared.locks import hold
 from shared.repository import Repository
@@ -79,6 +96,23 @@ _TOTALS_READ = {key: DriverRead(_totals_read(*key)) for key in _KEYS}
 _TOTALS_LESS_LATER = {key: DriverRead(_totals_less_later(*key)) for key in _KEYS}
 
 
+def of_year(year: int) -> ColumnElement[bool]:
+    """The entries of a year's funding lines: each entry's document (a line, an allocation or distribution, a
+    requisition, a spending report, a repayment) traced back to its funding line."""
+    allocations = allocations_of_year(year)
+    reports = select(SpendingReport.id).where(SpendingReport.allocation_id.in_(allocations))
+    documents = {
+        "funding_line": select(FundingLine.id).where(FundingLine.year == year),
+        "allocation": allocations,
+        "requisition": select(Requisition.id).where(Requisition.allocation_id.in_(allocations)),
+        "spending_report": reports,
+        "repayment": select(Repayment.id).join(RepaymentClaim, RepaymentClaim.id == Repayment.claim_id)
+                     .where(RepaymentClaim.report_id.in_(reports)),
+    }
+    return or_(*(and_(LedgerEntry.document_type == kind, LedgerEntry.document_id.in_(ids))
+                 for kind, ids in documents.items()))
+
+
 class LedgerRepository(Repository[LedgerEntry]):
     model = LedgerEntry
     noun = "ledger entry"
@@ -129,14 +163,16 @@ class LedgerRepository(Repository[LedgerEntry]):
         rows = (await self.session.execute(query)).all()
         return [(row.grp if group is not None else None, row.kind, int(row.total)) for row in rows]
 
-    async def overview(self, as_of: date, by: str, county: str | None) -> list[tuple[str | None, str, int]]:
+    async def overview(self, as_of: date, by: str, county: str | None,
+                       year: int | None = None) -> list[tuple[str | None, str, int]]:
         """(group, entry type, net amount) over every agreement's entries up to `as_of`; `by`: "county",
         "agreement" or "recipient"; `county` keeps one county's entries. By county or agreement: the running
         totals (ledger_totals), a few hundred rows however long the ledger is, in one statement when nothing is
         dated after `as_of` (the usual case: today); otherwise a second one takes away what the entries dated
-        after it add. A group shows when it has an entry by then. By recipient: a GROUP BY over the entries."""
-        if by not in TOTALLED:
-            return await self._overview_summed(as_of, by, county)
+        after it add. A group shows when it has an entry by then. By recipient, or of one `year`'s funding lines
+        only: a GROUP BY over the entries."""
+        if by not in TOTALLED or year is not None:
+            return await self._overview_summed(as_of, by, county, year)
         db = await session_driver(self.session)  # the shared read path: statements built and compiled once
         rows = await _TOTALS_READ[(by, county is not None)].rows(db, county=county)
         if not rows or rows[0].latest is None or rows[0].latest <= as_of:
@@ -144,13 +180,16 @@ class LedgerRepository(Repository[LedgerEntry]):
         later = await _TOTALS_LESS_LATER[(by, county is not None)].rows(db, county=county, as_of=as_of)
         return [(row.grp or None, row.kind, int(row.total)) for row in later]
 
-    async def _overview_summed(self, as_of: date, by: str, county: str | None) -> list[tuple[str | None, str, int]]:
-        """The overview in one GROUP BY over every entry dated by `as_of`."""
+    async def _overview_summed(self, as_of: date, by: str, county: str | None,
+                               year: int | None = None) -> list[tuple[str | None, str, int]]:
+        """The overview in one GROUP BY over every entry dated by `as_of` (of `year`'s funding lines)."""
         kind, signed, group = kind_of_entry(), signed_amount(), GROUPINGS[by]
         query = (select(group.label("grp"), kind.label("kind"), func.sum(signed).label("total"))
                  .where(LedgerEntry.entry_date <= as_of).group_by(group, kind))
         if county is not None:
             query = query.where(LedgerEntry.county_code == county)
+        if year is not None:
+            query = query.where(of_year(year))
         return [(row.grp, row.kind, int(row.total)) for row in (await self.session.execute(query)).all()]
 
     async def largest_total(self) -> int:

@@ -65,12 +65,17 @@ async def get_balances(agreement_id: RecordIdPath, ledger: LedgerReader,
 
 
 @router.get("/balances", summary="The national overview: allocated, requisitioned, paid, spent, to repay and "
-                                 "repaid over every agreement, per county, agreement or recipient, as of a date",
+                                 "repaid over every agreement, per county, agreement or recipient, as of a date, "
+                                 "of one year's funding lines or all",
             responses=problem_responses(401, 422))
 async def get_overview(ledger: LedgerReader,
                        as_of: Annotated[date | None, Query(description="Default: today")] = None,
                        by: Annotated[Literal["county", "agreement", "recipient"], Query()] = "county",
                        county: Annotated[str | None, Query(pattern=COUNTY_CODE_PATTERN,
-                                                           description="Only this county's money")] = None
+                                                           description="Only this county's money")] = None,
+                       year: Annotated[int | None, Query(ge=2000, le=2100,
+                                                         description="Only the money of this year's funding lines "
+                                                                     "(their allocations, requisitions, reports and "
+                                                                     "repayments)")] = None
                        ) -> OverviewOut:
-    return await ledger.overview(as_of or date.today(), by, county)
+    return await ledger.overview(as_of or date.today(), by, county, year)

@@ -135,5 +135,6 @@ class OverviewOut(BaseModel):
     as_of: date
     by: str = Field(description="county, agreement or recipient: what each group is")
     county: str | None = Field(None, description="Only this county's money, when asked for")
+    year: int | None = Field(None, description="Only the money of this year's funding lines, when asked for")
     total: Balance
     groups: list[GroupBalance]

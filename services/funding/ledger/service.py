@@ -272,9 +272,9 @@ class Ledger:
         total, groups = fold(await self.repository.sums(agreement_id, as_of, by), grouped=by is not None)
         return balances_out(agreement_id, as_of, by, total, groups)
 
-    async def overview(self, as_of: date, by: str, county: str | None) -> OverviewOut:
-        total, groups = fold(await self.repository.overview(as_of, by, county), grouped=True)
-        return overview_out(as_of, by, county, total, groups)
+    async def overview(self, as_of: date, by: str, county: str | None, year: int | None = None) -> OverviewOut:
+        total, groups = fold(await self.repository.overview(as_of, by, county, year), grouped=True)
+        return overview_out(as_of, by, county, total, groups, year)
 
 
 class LedgerService:
@@ -310,8 +310,8 @@ class LedgerService:
     async def balances(self, agreement_id: str, as_of: date, by: str | None) -> BalancesOut:
         return await (await self._of(agreement_id)).balances(agreement_id, as_of, by)
 
-    async def overview(self, as_of: date, by: str, county: str | None) -> OverviewOut:
-        return await self.ledger.overview(as_of, by, county)
+    async def overview(self, as_of: date, by: str, county: str | None, year: int | None = None) -> OverviewOut:
+        return await self.ledger.overview(as_of, by, county, year)
 
 
 def _receipt(token: str) -> Checkpoint:

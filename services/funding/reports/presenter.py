@@ -34,13 +34,14 @@ def claim_out(claim: RepaymentClaim, repayments: list[Repayment] | None = None) 
 
 def report_out(report: SpendingReport, claim: RepaymentClaim | None,
                repayments: list[Repayment] | None = None) -> ReportOut:
+    """`repayments`: None in lists (the claim's repayments are null then)."""
     return ReportOut(id=report.id, allocation_id=report.allocation_id, agreement_id=report.agreement_id,
                      recipient_id=report.recipient_id, county_code=report.county_code,
                      received=report.received_ore, passed_on=report.passed_on_ore, spent=report.spent_ore,
                      unspent=report.received_ore - report.passed_on_ore - report.spent_ore,
                      report_date=report.report_date, recorded_at=report.created_at, due_date=report.due_date,
                      late=report.report_date > report.due_date, comment=report.comment,
-                     repayment_claim=claim_out(claim, repayments or []) if claim else None)
+                     repayment_claim=claim_out(claim, repayments) if claim else None)
 
 
 def overdue_reports_out(as_of: date, county: str | None, rows: list[Any]) -> OverdueReportsOut:

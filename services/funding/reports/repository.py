@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -9,10 +10,12 @@ from sqlalchemy import and_, case, exists, func, or_, select
 
 from services.funding.agreements.models import Agreement, FundingLine
 from services.funding.allocation.models import Allocation, AllocationShare
+from services.funding.allocation.repository import allocations_of_year
 from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
 from services.funding.requisitions.models import Requisition, RequisitionStatus
 from shared.locks import hold
-from shared.repository import Repository
+from shared.pagination import keyset_page
+from shared.repository import Repository, where_equal
 
 LIST_LIMIT = 500
 
@@ -27,6 +30,33 @@ class ReportRepository(Repository[SpendingReport]):
     async def report_of_share(self, allocation_id: str, recipient_id: str) -> SpendingReport | None:
         return await self.session.scalar(select(SpendingReport).where(
             SpendingReport.allocation_id == allocation_id, SpendingReport.recipient_id == recipient_id))
+
+    async def search(self, *, year: int | None, county: str | None, agreement: str | None, recipient: str | None,
+                     after: str | None, limit: int) -> tuple[Sequence[SpendingReport], int]:
+        """A page of spending reports in id order; `year`: of that year's funding lines."""
+        query = where_equal(select(SpendingReport), (SpendingReport.county_code, county),
+                            (SpendingReport.agreement_id, agreement), (SpendingReport.recipient_id, recipient))
+        if year is not None:
+            query = query.where(SpendingReport.allocation_id.in_(allocations_of_year(year)))
+        return await keyset_page(self.session, query, SpendingReport.id, after=after, limit=limit)
+
+    async def search_claims(self, *, year: int | None, county: str | None, agreement: str | None,
+                            recipient: str | None, after: str | None,
+                            limit: int) -> tuple[Sequence[RepaymentClaim], int]:
+        """A page of repayment claims in id order; `year`: of reports on that year's funding lines."""
+        query = where_equal(select(RepaymentClaim), (RepaymentClaim.county_code, county),
+                            (RepaymentClaim.agreement_id, agreement), (RepaymentClaim.recipient_id, recipient))
+        if year is not None:
+            query = query.where(RepaymentClaim.report_id.in_(
+                select(SpendingReport.id).where(SpendingReport.allocation_id.in_(allocations_of_year(year)))))
+        return await keyset_page(self.session, query, RepaymentClaim.id, after=after, limit=limit)
+
+    async def claims_of_reports(self, report_ids: list[str]) -> dict[str, RepaymentClaim]:
+        """The claims the reports gave rise to, by report id; one query however many reports."""
+        if not report_ids:
+            return {}
+        claims = await self.session.scalars(select(RepaymentClaim).where(RepaymentClaim.report_id.in_(report_ids)))
+        return {claim.report_id: claim for claim in claims}
 
     async def claim_of_report(self, report_id: str) -> RepaymentClaim | None:
         return await self.session.scalar(select(RepaymentClaim).where(RepaymentClaim.report_id == report_id))

@@ -3,7 +3,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
+from services.funding.identifiers import (
+    COUNTY_CODE_PATTERN,
+    AgreementFilter,
+    CountyFilter,
+    RecipientFilter,
+    RecordIdPath,
+    YearFilter,
+)
 from services.funding.reports.schemas import (
     ClaimOut,
     OverdueReportsOut,
@@ -16,6 +23,7 @@ from services.funding.reports.service import ReportService
 from shared.database import Session
 from shared.idempotency import IdempotencyKey, once, stored
 from shared.identity import Caller, WritingCaller
+from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 from shared.service_provider import provided
 
@@ -36,6 +44,20 @@ async def create_report(data: ReportIn, reports: ReportWriter, session: Session,
         return stored(request, answer, status=201, path=f"/reports/{answer.id}")
 
     return await once(request, session, caller, idempotency_key, data, run)
+
+
+@router.get("/reports", summary="Spending reports and their repayment claims, a page at a time")
+async def list_reports(reports: Reports, paging: Paging, year: YearFilter = None, county: CountyFilter = None,
+                       agreement: AgreementFilter = None, recipient: RecipientFilter = None) -> Page[ReportOut]:
+    """A claim in a list shows no repayments (null): read the claim for them."""
+    return await reports.search(year=year, county=county, agreement=agreement, recipient=recipient, paging=paging)
+
+
+@router.get("/repayment-claims", summary="Repayment claims: amount, repaid, outstanding, a page at a time")
+async def list_claims(reports: Reports, paging: Paging, year: YearFilter = None, county: CountyFilter = None,
+                      agreement: AgreementFilter = None, recipient: RecipientFilter = None) -> Page[ClaimOut]:
+    """A claim in a list shows no repayments (null): read the claim for them."""
+    return await reports.claims(year=year, county=county, agreement=agreement, recipient=recipient, paging=paging)
 
 
 @router.get("/reports/{report_id}", summary="One spending report and its repayment claim",

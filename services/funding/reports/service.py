@@ -56,6 +56,7 @@ from services.funding.requisitions.repository import RequisitionRepository
 from shared.authorization import require_national
 from shared.identity import Principal
 from shared.money import format_ore
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import utcnow
 
@@ -131,6 +132,21 @@ class ReportService:
                                          county_code=share.county_code, document_type="spending_report",
                                          document_id=data.id, entry_date=on)
         return report_out(report, claim, [])
+
+    async def search(self, *, year: int | None, county: str | None, agreement: str | None, recipient: str | None,
+                     paging: PageRequest) -> Page[ReportOut]:
+        rows, count = await self.repository.search(year=year, county=county, agreement=agreement,
+                                                   recipient=recipient, after=paging.after_key(str),
+                                                   limit=paging.limit + 1)
+        claims = await self.repository.claims_of_reports([r.id for r in rows])
+        return paging.page([report_out(r, claims.get(r.id)) for r in rows], count=count, sort_key=lambda r: [r.id])
+
+    async def claims(self, *, year: int | None, county: str | None, agreement: str | None, recipient: str | None,
+                     paging: PageRequest) -> Page[ClaimOut]:
+        rows, count = await self.repository.search_claims(year=year, county=county, agreement=agreement,
+                                                          recipient=recipient, after=paging.after_key(str),
+                                                          limit=paging.limit + 1)
+        return paging.page([claim_out(c) for c in rows], count=count, sort_key=lambda c: [c.id])
 
     async def read(self, report_id: str) -> ReportOut:
         report = await self.repository.report(report_id)

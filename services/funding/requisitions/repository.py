@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from services.funding.allocation.repository import allocations_of_year
 from services.funding.requisitions.models import Requisition, RequisitionStatus
 from shared.locks import hold
-from shared.repository import Repository
+from shared.pagination import keyset_page
+from shared.repository import Repository, where_equal
 
 
 class RequisitionRepository(Repository[Requisition]):
@@ -19,6 +22,15 @@ class RequisitionRepository(Repository[Requisition]):
         if for_update:
             await hold(self.session, ("requisitions", requisition_id))
         return await self.session.get(Requisition, requisition_id, populate_existing=for_update)
+
+    async def search(self, *, year: int | None, county: str | None, status: str | None, agreement: str | None,
+                     recipient: str | None, after: str | None, limit: int) -> tuple[Sequence[Requisition], int]:
+        """A page of requisitions in id order; `year`: of that year's funding lines."""
+        query = where_equal(select(Requisition), (Requisition.county_code, county), (Requisition.status, status),
+                            (Requisition.agreement_id, agreement), (Requisition.recipient_id, recipient))
+        if year is not None:
+            query = query.where(Requisition.allocation_id.in_(allocations_of_year(year)))
+        return await keyset_page(self.session, query, Requisition.id, after=after, limit=limit)
 
     async def reserved_from(self, share_id: int) -> int:
         """What the share's requisitions, rejected ones aside, take from it."""

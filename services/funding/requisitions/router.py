@@ -1,14 +1,15 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 
-from services.funding.identifiers import RecordIdPath
+from services.funding.identifiers import AgreementFilter, CountyFilter, RecipientFilter, RecordIdPath, YearFilter
 from services.funding.registry import RegistryReader
 from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut, StepIn
 from services.funding.requisitions.service import RequisitionService
 from shared.database import Session
 from shared.idempotency import IdempotencyKey, once, stored
 from shared.identity import Caller, WritingCaller
+from shared.pagination import Page, Paging
 from shared.problems import InvalidInput, problem_responses
 from shared.service_provider import provided
 
@@ -28,6 +29,17 @@ async def create_requisition(data: RequisitionIn, requisitions: RequisitionWrite
         return stored(request, answer, status=201, path=f"/requisitions/{answer.id}")
 
     return await once(request, session, caller, idempotency_key, data, run)
+
+
+@router.get("", summary="Requisitions, a page at a time, by year, county, status, agreement or recipient")
+async def list_requisitions(requisitions: Requisitions, paging: Paging, year: YearFilter = None,
+                            county: CountyFilter = None,
+                            status: Annotated[Literal["draft", "submitted", "approved", "paid", "rejected"] | None,
+                                              Query(description="Only requisitions in this status")] = None,
+                            agreement: AgreementFilter = None,
+                            recipient: RecipientFilter = None) -> Page[RequisitionOut]:
+    return await requisitions.search(year=year, county=county, status=status,
+                                     agreement=agreement, recipient=recipient, paging=paging)
 
 
 @router.get("/{requisition_id}", summary="One requisition")

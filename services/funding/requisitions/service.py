@@ -43,6 +43,7 @@ from services.funding.requisitions.schemas import RequisitionIn, RequisitionOut,
 from shared.authorization import require_national
 from shared.identity import Principal
 from shared.money import format_ore
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import utcnow
 
@@ -112,6 +113,13 @@ class RequisitionService:
         if data.submit:
             await self._move(requisition, "submit", on=on)
         return requisition_out(requisition, remaining - data.amount)
+
+    async def search(self, *, year: int | None, county: str | None, status: str | None, agreement: str | None,
+                     recipient: str | None, paging: PageRequest) -> Page[RequisitionOut]:
+        rows, count = await self.repository.search(year=year, county=county, status=status, agreement=agreement,
+                                                   recipient=recipient, after=paging.after_key(str),
+                                                   limit=paging.limit + 1)
+        return paging.page([requisition_out(r) for r in rows], count=count, sort_key=lambda r: [r.id])
 
     async def read(self, requisition_id: str) -> RequisitionOut:
         return requisition_out(await self._get(requisition_id))

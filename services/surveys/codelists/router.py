@@ -7,6 +7,7 @@ from services.surveys.codelists.service import CodeLists
 from services.surveys.identifiers import RecordIdPath
 from shared.database import Session
 from shared.identity import AnyCaller
+from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 
 
@@ -20,9 +21,10 @@ CodeListsOf = Annotated[CodeLists, Depends(code_lists)]
 router = APIRouter(prefix="/code-lists", tags=["code lists"], responses=problem_responses(422))
 
 
-@router.get("", summary="The shipped code lists: focus areas, processes, RSS mission areas, levels")
-async def list_code_lists(lists: CodeListsOf) -> list[CodeListOut]:
-    return await lists.search()
+@router.get("", summary="The shipped code lists (focus areas, processes, RSS mission areas, levels), a page at a "
+                        "time")
+async def list_code_lists(lists: CodeListsOf, paging: Paging) -> Page[CodeListOut]:
+    return await lists.page(paging)
 
 
 @router.get("/{code_list_id}", summary="One code list with its codes", responses=problem_responses(404))

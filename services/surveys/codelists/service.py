@@ -10,6 +10,7 @@ from services.surveys.codelists.presenter import code_list_out
 from services.surveys.codelists.reference import CODE_LISTS, code_rows
 from services.surveys.codelists.repository import CodeListRepository
 from services.surveys.codelists.schemas import CodeListOut
+from shared.pagination import Page, PageRequest
 from shared.problems import NotFound
 
 
@@ -26,6 +27,10 @@ class CodeLists:
     async def find(self, code_list_id: str) -> CodeListOut | None:
         code_list = await self.repository.get(code_list_id)
         return code_list_out(code_list) if code_list else None
+
+    async def page(self, paging: PageRequest) -> Page[CodeListOut]:
+        rows, count = await self.repository.search(after=paging.after_key(str), limit=paging.limit + 1)
+        return paging.page([code_list_out(c) for c in rows], count=count, sort_key=lambda c: [c.id])
 
     async def search(self) -> list[CodeListOut]:
         return [code_list_out(c) for c in await self.repository.all()]

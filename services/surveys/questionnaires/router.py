@@ -1,20 +1,21 @@
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from services.surveys.identifiers import RecordIdPath
+from services.surveys.identifiers import QuestionnaireFilter, RecordIdPath
 from services.surveys.questionnaires.schemas import (
     QuestionnaireContent,
     QuestionnaireIn,
     QuestionnaireOut,
     VersionSummary,
 )
-from services.surveys.questionnaires.service import QuestionnaireService
+from services.surveys.questionnaires.service import QuestionnaireService, Status
 from services.surveys.questionnaires.workbook import WorkbookReading
 from services.surveys.questionnaires.workbook_file import WorkbookLimits
 from shared.identity import KeyHolder, WritingCaller
 from shared.isolated import Limits
+from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 from shared.service_provider import provided
 from shared.uploads import MULTIPART_FORM, file_part_schema, uploaded_file
@@ -55,9 +56,13 @@ VersionPath = Annotated[int, Path(ge=1, le=10_000)]
 router = APIRouter(prefix="/questionnaires", tags=["questionnaires"], responses=problem_responses(401, 404, 422))
 
 
-@router.get("", summary="Every questionnaire version with its status")
-async def list_questionnaires(questionnaires: Questionnaires) -> list[VersionSummary]:
-    return await questionnaires.search()
+@router.get("", summary="Questionnaire versions with their status, a page at a time")
+async def list_questionnaires(questionnaires: Questionnaires, paging: Paging, questionnaire: QuestionnaireFilter = None,
+                              status: Annotated[Status | None, Query(description="Only versions in this "
+                                                                                 "status")] = None
+                              ) -> Page[VersionSummary]:
+    return await questionnaires.search(questionnaire_id=questionnaire, status=status.value if status else None,
+                                       paging=paging)
 
 
 @router.post("", status_code=201, responses=problem_responses(403, 409),

@@ -26,6 +26,7 @@ from services.surveys.questionnaires.workbook import WorkbookReading, read_workb
 from shared.audit import AuditTrail
 from shared.authorization import require_national
 from shared.identity import Principal
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import utcnow
 
@@ -46,8 +47,12 @@ class QuestionnaireService:
         self.repository = QuestionnaireRepository(session)
         self.code_lists = CodeLists(session)
 
-    async def search(self) -> list[VersionSummary]:
-        return [version_summary(v) for v in await self.repository.versions()]
+    async def search(self, *, questionnaire_id: str | None, status: str | None,
+                     paging: PageRequest) -> Page[VersionSummary]:
+        rows, count = await self.repository.search(questionnaire_id=questionnaire_id, status=status,
+                                                   after=paging.after_keys(str, int), limit=paging.limit + 1)
+        return paging.page([version_summary(v) for v in rows], count=count,
+                           sort_key=lambda v: [v.id, v.version])
 
     async def items(self, questionnaire_id: str, version: int) -> list[Item]:
         """The items of one version, parsed (a round's questionnaire: its answers are checked against them)."""

@@ -3,11 +3,14 @@ the responses and their answers)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 
 from services.surveys.reports.models import ReportingYear
 from services.surveys.responses.models import Answer, Response
 from shared.locks import hold
+from shared.pagination import keyset_page
 from shared.repository import Repository
 
 SUBMITTED = "submitted"
@@ -19,6 +22,10 @@ class ReportingYearRepository(Repository[ReportingYear]):
 
     async def hold(self, year: int) -> None:
         await hold(self.session, ("reporting_years", str(year)))
+
+    async def search(self, *, after: int | None, limit: int) -> tuple[Sequence[ReportingYear], int]:
+        """A page of reporting years, the latest first (keyed by the year's negative)."""
+        return await keyset_page(self.session, select(ReportingYear), -ReportingYear.year, after=after, limit=limit)
 
     async def all(self) -> list[ReportingYear]:
         return list((await self.session.scalars(select(ReportingYear).order_by(ReportingYear.year.desc())

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Path, Response
 from services.surveys.reports.schemas import CompilationOut, ReportingYearIn, ReportingYearOut
 from services.surveys.reports.service import StatusReports
 from shared.identity import Caller, WritingCaller
+from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 from shared.service_client import Platform
 from shared.service_provider import provided
@@ -16,9 +17,9 @@ YearPath = Annotated[int, Path(ge=2000, le=2100)]
 router = APIRouter(prefix="/status-reports", tags=["status reports"], responses=problem_responses(401, 422))
 
 
-@router.get("", summary="Every reporting year with its due date")
-async def list_reporting_years(reports: Reports) -> list[ReportingYearOut]:
-    return await reports.years()
+@router.get("", summary="Reporting years with their due dates, the latest first, a page at a time")
+async def list_reporting_years(reports: Reports, paging: Paging) -> Page[ReportingYearOut]:
+    return await reports.page(paging)
 
 
 @router.post("", status_code=201, responses=problem_responses(403, 409, 503),

@@ -42,6 +42,7 @@ from services.surveys.templates.shipped import STATUS_REPORT
 from shared.audit import AuditTrail
 from shared.authorization import county_read_scope, require_national
 from shared.identity import Principal, Role
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, Forbidden, InvalidInput, NotFound
 from shared.service_client import PlatformClient
 
@@ -86,6 +87,11 @@ class StatusReports:
             raise InvalidInput.field("body.version", "published_version", f"{STATUS_REPORT} has no published "
                                                                           "version to report on.")
         return published[-1]
+
+    async def page(self, paging: PageRequest) -> Page[ReportingYearOut]:
+        rows, count = await self.repository.search(after=paging.after_key(int), limit=paging.limit + 1)
+        return paging.page([reporting_year_out(year.year, year.due_on, await self.rounds.read(year.round_id))
+                            for year in rows], count=count, sort_key=lambda y: [-y.year])
 
     async def years(self) -> list[ReportingYearOut]:
         return [reporting_year_out(year.year, year.due_on, await self.rounds.read(year.round_id))

@@ -21,6 +21,17 @@ def response_out(response: Response, answers: dict[str, Any],
                        comments=comments or [])
 
 
+def response_etag(revision: int, reviews: int) -> str:
+    """A response's ETag: its revision (each save) and how many reviews it has had (a review changes its
+    review state and comments, not its revision)."""
+    return f'"{revision}.{reviews}"'
+
+
+def etag_of(response: ResponseOut) -> str:
+    """The ETag of a response as read with its comments (one per review)."""
+    return response_etag(response.revision, len(response.comments))
+
+
 def comment_out(c: ReviewComment) -> CommentOut:
     return CommentOut(review_state=c.review_state, comment=c.comment, recorded_at=c.recorded_at,
                       recorded_by=c.recorded_by)

@@ -6,15 +6,17 @@ earlier ones, and its history row beside them; the answers of many responses are
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from services.surveys.responses.models import Answer, Response, ResponseRevision, ReviewComment
 from services.surveys.responses.validation import AnswerRow
 from shared.locks import hold
-from shared.repository import Repository
+from shared.pagination import keyset_page
+from shared.repository import Repository, where_equal
 
 ANSWERS = Answer.__table__
 REVISIONS = ResponseRevision.__table__
@@ -38,6 +40,13 @@ class ResponseRepository(Repository[Response]):
         if respondent is not None:
             query = query.where(Response.respondent_id == respondent)
         return list((await self.session.scalars(query)).all())
+
+    async def search(self, round_id: str, *, county: str | None, respondent: str | None, status: str | None,
+                     after: str | None, limit: int) -> tuple[Sequence[Response], int]:
+        """A page of the round's responses in respondent id order."""
+        query = where_equal(select(Response).where(Response.round_id == round_id), (Response.county_code, county),
+                            (Response.respondent_id, respondent), (Response.status, status))
+        return await keyset_page(self.session, query, Response.respondent_id, after=after, limit=limit)
 
     async def answers_of(self, response_ids: list[int]) -> dict[int, list[AnswerRow]]:
         """Each response's answer rows, in (link_id, position) order; one query however many responses."""
@@ -79,6 +88,10 @@ class ResponseRepository(Repository[Response]):
     async def revisions(self, response_id: int) -> list[ResponseRevision]:
         return list((await self.session.scalars(select(ResponseRevision).where(
             ResponseRevision.response_id == response_id).order_by(ResponseRevision.revision))).all())
+
+    async def comment_count(self, response_id: int) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(ReviewComment)
+                                             .where(ReviewComment.response_id == response_id)) or 0)
 
     async def comments(self, response_id: int) -> list[ReviewComment]:
         return list((await self.session.scalars(select(ReviewComment).where(

@@ -26,7 +26,9 @@ from services.surveys.responses.presenter import (
     audit_entity,
     audit_snapshot,
     comment_out,
+    etag_of,
     history_out,
+    response_etag,
     response_out,
 )
 from services.surveys.responses.repository import ResponseRepository
@@ -45,11 +47,16 @@ from services.surveys.rounds.service import RoundService
 from services.surveys.rounds.status import round_status
 from shared.audit import AuditTrail
 from shared.authorization import require_county_scope
+from shared.etag import check_if_match_tag
 from shared.identity import Principal, Role
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from shared.records import utcnow
 
 DRAFT, SUBMITTED = "draft", "submitted"
+
+
+__all__ = ["ResponseService", "etag_of"]  # etag_of: the ETag of an answer, set by the routes
 
 
 class ResponseService:
@@ -76,11 +83,16 @@ class ResponseService:
                             revision=0, late=False)
         return await self._save(round_, response, data.answers, data.submit, data.submitted_on)
 
-    async def update(self, round_id: str, respondent_id: str, data: ResponseUpdate) -> ResponseOut:
+    async def update(self, round_id: str, respondent_id: str, data: ResponseUpdate,
+                     if_match: str | None) -> ResponseOut:
+        """`if_match`: the ETag of the response as the caller read it (428 without, 412 when it has changed)."""
         round_ = await self.rounds.get(round_id)
         await self.repository.hold(round_id, respondent_id)
         response = await self._get(round_id, respondent_id)
         require_answering(self.caller, respondent_id, response.county_code, "path.respondent_id")
+        reviews = await self.repository.comment_count(response.id)
+        check_if_match_tag(if_match, response_etag(response.revision, reviews),
+                           f"revision {response.revision} after {reviews} review(s)")
         return await self._save(round_, response, data.answers, data.submit, data.submitted_on)
 
     async def _save(self, round_: Round, response: Response, answers: dict, submit: bool,
@@ -166,6 +178,22 @@ class ResponseService:
         response = await self._get(round_id, respondent_id)
         self._require_reader(response)
         return history_out(round_id, respondent_id, await self.repository.revisions(response.id))
+
+    async def page(self, round_id: str, *, status: str | None, county: str | None,
+                   paging: PageRequest) -> Page[ResponseOut]:
+        """A page of the responses the caller may read (its county's, its own, or all); `county` narrows them
+        further (a county asking for another county's sees none)."""
+        round_ = await self.rounds.get(round_id)
+        scope, respondent = read_scope(self.caller)
+        after = paging.after_key(str)
+        if scope is not None and county not in (None, scope):
+            return paging.page([], count=0, sort_key=lambda r: [r.respondent_id])
+        rows, count = await self.repository.search(round_id, county=scope or county, respondent=respondent,
+                                                   status=status, after=after, limit=paging.limit + 1)
+        items = await self._items(round_)
+        answers = await self.repository.answers_of([r.id for r in rows])
+        return paging.page([response_out(r, answers_from_rows(items, answers[r.id])) for r in rows], count=count,
+                           sort_key=lambda r: [r.respondent_id])
 
     async def search(self, round_id: str) -> list[ResponseOut]:
         round_ = await self.rounds.get(round_id)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import and_, extract, func, or_, select
 
 from services.surveys.responses.models import Response
 from services.surveys.rounds.models import Round, RoundTarget
 from shared.locks import hold
-from shared.repository import Repository
+from shared.pagination import keyset_page
+from shared.repository import Repository, where_equal
 
 SUBMITTED = "submitted"
 
@@ -27,8 +31,28 @@ class RoundRepository(Repository[Round]):
         self.session.add_all(targets)
         await self.session.flush()
 
-    async def all(self) -> list[Round]:
-        return list((await self.session.scalars(select(Round).order_by(Round.opens_on, Round.id).limit(500))).all())
+    async def search(self, *, questionnaire_id: str | None, status: str | None, year: int | None, today: date,
+                     after: str | None, limit: int) -> tuple[Sequence[Round], int]:
+        """A page of rounds in id order; `status` on `today` (services/surveys/rounds/status.py in SQL); `year`:
+        the year the round opened."""
+        query = where_equal(select(Round), (Round.questionnaire_id, questionnaire_id))
+        closed = or_(Round.closed_at.is_not(None), Round.closes_on < today)
+        if status == "closed":
+            query = query.where(closed)
+        elif status == "open":
+            query = query.where(~closed, Round.opens_on <= today)
+        elif status == "scheduled":
+            query = query.where(~closed, Round.opens_on > today)
+        if year is not None:
+            query = query.where(extract("year", Round.opens_on) == year)
+        return await keyset_page(self.session, query, Round.id, after=after, limit=limit)
+
+    async def targets_page(self, round_id: str, *, county: str | None, organisation: str | None, after: str | None,
+                           limit: int) -> tuple[Sequence[RoundTarget], int]:
+        """A page of the round's targets in organisation id order."""
+        query = where_equal(select(RoundTarget).where(RoundTarget.round_id == round_id),
+                            (RoundTarget.county_code, county), (RoundTarget.organisation_id, organisation))
+        return await keyset_page(self.session, query, RoundTarget.organisation_id, after=after, limit=limit)
 
     async def target_count(self, round_id: str) -> int:
         return int(await self.session.scalar(

@@ -1,11 +1,12 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from services.surveys.identifiers import RecordIdPath
+from services.surveys.identifiers import CountyFilter, QuestionnaireFilter, RecordIdPath
 from services.surveys.rounds.schemas import NonRespondersOut, RoundIn, RoundOut, TargetOut
 from services.surveys.rounds.service import RoundService
 from shared.identity import Caller, KeyHolder, WritingCaller
+from shared.pagination import Page, Paging
 from shared.problems import problem_responses
 from shared.service_client import Platform
 from shared.service_provider import provided
@@ -20,9 +21,14 @@ CountyQuery = Annotated[str | None, Query(pattern=r"^[0-9]{2}$", description="On
 router = APIRouter(prefix="/rounds", tags=["rounds"], responses=problem_responses(401, 404, 422))
 
 
-@router.get("", summary="Every round with its status and number of targets")
-async def list_rounds(rounds: RoundsToAnswer) -> list[RoundOut]:
-    return await rounds.search()
+@router.get("", summary="Rounds with their status and number of targets, a page at a time")
+async def list_rounds(rounds: RoundsToAnswer, paging: Paging, questionnaire: QuestionnaireFilter = None,
+                      status: Annotated[Literal["scheduled", "open", "closed"] | None,
+                                        Query(description="Only rounds with this status today")] = None,
+                      year: Annotated[int | None, Query(ge=2000, le=2100,
+                                                        description="Only rounds opened in this year")] = None
+                      ) -> Page[RoundOut]:
+    return await rounds.search(questionnaire_id=questionnaire, status=status, year=year, paging=paging)
 
 
 @router.post("", status_code=201, responses=problem_responses(403, 409, 503),
@@ -42,8 +48,9 @@ async def get_round(round_id: RecordIdPath, rounds: RoundsToAnswer) -> RoundOut:
 
 @router.get("/{round_id}/targets", summary="The organisations the round was sent to, named as the registry named "
                                             "them on the opening date (a county: its own)")
-async def get_targets(round_id: RecordIdPath, rounds: RoundsToAnswer) -> list[TargetOut]:
-    return await rounds.targets(round_id)
+async def get_targets(round_id: RecordIdPath, rounds: RoundsToAnswer, paging: Paging,
+                      county: CountyFilter = None) -> Page[TargetOut]:
+    return await rounds.targets_page(round_id, county, paging)
 
 
 @router.post("/{round_id}/close", responses=problem_responses(403),

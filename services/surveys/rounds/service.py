@@ -4,6 +4,8 @@ non-responders, the nation every county's."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.surveys.audit.models import AuditEvent
@@ -18,6 +20,7 @@ from services.surveys.rounds.targets import resolve_targets
 from shared.audit import AuditTrail
 from shared.authorization import require_national
 from shared.identity import Principal
+from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, InvalidInput, NotFound
 from shared.records import utcnow
 from shared.service_client import PlatformClient
@@ -43,8 +46,13 @@ class RoundService:
     async def read(self, round_id: str) -> RoundOut:
         return await self.out(await self.get(round_id))
 
-    async def search(self) -> list[RoundOut]:
-        return [await self.out(r) for r in await self.repository.all()]
+    async def search(self, *, questionnaire_id: str | None, status: str | None, year: int | None,
+                     paging: PageRequest) -> Page[RoundOut]:
+        """Every key reads the rounds (a respondent finds the one it answers)."""
+        rows, count = await self.repository.search(questionnaire_id=questionnaire_id, status=status, year=year,
+                                                   today=date.today(), after=paging.after_key(str),
+                                                   limit=paging.limit + 1)
+        return paging.page([await self.out(r) for r in rows], count=count, sort_key=lambda r: [r.id])
 
     async def create(self, data: RoundIn) -> tuple[RoundOut, bool]:
         """The round and whether it was made now: a retried create (the same id and content, say after a
@@ -91,6 +99,18 @@ class RoundService:
         await self.get(round_id)
         county, organisation = read_scope(self.caller)
         return [target_out(t) for t in await self.repository.targets(round_id, county, organisation)]
+
+    async def targets_page(self, round_id: str, county: str | None, paging: PageRequest) -> Page[TargetOut]:
+        """A page of the round's targets as the caller may see them; `county` narrows them further (a county
+        asking for another county's sees none)."""
+        await self.get(round_id)
+        scope, organisation = read_scope(self.caller)
+        after = paging.after_key(str)
+        if scope is not None and county not in (None, scope):
+            return paging.page([], count=0, sort_key=lambda t: [t.organisation_id])
+        rows, count = await self.repository.targets_page(round_id, county=scope or county, organisation=organisation,
+                                                         after=after, limit=paging.limit + 1)
+        return paging.page([target_out(t) for t in rows], count=count, sort_key=lambda t: [t.organisation_id])
 
     async def non_responders(self, round_id: str, county: str | None) -> NonRespondersOut:
         await self.get(round_id)

@@ -98,7 +98,7 @@ async def _counts(url: str) -> dict[str, list[int]]:
             counts[name] = [await db.count(lambda s, r=round_id: read(s, r)) for round_id in ("liten", "stor")]
         counts["submission"] = [
             await db.count(lambda s, answers=answers: ResponseService(s, ADMIN).update(
-                "stor", MUNICIPALITIES[0], ResponseUpdate(answers=answers)))
+                "stor", MUNICIPALITIES[0], ResponseUpdate(answers=answers), "*"))
             for answers in ({"s0": 3, "s1": 3, "s2": 3, "s3": 3}, every_answer(0))]
         async with db.sessions() as session:
             assert len(await ResponseService(session, ADMIN).search("stor")) == 290  # the data really is there

@@ -107,7 +107,7 @@ async def test_only_a_submitted_response_is_reviewed(session: AsyncSession) -> N
     with pytest.raises(Conflict) as refused:
         await responses.review(round_.id, "2082", ReviewIn(state=ReviewState.APPROVED))
     assert [(e.field, e.rule) for e in refused.value.errors] == [("status", "review_submitted")]
-    await responses.update(round_.id, "2082", ResponseUpdate(answers=_answers(2), submit=True))
+    await responses.update(round_.id, "2082", ResponseUpdate(answers=_answers(2), submit=True), "*")
     reviewed = await responses.review(round_.id, "2082", ReviewIn(state=ReviewState.APPROVED, comment="Tack"))
     assert reviewed.review_state == "approved"
     assert [(c.review_state, c.comment, c.recorded_by) for c in reviewed.comments] == [
