@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import date, timedelta
 
@@ -79,3 +81,12 @@ def read_as_of(gateway: httpx.Client, headers: dict[str, str], url: str) -> dict
     read = gateway.get(url, headers=headers)
     assert read.status_code == 200, read.text
     return {**headers, "If-Match": read.headers["etag"]}
+
+
+def export_rows(response, delimiter: str = ";") -> list[dict[str, str]]:
+    """A CSV export's rows by column id: the first header row holds the labels, the second the ids."""
+    assert response.status_code == 200, response.text
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    _labels, ids, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""),
+                                          delimiter=delimiter))
+    return [dict(zip(ids, row, strict=True)) for row in rows]

@@ -137,6 +137,20 @@ def test_county_exports_and_the_national_overview_agree(gateway, admin_key, coun
     national = gateway.get("/funding/balances", headers=county_key).json()
     assert national["by"] == "county" and {"01", "20"} <= {g["group"] for g in national["groups"]}
 
+    overview_amounts = ("committed", *BALANCES)
+    for file_format, read in (("csv", read_csv), ("xlsx", read_xlsx)):
+        exported = read(gateway.get(f"/funding/balances.{file_format}", params={"as_of": national["as_of"]},
+                                    headers=county_key), overview_amounts)
+        by_group = {(r["by"], r["group"]): r for r in exported}
+        assert by_group["county", "20"]["county_name"] == "Dalarnas län"
+        assert by_group["county", "01"]["county_name"] == "Stockholms län"
+        assert {g: {c: r[c] for c in overview_amounts} for g, r in by_group.items()} == {
+            **{("county", g["group"] or ""): {c: g[c] for c in overview_amounts} for g in national["groups"]},
+            ("total", ""): {c: national["total"][c] for c in overview_amounts}}
+    comma = gateway.get("/funding/balances.csv", params={"by": "agreement", "county": "20", "delimiter": "comma"},
+                        headers=county_key)
+    assert comma.status_code == 200 and f",{mine['paid']}," in comma.content.decode("utf-8-sig")
+
 
 def test_exports_of_what_does_not_exist_or_cannot_be(gateway, county_key):
     assert_problem(gateway.get("/funding/agreements/no-such-agreement/exports/shares.csv", headers=county_key), 404)

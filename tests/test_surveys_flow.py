@@ -4,7 +4,6 @@ point, amended, closed, answered late by the national level, aggregated and expo
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 
@@ -18,6 +17,7 @@ from tests.surveys_requests import (
     FOCUS_AREAS,
     answer,
     contact_point,
+    export_rows,
     key,
     needs_answers,
     open_round,
@@ -135,18 +135,19 @@ def test_a_round_to_dalarna_answered_amended_closed_aggregated_and_exported(gate
     assert spread["count"] == sum(any("sprida-kunskap" in a.get(f"behov.{f}.processer", []) for f in FOCUS_AREAS)
                                   for a in answered.values())
 
-    exported = gateway.get(f"{url}/exports/responses.csv", headers=county_key)
-    assert exported.status_code == 200 and exported.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    rows = export_rows(gateway.get(f"{url}/exports/responses.csv", headers=county_key))
     assert len(rows) == 15
     falun_row = next(r for r in rows if r["respondent_id"] == "2080")
     assert (falun_row["behov.aldre.angelagenhet"], falun_row["behov.aldre.processer:sprida-kunskap"],
-            falun_row["behov.aldre.processer:implementering"]) == ("5", "1", "0")
-    assert next(r for r in rows if r["respondent_id"] == ALVDALEN)["late"] == "1"
+            falun_row["behov.aldre.processer:implementering"]) == ("5", "ja", "nej")
+    assert falun_row["county_name"] == "Dalarnas län"
+    assert next(r for r in rows if r["respondent_id"] == ALVDALEN)["late"] == "ja"
     workbook = load_workbook(io.BytesIO(gateway.get(f"{url}/exports/distribution.xlsx",
                                                     headers=county_key).content))
     sheet = list(workbook["distribution"].iter_rows(values_only=True))
-    xlsx_counts = {row[3]: row[5] for row in sheet[1:] if row[1] == "behov.aldre.niva"}
+    columns = sheet[1]  # the ids, under the labels
+    xlsx_counts = {row[columns.index("value")]: row[columns.index("count")] for row in sheet[2:]
+                   if row[columns.index("link_id")] == "behov.aldre.niva"}
     assert xlsx_counts == {level: count for level, (count, _) in niva.items()}
 
 

@@ -7,12 +7,15 @@ at more than one level (Skåne) or in more than one place (Jönköping)."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from openpyxl import load_workbook
+
 from tests.support import assert_problem
-from tests.surveys_requests import answer, read_as_of
+from tests.surveys_requests import answer, export_rows, read_as_of
 
 COUNTIES = ["01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14", "17", "18", "19", "20", "21",
             "22", "23", "24", "25"]
@@ -111,6 +114,20 @@ def test_the_compilation_reproduces_the_hand_made_counts(gateway, admin_key, cou
     assert stockholm["answers"]["punkt.kontaktfunktion"] == "Länets redovisning av punkten kontaktfunktion."
     assert (by_county["21"]["status"], by_county["21"]["on_time"]) == ("missing", None)
     assert (by_county["20"]["status"], by_county["20"]["on_time"]) == ("draft", None)  # saved, not yet sent
+
+    exported = "/surveys/status-reports/2012/exports/compilation"
+    assert_problem(gateway.get(exported + ".csv", headers=county_key), 403)
+    rows = {r["county_code"]: r for r in export_rows(gateway.get(exported + ".csv", headers=admin_key))}
+    assert (rows["01"]["county_name"], rows["01"]["status"], rows["01"]["on_time"], rows["01"]["beslut.datum"]) \
+        == ("Stockholms län", "submitted", "ja", "2013-11-01")
+    assert rows["01"]["decision_level"] == "politisk" and rows["21"]["on_time"] == ""
+    sheet = load_workbook(io.BytesIO(gateway.get(exported + ".xlsx", headers=admin_key).content)).worksheets[0]
+    labels, ids, *body = sheet.iter_rows(values_only=True)
+    assert labels[ids.index("beslut.datum")] == "Beslutsdatum" and sheet.freeze_panes == "A3"
+    cell = dict(zip(ids, next(r for r in body if r[ids.index("county_code")] == "01"), strict=True))
+    assert cell["on_time"] is True and cell["late"] is False
+    assert isinstance(cell["beslut.datum"], date) and cell["beslut.datum"].date() == date(2013, 11, 1)
+    assert datetime.fromisoformat(cell["submitted_at"]).utcoffset() is not None
 
 
 def test_a_report_after_the_due_date_is_not_on_time(gateway, admin_key, county_key):

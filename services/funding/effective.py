@@ -18,10 +18,7 @@ naming the field. Nothing is stored on a refusal.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated
-
-from pydantic import AfterValidator
+from datetime import date
 
 from shared.identity import Principal, Role
 from shared.problems import FieldError, Forbidden, InvalidInput
@@ -30,15 +27,6 @@ from shared.problems import FieldError, Forbidden, InvalidInput
 def today() -> date:
     """The day the funding service acts on (the ledger's, the balances' default as of)."""
     return date.today()
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands a stored timestamp back without its zone; every one was written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# A recorded moment in an answer: ISO 8601 with its offset, whatever the database handed back.
-Moment = Annotated[datetime, AfterValidator(aware)]
 
 
 def effective_day(caller: Principal, given: date | None, field: str, *, what: str) -> date:

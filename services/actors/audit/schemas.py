@@ -1,7 +1,8 @@
-from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.records import Timestamp
 
 _SNAPSHOT = ("The record {when}, as an object of its fields: an organisation, relation, post or membership as its "
              "answer shows it (OrganisationOut without as_of and active, RelationOut, PostOut, MembershipOut), a "
@@ -18,7 +19,7 @@ class AuditEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    at: datetime
+    at: Timestamp
     actor: str
     action: str
     entity_type: str
@@ -29,9 +30,3 @@ class AuditEventOut(BaseModel):
     after: dict[str, Any] | None = Field(
         description=_SNAPSHOT.format(when="after the change", none="when there is nothing to show"))
     request_id: str | None
-
-    @field_validator("at")
-    @classmethod
-    def _utc(cls, value: datetime) -> datetime:
-        # SQLite hands timestamps back without their zone; they were written in UTC.
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

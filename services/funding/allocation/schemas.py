@@ -8,10 +8,10 @@ from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from services.funding.allocation.engine import AllocationKey
-from services.funding.effective import Moment
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.records import Timestamp
 from shared.strict_bodies import InputModel
 from shared.text import single_line
 
@@ -112,7 +112,7 @@ class AllocationOut(BaseModel):
     key: AllocationKey
     rounding: str
     allocated_on: date | None = Field(None, description="The day it took effect (null: made before the day was kept)")
-    recorded_at: Moment | None = Field(None, description="When it was stored (null: a preview)")
+    recorded_at: Timestamp | None = Field(None, description="When it was stored (null: a preview)")
     basis: dict[str, Any]
     tie_break: str = ("larger remainder first, then larger weight, then recipient id; each row is within one "
                       "rounding unit of its exact share and the rows sum exactly to the total")

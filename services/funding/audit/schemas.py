@@ -2,7 +2,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from services.funding.effective import Moment
+from shared.records import Timestamp
 
 ENTITY_TYPES = ("agreement", "allocation", "requisition", "spending_report", "repayment_claim", "repayment",
                 "co_financing")
@@ -17,7 +17,7 @@ _SNAPSHOT = ("The record {when}, as an object of its fields (amounts in öre, da
 
 class AuditEventOut(BaseModel):
     id: int
-    at: Moment
+    at: Timestamp
     actor: str = Field(description="Who made the change: the caller's subject")
     action: str = Field(description="create (agreement, co_financing, requisition); allocate or distribute "
                                     "(allocation); submit, approve, reject or pay (requisition); report "

@@ -1,5 +1,4 @@
 import re
-from datetime import datetime
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -9,6 +8,7 @@ from pydantic_core import PydanticCustomError
 from services.funding.allocation.schemas import Percent
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordId
 from shared.money import Money, SignedMoney
+from shared.records import Timestamp
 from shared.strict_bodies import InputModel
 
 Name = Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]*$")]
@@ -152,4 +152,4 @@ class CoFinancingOut(BaseModel):
     years: list[YearOut]
     comparison: list[ComparisonRow] = Field(description="A full year (principals paying all) against the previous "
                                                         "agreement, per party")
-    created_at: datetime | None = None
+    created_at: Timestamp | None = None

@@ -8,7 +8,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from services.funding.exports.service import LEDGER_COLUMNS, SHARE_COLUMNS, ExportService, Table
+from services.funding.exports.service import (
+    LEDGER_COLUMNS,
+    OVERVIEW_COLUMNS,
+    SHARE_COLUMNS,
+    ExportService,
+    Table,
+)
 from services.funding.identifiers import COUNTY_CODE_PATTERN, RecordIdPath
 from shared.file_routes import FileFormatOfPath, file_routes
 from shared.identity import Caller
@@ -26,12 +32,12 @@ Delimiter = Annotated[Literal["semicolon", "comma"], Query(
 router = APIRouter(tags=["exports"], responses=problem_responses(401, 422))
 
 
-def _file(name: str, table: Table, file_format: str, delimiter: str) -> Response:
+def _file(name: str, table: Table, file_format: str, delimiter: str, sheet: str | None = None) -> Response:
     columns, rows = table
     if file_format == "csv":
         body, media_type = write_csv(columns, rows, delimiter=DELIMITERS[delimiter]), CSV_MEDIA_TYPE
     else:
-        body, media_type = write_xlsx({name.rsplit("-", 1)[-1]: table}), XLSX_MEDIA_TYPE
+        body, media_type = write_xlsx({sheet or name.rsplit("-", 1)[-1]: table}), XLSX_MEDIA_TYPE
     return Response(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{file_format}"'})
 
@@ -60,6 +66,20 @@ async def export_county_ledger(county_code: CountyPath, file_format: FileFormatO
     return _file(f"county-{county_code}-ledger", await exports.ledger(county=county_code), file_format, delimiter)
 
 
+async def export_overview(file_format: FileFormatOfPath, exports: Exports, as_of: AsOf = None,
+                          by: Annotated[Literal["county", "agreement", "recipient"], Query()] = "county",
+                          county: Annotated[str | None, Query(pattern=COUNTY_CODE_PATTERN,
+                                                              description="Only this county's money")] = None,
+                          delimiter: Delimiter = "semicolon") -> Response:
+    on = as_of or date.today()
+    name = f"balances-{on.isoformat()}-{'county-' + county + '-' if county else ''}by-{by}"
+    return _file(name, await exports.overview(on, by, county), file_format, delimiter,
+                 sheet="balances")
+
+
+file_routes(router, "/balances", export_overview, name="exportBalances", columns=OVERVIEW_COLUMNS,
+            summary="The national overview as GET /balances answers it: one row per county (with its name), "
+                    "agreement or recipient, then the total, as of a date")
 file_routes(router, "/agreements/{agreement_id}/exports/shares", export_agreement_shares,
             name="exportAgreementShares", columns=SHARE_COLUMNS, responses=problem_responses(404),
             summary="An agreement's shares: each recipient's share and what it requisitioned, was paid, passed on, "

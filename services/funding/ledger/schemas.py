@@ -2,10 +2,10 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, Field, field_validator
 
-from services.funding.effective import Moment
 from services.funding.identifiers import RECORD_ID_PATTERN
 from services.funding.settings import LEDGER_KEY_ID_PATTERN
 from shared.money import SignedMoney
+from shared.records import Timestamp
 
 HEX_DIGEST = r"^[0-9a-f]{64}$"
 
@@ -16,7 +16,7 @@ class LedgerEntryOut(BaseModel):
     reverses: int | None
     reversed_type: str | None
     entry_date: date = Field(description="The day the event took effect: what balances as of a date read")
-    recorded_at: Moment = Field(description="When it was recorded: the chain's order is the recording order")
+    recorded_at: Timestamp = Field(description="When it was recorded: the chain's order is the recording order")
     amount: SignedMoney
     provider: str
     receiver: str
@@ -69,7 +69,7 @@ class CheckpointOut(Checkpoint):
 class ReceiptCheck(BaseModel):
     position: int
     head_hash: str
-    signed_at: datetime
+    signed_at: Timestamp
     holds: bool = Field(description="The chain still has the receipt's head at its position")
     reason: str | None = None
 

@@ -2,10 +2,10 @@ from datetime import date
 
 from pydantic import AliasChoices, BaseModel, Field
 
-from services.funding.effective import Moment
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.records import Timestamp
 from shared.strict_bodies import InputModel
 from shared.text import multi_line
 
@@ -26,7 +26,7 @@ class RepaymentOut(BaseModel):
     id: str
     amount: SignedMoney
     repaid_on: date = Field(description="The day the money was repaid")
-    recorded_at: Moment = Field(description="When it was recorded")
+    recorded_at: Timestamp = Field(description="When it was recorded")
 
 
 class ClaimOut(BaseModel):
@@ -56,7 +56,7 @@ class ReportOut(BaseModel):
     spent: SignedMoney
     unspent: SignedMoney
     report_date: date = Field(description="The day it was reported (took effect)")
-    recorded_at: Moment = Field(description="When it was recorded")
+    recorded_at: Timestamp = Field(description="When it was recorded")
     due_date: date
     late: bool
     comment: str

@@ -3,10 +3,10 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from services.funding.allocation.schemas import PayeeOut
-from services.funding.effective import Moment
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
 from shared.periods import Day
+from shared.records import Timestamp
 from shared.strict_bodies import InputModel
 from shared.text import multi_line
 
@@ -48,7 +48,7 @@ class RequisitionOut(BaseModel):
     county_code: str | None
     amount: SignedMoney
     requisition_date: date = Field(description="The day it was requested (took effect)")
-    recorded_at: Moment = Field(description="When it was recorded")
+    recorded_at: Timestamp = Field(description="When it was recorded")
     status: str
     reason: str | None
     signed_by: str | None
@@ -57,7 +57,7 @@ class RequisitionOut(BaseModel):
         "Whom the money is paid to: the receiver itself, or for a unit without an organisation number the legal "
         "entity it is part of. The share and its ledger entries stay the receiver's."))
     decided_on: date | None = Field(None, description="The day the agency approved or rejected it")
-    decision_recorded_at: Moment | None = Field(None, description="When the decision was recorded")
+    decision_recorded_at: Timestamp | None = Field(None, description="When the decision was recorded")
     paid_on: date | None = Field(None, description="The day it was paid")
-    payment_recorded_at: Moment | None = Field(None, description="When the payment was recorded")
+    payment_recorded_at: Timestamp | None = Field(None, description="When the payment was recorded")
     remaining_after: SignedMoney | None = Field(None, description="What the share has left once this is counted")

@@ -2,7 +2,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from services.surveys.moments import Moment
+from shared.records import Timestamp
 
 _SNAPSHOT = ("The record {when}, as an object of its fields: a questionnaire version's id, version, status, title "
              "and the times it was published and retired; a round's id, questionnaire, version, title, dates and "
@@ -13,7 +13,7 @@ _SNAPSHOT = ("The record {when}, as an object of its fields: a questionnaire ver
 
 class AuditEventOut(BaseModel):
     id: int
-    at: Moment
+    at: Timestamp
     actor: str = Field(description="Who made the change: the caller's subject")
     action: str = Field(description="create, version, update, publish or retire (questionnaire); open or close "
                                     "(round); open (reporting_year); draft, submit, amend or review (response)")

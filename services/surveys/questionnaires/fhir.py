@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.surveys.questionnaires.schemas import CHOICE_TYPES, Item, ItemType, Operator, QuestionnaireOut
+from shared.records import aware
 
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
@@ -80,5 +81,5 @@ def questionnaire_resource(questionnaire: QuestionnaireOut) -> dict[str, Any]:
     if questionnaire.description:
         resource["description"] = questionnaire.description
     if questionnaire.published_at:
-        resource["date"] = questionnaire.published_at.isoformat()
+        resource["date"] = aware(questionnaire.published_at).isoformat()  # a FHIR dateTime: with its zone
     return resource

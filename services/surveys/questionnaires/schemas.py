@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from services.surveys.identifiers import Code, LinkId, LongText, RecordId, Text
-from services.surveys.moments import Moment
+from shared.records import Timestamp
 from shared.strict_bodies import InputModel
 from shared.text import multi_line, single_line
 
@@ -105,9 +105,9 @@ class QuestionnaireOut(BaseModel):
     title: str
     description: str
     items: list[Item]
-    created_at: Moment
-    published_at: Moment | None
-    retired_at: Moment | None
+    created_at: Timestamp
+    published_at: Timestamp | None
+    retired_at: Timestamp | None
 
 
 class VersionSummary(BaseModel):

@@ -3,9 +3,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from services.surveys.moments import Moment
 from services.surveys.rounds.targets import TargetKind
 from shared.periods import Day
+from shared.records import Timestamp
 from shared.strict_bodies import InputModel
 
 Year = Annotated[int, Field(ge=2000, le=2100, description="The year the reports are about")]
@@ -57,7 +57,7 @@ class CountyReport(BaseModel):
     status: str = Field(description="submitted, draft or missing")
     submitted_on: date | None = Field(description="The Swedish day the report took effect: the day it was sent, or "
                                                   "the day a national administrator gave when recording it")
-    submitted_at: Moment | None = Field(description="When the report was first recorded here")
+    submitted_at: Timestamp | None = Field(description="When the report was first recorded here")
     on_time: bool | None = Field(description="Took effect (submitted_on) on or before the due date; null: not yet")
     late: bool = Field(description="Took effect after the round closed (recorded by a national administrator)")
     decision_body: str | None

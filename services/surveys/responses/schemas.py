@@ -5,9 +5,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from services.surveys.identifiers import LongText, RecordId
-from services.surveys.moments import Moment
 from services.surveys.questionnaires.schemas import AnswerValue
 from shared.periods import Day
+from shared.records import Timestamp
 from shared.strict_bodies import InputModel
 
 Answers = Annotated[dict[Annotated[str, Field(max_length=64)], AnswerValue | None], Field(
@@ -50,7 +50,7 @@ class ReviewIn(InputModel):
 class CommentOut(BaseModel):
     review_state: str
     comment: str
-    recorded_at: Moment
+    recorded_at: Timestamp
     recorded_by: str
 
 
@@ -63,8 +63,8 @@ class ResponseOut(BaseModel):
     late: bool = Field(description="Took effect after the round closed (recorded by a national administrator)")
     submitted_on: date | None = Field(description="The Swedish day the submission took effect: the day it was "
                                                   "sent, or the day a national administrator gave")
-    submitted_at: Moment | None = Field(description="When the submission was first recorded here")
-    recorded_at: Moment = Field(description="When the response's present state was recorded (its latest save)")
+    submitted_at: Timestamp | None = Field(description="When the submission was first recorded here")
+    recorded_at: Timestamp = Field(description="When the response's present state was recorded (its latest save)")
     revision: int
     answers: dict[str, Any]
     comments: list[CommentOut] = []
@@ -76,7 +76,7 @@ class RevisionOut(BaseModel):
     late: bool
     submitted_on: date | None = Field(description="The effective day of the submission as this revision left it")
     answers: dict[str, Any]
-    recorded_at: Moment = Field(description="When this revision was recorded (always the moment it was stored)")
+    recorded_at: Timestamp = Field(description="When this revision was recorded (always the moment it was stored)")
     recorded_by: str
 
 
