@@ -83,6 +83,14 @@ class NameOut(BaseModel):
 
 
 class OrganisationIn(PeriodIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "rss-dalarna-receiver",
+        "kind": "region",
+        "name": "Region Dalarna, RSS-kansliet (demo)",
+        "county_code": "20",
+        "identifiers": [{"scheme": "org_number", "value": "796031-5542"}],
+    }]})
+
     id: RecordId | None = Field(None, description="Leave out to have one made; supply your own to make a "
                                                   "retried create safe (same id, same content: no duplicate).")
     kind: OrganisationKind

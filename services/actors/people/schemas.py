@@ -1,4 +1,4 @@
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.actors.identifiers import RecordId
 from shared.strict_bodies import InputModel
@@ -6,6 +6,10 @@ from shared.text import EmailAddress, PersonName, PhoneNumber
 
 
 class PersonIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"id": "demo-signatory-20", "given_name": "Exempel", "family_name": "Firmatecknare"},
+    ]})
+
     id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
     given_name: PersonName = Field(examples=["Exempel"])
     family_name: PersonName = Field(examples=["Exempelsson"])

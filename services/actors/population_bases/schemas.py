@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.actors.identifiers import RecordId
 from shared.periods import Day
@@ -22,6 +22,18 @@ class BasisRowIn(InputModel):
 
 
 class PopulationBasisIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "dalarna-rss-avtal-2023-2026",
+        "name": "Befolkningsunderlag, RSS Dalarna 2023-2026",
+        "source": "Region Dalarna, tjänsteskrivelse HSN 2022/1845",
+        "reference_date": "2021-12-31",
+        "rows": [
+            {"code": "2084", "population": 22986},
+            {"code": "2081", "population": 52460},
+            {"code": "2080", "population": 59752},
+        ],
+    }]})
+
     id: RecordId = Field(examples=["dalarna-rss-avtal-2023-2026"],
                          description="Chosen by the caller; a retry with the same content stores nothing new.")
     name: Name = Field(examples=["Befolkningsunderlag i avtalet om RSS Dalarna 2023-2026"])

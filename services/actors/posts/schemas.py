@@ -1,6 +1,6 @@
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.actors.identifiers import RecordId
 from services.actors.organisations.schemas import ContactOut, Contacts, OrganisationRef
@@ -14,6 +14,13 @@ RoleFilter = PostRole | None  # a list's optional filter
 
 
 class PostIn(PeriodIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "rss-dalarna-receiver-signatory",
+        "organisation_id": "rss-dalarna-receiver",
+        "role": "signatory",
+        "label": "Firmatecknare",
+    }]})
+
     id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
     organisation_id: RecordId = Field(description="The organisation, group or network the seat is in.",
                                       examples=["rss-01-steering-group"])
@@ -25,6 +32,13 @@ class PostIn(PeriodIn):
 
 
 class MembershipIn(PeriodIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "demo-signatory-20-2020",
+        "post_id": "rss-dalarna-receiver-signatory",
+        "person_id": "demo-signatory-20",
+        "valid_from": "2020-01-01",
+    }]})
+
     id: RecordId | None = Field(None, description="Optional own id; a retry with the same id creates nothing new.")
     post_id: RecordId
     person_id: RecordId

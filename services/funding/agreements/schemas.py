@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.funding.allocation.engine import AllocationKey
 from services.funding.identifiers import RecordId
@@ -25,6 +25,27 @@ class FundingLineIn(InputModel):
 
 
 class AgreementIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "rss-dalarna-2023-2026",
+        "name": "RSS Dalarna 2023-2026",
+        "registry_number": "DEMO-2023/1",
+        "first_year": 2023,
+        "last_year": 2026,
+        "areas": ["utvecklingsledare"],
+        "lines": [
+            {
+                "id": "rss-dalarna-2023",
+                "area": "utvecklingsledare",
+                "year": 2023,
+                "total": "4000000.00",
+                "allocation_key": "population",
+                "requisition_last_date": "2027-06-30",
+                "report_due_date": "2028-03-31",
+                "conditions": "Fyra utvecklingsledartjänster",
+            },
+        ],
+    }]})
+
     id: RecordId
     name: Text
     registry_number: Text = Field(description="The agreement's registry number (diarienummer), cited in reports.")

@@ -4,7 +4,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from services.funding.allocation.engine import AllocationKey
@@ -67,6 +67,13 @@ class AllocationIn(InputModel):
 
 
 class AllocationCreate(AllocationIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "dalarna-2023-region",
+        "total": "2000000.00",
+        "key": "fixed",
+        "recipients": [{"id": "rss-dalarna-receiver", "amount": "2000000.00"}],
+    }]})
+
     id: RecordId
 
 

@@ -2,7 +2,7 @@ import re
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from services.funding.allocation.schemas import Percent
@@ -102,6 +102,18 @@ class CoFinancingIn(InputModel):
 
 
 class CoFinancingCreate(CoFinancingIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "dalarna-utvecklingsledare-2023-2026",
+        "name": "Utvecklingsledare i Dalarna 2023-2026",
+        "county_code": "20",
+        "first_year": 2023,
+        "last_year": 2026,
+        "cost_items": [{"name": "Utvecklingsledare", "posts": 4, "cost_per_post": "1000000"}],
+        "region_percent": "50",
+        "basis": "dalarna-rss-avtal-2023-2026",
+        "previous": {"region": "1225535"},
+    }]})
+
     id: Annotated[RecordId, Field(examples=["dalarna-utvecklingsledare-2023-2026"])]
 
 

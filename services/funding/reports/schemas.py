@@ -1,6 +1,6 @@
 from datetime import date
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from services.funding.identifiers import RecordId
 from shared.money import Money, SignedMoney
@@ -11,6 +11,14 @@ from shared.text import multi_line
 
 
 class ReportIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "dalarna-2025-rapport",
+        "allocation_id": "rss-2025-dalarna",
+        "recipient_id": "rss-dalarna-receiver",
+        "spent": "320000.00",
+        "comment": "Tre utvecklingsledare, Älvdalen–Avesta",
+    }]})
+
     id: RecordId
     allocation_id: RecordId
     recipient_id: RecordId = Field(description="The recipient whose share the report accounts for.")
@@ -64,6 +72,8 @@ class ReportOut(BaseModel):
 
 
 class RepaymentIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "dalarna-2025-ater", "amount": "80000.00"}]})
+
     id: RecordId
     amount: Money
     repaid_on: Day | None = Field(None, validation_alias=AliasChoices("repaid_on", "paid_on"), description=(

@@ -1,6 +1,6 @@
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.funding.allocation.schemas import PayeeOut
 from services.funding.identifiers import RecordId
@@ -12,6 +12,14 @@ from shared.text import multi_line
 
 
 class RequisitionIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "dalarna-2025-1",
+        "allocation_id": "rss-2025-dalarna",
+        "recipient_id": "rss-dalarna-receiver",
+        "amount": "1000000.00",
+        "signed_by": "demo-signatory-20",
+    }]})
+
     id: RecordId
     allocation_id: RecordId
     recipient_id: RecordId = Field(description="The receiver whose share the requisition draws on.")
@@ -29,6 +37,10 @@ class RequisitionIn(InputModel):
 
 class StepIn(InputModel):
     """The body of a step: a rejection's reason; the day the agency's decision or payment took effect."""
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"reason": "Rekvisitionen saknar firmatecknarens underskrift."},
+    ]})
+
 
     reason: multi_line(2000, min_length=1) | None = Field(  # type: ignore[valid-type]
         None, description="Why it is rejected: required to reject.")

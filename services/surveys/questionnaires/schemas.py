@@ -4,7 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from services.surveys.identifiers import Code, LinkId, LongText, RecordId, Text
 from shared.records import Timestamp
@@ -86,6 +86,29 @@ class Item(InputModel):
 
 
 class QuestionnaireIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "uppfoljning-dalarna",
+        "title": "Uppföljning av kunskapsstödet i Dalarna",
+        "description": "Kort uppföljning till länets kommuner.",
+        "items": [
+            {
+                "link_id": "arsarbetare",
+                "text": "Hur många årsarbetare arbetar med kunskapsstöd?",
+                "type": "integer",
+                "min_value": 0,
+                "max_value": 500,
+                "required": True,
+            },
+            {
+                "link_id": "niva",
+                "text": "Vilken nivå bör i första hand agera?",
+                "type": "single_choice",
+                "code_list": "nivaer",
+            },
+            {"link_id": "ovrigt", "text": "Övrigt", "type": "text"},
+        ],
+    }]})
+
     id: RecordId
     title: Text
     description: LongText = ""

@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.surveys.rounds.targets import TargetKind
 from shared.periods import Day
@@ -12,6 +12,10 @@ Year = Annotated[int, Field(ge=2000, le=2100, description="The year the reports 
 
 
 class ReportingYearIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"year": 2026, "opens_on": "2026-12-01", "due_on": "2027-01-31"},
+    ]})
+
     year: Year
     due_on: Day = Field(description="The date reports are due at SKR; a report submitted after it is not on time")
     opens_on: Day

@@ -2,7 +2,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.surveys.identifiers import LongText, RecordId
 from services.surveys.questionnaires.schemas import AnswerValue
@@ -30,6 +30,17 @@ SUBMITTED_ON = (
 
 
 class ResponseIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "respondent_id": "2080",
+        "submit": True,
+        "answers": {
+            "behov.barn-och-unga.angelagenhet": 5,
+            "behov.barn-och-unga.processer": ["sprida-kunskap"],
+            "behov.barn-och-unga.niva": "regional",
+            "behov.aldre.angelagenhet": 2,
+        },
+    }]})
+
     respondent_id: RecordId = Field(description="The organisation answering: one of the round's targets")
     answers: Answers = Field(default_factory=dict)
     submit: bool = Field(False, description="false: save a draft to resume later; true: submit, fully checked")
@@ -37,12 +48,20 @@ class ResponseIn(InputModel):
 
 
 class ResponseUpdate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"submit": False, "answers": {"behov.barn-och-unga.angelagenhet": 4, "behov.aldre.angelagenhet": 3}},
+    ]})
+
     answers: Answers = Field(default_factory=dict)
     submit: bool = Field(False, description="Submit the draft; a submitted response's change is an amendment")
     submitted_on: Day | None = Field(None, description=SUBMITTED_ON)
 
 
 class ReviewIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"state": "has_issues", "comment": "Falun: ange vilken nivå som bör agera för äldre."},
+    ]})
+
     state: ReviewState
     comment: LongText = ""
 

@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.surveys.identifiers import RecordId, Text
 from services.surveys.rounds.targets import TargetKind
@@ -29,6 +29,16 @@ class TargetSetIn(InputModel):
 
 
 class RoundIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "behov-dalarna-2027",
+        "questionnaire_id": "behovsinventering",
+        "version": 1,
+        "title": "Behovsinventering Dalarna 2027",
+        "opens_on": "2026-11-15",
+        "closes_on": "2027-01-31",
+        "targets": {"kind": "municipality", "county": "20"},
+    }]})
+
     id: RecordId
     questionnaire_id: RecordId
     version: Annotated[int, Field(ge=1, le=10_000)]
