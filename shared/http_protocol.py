@@ -5,7 +5,8 @@ deploy/entrypoint.sh). Beside what httptools already refuses, it holds three rul
 
 - A request's head (request line and header fields) is at most ``MAX_HEAD_BYTES`` bytes and
   ``MAX_HEADER_FIELDS`` fields, as nginx's default buffers allow. Past either the answer is 431 (RFC 6585) as
-  problem+json and the connection closes. The bytes are counted as they arrive, so a header that never ends
+  problem+json and the connection closes (lingering: late bytes are dropped for a moment first, so the answer is
+  not lost to a reset). The bytes are counted as they arrive, so a header that never ends
   costs the limit, not the sender's patience: without it eight connections each sending an unterminated
   25 MiB header held 240 MiB of the gateway's memory.
 - Trailer fields of a chunked body are dropped. uvicorn appends them to the request's headers, where an
@@ -25,6 +26,7 @@ from shared.logging import access_line
 
 MAX_HEAD_BYTES = 32 * 1024
 MAX_HEADER_FIELDS = 100
+LINGER_SECONDS = 2.0  # how long a refused connection's late bytes are read and dropped before it closes
 
 
 class _HeadTooLarge(Exception):
@@ -50,6 +52,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._too_large: str | None = None
 
     def data_received(self, data: bytes) -> None:
+        if self._too_large is not None:
+            return  # refused: what still arrives is read and dropped until the connection closes
         if self._in_head:
             self._head_received += len(data)
         super().data_received(data)
@@ -96,8 +100,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().send_400_response(msg)
 
     def _refuse(self, detail: str) -> None:
+        # A lingering close: the answer, then the end of our side, and the connection closed a moment later.
+        # Closing at once with the caller's bytes still unread would reset the connection, and a reset can
+        # destroy the answer before the caller has read it.
         self._too_large = detail
         self.transport.write(_refusal(detail))
-        self.transport.close()
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(LINGER_SECONDS, self.transport.close)
         access_line(request_id=None, method=None, path=None, status=431, upstream=None, caller=None,
                     duration_ms=None, client=self.client[0] if self.client else None)
