@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.audit import AuditEventMixin
 from shared.authorization import county_read_scope
@@ -53,3 +54,28 @@ async def read_trail(repository: AuditEvents[E], caller: Principal, paging: Page
     presented = present(rows)
     items = await presented if inspect.isawaitable(presented) else presented
     return paging.page(items, count=count, sort_key=lambda e: [e.id])  # type: ignore[attr-defined]
+
+
+class TrailReader(Generic[E, Out]):
+    """A service's audit read, provided to its route (`provided(AuditService, Caller)`): the service names its
+    repository and presents its events; which events a caller reads is `read_trail`'s rule.
+
+        class AuditService(TrailReader[AuditEvent, AuditEventOut]):
+            repository_class = AuditRepository
+
+            def present(self, rows): return [event_out(r) for r in rows]
+    """
+
+    repository_class: ClassVar[type[AuditEvents[Any]]]
+
+    def __init__(self, session: AsyncSession, caller: Principal) -> None:
+        self.session, self.caller = session, caller
+        self.repository = self.repository_class(session)
+
+    def present(self, rows: Sequence[E]) -> list[Out] | Awaitable[list[Out]]:
+        raise NotImplementedError
+
+    async def search(self, *, entity_type: str | None, entity_id: str | None, actor: str | None,
+                     paging: PageRequest) -> Page[Out]:
+        return await read_trail(self.repository, self.caller, paging, self.present, entity_type=entity_type,
+                                entity_id=entity_id, actor=actor)

@@ -67,5 +67,5 @@ def not_modified(request: Request, current: str) -> Response | None:
     """A 304 carrying `current` when the request's If-None-Match names it, else None: for a route that sets an
     ETag of its own (shared/conditional.py gives every other JSON answer one over its body)."""
     if none_match(request.headers.get("if-none-match"), current):
-        return Response(status_code=304, headers={"ETag": current})
+        return Response(status_code=304, headers={"ETag": current, "Cache-Control": "no-cache"})
     return None

@@ -6,29 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.actors.audit.models import AuditEvent
 from services.actors.audit.presenter import event_out, people_named
 from services.actors.audit.repository import AuditRepository
 from services.actors.audit.schemas import AuditEventOut
 from services.actors.people.repository import PersonRepository
-from shared.audit_reads import read_trail
-from shared.identity import Principal
-from shared.pagination import Page, PageRequest
+from shared.audit_reads import TrailReader
 
 
-class AuditService:
-    def __init__(self, session: AsyncSession, caller: Principal) -> None:
-        self.caller = caller
-        self.repository = AuditRepository(session)
-        self.people = PersonRepository(session)
+class AuditService(TrailReader[AuditEvent, AuditEventOut]):
+    repository_class = AuditRepository
 
-    async def search(self, *, entity_type: str | None, entity_id: str | None, actor: str | None,
-                     paging: PageRequest) -> Page[AuditEventOut]:
-        async def present(rows: Sequence[AuditEvent]) -> list[AuditEventOut]:
-            managed_by = await self.people.managed_by(set(people_named(rows)))
-            return [event_out(r, self.caller, managed_by) for r in rows]
-
-        return await read_trail(self.repository, self.caller, paging, present, entity_type=entity_type,
-                                entity_id=entity_id, actor=actor)
+    async def present(self, rows: Sequence[AuditEvent]) -> list[AuditEventOut]:
+        """Each person an event names is shown by the contact rule, on the county that manages them (one query
+        a page)."""
+        managed_by = await PersonRepository(self.session).managed_by(set(people_named(rows)))
+        return [event_out(r, self.caller, managed_by) for r in rows]

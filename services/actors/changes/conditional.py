@@ -9,23 +9,12 @@ nothing else. The counter is read before the data, so an answer is never labelle
 
 from __future__ import annotations
 
-from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.actors.changes.repository import RegistryStateRepository
-from shared.etag import none_match
-
-NOT_MODIFIED = {304: {"description": "Not modified: the answer still has the ETag given in If-None-Match."}}
 
 
 async def registry_etag(session: AsyncSession, *qualifiers: str) -> str:
     """The counter as an ETag, read on the driver of the request's connection (one prepared statement), with what
     else the answer depends on (a date read as today, the kind of caller) after it."""
     return "-".join((f'"r{await RegistryStateRepository(session).version()}', *qualifiers)) + '"'
-
-
-def not_modified(request: Request, etag: str) -> Response | None:
-    """A 304 carrying `etag` when the request's If-None-Match names it, else None."""
-    if none_match(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
-    return None

@@ -2,10 +2,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from services.actors.changes.conditional import NOT_MODIFIED, not_modified
 from services.actors.geography import schemas
 from services.actors.geography.service import GeographyService
 from shared.database import Session
+from shared.etag import NOT_MODIFIED, not_modified
 from shared.identity import AnyCaller
 from shared.pagination import Page, Paging
 from shared.problems import problem_responses

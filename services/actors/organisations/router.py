@@ -3,11 +3,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from services.actors.changes.conditional import NOT_MODIFIED, not_modified
 from services.actors.identifiers import LISTED_IDS_MAX_LENGTH, MAX_LISTED_IDS, RECORD_ID_PATTERN, listed_ids
 from services.actors.organisations import schemas
 from services.actors.organisations.service import OrganisationService
-from shared.etag import IfMatch, answer_stored, etag, set_etag
+from shared.etag import NOT_MODIFIED, IfMatch, answer_stored, etag, not_modified, set_etag
 from shared.identity import AnyCaller, WritingCaller
 from shared.pagination import Page, Paging
 from shared.periods import AsOfQuery, CloseIn

@@ -3,10 +3,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.actors.changes.conditional import NOT_MODIFIED, not_modified
 from services.actors.identifiers import RECORD_ID_PATTERN, RecordIdPath
 from services.actors.structure import schemas
 from services.actors.structure.service import RepresentativesService, StructureService
+from shared.etag import NOT_MODIFIED, not_modified
 from shared.identity import AnyCaller
 from shared.periods import AsOfQuery
 from shared.problems import problem_responses

@@ -4,6 +4,8 @@ dashboard read every event. `trail` gives the services that change records the t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.funding.audit.models import AuditEvent
@@ -11,9 +13,8 @@ from services.funding.audit.presenter import event_out
 from services.funding.audit.repository import AuditRepository
 from services.funding.audit.schemas import AuditEventOut
 from shared.audit import AuditTrail
-from shared.audit_reads import read_trail
+from shared.audit_reads import TrailReader
 from shared.identity import Principal
-from shared.pagination import Page, PageRequest
 
 
 def trail(session: AsyncSession, caller: Principal) -> AuditTrail:
@@ -21,12 +22,8 @@ def trail(session: AsyncSession, caller: Principal) -> AuditTrail:
     return AuditTrail(session, caller, AuditEvent)
 
 
-class AuditService:
-    def __init__(self, session: AsyncSession, caller: Principal) -> None:
-        self.caller = caller
-        self.repository = AuditRepository(session)
+class AuditService(TrailReader[AuditEvent, AuditEventOut]):
+    repository_class = AuditRepository
 
-    async def search(self, *, entity_type: str | None, entity_id: str | None, actor: str | None,
-                     paging: PageRequest) -> Page[AuditEventOut]:
-        return await read_trail(self.repository, self.caller, paging, lambda rows: [event_out(r) for r in rows],
-                                entity_type=entity_type, entity_id=entity_id, actor=actor)
+    def present(self, rows: Sequence[AuditEvent]) -> list[AuditEventOut]:
+        return [event_out(r) for r in rows]
