@@ -2,14 +2,15 @@
 
 A table gets a chart when it has rows (at most `MAX_BARS`), a text column to name the bars and a number column to
 draw: the first percent column, else the first money column, else the first integer column that is not a rank.
-Each bar is named by the row's text columns before that number column, and shows its value as the page writes it
-(`numbers.for_people`). Negative values draw to the left of the zero line; a null value has no bar and shows `–`.
-The chart is an image with a title and a description for people who cannot see it; its table, which the page
-always prints after it, is the accessible alternative.
+Each bar is named by the row's first run of text columns (the county; the agreement and the county; the need) and
+shows its value as the page writes it (`numbers.for_people`). Negative values draw to the left of the zero line;
+a null value has no bar and shows `–`. The chart is an image with a title and a description for people who cannot
+see it; its table, which the page always prints after it, is the accessible alternative.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -45,13 +46,13 @@ def chart_plan(table: dict[str, Any]) -> ChartPlan | None:
     if not rows or len(rows) > MAX_BARS:
         return None
     columns = table["columns"]
+    labels = tuple(itertools.takewhile(_is_text, itertools.dropwhile(lambda c: not _is_text(c), columns)))
     for wanted in _PREFERENCE:
         for index, column in enumerate(columns):
             if column["type"] != wanted or column["name"] in _NOT_CHARTED:
                 continue
             if all(row.get(column["name"]) is None for row in rows):
                 continue
-            labels = tuple(c for c in columns[:index] if c["type"] == "string")
             if labels:
                 return ChartPlan(column, labels)
     return None
@@ -100,6 +101,10 @@ def bar_chart(table: dict[str, Any], *, chart_id: str) -> Markup | None:
                  'stroke="#555555" stroke-width="1"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _is_text(column: dict[str, Any]) -> bool:
+    return column["type"] == "string"
 
 
 def _number(value: object, column_type: str) -> Decimal | None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
+from xml.etree import ElementTree
 
 import jsonschema
 import pytest
@@ -31,6 +32,7 @@ from services.reporting.formats import (
     sheet_names,
     workbook,
 )
+from services.reporting.formats.charts import bar_chart
 from services.reporting.formats.numbers import for_people, money_for_people, percent_for_people
 
 # Fictional people only; counties and organisations are the real ones the platform covers.
@@ -496,6 +498,29 @@ def test_each_chart_is_an_inline_image_followed_by_its_table(document: dict[str,
     money_chart = page[page.index('aria-labelledby="diagram-money-title'):page.index("</svg>")]
     assert "1\u00a0225\u00a0535\u00a0kr" in money_chart and "Dalarnas län" in money_chart
     assert money_chart.count("<rect") == 2
+
+
+def test_a_chart_draws_negative_values_left_of_zero_and_no_bar_for_a_null() -> None:
+    table = {"name": "needs_national", "title": "Behov i riket", "source": "surveys-responses",
+             "columns": [{"name": "rank", "title": "Plats", "type": "integer"},
+                         {"name": "need", "title": "Behov", "type": "string"},
+                         {"name": "balance", "title": "Saldo", "type": "money"}],
+             "rows": [{"rank": 1, "need": "Kompetens & <stöd>", "balance": 10000},
+                      {"rank": 2, "need": "Äldreomsorg", "balance": -5000},
+                      {"rank": 3, "need": "Öppenvård", "balance": None}]}
+    svg = ElementTree.fromstring(str(bar_chart(table, chart_id="diagram-needs_national")))
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    assert svg.get("role") == "img"
+    assert svg.find("svg:title", ns).text == "Behov i riket: Saldo"  # type: ignore[union-attr]
+    axis = float(svg.find("svg:line", ns).get("x1"))  # type: ignore[arg-type, union-attr]
+    bars = svg.findall("svg:rect", ns)
+    assert len(bars) == 2, "no bar for the null value"
+    positive, negative = bars
+    assert float(positive.get("x")) == pytest.approx(axis, abs=0.1)  # type: ignore[arg-type]
+    assert float(negative.get("x")) + float(negative.get("width")) == pytest.approx(axis, abs=0.2)  # type: ignore[arg-type]
+    assert float(positive.get("width")) == pytest.approx(2 * float(negative.get("width")), abs=0.2)  # type: ignore[arg-type]
+    texts = [text.text for text in svg.findall("svg:text", ns)]
+    assert texts == ["Kompetens & <stöd>", "100\u00a0kr", "Äldreomsorg", "\u221250\u00a0kr", "Öppenvård", "–"]
 
 
 def test_an_empty_table_says_so_and_draws_no_chart(document: dict[str, Any]) -> None:
