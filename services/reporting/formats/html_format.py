@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.reporting.formats.charts import bar_chart, chart_plan
-from services.reporting.formats.numbers import NUMERIC_TYPES, for_people, group_thousands
+from services.reporting.formats.numbers import NUMERIC_TYPES, for_people, group_thousands, moment_for_people
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "annual_report.html.j2"
@@ -32,6 +32,7 @@ def html_page(document: dict[str, Any]) -> str:
     report = {
         **{key: document[key] for key in ("year", "as_of", "version", "generated_at", "content_hash", "notes")},
         "sources": document["sources"],
+        "generated": moment_for_people(document["generated_at"]),
         "figures": [{**figure, "shown": _figure_value(figure)} for figure in document["figures"]],
     }
     tables = [_table_view(table, sources) for table in document["tables"]]

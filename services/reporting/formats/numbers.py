@@ -13,6 +13,8 @@ writings:
 | boolean | `ja` / `nej` | `ja` / `nej` |
 | null | empty | `–` |
 
+A moment (the report's `generated_at`) is shown to people in Swedish time: `2026-12-06 kl. 11.00`.
+
 Money is computed with `Decimal` from the integer öre, never through a float. The groups of thousands are
 separated by a no-break space (U+00A0), as is the unit, so a number never breaks across lines; a negative number
 takes the minus sign (U+2212).
@@ -20,9 +22,10 @@ takes the minus sign (U+2212).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final, Literal
+from zoneinfo import ZoneInfo
 
 from shared.money import ORE_PER_KRONA, format_ore
 from shared.spreadsheet_export import guard_formula
@@ -35,6 +38,7 @@ GROUP_SEPARATOR: Final = "\u00a0"  # no-break space between groups of thousands 
 MINUS: Final = "\u2212"
 MISSING: Final = "–"  # a null value on the page
 YES, NO = "ja", "nej"
+SWEDEN: Final = ZoneInfo("Europe/Stockholm")
 
 
 def kronor(ore: int) -> Decimal:
@@ -127,3 +131,9 @@ def as_date(value: object) -> date:
     if not isinstance(value, str):
         raise TypeError(f"a date is an ISO date string, not {value!r}")
     return date.fromisoformat(value)
+
+
+def moment_for_people(moment: str) -> str:
+    """An ISO date and time with its offset, as Swedish time: '2026-12-06T10:00:00+00:00' → '2026-12-06 kl. 11.00'."""
+    local = datetime.fromisoformat(moment).astimezone(SWEDEN)
+    return f"{local:%Y-%m-%d} kl. {local:%H.%M}"

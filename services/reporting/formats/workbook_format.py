@@ -29,7 +29,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.reporting.formats.numbers import NO, YES, as_date, for_people, kronor, percent_number
+from services.reporting.formats.numbers import (
+    NO,
+    YES,
+    as_date,
+    for_people,
+    kronor,
+    moment_for_people,
+    percent_number,
+)
 from shared.spreadsheet_export import XLSX_MEDIA_TYPE
 
 __all__ = ["XLSX_MEDIA_TYPE", "sheet_names", "workbook"]
@@ -111,7 +119,7 @@ def _summary(sheet: Worksheet, document: dict[str, Any], names: Sequence[str]) -
     rows: list[list[object]] = [
         ["Per datum", as_date(document["as_of"])],
         ["Version", document["version"]],
-        ["Skapad", document["generated_at"]],
+        ["Skapad", moment_for_people(document["generated_at"])],
         ["Kontrollsumma", document["content_hash"]],
     ]
     for row in rows:

@@ -463,6 +463,7 @@ def test_the_page_is_swedish_printable_and_self_contained(document: dict[str, An
     assert not [a for a in reader.attributes if a[1] in ("src", "href")], "nothing fetched: no src or href"
     assert "url(" not in page and "@import" not in page
     words = " ".join(reader.text)
+    assert "version 3 · skapad 2026-12-06 kl. 11.00" in words, "the time is Swedish"
     for heading in ("Årsrapport 2026", "Sammanfattning", "Källor", "Anmärkningar",
                     "12 av 21 län har lämnat lägesrapport", "Inga aktiviteter registrerade för 2026"):
         assert heading in words
