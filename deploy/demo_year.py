@@ -474,11 +474,18 @@ class _Loader:
     def needs_survey(self) -> None:
         y = self.year
         version = self.api.get("/surveys/questionnaires/behovsinventering")["version"]
-        previous = self.needs_round(f"demo-behov-{y - 1}-urval", f"Behovsinventering {y - 1} (urval)", version,
-                                    opens_on=date(y - 1, 9, 1), closes_on=date(y - 1, 10, 31))
+        # Last year's figures: the demo year before this one when it was loaded (a platform run into a new
+        # year), otherwise a smaller round of last year, answered by about a fifth.
+        previous = self.api.find(f"/surveys/rounds/demo-behov-{y - 1}")
+        if previous is not None:
+            rates = self.api.get(f"/surveys/rounds/{previous['id']}/response-rates")
+            self.summary.previous_responses = rates["nation"]["submitted"]
+        else:
+            previous = self.needs_round(f"demo-behov-{y - 1}-urval", f"Behovsinventering {y - 1} (urval)",
+                                        version, opens_on=date(y - 1, 9, 1), closes_on=date(y - 1, 10, 31))
+            self.summary.previous_responses = self.needs_answers(previous, share=1 / 5, weights="last",
+                                                                 last_day=date(y - 1, 10, 31))
         self.summary.previous_round_id = previous["id"]
-        self.summary.previous_responses = self.needs_answers(previous, share=1 / 5, weights="last",
-                                                             last_day=date(y - 1, 10, 31))
         current = self.needs_round(f"demo-behov-{y}", f"Behovsinventering inför {y + 1} (nationell)", version,
                                    opens_on=self.cal.on(9, 1), closes_on=date(y, 12, 31))
         self.summary.needs_round_id = current["id"]
@@ -533,7 +540,9 @@ class _Loader:
 
     def status_reports(self) -> None:
         y = self.year
-        opens_on = self.cal.on(10, 1)
+        # Open in October and due at the end of November; early in a year, open ten days and due three days
+        # before today, so that a report can still come in after the due date.
+        opens_on = max(date(y, 1, 1), min(date(y, 10, 1), self.cal.last - timedelta(days=10)))
         due_on = max(opens_on, min(date(y, 11, 30), self.cal.last - timedelta(days=3)))
         compilation = self.api.find(f"/surveys/status-reports/{y}")
         if compilation is None:
