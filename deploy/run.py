@@ -3,6 +3,7 @@ gateway (once: a later run finds it loaded), stop them all on Ctrl-C."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -55,12 +56,23 @@ def main() -> int:
 
 
 def load_demo(stack: Stack) -> DemoSummary | None:
-    """The demo year through the gateway, as an integrating system would send it; None when it could not be
-    loaded (the platform runs without it)."""
+    """The demo year through the gateway, as an integrating system would send it: this year's, or the year
+    RSS_DEMO_YEAR names; none with RSS_DEMO_YEAR=off, or when it could not be loaded (the platform runs
+    without it)."""
+    choice = os.environ.get("RSS_DEMO_YEAR", "").strip().lower()
+    if choice in ("off", "no", "0"):
+        print("The demo year is not loaded (RSS_DEMO_YEAR=off).", flush=True)
+        return None
+    if choice and not choice.isdigit():
+        print(f"RSS_DEMO_YEAR={choice} is neither a year nor off: the demo year is not loaded.", file=sys.stderr)
+        return None
     counties = {code: stack.keys[f"county-{code}"] for code in ("20", "01") if f"county-{code}" in stack.keys}
     try:
         return load_demo_year(stack.gateway_url, stack.keys["skr-admin"], counties,
-                              progress=lambda line: print(line, flush=True))
+                              year=int(choice) if choice else None, progress=lambda line: print(line, flush=True))
+    except ValueError as exc:
+        print(f"The demo year is not loaded: {exc}", file=sys.stderr, flush=True)
+        return None
     except (DemoLoadError, httpx.HTTPError) as exc:
         print(f"The demo year could not be loaded: {exc}", file=sys.stderr, flush=True)
         return None
