@@ -169,8 +169,8 @@ def load_demo_year(base_url: str, admin_key: str, county_keys: dict[str, str] | 
         summary = loader.run()
     summary.seconds = round(time.monotonic() - started, 1)
     summary.already_loaded = summary.created == 0
-    say(f"Demo year {year}: " + (f"already loaded (checked in {summary.seconds:g} s)" if summary.already_loaded else
-                                 f"loaded ({summary.created} records made) in {summary.seconds:g} s"))
+    outcome = ("already loaded" if summary.already_loaded else f"loaded ({summary.created} records made)")
+    say(f"Demo year {year}: {outcome} in {summary.seconds:g} s")
     return summary
 
 
