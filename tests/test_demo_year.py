@@ -6,12 +6,13 @@ year's data, which the shared stack's tests make their own."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date
 
 import httpx
 import pytest
 
-from deploy.demo_year import DEMO_PEOPLE, RECEIVERS, DemoSummary, load_demo_year
+from deploy.demo_year import DEMO_PEOPLE, RECEIVERS, DemoSummary, _Api, _Calendar, _Loader, load_demo_year
 from tests.support import start_stack
 
 # Early in January the year has too few days behind it for a report to come in after its due date: the year
@@ -167,3 +168,29 @@ def test_a_second_load_changes_nothing(loads, dashboard, admin):
     assert len({r["respondent_id"] for r in responses["items"]}) == first.needs_responses
     assert read(dashboard, "/funding/requisitions", year=YEAR)["count"] == 5
     assert read(dashboard, "/funding/agreements")["count"] == 2
+
+
+def test_activities_go_to_the_reporting_service_as_its_contract_says_once_each():
+    """Against a reporting service that keeps what it is sent (the contract's `/reporting/activities`): four
+    activities, a county's sent with its own key, and none sent again by a second load."""
+    stored: list[tuple[str, dict]] = []
+
+    def reporting(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            items = [body for _, body in stored if body["starts_on"].startswith(request.url.params["year"])]
+            return httpx.Response(200, json={"items": items, "count": len(items), "next_page": None})
+        body = json.loads(request.content)
+        stored.append((request.headers["x-api-key"], body))
+        return httpx.Response(201, json={"id": f"activity-{len(stored)}", **body})
+
+    with httpx.Client(base_url="http://platform", transport=httpx.MockTransport(reporting)) as http:
+        for _ in range(2):
+            _Loader(_Api(http, "admin-key"), {"20": "dalarna-key", "01": "stockholm-key"},
+                    _Calendar(YEAR, TODAY), lambda _line: None).activities()
+    assert len(stored) == 4
+    for key, body in stored:
+        assert set(body) == {"title", "kind", "starts_on", "ends_on", "county_code", "rss_ids", "network_ids",
+                             "description"}
+        assert body["kind"] in {"meeting", "development_work", "promising_example", "conference", "other"}
+        assert body["starts_on"] <= body["ends_on"] <= TODAY.isoformat() and body["starts_on"].startswith(str(YEAR))
+        assert key == {"20": "dalarna-key", "01": "stockholm-key", None: "admin-key"}[body["county_code"]]
