@@ -5,7 +5,8 @@ A fresh register (reference data only) takes files of fictional records one afte
 meets a larger table: 1,000, 4,000, 5,000, 10,000, 30,000 and 50,000 rows (100,000 in all), and then one more
 file of 1,000 rows against the full table. Each step prints its rows per second; a flat column is the goal (an
 import costs the same per row whatever the table holds), and so is at least 5,000 rows/s on PostgreSQL. The
-50,000-row files are larger than the service's default import limit (5 MiB), which this bench raises.
+50,000-row files are larger than the default import limit (5 MiB) of the service and of the gateway, which this
+bench raises for both.
 
 Before the steps, a warm-up file of 100 rows, as the other benches warm up before they measure: the first import
 of a fresh process on a fresh connection pays once for what later ones find ready (the database plans the
@@ -266,7 +267,8 @@ def main() -> int:
             urls = sqlite_urls(Path(tmp)) if args.database == "sqlite" else postgres_urls(0)
             stack = Stack(data_dir=Path(tmp), database_urls=urls, environment="test", log_to_files=True,
                           ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")},
-                          extra_env={"ACTORS_MAX_IMPORT_BODY_BYTES": BODY_LIMIT})
+                          extra_env={"ACTORS_MAX_IMPORT_BODY_BYTES": BODY_LIMIT,
+                                     "GATEWAY_MAX_IMPORT_BODY_BYTES": BODY_LIMIT})
             stack.prepare(demo=False)
             stack.ports = {n: free_port() for n in stack.ports}
             stack.start()
