@@ -4,7 +4,6 @@ connection and give it back; a read inside a write sees what the transaction has
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import date
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.database import READ_METHODS, create_engine, create_read_sessionmaker, create_sessionmaker, service_metadata
 from shared.driver_reads import READ_ONLY, DriverRead, release_session_driver, session_driver
 from shared.repository import Repository
+from tests.shared.tables import database_with
 
 pytestmark = pytest.mark.anyio
 
@@ -45,23 +45,12 @@ class GrantRepository(Repository[Grant]):
         return await self.rows(IN_COUNTY, county_code=county_code)
 
 
-async def _load(url: str) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
-    async with create_sessionmaker(engine)() as session:
-        session.add_all([Grant(id="g-1", county_code="20", amount_ore=122_553_500, decided_on=date(2023, 1, 1)),
-                         Grant(id="g-2", county_code="20", amount_ore=100, decided_on=date(2024, 2, 29)),
-                         Grant(id="g-3", county_code="01", amount_ore=7, decided_on=date(2019, 11, 1))])
-        await session.commit()
-    await engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def grants_url(new_database_url: Callable[[str], str]) -> str:
-    url = new_database_url("driver_reads")
-    asyncio.run(_load(url))
-    return url
+    return database_with(new_database_url, "driver_reads", Base.metadata, [
+        Grant(id="g-1", county_code="20", amount_ore=122_553_500, decided_on=date(2023, 1, 1)),
+        Grant(id="g-2", county_code="20", amount_ore=100, decided_on=date(2024, 2, 29)),
+        Grant(id="g-3", county_code="01", amount_ore=7, decided_on=date(2019, 11, 1))])
 
 
 @pytest.fixture

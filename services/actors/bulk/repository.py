@@ -1,24 +1,19 @@
 """All SQL of a bulk import: the records its rows will look up, loaded by key beforehand; for an import that
-writes in sets, the rows written in one go, batch after batch while the next batch is checked; and fresh planner
-statistics afterwards."""
+writes in sets, the rows written in one go (shared/bulk_insert.py), batch after batch while the next batch is
+checked; and fresh planner statistics afterwards."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any
 
-import orjson
-from asyncpg.exceptions import IntegrityConstraintViolationError
-from sqlalchemy import Table, insert, inspect, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from shared.bulk_insert import BulkRows, bulk_rows, insert_bulk
 from shared.logging import get_logger
 from shared.repository import Repository
 
-INSERT_BATCH = 2000  # rows per execute; SQLAlchemy sends them as multi-row INSERTs ("insertmanyvalues")
 log = get_logger("imports")
 TableRows = list[tuple[type, list[dict[str, Any]]]]  # (model, its rows), in the order they are written
 
@@ -58,100 +53,28 @@ class BatchWriter:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self._copying = session.get_bind().dialect.name == "postgresql"
-        self._queue: asyncio.Queue[list[Callable[[], Awaitable[None]]] | None] = asyncio.Queue()
+        self._dialect = session.get_bind().dialect
+        self._queue: asyncio.Queue[list[BulkRows] | None] = asyncio.Queue()
         self._task = asyncio.create_task(self._store())
 
     async def _store(self) -> None:
         while (batch := await self._queue.get()) is not None:
-            for write in batch:
-                await write()
+            for rows in batch:
+                await insert_bulk(self.session, rows)
 
     def send(self, batch: TableRows) -> None:
-        """Queues the batch's writes; on PostgreSQL its COPY records are made here, in the sender's turn, so that
-        the writer's turns go to the statements alone."""
+        """Queues the batch's writes; their values are made ready here (shared.bulk_insert.bulk_rows), in the
+        sender's turn, so that the writer's turns go to the statements alone."""
         if self._task.done():
             self._task.result()  # a failed write: its error, now
             raise RuntimeError("the batch writer is closed")
-        writes = []
-        for model, rows in batch:
-            if not rows:
-                continue
-            table: Table = model.__table__  # type: ignore[attr-defined]
-            if self._copying:
-                writes.append(partial(_copy, self.session, table, *copy_records(table, rows)))
-            else:
-                writes.append(partial(insert_rows, self.session, model, rows))
-        self._queue.put_nowait(writes)
+        self._queue.put_nowait([bulk_rows(self._dialect, model, rows) for model, rows in batch if rows])
 
     async def close(self) -> None:
         """Waits for the batches sent so far (an import that fails, too, lets the statement in flight end before
         its transaction rolls back, rather than cancelling it mid-COPY)."""
         self._queue.put_nowait(None)
         await self._task
-
-
-async def insert_rows(session: AsyncSession, model: type, rows: list[dict[str, Any]]) -> None:
-    """Rows of plain values, every row with the same keys; the columns left out take their defaults. Core
-    statements on the table: the ORM's bulk path would cost more per row than the database does. On PostgreSQL
-    one COPY per table (asyncpg's binary COPY): measured on an import of 10,000 organisations, a third less
-    CPU than the multi-row INSERTs in the service and in the database together (docs/benchmarks.md)."""
-    if not rows:
-        return
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    if session.get_bind().dialect.name == "postgresql":
-        await _copy_rows(session, table, rows)
-        return
-    for start in range(0, len(rows), INSERT_BATCH):
-        await session.execute(insert(table), rows[start:start + INSERT_BATCH])
-
-
-def copy_records(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """The columns and records a COPY of the rows sends. What an INSERT statement would add is added here: the
-    columns' Python-side defaults (a version, a time of creation), and JSON as the dialect writes it. A column
-    with neither a value nor a Python default (a serial id) is left to the database."""
-    given = list(rows[0])
-    defaults = {}
-    for column in table.columns:
-        default = column.default
-        if column.name in given or default is None:
-            continue
-        # One value for the whole batch, as the audit events' shared time: scalars as they are, callables
-        # (utcnow) once.
-        defaults[column.name] = default.arg if default.is_scalar else default.arg(None)  # type: ignore[attr-defined]
-    columns = given + list(defaults)
-    # JSON as text by orjson: the same JSON as the dialect's json.dumps writes (whitespace and the escaping of
-    # å, ä, ö aside), at a fraction of the cost for an import's thousands of audit snapshots.
-    def to_json(value: Any) -> str:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    json_at = [i for i, name in enumerate(columns) if table.columns[name].type._type_affinity.__name__ == "JSON"]
-    extra = tuple(defaults.values())
-    if not json_at:
-        return columns, [(*row.values(), *extra) for row in rows]
-
-    def record(row: dict[str, Any]) -> tuple[Any, ...]:
-        values = [*row.values(), *extra]
-        for i in json_at:
-            if values[i] is not None:
-                values[i] = to_json(values[i])
-        return tuple(values)
-    return columns, [record(row) for row in rows]
-
-
-async def _copy_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    await _copy(session, table, *copy_records(table, rows))
-
-
-async def _copy(session: AsyncSession, table: Table, columns: list[str], records: list[tuple[Any, ...]]) -> None:
-    """COPY … FROM STDIN inside the session's transaction."""
-    connection = await session.connection()
-    # The import has run its lock and lookups on this connection already, so asyncpg's transaction is open and
-    # the COPY belongs to it (rolled back with the rest when a later step fails).
-    driver = (await connection.get_raw_connection()).driver_connection
-    try:
-        await driver.copy_records_to_table(table.name, records=records, columns=columns)  # type: ignore[union-attr]
-    except IntegrityConstraintViolationError as exc:  # as an INSERT's: a race lost is 409 (shared/problems.py)
-        raise IntegrityError(f"COPY {table.name}", None, exc) from exc
 
 
 GROWTH_WORTH_ANALYZING = 10  # an import that adds at least a tenth of a table's rows refreshes its statistics

@@ -6,10 +6,10 @@ The rules are the single-record service's own functions (`check_create`, `check_
 up for the whole file in a few set queries (the stored records among the file's ids, the holders of its
 identifiers, the county codes) instead of one query per row, and the rows checked so far count as stored, so a
 row sees the rows before it as a POST would. The records the checked rows make are turned into table rows a batch
-at a time (`take_rows`), which bulk/repository.BatchWriter stores table by table (COPY on PostgreSQL, multi-row
-INSERTs on SQLite) while the next batch is checked; their audit events go with them. The import holds its table's
-family lock (shared/locks.py) for the whole transaction, so what the lookups found stays true until the rows are
-written.
+at a time (`take_rows`), which bulk/repository.BatchWriter stores table by table (shared/bulk_insert.py: COPY on
+PostgreSQL, one executemany on SQLite) while the next batch is checked; their audit events go with them. The
+import holds its table's family lock (shared/locks.py) for the whole transaction, so what the lookups found stays
+true until the rows are written.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, or_, select
 
 from services.funding.agreements.models import FundingLine
 from services.funding.allocation.models import Allocation, AllocationShare
-from services.funding.repository import insert_rows
+from shared.bulk_insert import insert_rows
 from shared.locks import hold
 from shared.pagination import keyset_page
 from shared.repository import Repository, where_equal
@@ -31,7 +31,7 @@ class AllocationRepository(Repository[Allocation]):
         the same transaction loads it with its shares."""
         self.session.add(allocation)
         await self.session.flush()
-        await insert_rows(self.session, AllocationShare.__table__, shares)
+        await insert_rows(self.session, AllocationShare, shares)
         self.session.expunge(allocation)
 
     async def search(self, *, year: int | None, county: str | None, agreement: str | None, recipient: str | None,

@@ -25,8 +25,8 @@ from services.funding.agreements.models import FundingLine
 from services.funding.allocation.repository import allocations_of_year
 from services.funding.ledger.models import EntryType, LedgerEntry, LedgerLegacyHead, LedgerTotal
 from services.funding.reports.models import Repayment, RepaymentClaim, SpendingReport
-from services.funding.repository import insert_rows
 from services.funding.requisitions.models import Requisition
+from shared.bulk_insert import insert_rows
 from shared.driver_reads import DriverRead, session_driver
 from shared.locks import hold
 from shared.repository import Repository
@@ -138,9 +138,9 @@ class LedgerRepository(Repository[LedgerEntry]):
 
     async def append(self, rows: list[dict[str, Any]]) -> None:
         """Appends entries, given as column values, in one statement however many there are
-        (services.funding.repository.insert_rows): no ORM object is made per row, and the session's reads of the
-        ledger go to the database."""
-        await insert_rows(self.session, LedgerEntry.__table__, rows)
+        (shared.bulk_insert.insert_rows): no ORM object is made per row, and the session's reads of the ledger go
+        to the database."""
+        await insert_rows(self.session, LedgerEntry, rows)
 
     async def chain(self, agreement_id: str) -> list[LedgerEntry]:
         return list((await self.session.scalars(

@@ -1,7 +1,8 @@
 """All SQL of responses, their answers, history and review comments.
 
-A save writes a response's answers as one executemany (one round trip for its ~70 rows) after one DELETE of the
-earlier ones, and its history row beside them; the answers of many responses are read with one query."""
+A save writes a response's answers in one go (shared/bulk_insert.py: one COPY or executemany for its ~70 rows)
+after one DELETE of the earlier ones, and its history row beside them; the answers of many responses are read
+with one query."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import delete, func, insert, select
 
 from services.surveys.responses.models import Answer, Response, ResponseRevision, ReviewComment
 from services.surveys.responses.validation import AnswerRow
+from shared.bulk_insert import insert_rows
 from shared.locks import hold
 from shared.pagination import keyset_page
 from shared.repository import Repository, where_equal
@@ -71,11 +73,9 @@ class ResponseRepository(Repository[Response]):
         await self.session.flush()
         if not new:
             await self.session.execute(delete(ANSWERS).where(ANSWERS.c.response_id == response.id))
-        if rows:
-            await self.session.execute(insert(ANSWERS), [
-                {"response_id": response.id, "link_id": r.link_id, "position": r.position,
-                 "option_code": r.option_code, "number_value": r.number_value, "text_value": r.text_value,
-                 "date_value": r.date_value} for r in rows])
+        await insert_rows(self.session, ANSWERS, [
+            {"response_id": response.id, "link_id": r.link_id, "position": r.position, "option_code": r.option_code,
+             "number_value": r.number_value, "text_value": r.text_value, "date_value": r.date_value} for r in rows])
         await self.session.execute(insert(REVISIONS).values(
             response_id=response.id, revision=response.revision, status=response.status, late=late,
             submitted_on=response.submitted_on, answers=revision_answers, recorded_at=recorded_at,
