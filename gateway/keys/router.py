@@ -12,14 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 
 from gateway.identity import InvalidApiKey, api_key_from_headers
-from gateway.keys.models import KeyAuditEvent
-from gateway.keys.presenter import events_out
-from gateway.keys.repository import KeyAuditRepository
 from gateway.keys.schemas import KeyCreated, KeyEventOut, KeyIdPath, KeyIn, KeyOut, RotateIn
-from gateway.keys.service import ENTITY, KeyService
+from gateway.keys.service import ENTITY, KeyAuditService, KeyService
 from gateway.keys.store import KeyStore, KeyStoreUnavailable
 from gateway.rate_limits import Verdict
-from shared.audit_reads import TrailReader
 from shared.identity import Principal, Role
 from shared.json_bodies import require_json_content_type
 from shared.pagination import Page, Paging
@@ -83,13 +79,6 @@ async def national_administrator(request: Request) -> Principal:
 
 def key_store(request: Request) -> KeyStore:
     return _gateway(request).keys
-
-
-class KeyAuditService(TrailReader[KeyAuditEvent, KeyEventOut]):
-    repository_class = KeyAuditRepository
-
-    def present(self, rows):  # type: ignore[no-untyped-def]
-        return events_out(rows)
 
 
 NationalAdministrator = Annotated[Principal, Depends(national_administrator)]

@@ -49,7 +49,7 @@ class KeyIn(InputModel):
 class RotateIn(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"grace_seconds": 3600}]})
 
-    grace_seconds: int = Field(0, ge=0, le=MAX_GRACE_SECONDS,
+    grace_seconds: int = Field(0, ge=0, le=MAX_GRACE_SECONDS, strict=True,
                                description="How long the old key keeps working beside the new one (0, the "
                                            "default: it stops at once; at most 7 days).")
 

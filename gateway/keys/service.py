@@ -24,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.api_keys import hash_key, new_key
 from gateway.keys import schemas
 from gateway.keys.models import ApiKey, KeyAuditEvent
-from gateway.keys.presenter import audit_snapshot, is_active, key_created, key_out
-from gateway.keys.repository import KeyRepository
+from gateway.keys.presenter import audit_snapshot, events_out, is_active, key_created, key_out
+from gateway.keys.repository import KeyAuditRepository, KeyRepository
 from gateway.keys.store import KeyStore
 from shared.audit import AuditTrail
+from shared.audit_reads import TrailReader
 from shared.identity import RESPONDENT_SUBJECT_PREFIX, Principal, Role
 from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, FieldError, InvalidInput
@@ -164,3 +165,12 @@ class KeyService:
     def _forget(self, key: ApiKey) -> None:
         if self.store is not None:
             self.store.forget(key.sha256)
+
+
+class KeyAuditService(TrailReader[KeyAuditEvent, schemas.KeyEventOut]):
+    """The key store's audit trail, oldest event first."""
+
+    repository_class = KeyAuditRepository
+
+    def present(self, rows):  # type: ignore[no-untyped-def]
+        return events_out(rows)
