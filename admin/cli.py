@@ -7,6 +7,7 @@ or "cannot reach <url>: ...".
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(exc))
     except (KeyboardInterrupt, typer.Abort):
         fail("interrupted")
+    except BrokenPipeError:  # the reader went away (`rss keys list | head`): nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except Exception as exc:  # a command's own failure: one line, never a traceback
         fail(f"{type(exc).__name__}: {exc}")
     sys.exit(code if isinstance(code, int) else 0)
