@@ -78,6 +78,16 @@ SERVICE_PRINCIPALS = [(f"{SERVICE_KEY_PREFIX}{name}", f"{SERVICE_KEY_PREFIX}{nam
                       for name in ("actors", "funding", "surveys", "reporting")]
 
 
+# What the development keys are for, as `rss keys list` shows them.
+DEVELOPMENT_LABELS = {
+    "county-20": "Region Dalarna, county system (development)",
+    "county-01": "Region Stockholm, county system (development)",
+    "skr-admin": "SKR, national administrator (development)",
+    "dashboard": "National dashboard, read-only (development)",
+    "municipality-2080": "Falu kommun, survey respondent (development)",
+}
+
+
 def new_key(key_id: str) -> str:
     return f"rss_{key_id.replace('-', '')}_{secrets.token_urlsafe(24)}"
 
@@ -98,7 +108,9 @@ def write_development_keys(keys_file: Path, plaintext_file: Path) -> dict[str, s
         key = new_key(key_id)
         keys[key_id] = key
         records.append({"key_id": key_id, "subject": subject, "role": role.value, "county_code": county,
-                        "sha256": hash_key(key)})
+                        "sha256": hash_key(key),
+                        "label": DEVELOPMENT_LABELS.get(key_id, f"The {subject.removeprefix(SERVICE_KEY_PREFIX)} "
+                                                                "service's own key")})
     keys_file.parent.mkdir(parents=True, exist_ok=True)
     keys_file.write_text(json.dumps(records, indent=2), encoding="utf-8")
     plaintext_file.write_text(json.dumps(keys, indent=2), encoding="utf-8")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,6 +102,8 @@ def test_the_development_keys_are_in_the_store(gateway, admin_key, stack):
         record = gateway.get(f"/keys/{key_id}", headers=admin_key)
         assert record.status_code == 200, record.text
         assert record.json()["created_by"] == "setup" and record.json()["active"] is True
+    assert gateway.get("/keys/county-20", headers=admin_key).json()["label"] == \
+        "Region Dalarna, county system (development)"
     respondent = gateway.get("/keys/municipality-2080", headers=admin_key).json()
     assert (respondent["role"], respondent["organisation_id"], respondent["subject"]) == (
         "respondent", "2080", "organisation:2080")
@@ -328,3 +332,21 @@ def test_random_keys_cannot_grow_the_gateways_memory(new_database_url, monkeypat
             await store.close()
 
     assert asyncio.run(guess()) == 50
+
+
+def test_a_keys_file_with_a_wrong_entry_imports_nothing_and_says_which(new_database_url, tmp_path: Path):
+    url = new_database_url("gateway_bad_file")
+    migrations.upgrade(GATEWAY_DIR, url)
+    good = {"key_id": "county-20", "subject": "county-20-dalarna", "role": "county", "county_code": "20",
+            "sha256": hash_key(new_key("county-20")), "label": "Region Dalarna"}
+    keys_file = tmp_path / "gateway-keys.json"
+    keys_file.write_text(json.dumps([good, {**good, "key_id": "county-99", "county_code": "99"}]), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "gateway", "import-keys", str(keys_file)], cwd=ROOT,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT),
+                                                              "GATEWAY_KEYS_DATABASE_URL": url})
+    assert run.returncode == 1
+    assert "entry 2: county_code" in run.stderr and "nothing imported" in run.stderr
+    assert import_keys_file(url, tmp_path / "no-such-file.json") == {"imported": 0, "replaced": 0, "kept": 0}
+
+    keys_file.write_text(json.dumps([good]), encoding="utf-8")
+    assert import_keys_file(url, keys_file)["imported"] == 1, "the first entry was not stored by the failed run"

@@ -16,6 +16,7 @@ keys file.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -29,10 +30,12 @@ from gateway.keys.repository import KeyAuditRepository, KeyRepository
 from gateway.keys.store import KeyStore
 from shared.audit import AuditTrail
 from shared.audit_reads import TrailReader
+from shared.counties import COUNTY_NAMES
 from shared.identity import RESPONDENT_SUBJECT_PREFIX, Principal, Role
 from shared.pagination import Page, PageRequest
 from shared.problems import Conflict, FieldError, InvalidInput
 from shared.records import aware, new_record_id, utcnow
+from shared.text import control_character_in
 
 ENTITY = "api_key"
 # The actor of keys imported from a keys file by `python -m gateway setup`.
@@ -55,6 +58,40 @@ def check_terms(data: schemas.KeyIn) -> None:
                                  "Only a respondent key names an organisation; leave organisation_id out."))
     if errors:
         raise InvalidInput("; ".join(e.message for e in errors), errors=errors)
+
+
+class KeysFileError(ValueError):
+    """An entry of a keys file that is not a key; the message names the entry and the field."""
+
+
+_KEY_ID = re.compile(schemas.KEY_ID_PATTERN)
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_SUBJECT = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
+
+
+def check_entry(number: int, entry: Any) -> None:
+    """A keys file's entry is a key the store can hold; KeysFileError naming what is wrong otherwise."""
+    def wrong(field: str, rule: str) -> KeysFileError:
+        return KeysFileError(f"entry {number}: {field} {rule}")
+
+    if not isinstance(entry, dict):
+        raise KeysFileError(f"entry {number} is not an object")
+    for field, pattern, rule in (("key_id", _KEY_ID, "must be a-z, 0-9 and '-' (3 to 64 characters)"),
+                                 ("sha256", _SHA256, "must be 64 lower-case hex digits (a key's SHA-256)"),
+                                 ("subject", _SUBJECT, "must be 1 to 128 letters, digits or ._:@-")):
+        if not isinstance(entry.get(field), str) or not pattern.match(entry[field]):
+            raise wrong(field, rule)
+    if entry.get("role") not in {role.value for role in Role} - {Role.ANONYMOUS.value}:
+        raise wrong("role", "must be county, respondent, national_admin or dashboard")
+    county = entry.get("county_code")
+    if (county is None) != (entry["role"] not in schemas.ROLES_WITH_COUNTY) or (
+            county is not None and county not in COUNTY_NAMES):
+        raise wrong("county_code", "must be a county's SCB code for county and respondent keys, and absent "
+                                   "for others")
+    label = entry.get("label")
+    if label is not None and (not isinstance(label, str) or not 0 < len(label) <= 200
+                              or control_character_in(label) is not None):
+        raise wrong("label", "must be 1 to 200 characters on one line")
 
 
 class KeyService:
@@ -118,24 +155,24 @@ class KeyService:
             await self._changed(key, "revoke", before=before)
         return key_out(key, now)
 
-    async def import_entries(self, entries: list[dict[str, Any]]) -> dict[str, int]:
+    async def import_entries(self, entries: list[Any]) -> dict[str, int]:
         """Adds the keys of a keys file that the store does not hold. A key the file holds under the same id
         with another secret replaces the imported key's secret, as long as that key was imported, still works and
         was never rotated; a key made, rotated or revoked through the API is never changed by a file."""
         counts = {"imported": 0, "replaced": 0, "kept": 0}
-        for entry in entries:
-            key_id, sha256 = str(entry["key_id"]), str(entry["sha256"])
-            role = Role(str(entry["role"]))
-            subject = str(entry["subject"])
+        for number, entry in enumerate(entries, start=1):
+            check_entry(number, entry)
+            key_id, sha256 = entry["key_id"], entry["sha256"]
+            role = Role(entry["role"])
+            subject = entry["subject"]
             existing = await self.keys.get(key_id)
             if existing is None:
                 if await self.keys.by_hash(sha256) is not None:
                     counts["kept"] += 1  # the same secret under another id: never two records of one key
                     continue
-                county = entry.get("county_code")
                 key = self.keys.add(ApiKey(
-                    key_id=key_id, sha256=sha256, subject=subject, label=str(entry.get("label") or subject),
-                    role=role.value, county_code=str(county) if county else None,
+                    key_id=key_id, sha256=sha256, subject=subject, label=entry.get("label") or subject,
+                    role=role.value, county_code=entry.get("county_code"),
                     organisation_id=(subject.removeprefix(RESPONDENT_SUBJECT_PREFIX)
                                      if role is Role.RESPONDENT and subject.startswith(RESPONDENT_SUBJECT_PREFIX)
                                      else None),

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.api_keys import read_keys_file
-from gateway.keys.service import IMPORT_ACTOR, KeyService
+from gateway.keys.service import IMPORT_ACTOR, KeyService, KeysFileError
 from gateway.keys.store import GATEWAY_DIR
 from gateway.settings import GatewaySettings
 from shared import migrations
@@ -61,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
                 if args.command == "import-keys":
                     parser.error(f"no keys file at {source}")
             else:
-                counts = import_keys_file(url, Path(source))
+                try:
+                    counts = import_keys_file(url, Path(source))
+                except (KeysFileError, ValueError) as exc:  # a file that is not JSON is a ValueError too
+                    print(f"gateway: keys file {source}: {exc}; nothing imported", file=sys.stderr)
+                    return 1
                 print(f"gateway: keys from {source}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
