@@ -47,8 +47,8 @@ def _gateway(request: Request) -> Gateway:
 async def national_administrator(request: Request) -> Principal:
     """The caller, who must hold a national administrator's key."""
     gateway = _gateway(request)
-    key = api_key_from_headers(request.headers.get("x-api-key", "").encode() or None,
-                               request.headers.get("authorization", "").encode() or None)
+    key = api_key_from_headers(request.headers.get("x-api-key", "").encode("latin-1") or None,
+                               request.headers.get("authorization", "").encode("latin-1") or None)
     if not key:
         raise Unauthenticated("Managing API keys takes a national administrator's key (X-API-Key header).",
                               headers=WWW_AUTHENTICATE)
