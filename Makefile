@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-in-process test-sqlite test-postgresql bench lint clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# The project itself is installed editable without dependencies (they are the pinned ones above): it puts the
+# administrators' command line in .venv/bin/rss (pyproject.toml [project.scripts]).
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -e . --no-deps
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -182,6 +182,7 @@ def measure(wrk: str, targets: dict[str, dict[str, tuple[str, dict[str, str]]]],
                 rounds[route].append(run_wrk(wrk, url, headers, threads=1, connections=1,
                                              seconds=args.latency_duration))
         single = {route: {"median_ms": statistics.median(r["median_ms"] for r in runs),
+                          "requests_per_s": statistics.median(r["requests_per_s"] for r in runs),
                           "round_medians_ms": [r["median_ms"] for r in runs],
                           "bad_responses": sum(r["bad_responses"] for r in runs),
                           "socket_errors": sum(r["socket_errors"] for r in runs)}
@@ -231,6 +232,9 @@ def report(results: dict, args: argparse.Namespace) -> str:
         lines.append(f"{target:<14}" + "".join(f"{r['one_connection'][x]['median_ms']:>10.3f}" for x in ROUTES)
                      + f"{r['gateway_added_median_ms']:>+11.3f}{r['nginx_added_median_ms']:>+14.3f}  "
                      + ("met" if r["latency_goal_met"] else "MISSED"))
+    lines += [f"\nThroughput at 1 connection (requests/s): median of the same {args.rounds} runs", head]
+    for target, r in results.items():
+        lines.append(f"{target:<14}" + "".join(f"{r['one_connection'][x]['requests_per_s']:>10.0f}" for x in ROUTES))
     for target, r in results.items():
         if "rate_limiter" in r:
             on_off = r["rate_limiter"]

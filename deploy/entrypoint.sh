@@ -5,7 +5,8 @@
 #       migrates the service's database to head and loads its reference data (`python -m services.<name> setup`,
 #       safe to repeat), then runs the service.
 #   entrypoint.sh gateway [UVICORN OPTIONS...]
-#       runs the gateway.
+#       migrates the gateway's key store to head and imports GATEWAY_API_KEYS_FILE into it when there is one
+#       (`python -m gateway setup`, safe to repeat), then runs the gateway.
 #   entrypoint.sh COMMAND [ARGS...]
 #       runs COMMAND as given, e.g. `python -m services.actors downgrade --revision base`.
 #
@@ -28,6 +29,7 @@ fi
 port="${PORT:-$default_port}"
 
 if [ "$role" = "gateway" ]; then
+    python -m gateway setup
     target="gateway.app:create_app"
 else
     python -m "services.$role" setup

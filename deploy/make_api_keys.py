@@ -1,4 +1,5 @@
-"""Writes the gateway's API keys file for the containers (docker-compose.yml) and prints the keys.
+"""Writes the gateway's API keys file for the containers (docker-compose.yml) and prints the keys: the first keys
+of a deployment, which the gateway imports into its key store when it starts (`python -m gateway setup`).
 
     PYTHONPATH=. .venv/bin/python -m deploy.make_api_keys [DIRECTORY]      (default: data/compose)
 
@@ -7,8 +8,9 @@ Writes two files in DIRECTORY:
   api-keys.json      the keys themselves (mode 0600); hand each one to its caller, then keep it out of sight.
 Running it again keeps the existing keys. Delete both files to make new ones.
 
-The keys are the four development principals of gateway/api_keys.py (two counties, the national administrator,
-the dashboard). For other principals, write gateway-keys.json yourself in the same format (see gateway/api_keys.py).
+The keys are the development principals of gateway/api_keys.py (two counties, the national administrator, the
+dashboard, a respondent, and each service's own key). Further keys are made by a national administrator through
+the gateway (`POST /keys`, or `rss keys create`), not in this file.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Starts the platform as local processes: three services and the gateway, each its own uvicorn.
 
+`database_urls` names each service's database and the gateway's key store ("gateway"; a SQLite file in the data
+directory when not named).
+
 Used by `make run` (deploy/run.py) and by the cross-service tests, so both start the platform the same way.
 """
 
@@ -81,6 +84,7 @@ class Stack:
             env[prefix + "GATEWAY_API_KEY"] = self.service_keys[SERVICE_KEY_PREFIX + name]
         else:
             env["GATEWAY_API_KEYS_FILE"] = str(self.data_dir / "gateway-keys.json")
+            env["GATEWAY_KEYS_DATABASE_URL"] = self.keys_database_url
             if self.environment == "test":
                 env.update(TEST_RATE_LIMITS)
             for service in SERVICES:
@@ -90,11 +94,21 @@ class Stack:
         env.update(self.extra_env)
         return env
 
+    @property
+    def keys_database_url(self) -> str:
+        return self.database_urls.get("gateway") or f"sqlite+aiosqlite:///{self.data_dir / 'gateway.db'}"
+
     def prepare(self, *, demo: bool = True) -> None:
-        """Migrates every database to head and loads the reference data (and the fictional demo data)."""
+        """Migrates every database to head and loads the reference data (and the fictional demo data); the
+        gateway's key store gets the development keys (gateway/keys/setup.py imports their hashes)."""
+        self.prepare_gateway()
         for name in SERVICES:
             command = [sys.executable, "-m", f"services.{name}", "setup"] + (["--demo"] if demo else [])
             subprocess.run(command, cwd=ROOT, env=self.env_for(name), check=True)
+
+    def prepare_gateway(self) -> None:
+        """Migrates the gateway's key store to head and imports the development keys into it."""
+        subprocess.run([sys.executable, "-m", "gateway", "setup"], cwd=ROOT, env=self.env_for("gateway"), check=True)
 
     def command(self, name: str, port: int | None = None) -> list[str]:
         target = "gateway.app:create_app" if name == "gateway" else f"services.{name}.main:create_app"
@@ -154,4 +168,4 @@ class Stack:
 
 
 def sqlite_urls(data_dir: Path) -> dict[str, str]:
-    return {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in SERVICES}
+    return {name: f"sqlite+aiosqlite:///{data_dir / (name + '.db')}" for name in (*SERVICES, "gateway")}

@@ -10,11 +10,12 @@ import time
 import aiohttp
 import structlog
 
-from gateway.api_keys import SERVICE_KEY_PREFIX, ApiKeyStore
+from gateway.api_keys import SERVICE_KEY_PREFIX
 from gateway.client_address import ClientAddresses
 from gateway.control import create_control_app
 from gateway.cors import Cors
 from gateway.identity import IdentityIssuer, InvalidApiKey, api_key_from_headers
+from gateway.keys.store import KeyStore, KeyStoreUnavailable
 from gateway.openapi import OpenAPIAggregator
 from gateway.proxy import DROPPED_REQUEST_HEADERS, BodyTooLarge, declared_length, forward, read_body
 from gateway.rate_limits import RateLimits, Verdict, refusal_response
@@ -47,7 +48,8 @@ class Gateway:
                                                              connect_timeout=settings.connect_timeout,
                                                              bulk_timeout=settings.bulk_timeout)
         self._prefix_headers = {name: (b"x-forwarded-prefix", u.prefix.encode()) for name, u in self.upstreams.items()}
-        self.issuer = IdentityIssuer(ApiKeyStore.from_file(settings.api_keys_file), settings.identity_secret)
+        self.keys = KeyStore(settings.keys_database_url, last_used_seconds=settings.keys_last_used_seconds)
+        self.issuer = IdentityIssuer(self.keys, settings.identity_secret)
         self.rate_limits = RateLimits(settings)
         self.addresses = ClientAddresses(settings.trusted_proxies)
         self.cors = Cors(settings.cors_origins)
@@ -64,13 +66,13 @@ class Gateway:
             return peer
         return self.addresses.of(peer, [value for name, value in scope["headers"] if name == FORWARDED_FOR])
 
-    def key_attempt_refused(self, api_key: str, address: str) -> Verdict | None:
+    async def key_attempt_refused(self, api_key: str, address: str) -> Verdict | None:
         """The failed-authentication block of the address, unless the key is a service's own (a service is never
         throttled as an anonymous address: its calls come from the platform's own hosts, which a guesser may
         share). Only looked up when the address is blocked."""
         blocked = self.rate_limits.refuse_key_attempt(address)
         if blocked is not None:
-            record = self.issuer.keys.find(api_key)
+            record = await self.keys.find(api_key)
             if record is not None and record.subject.startswith(SERVICE_KEY_PREFIX):
                 return None
         return blocked
@@ -147,11 +149,12 @@ class Gateway:
         try:
             try:
                 api_key = api_key_from_headers(api_key_header, authorization)
-                blocked = self.key_attempt_refused(api_key, address) if api_key else None
+                blocked = (await self.key_attempt_refused(api_key, address)
+                           if api_key and self.rate_limits.refuse_key_attempt(address) else None)
                 if blocked is not None:
                     status = await self._refuse(send, response_headers, blocked)
                 else:
-                    principal, token = self.issuer.authenticate(api_key, upstream.name)
+                    principal, token = await self.issuer.authenticate(api_key, upstream.name)
                     subject = principal.subject
                     if subject.startswith(SERVICE_KEY_PREFIX):
                         caller = on_behalf_of.decode("latin-1") if on_behalf_of is not None else None
@@ -190,6 +193,9 @@ class Gateway:
             except BodyTooLarge:
                     problem = body_too_large(body_limit, body_limit == self.settings.max_import_body_bytes)
                     status = await self._answer(send, response_headers, problem, instance=scope["path"])
+            except KeyStoreUnavailable:
+                status = await self._answer(send, response_headers, key_store_unavailable(), {"retry-after": "1"},
+                                            instance=scope["path"])
         except Exception:
             status = 500  # uvicorn answers it; the error itself is logged by the server
             raise
@@ -231,17 +237,26 @@ class Gateway:
                     cookie_jar=aiohttp.DummyCookieJar(),
                     timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.settings.connect_timeout))
                 structlog.contextvars.bind_contextvars(service="gateway")
+                await self.keys.start()
+                self.control.state.sessionmaker = self.keys.sessionmaker
+                self.control.state.read_sessionmaker = self.keys.read_sessionmaker
                 self.log.info("started", upstreams={n: [r.base_url for r in u.replicas]
                                                     for n, u in self.upstreams.items()})
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.session is not None:
                     await self.session.close()
+                await self.keys.close()
                 for upstream in self.upstreams.values():
                     for replica in upstream.replicas:
                         replica.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def key_store_unavailable() -> Problem:
+    return Problem(status=503, detail="The API key cannot be checked now: the gateway's key store does not "
+                                      "answer. Nothing was forwarded; try again shortly.")
 
 
 def create_app(settings: GatewaySettings | None = None) -> Gateway:

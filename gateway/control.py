@@ -13,12 +13,14 @@ from pydantic import BaseModel, Field
 from gateway import VERSION
 from gateway.api_docs import install_api_docs
 from gateway.identity import ANONYMOUS_SUBJECT, InvalidApiKey, api_key_from_headers
+from gateway.keys.router import install_key_routes
+from gateway.keys.store import KeyStoreUnavailable
 from gateway.openapi import DocumentIncomplete
 from gateway.rate_limits import refusal_response
 from shared.identity import Role
-from shared.middleware import RequestContextMiddleware
+from shared.middleware import BodySizeLimitMiddleware, ControlCharacterMiddleware, RequestContextMiddleware
 from shared.openapi_document import describe_errors_as_problems, operation_id
-from shared.problems import Problem, Unauthenticated, install_problem_handlers, problem_response
+from shared.problems import Problem, ServiceUnavailable, Unauthenticated, install_problem_handlers, problem_response
 
 if TYPE_CHECKING:
     from gateway.app import Gateway
@@ -48,9 +50,10 @@ def create_control_app(gateway: Gateway) -> FastAPI:
 
     readiness = ReadinessChecks(gateway)
 
-    @app.get("/readyz", tags=["gateway"], summary="Every service has at least one ready replica",
+    @app.get("/readyz", tags=["gateway"],
+             summary="Every service has at least one ready replica, and the key store answers",
              response_model=GatewayReadiness, response_model_exclude_none=True,
-             responses={503: {"description": "A service has no ready replica."},
+             responses={503: {"description": "A service has no ready replica, or the key store does not answer."},
                         429: {"description": "The address's anonymous budget is spent"}})
     async def readyz(request: Request, response: Response):  # type: ignore[no-untyped-def]
         """Asks every replica of every service, at most once a second whoever calls: callers within the same
@@ -62,10 +65,12 @@ def create_control_app(gateway: Gateway) -> FastAPI:
             return refusal_response(verdict)
         budget = {name.decode(): value.decode() for name, value in verdict.headers} if verdict is not None else {}
         services = await readiness.services()
-        if all(any(r["ready"] for r in replicas) for replicas in services.values()):
+        key_store = await readiness.key_store()
+        if all(any(r["ready"] for r in replicas) for replicas in services.values()) and key_store is None:
             response.headers.update(budget)
             return {"status": "ready", "services": services}
         down = [n for n, replicas in services.items() if not any(r["ready"] for r in replicas)]
+        down += [key_store] if key_store else []
         return problem_response(Problem(status=503, detail="Not ready: " + ", ".join(down),
                                         extra={"services": services}), instance="/readyz", headers=budget)
 
@@ -77,11 +82,14 @@ def create_control_app(gateway: Gateway) -> FastAPI:
                                    authorization.encode() if authorization else None)
         # Wrong keys tried here count against the same per-address budget as wrong keys sent to a service.
         address = gateway.client_address(request.scope)
-        blocked = gateway.key_attempt_refused(key, address) if key else None
-        if blocked is not None:
-            return refusal_response(blocked)
         try:
-            subject, role, county_code = gateway.issuer.principal_for(key)
+            blocked = await gateway.key_attempt_refused(key, address) if key else None
+            if blocked is not None:
+                return refusal_response(blocked)
+            subject, role, county_code = await gateway.issuer.principal_for(key)
+        except KeyStoreUnavailable:
+            raise ServiceUnavailable("The API key cannot be checked now: the gateway's key store does not answer. "
+                                     "Try again shortly.") from None
         except InvalidApiKey:
             verdict = await gateway.rate_limits.failed_authentication(address)
             if verdict is not None and not verdict.allowed:
@@ -101,7 +109,11 @@ def create_control_app(gateway: Gateway) -> FastAPI:
                 instance="/openapi.json", headers={"retry-after": "2"})
 
     install_api_docs(app, openapi_url="/openapi.json")
+    install_key_routes(app, gateway)
 
+    app.add_middleware(ControlCharacterMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=gateway.settings.max_body_bytes,
+                       max_import_body_bytes=gateway.settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app
 
@@ -131,6 +143,7 @@ class ReadinessChecks:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
+        self._key_store: tuple[float, str | None] | None = None
         self._answer: dict[str, list[dict[str, Any]]] | None = None
         self._asked_at = 0.0
         self._asking: asyncio.Future[dict[str, list[dict[str, Any]]]] | None = None
@@ -141,6 +154,20 @@ class ReadinessChecks:
         if self._asking is None:
             self._asking = asyncio.ensure_future(self._ask())
         return await asyncio.shield(self._asking)  # a caller that leaves does not cancel the others' asking
+
+    async def key_store(self) -> str | None:
+        """None when the key store answers at its head migration; otherwise why not (kept as long as the
+        services' readiness)."""
+        if self._key_store is not None and time.monotonic() - self._key_store[0] < READINESS_KEPT_SECONDS:
+            return self._key_store[1]
+        try:
+            revision, head = await self.gateway.keys.migration()
+            problem = None if revision == head else (f"key store (at migration {revision}, expected {head}: run "
+                                                     "python -m gateway setup)")
+        except KeyStoreUnavailable as exc:
+            problem = f"key store ({exc}: run python -m gateway setup)"
+        self._key_store = (time.monotonic(), problem)
+        return problem
 
     async def _ask(self) -> dict[str, list[dict[str, Any]]]:
         try:

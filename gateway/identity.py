@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
-from gateway.api_keys import ApiKeyStore
+from gateway.api_keys import ApiKeyRecord
 from shared.identity import TOKEN_LIFETIME_SECONDS, Principal, Role, sign_identity
 
 # A token is re-used until this many seconds before it expires, so signing stays off the hot path while a
@@ -18,42 +19,55 @@ class InvalidApiKey(Exception):
     pass
 
 
+class KeyLookup(Protocol):
+    async def find(self, key: str) -> ApiKeyRecord | None: ...
+
+
 class IdentityIssuer:
     """Authenticates keys and signs identities for one service at a time, re-using a signed token per key and
-    service until it nears expiry."""
+    service until it nears expiry. Whether a key works is asked of the key store on every request (its cache
+    answers within a second of a revocation); only the signing is re-used."""
 
-    def __init__(self, keys: ApiKeyStore, secret: str) -> None:
+    def __init__(self, keys: KeyLookup, secret: str) -> None:
         self.keys = keys
         self.secret = secret
-        # audience -> key -> (re-sign after, token, principal); only valid keys (and no key) are ever cached.
+        # audience -> key id ("" for no key) -> (re-sign after, token, principal)
         self._tokens: dict[str, dict[str, tuple[float, str, Principal]]] = {}
 
-    def principal_for(self, api_key: str | None) -> tuple[str, Role, str | None]:
-        """(subject, role, county code) of a key, the anonymous identity for no key; InvalidApiKey for a wrong one."""
+    async def principal_for(self, api_key: str | None) -> tuple[str, Role, str | None]:
+        """(subject, role, county code) of a key, the anonymous identity for no key; InvalidApiKey for a wrong,
+        unknown or revoked one."""
         if not api_key:
             return ANONYMOUS_SUBJECT, Role.ANONYMOUS, None
-        record = self.keys.find(api_key)
+        record = await self.keys.find(api_key)
         if record is None:
             raise InvalidApiKey()
         return record.subject, record.role, record.county_code
 
-    def authenticate(self, api_key: str | None, audience: str) -> tuple[Principal, str]:
+    async def authenticate(self, api_key: str | None, audience: str) -> tuple[Principal, str]:
         """(principal, token minted for `audience`) for a key; InvalidApiKey for a wrong one."""
+        if api_key:
+            record = await self.keys.find(api_key)
+            if record is None:
+                raise InvalidApiKey()
+            return self._token(audience, record.key_id, record.subject, record.role, record.county_code)
+        return self._token(audience, "", ANONYMOUS_SUBJECT, Role.ANONYMOUS, None)
+
+    def _token(self, audience: str, key_id: str, subject: str, role: Role,
+               county: str | None) -> tuple[Principal, str]:
         now = time.time()
-        cache_key = api_key or ""
         tokens = self._tokens.get(audience)
         if tokens is None:
             tokens = self._tokens[audience] = {}
-        cached = tokens.get(cache_key)
+        cached = tokens.get(key_id)
         if cached is not None and cached[0] > now:
             return cached[2], cached[1]
-        subject, role, county = self.principal_for(api_key)
         principal = Principal(subject=subject, role=role, county_code=county,
                               expires_at=int(now) + TOKEN_LIFETIME_SECONDS, audience=audience)
         token = sign_identity(principal, self.secret)
         if len(tokens) > 10_000:
             tokens.clear()
-        tokens[cache_key] = (now + TOKEN_LIFETIME_SECONDS - TOKEN_REFRESH_MARGIN_SECONDS, token, principal)
+        tokens[key_id] = (now + TOKEN_LIFETIME_SECONDS - TOKEN_REFRESH_MARGIN_SECONDS, token, principal)
         return principal, token
 
 

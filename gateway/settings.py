@@ -21,7 +21,7 @@ DEVELOPMENT_SERVICES = {"actors": "http://127.0.0.1:8101", "funding": "http://12
                         "surveys": "http://127.0.0.1:8103"}
 # A service's name is the first segment of its public path (/actors/...).
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
-GATEWAY_OWN_PATHS = frozenset({"healthz", "readyz", "whoami", "docs", "redoc"})  # gateway/control.py
+GATEWAY_OWN_PATHS = frozenset({"healthz", "readyz", "whoami", "docs", "redoc", "keys"})  # gateway/control.py
 _NAMED_ENTRY = re.compile(r"^\s*([a-z][a-z0-9-]*)\s*=(.*)$")
 
 
@@ -71,7 +71,12 @@ class GatewaySettings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     identity_secret: str = PLACEHOLDER_SECRET
+    # The key store (gateway/keys/): the gateway's own database, shared by its replicas; PostgreSQL in production.
+    keys_database_url: str = "sqlite+aiosqlite:///data/gateway.db"
+    # A keys file (hashes, gateway/api_keys.py) that `python -m gateway setup` imports into the key store.
     api_keys_file: str = "data/gateway-keys.json"
+    # How often a replica writes a used key's last_used_at (at most once per key in this many seconds).
+    keys_last_used_seconds: float = Field(60.0, gt=0)
 
     # The services routed to, by name (the first segment of the public path): each a comma-separated list of
     # replica URLs. GATEWAY_SERVICES="actors=http://a:8101,http://b:8101,funding=http://f:8102" (or a JSON

@@ -41,7 +41,7 @@ def free_port() -> int:
 
 def start_stack(data_dir: Path, new_database_url: Callable[[str], str], *,
                 extra_replicas: dict[str, int] | None = None, extra_env: dict[str, str] | None = None) -> Stack:
-    stack = Stack(data_dir=data_dir, database_urls={name: new_database_url(name) for name in SERVICES},
+    stack = Stack(data_dir=data_dir, database_urls={name: new_database_url(name) for name in (*SERVICES, "gateway")},
                   ports={name: free_port() for name in (*SERVICES, "gateway")}, environment="test",
                   log_format="json", log_to_files=True, extra_env=extra_env or {},
                   extra_replicas={name: [free_port() for _ in range(n)] for name, n in (extra_replicas or {}).items()})

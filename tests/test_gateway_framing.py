@@ -37,6 +37,7 @@ def odd_gateway(tmp_path_factory, upstream) -> Iterator[Stack]:
                   ports={name: free_port() for name in (*SERVICES, "gateway")}, environment="test",
                   log_format="console", log_to_files=True,
                   extra_env={"GATEWAY_ACTORS_URL": upstream.url, "GATEWAY_ACTORS_TIMEOUT": "1"})
+    stack.prepare_gateway()
     stack.start(("gateway",))
     stack.wait_ready()
     yield stack

@@ -6,3 +6,5 @@
 CREATE DATABASE actors;
 CREATE DATABASE funding;
 CREATE DATABASE surveys;
+-- The gateway's key store (API keys and their audit trail).
+CREATE DATABASE gateway;

@@ -1,5 +1,6 @@
 """The signed identity between gateway and services."""
 
+import asyncio
 import time
 
 import pytest
@@ -59,12 +60,12 @@ def test_a_token_without_audience_is_refused():
 def test_the_gateway_mints_a_short_lived_token_per_service_and_reuses_it():
     issuer = IdentityIssuer(ApiKeyStore([]), SECRET)
     now = time.time()
-    actors, actors_token = issuer.authenticate(None, "actors")
-    funding, funding_token = issuer.authenticate(None, "funding")
+    actors, actors_token = asyncio.run(issuer.authenticate(None, "actors"))
+    funding, funding_token = asyncio.run(issuer.authenticate(None, "funding"))
 
     assert (actors.audience, funding.audience) == ("actors", "funding")
     assert actors_token != funding_token
-    assert issuer.authenticate(None, "actors")[1] == actors_token  # signing stays off the hot path
+    assert asyncio.run(issuer.authenticate(None, "actors"))[1] == actors_token  # signing stays off the hot path
     verified = IdentityVerifier(SECRET, audience="funding").verify(funding_token)
     assert verified == funding
     assert TOKEN_LIFETIME_SECONDS <= 30

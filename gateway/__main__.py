@@ -1,0 +1,5 @@
+import sys
+
+from gateway.keys.setup import main
+
+sys.exit(main())
