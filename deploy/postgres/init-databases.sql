@@ -6,3 +6,4 @@
 CREATE DATABASE actors;
 CREATE DATABASE funding;
 CREATE DATABASE surveys;
+CREATE DATABASE reporting;
