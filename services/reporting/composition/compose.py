@@ -2,11 +2,11 @@
 few at a time (`BoundedPlatform`), then each part of the report made from the answers.
 
 Four branches run side by side: the registry (counties, the RSS and the networks, then each RSS's overview), the
-money (the year's agreements and national balance, then each county's balance by agreement and each agreement's
-ledger check), the needs (the rounds of the year and the year before, then each round's response rates and, for
-the year's rounds, the national and each answering county's ranked needs) and the status reports (the year's
-compilation). A service that cannot answer fails the whole composition at once (503, the other questions
-cancelled): a report is made of every part or not at all.
+money (the year's agreements and national balance, then each county's balance by agreement, then the ledger check
+of each agreement with money of the year), the needs (the rounds of the year and the year before, then each
+round's response rates and, for the year's rounds, the national and each answering county's ranked needs) and the
+status reports (the year's compilation). A service that cannot answer fails the whole composition at once (503,
+the other questions cancelled): a report is made of every part or not at all.
 """
 
 from __future__ import annotations
@@ -103,13 +103,14 @@ class Composer:
         agreements, national = await together(funding.agreements(year),
                                               funding.overview(year=year, on=on, by="county"))
         counties = sorted(county for county, balance in national.groups.items() if balance.moved)
-        by_county, checks = await together(
-            together(*(funding.overview(year=year, on=on, by="agreement", county=c) for c in counties)),
-            together(*(funding.ledger_check(a.id) for a in agreements)))
-        verified: list[LedgerCheck] = checks  # type: ignore[assignment]
+        by_county = await together(*(funding.overview(year=year, on=on, by="agreement", county=c)
+                                     for c in counties))
+        moved = sorted({agreement for overview in by_county for agreement, balance in overview.groups.items()
+                        if balance.moved})
+        checks: list[LedgerCheck] = await together(*(funding.ledger_check(a) for a in moved))
         return Money(agreements=agreements, total=national.total,
                      by_county={c: overview.groups for c, overview in zip(counties, by_county, strict=True)},
-                     checks={check.agreement_id: check for check in verified})
+                     checks={check.agreement_id: check for check in checks})
 
     async def _needs(self, surveys: SurveysReader, year: int) -> Needs:
         rounds, previous = await together(surveys.needs_rounds(year), surveys.needs_rounds(year - 1))
