@@ -20,6 +20,7 @@ from services.reporting.activities.schemas import ActivityIn, ActivityOut
 from services.reporting.audit.service import trail
 from services.reporting.composition.activities import ActivityFact
 from shared.authorization import require_county_scope
+from shared.counties import county_name
 from shared.identity import Principal
 from shared.pagination import Page, PageRequest
 from shared.problems import InvalidInput, NotFound
@@ -28,6 +29,12 @@ from shared.registry_client import RegistryClient
 
 RSS_KIND = "rss"
 NETWORK_KINDS = frozenset({"national_network", "national_body"})
+
+
+def known_county(county_code: str | None, field: str) -> None:
+    """A county code names one of the 21 counties (shared.counties), or it is 422 unknown_reference."""
+    if county_code is not None and county_name(county_code) is None:
+        raise InvalidInput.field(field, "unknown_reference", f"No county {county_code}.")
 
 
 class ActivityService:
@@ -40,6 +47,7 @@ class ActivityService:
     async def record(self, data: ActivityIn) -> ActivityOut:
         what = f"an activity of county {data.county_code}" if data.county_code else "a national activity"
         require_county_scope(self.caller, data.county_code, what=what, field="body.county_code")
+        known_county(data.county_code, "body.county_code")
         if data.ends_on < data.starts_on:
             raise InvalidInput.field("body.ends_on", "period_order",
                                      f"ends_on ({data.ends_on}) is before starts_on ({data.starts_on}).")
@@ -76,6 +84,7 @@ class ActivityService:
                                  references={"body.rss_ids": found[rss_id].county_code})
 
     async def search(self, *, year: int | None, county: str | None, paging: PageRequest) -> Page[ActivityOut]:
+        known_county(county, "query.county")
         after = paging.after_keys(str, str)
         if after is not None:
             try:

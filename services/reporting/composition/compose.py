@@ -27,6 +27,7 @@ from services.reporting.composition.status_reports import status_part
 from services.reporting.composition.structure import Registry, structure_part
 from services.reporting.composition.surveys import NeedsPicture, Rates, Round, SurveysReader
 from services.reporting.composition.totals import totals_part
+from services.reporting.identifiers import FIRST_YEAR
 from shared.registry_client import RegistryClient
 from shared.service_client import PlatformClient
 
@@ -113,7 +114,7 @@ class Composer:
                      checks={check.agreement_id: check for check in checks})
 
     async def _needs(self, surveys: SurveysReader, year: int) -> Needs:
-        rounds, previous = await together(surveys.needs_rounds(year), surveys.needs_rounds(year - 1))
+        rounds, previous = await together(surveys.needs_rounds(year), self._previous_rounds(surveys, year))
         pictures = await together(*(self._round(surveys, r) for r in rounds),
                                   *(surveys.response_rates(r.id) for r in previous))
         rates: dict[str, Rates] = {}
@@ -124,6 +125,11 @@ class Composer:
         for round_, answered in zip(previous, pictures[len(rounds):], strict=True):
             rates[round_.id] = answered  # type: ignore[assignment]
         return Needs(rounds=rounds, previous_rounds=previous, rates=rates, nation=nation, counties=counties)
+
+    @staticmethod
+    async def _previous_rounds(surveys: SurveysReader, year: int) -> list[Round]:
+        """The year before's rounds; none before the first year the platform keeps."""
+        return await surveys.needs_rounds(year - 1) if year - 1 >= FIRST_YEAR else []
 
     @staticmethod
     async def _round(surveys: SurveysReader, round_: Round

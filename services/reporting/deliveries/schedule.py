@@ -17,7 +17,7 @@ from services.reporting.database import own_transaction
 from services.reporting.deliveries.models import ScheduledRun
 from services.reporting.deliveries.repository import DeliveryRepository
 from services.reporting.deliveries.service import DeliveryService
-from services.reporting.reports.schemas import ReportIn
+from services.reporting.reports.schemas import AnnualReportIn
 from services.reporting.reports.service import ReportGeneration, Sessions, today_in_sweden
 from services.reporting.settings import ReportingSettings
 from shared.identity import Principal, Role
@@ -48,7 +48,7 @@ class ScheduledDelivery:
         if not await self._claim(year, day):
             return None
         try:
-            generated = await self.generation(SCHEDULE).generate(ReportIn(year=year, as_of=today))
+            generated = await self.generation(SCHEDULE).generate(AnnualReportIn(year=year, as_of=today))
             version = generated.answer.version
             async with own_transaction(self.sessions.writing) as session:
                 await DeliveryService(session, SCHEDULE, self.settings).request(year, version)

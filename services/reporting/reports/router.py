@@ -5,14 +5,15 @@ from fastapi.responses import JSONResponse
 
 from services.reporting.formats import ANNUAL_REPORT_SCHEMA, csv_table, html_page, pdf_document, workbook
 from services.reporting.identifiers import TablePath, VersionPath, YearFilter, YearPath
-from services.reporting.reports.schemas import AnnualReport, ReportIn, ReportVersionOut
+from services.reporting.reports.schemas import AnnualReport, AnnualReportIn, ReportVersionOut
 from services.reporting.reports.service import ReportGeneration, ReportReader, Sessions
 from shared.identity import AnyCaller, Caller, WritingCaller
 from shared.pagination import Page, Paging, public_path
 from shared.problems import problem_responses
 from shared.service_provider import provided
+from shared.spreadsheet_export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_MEDIA_TYPE
 
 
 def report_generation(request: Request, caller: WritingCaller) -> ReportGeneration:
@@ -41,7 +42,7 @@ def _described(media_type: str, what: str, binary: bool = True) -> dict:
 @router.post("/reports", status_code=201, response_model=ReportVersionOut, responses=problem_responses(403, 503),
              summary="Compose a year's annual report from the registry, funding and surveys as of a day; a new "
                      "version when its content changed (201), else the latest (200) (national administrators)")
-async def generate_report(data: ReportIn, generation: Generation, request: Request,
+async def generate_report(data: AnnualReportIn, generation: Generation, request: Request,
                           response: Response) -> ReportVersionOut:
     generated = await generation.generate(data)
     response.status_code = 201 if generated.created else 200
@@ -90,7 +91,7 @@ async def get_report_pdf(year: YearPath, version: VersionPath, reports: Reports)
             summary="One table of a version as a CSV file")
 async def get_report_table(year: YearPath, version: VersionPath, table: TablePath, reports: Reports) -> Response:
     document = await reports.table(year, version, table)
-    return _file(csv_table(document, table), "text/csv; charset=utf-8", f"arsrapport-{year}-v{version}-{table}.csv")
+    return _file(csv_table(document, table), CSV_MEDIA_TYPE, f"arsrapport-{year}-v{version}-{table}.csv")
 
 
 @router.get("/reports/{year}/versions/{version}", response_model=AnnualReport, responses=NOT_FOUND,

@@ -11,7 +11,7 @@ from shared.strict_bodies import InputModel
 CONTENT_HASH_PATTERN = r"^sha256:[0-9a-f]{64}$"
 
 
-class ReportIn(InputModel):
+class AnnualReportIn(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"year": 2026, "as_of": "2026-12-06"}]})
 
     year: Year

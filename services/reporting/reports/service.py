@@ -30,7 +30,7 @@ from services.reporting.database import own_transaction
 from services.reporting.reports.models import ReportVersion
 from services.reporting.reports.presenter import version_entity, version_out, version_snapshot
 from services.reporting.reports.repository import ReportRepository
-from services.reporting.reports.schemas import ReportIn, ReportVersionOut
+from services.reporting.reports.schemas import AnnualReportIn, ReportVersionOut
 from shared.authorization import require_national
 from shared.identity import Principal
 from shared.logging import get_logger
@@ -67,7 +67,7 @@ class ReportGeneration:
         self.composer = composer
         self.prefix = prefix
 
-    async def generate(self, data: ReportIn) -> Generated:
+    async def generate(self, data: AnnualReportIn) -> Generated:
         require_national(self.caller, "the annual report (it is composed from every county's records)")
         today = today_in_sweden()
         on = data.as_of or today

@@ -168,6 +168,14 @@ async def test_a_year_without_data_is_empty_and_says_so() -> None:
     assert "money_allocated" not in figures(document)
 
 
+async def test_the_first_year_has_no_year_before_to_ask_about() -> None:
+    platform = FakePlatform()
+    platform.answers["/surveys/rounds?year=2000"] = []
+    composition = await composer(platform).compose(2000, date(2000, 12, 31), [])
+    assert "/surveys/rounds?year=1999" not in platform.asked and "/surveys/rounds?year=2000" in platform.asked
+    assert composition.document["year"] == 2000
+
+
 async def test_a_service_that_is_down_fails_the_whole_composition() -> None:
     with pytest.raises(PlatformUnavailable):
         await composed(FakePlatform(down="funding"))

@@ -24,7 +24,7 @@ from services.reporting.deliveries.service import DeliveryService
 from services.reporting.deliveries.worker import Claimed, DeliveryWorker, decide
 from services.reporting.delivery.sender import AttemptOutcome
 from services.reporting.reports.models import ReportVersion
-from services.reporting.reports.schemas import ReportIn
+from services.reporting.reports.schemas import AnnualReportIn
 from services.reporting.reports.service import Sessions
 from services.reporting.settings import ReportingSettings
 from shared import migrations
@@ -182,7 +182,7 @@ class FakeGeneration:
         assert caller.subject == "reporting-schedule"
         return self
 
-    async def generate(self, data: ReportIn) -> Generated:
+    async def generate(self, data: AnnualReportIn) -> Generated:
         self.asked.append((data.year, data.as_of))
         if self.fail:
             raise RuntimeError("funding is down")
