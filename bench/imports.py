@@ -28,7 +28,7 @@ import httpx
 
 from bench.registry import CREATED_DATABASES, _postgres_admin, postgres_urls
 from bench.results_file import write_results
-from deploy.stack import Stack, sqlite_urls
+from deploy.stack import SERVICES, Stack, sqlite_urls
 from tests.support import free_port
 
 STEPS = (1_000, 4_000, 5_000, 10_000, 30_000, 50_000, 1_000)
@@ -133,7 +133,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="rss-bench-imports-") as tmp:
             urls = sqlite_urls(Path(tmp)) if args.database == "sqlite" else postgres_urls(0)
             stack = Stack(data_dir=Path(tmp), database_urls=urls, environment="test", log_to_files=True,
-                          ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")},
+                          ports={n: free_port() for n in ("gateway", *SERVICES)},
                           extra_env={"ACTORS_MAX_IMPORT_BODY_BYTES": BODY_LIMIT})
             stack.prepare(demo=False)
             stack.ports = {n: free_port() for n in stack.ports}
