@@ -6,6 +6,8 @@ content hash that ignores version and time, an empty year, and a service that is
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from datetime import date
 
 import pytest
@@ -80,6 +82,15 @@ def test_the_content_hash_is_of_the_facts_not_of_the_version_or_the_time() -> No
     assert document["empty"] is True  # no part holds data of the year
     with pytest.raises(ValueError, match="not its columns"):
         Table("x", "x", "s", (Column("a", "A", "string"),), [{"b": 1}]).as_dict()
+
+
+async def test_a_receiver_recomputes_the_hash_with_any_json_library() -> None:
+    """The contract's canonical form (sorted keys, no whitespace, UTF-8) as Python's json writes it gives the same
+    hash as the service's, over a whole document with Swedish text, amounts and percentages."""
+    document = finished(await composed(FakePlatform()), version=3, generated_at=utcnow())
+    facts = {key: value for key, value in document.items() if key not in ("version", "generated_at", "content_hash")}
+    canonical = json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert document["content_hash"] == "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
 async def test_the_money_is_funding_s_in_ore_per_agreement_and_county() -> None:
