@@ -44,6 +44,7 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.imports && PYTHONPATH=. $(PY) -m bench.imports --database postgresql
 	PYTHONPATH=. $(PY) -m bench.surveys
 	PYTHONPATH=. $(PY) -m bench.funding --database postgresql
+	PYTHONPATH=. $(PY) -m bench.reporting --database postgresql
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -82,8 +82,8 @@ class KnownCounties(Registry):
     async def municipalities(self, county_code: str | None = None) -> dict[str, Municipality]:
         return {c: m for c, m in self._municipalities.items() if county_code in (None, m.county_code)}
 
-    async def county_name(self, county_code: str) -> str | None:
-        return f"County {county_code}"
+    async def county_names(self) -> dict[str, str]:
+        return {m.county_code: f"County {m.county_code}" for m in self._municipalities.values()}
 
 
 async def registry_municipalities(stack: Stack) -> dict[str, Municipality]:

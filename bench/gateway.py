@@ -286,7 +286,7 @@ def main() -> int:
                       # a deprecation notice per process is noise here
                       extra_env={"PYTHONWARNINGS": "ignore", **UNREACHABLE_LIMITS},
                       ports={"gateway": gateway_port, "actors": actors_port, "funding": funding_port,
-                             "surveys": surveys_port})
+                             "surveys": surveys_port, "reporting": free_port()})
         try:
             print(f"Preparing a stack in {tmp} (gateway :{gateway_port}, actors :{actors_port}, "
                   f"nginx :{nginx_port}) ...", flush=True)

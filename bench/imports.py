@@ -40,7 +40,7 @@ import httpx
 
 from bench.registry import CREATED_DATABASES, _postgres_admin, postgres_urls
 from bench.results_file import write_results
-from deploy.stack import Stack, sqlite_urls
+from deploy.stack import SERVICES, Stack, sqlite_urls
 from services.funding.agreements.models import Agreement, FundingLine
 from services.funding.allocation.models import Allocation
 from services.funding.allocation.repository import AllocationRepository
@@ -266,7 +266,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="rss-bench-imports-") as tmp:
             urls = sqlite_urls(Path(tmp)) if args.database == "sqlite" else postgres_urls(0)
             stack = Stack(data_dir=Path(tmp), database_urls=urls, environment="test", log_to_files=True,
-                          ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")},
+                          ports={n: free_port() for n in ("gateway", *SERVICES)},
                           extra_env={"ACTORS_MAX_IMPORT_BODY_BYTES": BODY_LIMIT,
                                      "GATEWAY_MAX_IMPORT_BODY_BYTES": BODY_LIMIT})
             stack.prepare(demo=False)

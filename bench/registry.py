@@ -28,7 +28,7 @@ import httpx
 from sqlalchemy import insert, select, text
 
 from bench.results_file import write_results
-from deploy.stack import Stack, sqlite_urls
+from deploy.stack import SERVICES, Stack, sqlite_urls
 from services.actors.organisations.models import Organisation, OrganisationKind
 from services.actors.people.models import Person
 from services.actors.posts.models import Membership, Post, PostRole
@@ -145,7 +145,7 @@ async def _postgres_admin(sql: str) -> None:
 def postgres_urls(scale: int) -> dict[str, str]:
     """Fresh PostgreSQL databases for one register (dropped again at the end)."""
     urls = {}
-    for service in ("actors", "funding", "surveys"):
+    for service in SERVICES:
         name = f"rss_bench_{service}_x{scale}_{os.getpid()}"
         asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}"'))
         asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
@@ -160,7 +160,7 @@ def start_reference_stack(data_dir: Path, database: str, scale: int = 0) -> Stac
     set-up (see start)."""
     urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(scale)
     stack = Stack(data_dir=data_dir, database_urls=urls, environment="test", log_to_files=True,
-                  ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
+                  ports={n: free_port() for n in ("gateway", *SERVICES)})
     stack.prepare(demo=False)
     stack.ports = {n: free_port() for n in stack.ports}
     stack.start()
@@ -171,7 +171,7 @@ def start_reference_stack(data_dir: Path, database: str, scale: int = 0) -> Stac
 def start(data_dir: Path, scale: int, database: str) -> tuple[Stack, dict[str, int]]:
     urls = sqlite_urls(data_dir) if database == "sqlite" else postgres_urls(scale)
     stack = Stack(data_dir=data_dir, database_urls=urls, environment="test", log_to_files=True,
-                  ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
+                  ports={n: free_port() for n in ("gateway", *SERVICES)})
     stack.prepare(demo=False)
     counts = asyncio.run(generate(urls["actors"], people=5_000 * scale, memberships=20_000 * scale))
     if database == "postgresql":

@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.results_file import write_results
-from deploy.stack import Stack
+from deploy.stack import SERVICES, Stack
 from services.surveys.aggregation.service import Aggregates
 from services.surveys.codelists.reference import CODE_LISTS, LEVELS, PROCESSES
 from shared.database import create_engine
@@ -106,7 +106,7 @@ async def _admin_sql(sql: str) -> None:
 def databases(created: list[str]) -> dict[str, str]:
     urls = {}
     server = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    for service in ("actors", "funding", "surveys"):
+    for service in SERVICES:
         name = f"rss_bench_surveys_{service}_{os.getpid()}"
         asyncio.run(_admin_sql(f'DROP DATABASE IF EXISTS "{name}"'))
         asyncio.run(_admin_sql(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
@@ -256,7 +256,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="rss-bench-surveys-") as tmp:
             urls = databases(created)
             stack = Stack(data_dir=Path(tmp), database_urls=urls, environment="test", log_to_files=True,
-                          ports={n: free_port() for n in ("gateway", "actors", "funding", "surveys")})
+                          ports={n: free_port() for n in ("gateway", *SERVICES)})
             stack.prepare(demo=False)
             stack.ports = {n: free_port() for n in stack.ports}
             stack.start()

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Starts one process of the platform inside the image built from deploy/Dockerfile.
 #
-#   entrypoint.sh actors|funding|surveys [UVICORN OPTIONS...]
+#   entrypoint.sh actors|funding|surveys|reporting [UVICORN OPTIONS...]
 #       migrates the service's database to head and loads its reference data (`python -m services.<name> setup`,
 #       safe to repeat), then runs the service.
 #   entrypoint.sh gateway [UVICORN OPTIONS...]
@@ -11,7 +11,7 @@
 #       runs COMMAND as given, e.g. `python -m services.actors downgrade --revision base`.
 #
 # The port comes from PORT (default: the same port as `make run`: gateway 8000, actors 8101, funding 8102,
-# surveys 8103). uvicorn is started the same way as deploy/stack.py starts it, but listening on 0.0.0.0.
+# surveys 8103, reporting 8104). uvicorn is started the same way as deploy/stack.py starts it, but listening on 0.0.0.0.
 # `exec` makes uvicorn PID 1, so `docker stop` (SIGTERM) reaches it and it shuts down gracefully.
 set -eu
 
@@ -20,6 +20,7 @@ case "$role" in
     actors)  default_port=8101 ;;
     funding) default_port=8102 ;;
     surveys) default_port=8103 ;;
+    reporting) default_port=8104 ;;
     gateway) default_port=8000 ;;
     *)       exec "$@" ;;
 esac

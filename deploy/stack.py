@@ -1,4 +1,4 @@
-"""Starts the platform as local processes: three services and the gateway, each its own uvicorn.
+"""Starts the platform as local processes: four services and the gateway, each its own uvicorn.
 
 `database_urls` names each service's database and the gateway's key store ("gateway"; a SQLite file in the data
 directory when not named).
@@ -22,8 +22,8 @@ import httpx
 from gateway.api_keys import SERVICE_KEY_PREFIX, write_development_keys
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("actors", "funding", "surveys")
-DEFAULT_PORTS = {"gateway": 8000, "actors": 8101, "funding": 8102, "surveys": 8103}
+SERVICES = ("actors", "funding", "surveys", "reporting")
+DEFAULT_PORTS = {"gateway": 8000, "actors": 8101, "funding": 8102, "surveys": 8103, "reporting": 8104}
 # A test stack's rate limits: far beyond what the test suite sends from one key and one address (hundreds of
 # requests per second for minutes), so no test is refused by chance; a test of the limits sets its own, low ones.
 TEST_RATE_LIMITS = {f"GATEWAY_RATE_LIMIT_{kind}": "10000000/minute"

@@ -72,7 +72,8 @@ DEVELOPMENT_PRINCIPALS = [
     ("municipality-2080", "organisation:2080", Role.RESPONDENT, "20"),
 ]
 # Each service's own key, for the questions it asks the platform through the gateway (funding reads the actor
-# registry): a read-only principal, the dashboard's role, under a subject that names the service.
+# registry, reporting reads all three others): a read-only principal, the dashboard's role, under a subject that
+# names the service.
 SERVICE_KEY_PREFIX = "service-"
 SERVICE_PRINCIPALS = [(f"{SERVICE_KEY_PREFIX}{name}", f"{SERVICE_KEY_PREFIX}{name}", Role.DASHBOARD, None)
                       for name in ("actors", "funding", "surveys", "reporting")]

@@ -76,12 +76,13 @@ class Organisation:
     county_code: str | None
     active: bool
     org_number: str | None
+    kind: str | None = None
 
     @classmethod
     def of(cls, body: Mapping[str, Any]) -> Organisation:
         org_number = next((i["value"] for i in body.get("identifiers", ()) if i["scheme"] == ORG_NUMBER), None)
         return cls(id=body["id"], name=body["name"], county_code=body.get("county_code"),
-                   active=body.get("active", True), org_number=org_number)
+                   active=body.get("active", True), org_number=org_number, kind=body.get("kind"))
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,54 @@ class Post:
     holder_name: str | None
     mailbox: str | None  # the post's own e-mail channel (a function's mailbox), not its holder's
     active: bool
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """Another organisation as an answer names it: id, kind, name (on the date asked about) and county."""
+
+    id: str
+    kind: str
+    name: str
+    county_code: str | None
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> OrganisationRef:
+        return cls(id=body["id"], kind=body["kind"], name=body["name"], county_code=body.get("county_code"))
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A post in an RSS's overview: a contact point of the RSS itself, or a seat held on its behalf in a network or
+    group (`organisation`); its holder's name on the date (None: vacant); the post's own mailbox, not a person's."""
+
+    id: str
+    organisation: OrganisationRef
+    role: str
+    label: str | None
+    holder_name: str | None
+    mailbox: str | None
+
+
+@dataclass(frozen=True)
+class RssOverview:
+    """An RSS on a date as the registry's overview gives it: where it is hosted and who employs its staff (none
+    when no source names one then: `placement_known` False), its contact points (fixed functions) and the seats
+    held on its behalf."""
+
+    rss: Organisation
+    hosts: list[OrganisationRef]
+    employers: list[OrganisationRef]
+    placement_known: bool
+    contact_points: list[Seat]
+    representatives: list[Seat]
+
+
+def _seat(post: Mapping[str, Any]) -> Seat:
+    holder = post.get("holder")
+    return Seat(id=post["id"], organisation=OrganisationRef.of(post["organisation"]), role=post["role"],
+                label=post.get("label"), holder_name=holder["name"] if holder else None,
+                mailbox=next((c["value"] for c in post.get("contacts", []) if c["kind"] == MAILBOX), None))
 
 
 @dataclass(frozen=True)
@@ -195,6 +244,24 @@ class RegistryClient:
                      mailbox=next((c["value"] for c in p.get("contacts", []) if c["kind"] == MAILBOX), None),
                      active=p.get("active", True))
                 for p in sorted(items, key=lambda p: p["id"])]
+
+    async def rss_overview(self, rss_id: str, on: date) -> RssOverview | None:
+        """The RSS on `on`: hosts, employers, contact points and the seats held on its behalf; None when the
+        registry has no RSS by that id."""
+        if not registry_shaped(rss_id):
+            return None
+        answer = await self.platform.get(f"/actors/rss/{rss_id}", {"as_of": on.isoformat()},
+                                         what=f"the registry's overview of {rss_id}")
+        if answer.status != 200:
+            return None
+        body = answer.body
+        return RssOverview(
+            rss=Organisation.of(body["rss"]),
+            hosts=[OrganisationRef.of(r["organisation"]) for r in body.get("hosts", [])],
+            employers=[OrganisationRef.of(r["organisation"]) for r in body.get("employers", [])],
+            placement_known=body.get("placement_unknown") is None,
+            contact_points=[_seat(p) for p in body.get("contact_points", [])],
+            representatives=[_seat(p) for p in body.get("representatives", [])])
 
     async def population_basis(self, basis_id: str) -> PopulationBasis | None:
         """The registry's population basis; None when it has none by that id."""

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from gateway.settings import GatewaySettings
 from services.actors.settings import ActorsSettings
 from services.funding.settings import FundingSettings
+from services.reporting.settings import ReportingSettings
 from services.surveys.settings import SurveysSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,7 @@ SETTINGS_CLASSES: dict[str, type[BaseSettings]] = {
     "actors": ActorsSettings,
     "funding": FundingSettings,
     "surveys": SurveysSettings,
+    "reporting": ReportingSettings,
     "gateway": GatewaySettings,
 }
 # Compose services that run someone else's image.

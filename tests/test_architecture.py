@@ -130,7 +130,7 @@ def test_every_exception_still_applies() -> None:
 
 
 def test_the_rules_see_the_services() -> None:
-    assert SERVICES == ["actors", "funding", "surveys"]
+    assert SERVICES == ["actors", "funding", "reporting", "surveys"]
     assert sum(1 for _ in python_files()) > 150
 
 
@@ -138,9 +138,10 @@ def test_every_model_a_body_is_read_into_refuses_unknown_fields() -> None:
     """shared/strict_bodies.py: a body's models, nested ones too, are InputModels (422 on an unknown field)."""
     from services.actors.main import create_app as actors
     from services.funding.main import create_app as funding
+    from services.reporting.main import create_app as reporting
     from services.surveys.main import create_app as surveys
     from shared.strict_bodies import InputModel, body_models
 
-    loose = [f"{model.__module__}.{model.__name__}" for create in (actors, funding, surveys)
+    loose = [f"{model.__module__}.{model.__name__}" for create in (actors, funding, surveys, reporting)
              for model in body_models(create()) if not issubclass(model, InputModel)]
     assert not loose, "body models that would ignore an unknown field:\n" + "\n".join(loose)

@@ -10,6 +10,7 @@ import pytest
 
 from services.actors.main import create_app as actors_app
 from services.funding.main import create_app as funding_app
+from services.reporting.main import create_app as reporting_app
 from services.surveys.main import create_app as surveys_app
 from shared.strict_bodies import InputModel
 
@@ -18,6 +19,7 @@ WITH_EXAMPLES = {
     "funding": {"AgreementIn", "AllocationCreate", "RequisitionIn", "StepIn", "ReportIn", "RepaymentIn",
                 "CoFinancingCreate"},
     "surveys": {"RoundIn", "ResponseIn", "ResponseUpdate", "ReviewIn", "ReportingYearIn", "QuestionnaireIn"},
+    "reporting": {"AnnualReportIn", "ActivityIn"},
 }
 
 
@@ -32,7 +34,7 @@ def input_models() -> Iterator[type[InputModel]]:
 @pytest.fixture(scope="module")
 def documents() -> dict[str, dict]:
     return {"actors": actors_app().openapi(), "funding": funding_app().openapi(),
-            "surveys": surveys_app().openapi()}
+            "surveys": surveys_app().openapi(), "reporting": reporting_app().openapi()}
 
 
 def body_schemas(document: dict) -> set[str]:

@@ -11,7 +11,7 @@ from tests.support import assert_problem, identity_header
 
 
 def test_each_prefix_reaches_its_service(gateway, county_key):
-    for name in ("actors", "funding", "surveys"):
+    for name in ("actors", "funding", "surveys", "reporting"):
         assert gateway.get(f"/{name}/", headers=county_key).json()["service"] == name
 
 
@@ -72,7 +72,7 @@ def test_gateway_health_and_readiness(gateway):
     assert gateway.get("/healthz").json()["status"] == "ok"
     ready = gateway.get("/readyz").json()
     assert ready["status"] == "ready"
-    assert set(ready["services"]) == {"actors", "funding", "surveys"}
+    assert set(ready["services"]) == {"actors", "funding", "surveys", "reporting"}
 
 
 def test_large_responses_stream_through_unchanged(gateway, stack, admin_key):

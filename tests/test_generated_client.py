@@ -295,3 +295,30 @@ def test_a_survey_round_through_the_generated_client(generated: ModuleType, stac
     replaced = api("replace_from_workbook").sync_detailed(copy, 1, client=admin, body=models.ReplaceFromWorkbookBody(
         file=File(payload=io.BytesIO(content), file_name="behov.xlsx")))
     assert replaced.status_code == 200 and replaced.parsed.id == copy, replaced.content
+
+
+def test_the_annual_report_through_the_generated_client(generated: ModuleType, stack: Stack) -> None:
+    """SKR composes a year's report, reads its version and document as typed answers, its workbook and PDF as
+    files; Dalarna records its own county's activity and may not compose."""
+    from rss_generated_client import models
+
+    admin, dalarna = _client(generated, stack, "skr-admin"), _client(generated, stack, "county-20")
+    activity = api("record_activity").sync_detailed(client=dalarna, body=models.ActivityIn(
+        title="Länsträff om kvinnofrid", kind=models.ActivityKind.MEETING, starts_on=datetime.date(2003, 4, 2),
+        ends_on=datetime.date(2003, 4, 2), county_code="20", rss_ids=["rss-20"]))
+    assert activity.status_code == 201 and activity.parsed.county_code == "20", activity.content
+    refused = api("generate_report").sync_detailed(client=dalarna, body=models.AnnualReportIn(year=2003))
+    assert refused.status_code == 403 and isinstance(refused.parsed, models.ProblemDocument)
+
+    made = api("generate_report").sync_detailed(client=admin, body=models.AnnualReportIn(
+        year=2003, as_of=datetime.date(2003, 12, 31)))
+    assert made.status_code in (200, 201) and isinstance(made.parsed, models.ReportVersionOut), made.content
+    version = made.parsed.version
+    document = api("get_report_version").sync_detailed(2003, version, client=dalarna)
+    assert document.status_code == 200 and isinstance(document.parsed, models.AnnualReport), document.content
+    assert document.parsed.content_hash == made.parsed.content_hash and document.parsed.empty is False
+    activities = next(t for t in document.parsed.tables if t.name == "activities")
+    assert "Länsträff om kvinnofrid" in [row.to_dict()["title"] for row in activities.rows]
+    for operation in ("get_report_workbook", "get_report_pdf"):
+        file = api(operation).sync_detailed(2003, version, client=dalarna)
+        assert file.status_code == 200 and file.parsed.payload.read(4) in (b"PK\x03\x04", b"%PDF"), operation

@@ -84,7 +84,7 @@ def test_a_token_minted_for_one_service_is_refused_by_another(stack):
     for_actors = identity_header(stack.secret, role=Role.NATIONAL_ADMIN, county=None, audience="actors")
     assert httpx.get(stack.service_url("actors") + "/", headers=for_actors).status_code == 200
 
-    for service in ("funding", "surveys"):
+    for service in ("funding", "surveys", "reporting"):
         body = assert_problem(httpx.get(stack.service_url(service) + "/", headers=for_actors), 401)
         assert "'actors'" in body["detail"] and f"'{service}'" in body["detail"]
 

@@ -1,6 +1,6 @@
-"""Funding's and surveys' lists through the gateway: every list answers a page (limit, cursor, count) read from
-the OpenAPI document, the dashboard's filters narrow them, every GET answer carries an ETag that answers 304 to
-If-None-Match, and a survey response changes only with If-Match naming the state it was read in."""
+"""Funding's, surveys' and reporting's lists through the gateway: every list answers a page (limit, cursor, count)
+read from the OpenAPI document, the dashboard's filters narrow them, every GET answer carries an ETag that answers
+304 to If-None-Match, and a survey response changes only with If-Match naming the state it was read in."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.funding_requests import key, receiver_allocation, requisition
 from tests.support import assert_problem
 from tests.surveys_requests import answer, needs_answers, open_round
 
-SERVICES = ("/funding", "/surveys")
+SERVICES = ("/funding", "/surveys", "/reporting")
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def records(gateway: httpx.Client, admin_key: dict, county_key: dict) -> dict:
 
 
 def operations(gateway: httpx.Client) -> dict[str, dict]:
-    """Funding's and surveys' GET operations, by public path."""
+    """Funding's, surveys' and reporting's GET operations, by public path."""
     paths = gateway.get("/openapi.json").json()["paths"]
     return {path: item["get"] for path, item in paths.items() if path.startswith(SERVICES) and "get" in item}
 
@@ -65,7 +65,8 @@ def test_every_list_answers_a_page_and_a_cursor_when_there_is_more(gateway, admi
     found = lists(gateway)
     assert {"/funding/agreements", "/funding/requisitions", "/funding/reports", "/funding/repayment-claims",
             "/funding/co-financing", "/funding/allocations", "/funding/audit", "/surveys/questionnaires",
-            "/surveys/rounds", "/surveys/status-reports", "/surveys/code-lists", "/surveys/audit"} <= set(found)
+            "/surveys/rounds", "/surveys/status-reports", "/surveys/code-lists", "/surveys/audit",
+            "/reporting/reports", "/reporting/activities", "/reporting/deliveries", "/reporting/audit"} <= set(found)
     for path in found:
         page = gateway.get(path, params={"limit": 1}, headers=admin_key)
         assert page.status_code == 200, (path, page.text)

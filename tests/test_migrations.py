@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 
 from services.actors import SERVICE_DIR as ACTORS_DIR
 from services.funding import SERVICE_DIR as FUNDING_DIR
+from services.reporting import SERVICE_DIR as REPORTING_DIR
 from services.surveys import SERVICE_DIR as SURVEYS_DIR
 from shared import migrations
 from shared.database import create_engine
@@ -26,7 +27,7 @@ def table_names(url: str) -> set[str]:
     return asyncio.run(read())
 
 
-@pytest.mark.parametrize("service_dir", [ACTORS_DIR, FUNDING_DIR, SURVEYS_DIR], ids=lambda d: d.name)
+@pytest.mark.parametrize("service_dir", [ACTORS_DIR, FUNDING_DIR, SURVEYS_DIR, REPORTING_DIR], ids=lambda d: d.name)
 def test_migrations_go_up_down_and_up_again(service_dir, new_database_url):
     url = new_database_url(service_dir.name)
 
@@ -54,14 +55,15 @@ def schema_differences(url: str, metadata) -> list:
     return asyncio.run(compare())
 
 
-@pytest.mark.parametrize("service", ["actors", "funding", "surveys"])
+@pytest.mark.parametrize("service", ["actors", "funding", "surveys", "reporting"])
 def test_the_migrations_build_the_tables_and_indexes_the_models_declare(service, new_database_url):
     """A model changed without a migration (or the reverse) would run on one database and not the other, or
     keep an index nobody declared any longer: the migrated schema is the models' schema, on both databases."""
     app_module = importlib.import_module(f"services.{service}.main")  # every router, so every model
     base = importlib.import_module(f"services.{service}.database").Base
     assert app_module is not None
-    service_dir = {"actors": ACTORS_DIR, "funding": FUNDING_DIR, "surveys": SURVEYS_DIR}[service]
+    service_dir = {"actors": ACTORS_DIR, "funding": FUNDING_DIR, "surveys": SURVEYS_DIR,
+                   "reporting": REPORTING_DIR}[service]
     url = new_database_url(service)
     migrations.upgrade(service_dir, url)
     assert schema_differences(url, base.metadata) == []

@@ -8,3 +8,4 @@ CREATE DATABASE funding;
 CREATE DATABASE surveys;
 -- The gateway's key store (API keys and their audit trail).
 CREATE DATABASE gateway;
+CREATE DATABASE reporting;
