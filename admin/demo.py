@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import inspect
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -34,26 +35,32 @@ def demo_loader() -> Any:
 
 
 @app.command("load")
-def load(ctx: typer.Context) -> None:
-    """Load a fictional year (organisations' people, funding, surveys, activities) through the API.
+def load(ctx: typer.Context,
+         year: Annotated[int | None, typer.Option(help="The demo year (default: this year).")] = None) -> None:
+    """Load a fictional year (funding for Dalarna and Stockholm, a needs survey, status reports, activities)
+    through the API; a year already loaded is left as it is.
 
     Every person and figure in it is made up. Needs a national administrator's key.
 
     Example:
 
-        rss --key "$ADMIN_KEY" demo load
+        rss --key "$ADMIN_KEY" demo load --year 2026
     """
     platform = platform_of(ctx)
     platform.require_key()
-    result = demo_loader()(platform.url, platform.key)
+    loader = demo_loader()
+    try:
+        result = loader(platform.url, platform.key, year=year,
+                        progress=None if platform.json_output else console.print)
+    except Exception as exc:  # the scenario's own failure (an API answer it did not expect), said in one line
+        raise CommandFailed(f"{type(exc).__name__}: {exc}") from None
     if inspect.isawaitable(result):
         result = asyncio.run(result)
+    summary = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else result
     if platform.json_output:
-        show_json(result)
+        show_json(summary)
         return
-    if isinstance(result, dict):
-        for name, value in result.items():
+    if isinstance(summary, dict):
+        for name, value in summary.items():
             console.print(f"{name}: {value}")
-    elif result is not None:
-        console.print(str(result))
     console.print("Demo year loaded.")

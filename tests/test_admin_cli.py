@@ -308,24 +308,3 @@ def test_a_report_the_platform_does_not_have_is_one_line(recording, platform, ga
         assert line == "rss: 404 Not found: No resource at /reporting/reports"
         assert one_line_failure(rss("deliveries", "list", **platform)).startswith("rss: 404 Not found:")
 
-
-def test_demo_load_runs_the_demo_scenario_with_the_platform_and_key(tmp_path, recording):
-    scenario = tmp_path / "scenario" / "deploy"
-    scenario.mkdir(parents=True)
-    (scenario / "__init__.py").write_text("", encoding="utf-8")
-    (scenario / "demo_year.py").write_text(
-        "import json, pathlib\n"
-        "def load_demo_year(url, admin_key):\n"
-        f"    pathlib.Path({str(tmp_path / 'called.json')!r}).write_text(json.dumps([url, admin_key]))\n"
-        "    return {'organisationer': 3, 'överenskommelser': 1}\n", encoding="utf-8")
-    # Run outside the repository, so that the stand-in scenario is the deploy package found first.
-    loaded = rss("demo", "load", url=recording.url, key="rss_admin_key", python_path=[tmp_path / "scenario"],
-                 cwd=tmp_path)
-    assert loaded.returncode == 0, loaded.stderr
-    assert "överenskommelser: 1" in loaded.stdout and "Demo year loaded." in loaded.stdout
-    assert json.loads((tmp_path / "called.json").read_text()) == [recording.url, "rss_admin_key"]
-
-    (scenario / "demo_year.py").unlink()
-    line = one_line_failure(rss("demo", "load", url=recording.url, key="rss_admin_key",
-                                python_path=[tmp_path / "scenario"], cwd=tmp_path))
-    assert "demo scenario is not in this installation" in line

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,6 +19,7 @@ import pytest
 from deploy.demo_year import DEMO_PEOPLE, RECEIVERS, DemoSummary, _Api, _Calendar, _Loader, load_demo_year
 from tests.support import start_stack
 
+ROOT = Path(__file__).resolve().parent.parent
 # Early in January the year has too few days behind it for a report to come in after its due date: the year
 # before is the demo year then.
 TODAY = date.today()
@@ -194,3 +199,35 @@ def test_activities_go_to_the_reporting_service_as_its_contract_says_once_each()
         assert body["kind"] in {"meeting", "development_work", "promising_example", "conference", "other"}
         assert body["starts_on"] <= body["ends_on"] <= TODAY.isoformat() and body["starts_on"].startswith(str(YEAR))
         assert key == {"20": "dalarna-key", "01": "stockholm-key", None: "admin-key"}[body["county_code"]]
+
+
+def test_the_administrators_command_line_finds_the_demo_year_and_makes_its_report(demo_stack, loads, tmp_path):
+    """What an administrator types, against the platform with the demo year: the load again (already there), the
+    year's report composed, saved as a PDF and a workbook, and a report the platform does not have in one line."""
+    env = {k: v for k, v in os.environ.items() if k not in ("RSS_URL", "RSS_API_KEY")}
+    env |= {"RSS_URL": demo_stack.gateway_url, "RSS_API_KEY": demo_stack.keys["skr-admin"], "COLUMNS": "200",
+            "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+
+    def rss(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "admin", *args], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=120)
+
+    again = rss("demo", "load", "--year", str(YEAR))
+    assert again.returncode == 0, again.stderr
+    assert "already loaded" in again.stdout and "Demo year loaded." in again.stdout
+
+    made = rss("--json", "report", "generate", str(YEAR))
+    assert made.returncode == 0, made.stderr
+    version = json.loads(made.stdout)
+    assert version["year"] == YEAR and not version["empty"]
+    pdf, workbook = tmp_path / "arsrapport.pdf", tmp_path / "arsrapport.xlsx"
+    for path, kind in ((pdf, "pdf"), (workbook, "xlsx")):
+        saved = rss("report", "show", str(YEAR), "--format", kind, "--output", str(path))
+        assert saved.returncode == 0, saved.stderr
+    assert pdf.read_bytes().startswith(b"%PDF-") and workbook.read_bytes().startswith(b"PK")
+    money = json.loads(rss("--json", "report", "show", str(YEAR), "--table", "money").stdout)
+    assert {row["county_code"] for row in money["rows"]} >= {"20", "01"}
+
+    missing = rss("report", "show", "2001")
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr.strip().splitlines() == [missing.stderr.strip()] and "2001" in missing.stderr

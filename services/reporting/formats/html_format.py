@@ -13,7 +13,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.reporting.formats.charts import bar_chart, chart_plan
-from services.reporting.formats.numbers import NUMERIC_TYPES, for_people, group_thousands, moment_for_people
+from services.reporting.formats.numbers import (
+    NUMERIC_TYPES,
+    figure_for_people,
+    for_people,
+    group_thousands,
+    moment_for_people,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "annual_report.html.j2"
@@ -40,7 +46,7 @@ def html_page(document: dict[str, Any]) -> str:
 
 
 def _figure_value(figure: dict[str, Any]) -> str:
-    shown = group_thousands(figure["value"])
+    shown = figure_for_people(figure["value"])
     if figure.get("of") is not None:
         shown += f" av {group_thousands(figure['of'])}"
     return shown

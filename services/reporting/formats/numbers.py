@@ -62,6 +62,15 @@ def group_thousands(whole: int) -> str:
     return (MINUS if whole < 0 else "") + digits
 
 
+def figure_for_people(value: int | float) -> str:
+    """A key figure as people read it: a count grouped (1 225 535), a measure with a decimal comma (3,22)."""
+    if isinstance(value, int) or float(value).is_integer():
+        return group_thousands(int(value))
+    whole = group_thousands(int(abs(value))) if abs(value) >= 1 else "0"
+    decimals = f"{abs(value):.2f}".split(".")[1]
+    return (MINUS if value < 0 else "") + whole + "," + decimals
+
+
 def money_for_people(ore: int) -> str:
     """122553500 → '1 225 535 kr'; 122553550 → '1 225 535,50 kr'; -5050 → '−50,50 kr'."""
     amount = kronor(ore)

@@ -46,6 +46,7 @@ SUMMARY_SHEET: Final = "Sammanfattning"
 MAX_SHEET_NAME: Final = 31
 MONEY_FORMAT: Final = '#,##0.00 "kr"'
 INTEGER_FORMAT: Final = "#,##0"
+DECIMAL_FORMAT: Final = "#,##0.00"
 PERCENT_FORMAT: Final = '0.0" %"'
 DATE_FORMAT: Final = "yyyy-mm-dd"
 MIN_WIDTH, MAX_WIDTH = 8, 60
@@ -130,7 +131,8 @@ def _summary(sheet: Worksheet, document: dict[str, Any], names: Sequence[str]) -
 
     _section(sheet, "Nyckeltal", ["Nyckeltal", "Värde", "Av", "Beskrivning", "Källa"])
     for figure in document["figures"]:
-        sheet.append([_text_cell(sheet, figure["label"]), _number_cell(sheet, figure["value"], INTEGER_FORMAT),
+        value_format = INTEGER_FORMAT if isinstance(figure["value"], int) else DECIMAL_FORMAT
+        sheet.append([_text_cell(sheet, figure["label"]), _number_cell(sheet, figure["value"], value_format),
                       _number_cell(sheet, figure.get("of"), INTEGER_FORMAT), _text_cell(sheet, figure["text"]),
                       _text_cell(sheet, figure["source"])])
     if not document["figures"]:

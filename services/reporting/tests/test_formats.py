@@ -173,15 +173,19 @@ def test_the_schema_refuses_a_document_without_a_required_key(document: dict[str
         check_document(broken)
 
 
-def test_the_schema_refuses_unknown_column_types_and_float_figures(document: dict[str, Any]) -> None:
+def test_the_schema_refuses_unknown_column_types_and_figures_that_are_not_numbers(document: dict[str, Any]) -> None:
     odd_type = copy.deepcopy(document)
     odd_type["tables"][1]["columns"][2]["type"] = "currency"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(odd_type, ANNUAL_REPORT_SCHEMA, cls=jsonschema.Draft202012Validator)
-    float_figure = copy.deepcopy(document)
-    float_figure["figures"][0]["value"] = 12.5
+    text_figure = copy.deepcopy(document)
+    text_figure["figures"][0]["value"] = "12"
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(float_figure, ANNUAL_REPORT_SCHEMA, cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(text_figure, ANNUAL_REPORT_SCHEMA, cls=jsonschema.Draft202012Validator)
+    measure = copy.deepcopy(document)  # a mean rating is a figure too, shown with a decimal comma
+    measure["figures"][0]["value"] = 3.22
+    jsonschema.validate(measure, ANNUAL_REPORT_SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert "3,22" in html_page(measure)
 
 
 def test_a_float_amount_is_refused_naming_the_table_the_row_and_the_column(document: dict[str, Any]) -> None:
