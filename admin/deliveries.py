@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from admin.output import platform_of, show_json, show_table
+from admin.output import counted, platform_of, show_json, show_table
 
 app = typer.Typer(help="Deliveries of the annual report to SKR.", epilog="Example: rss deliveries list",
                   no_args_is_help=True)
@@ -17,6 +17,11 @@ class Status(StrEnum):
     pending = "pending"
     delivered = "delivered"
     failed = "failed"
+
+
+COLUMNS = (("id", "id"), ("year", "year"), ("version", "version"), ("status", "status"),
+           ("attempts", "attempt_count"), ("last outcome", "last_outcome"), ("reason", "reason"),
+           ("next attempt", "next"))
 
 
 def last_attempt(delivery: dict[str, Any]) -> dict[str, Any]:
@@ -41,9 +46,6 @@ def list_deliveries(ctx: typer.Context,
         return
     rows = [d | {"attempt_count": len(d.get("attempts") or []),
                  "last_outcome": last_attempt(d).get("outcome"),
-                 "reason": last_attempt(d).get("reason"),
-                 "next": last_attempt(d).get("next_attempt_at")} for d in deliveries]
-    show_table(f"{len(rows)} deliveries", rows, (("id", "id"), ("year", "year"), ("version", "version"),
-                                                 ("status", "status"), ("attempts", "attempt_count"),
-                                                 ("last outcome", "last_outcome"), ("reason", "reason"),
-                                                 ("next attempt", "next")))
+                 "reason": d.get("reason") or last_attempt(d).get("reason"),
+                 "next": d.get("next_attempt_at") or last_attempt(d).get("next_attempt_at")} for d in deliveries]
+    show_table(counted(len(rows), "delivery", "deliveries"), rows, COLUMNS)

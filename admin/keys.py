@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from admin.output import console, platform_of, show_json, show_record, show_table
+from admin.output import console, counted, platform_of, show_json, show_record, show_table
 
 app = typer.Typer(help="Make, list, rotate and revoke API keys (a national administrator's key is needed).",
                   epilog="Example: rss keys create --label \"Region Dalarna\" --role county --county 20",
@@ -75,7 +75,7 @@ def list_keys(ctx: typer.Context,
     if platform_of(ctx).json_output:
         show_json(keys)
         return
-    show_table(f"{len(keys)} API keys", keys, LIST_COLUMNS)
+    show_table(counted(len(keys), "API key", "API keys"), keys, LIST_COLUMNS)
 
 
 @app.command("show")
@@ -136,5 +136,5 @@ def audit(ctx: typer.Context,
     if platform_of(ctx).json_output:
         show_json(events)
         return
-    show_table(f"{len(events)} events", events, (("at", "at"), ("who", "actor"), ("did", "action"),
+    show_table(counted(len(events), "event", "events"), events, (("at", "at"), ("who", "actor"), ("did", "action"),
                                                   ("key", "key_id")))

@@ -53,6 +53,11 @@ def text(value: Any) -> str:
     return str(value)
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """'1 delivery', '3 deliveries'."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def grouped(number: int) -> str:
     """12 345 678: digits in groups of three, as Swedish figures are written."""
     return f"{number:,}".replace(",", " ")

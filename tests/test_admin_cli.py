@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from admin.platform import CommandFailed
 from admin.scb import ScbFileError, read_population_table
 from deploy.stack import ROOT
 from tests.support import free_port
@@ -308,3 +309,12 @@ def test_a_report_the_platform_does_not_have_is_one_line(recording, platform, ga
         assert line == "rss: 404 Not found: No resource at /reporting/reports"
         assert one_line_failure(rss("deliveries", "list", **platform)).startswith("rss: 404 Not found:")
 
+
+def test_demo_load_without_the_scenario_says_so(monkeypatch):
+    """An installation without deploy/demo_year.py (checked in-process: an editable install of the project
+    finds the repository's scenario whatever a process's path says)."""
+    import admin.demo
+
+    monkeypatch.setattr(admin.demo, "DEMO_MODULE", "deploy.no_such_demo_year")
+    with pytest.raises(CommandFailed, match="demo scenario is not in this installation"):
+        admin.demo.demo_loader()
