@@ -7,6 +7,7 @@ flushes. SQLite (embedded, the default) and PostgreSQL (production) run the same
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -106,6 +107,31 @@ def create_read_sessionmaker(engine: AsyncEngine, session_class: type[OrmSession
                                session_class)
 
 
+@asynccontextmanager
+async def committed(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """The one transaction rule: committed when the work ends, rolled back when it raises."""
+    try:
+        yield session
+    except BaseException:
+        await session.rollback()
+        raise
+    else:
+        await session.commit()
+
+
+@asynccontextmanager
+async def own_transaction(sessionmaker: async_sessionmaker[AsyncSession], *,
+                          writing: bool = True) -> AsyncIterator[AsyncSession]:
+    """A transaction of its own, for work outside a request's one transaction (a background worker, or a write
+    made after seconds of reading other services, which must not hold a write transaction meanwhile: on SQLite
+    that would keep every other writer waiting). Services inside it still only flush."""
+    async with sessionmaker() as session:
+        if writing:
+            await session.connection(execution_options={WRITE_OPTION: True})
+        async with committed(session):
+            yield session
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     reading = request.method in READ_METHODS
     sessionmaker: async_sessionmaker[AsyncSession] = (
@@ -116,12 +142,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         else:
             await session.connection(execution_options={WRITE_OPTION: True})
         try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        else:
-            await session.commit()
+            async with committed(session):
+                yield session
         finally:
             await release_session_driver(session)
 

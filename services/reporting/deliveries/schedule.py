@@ -13,13 +13,13 @@ from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from services.reporting.database import own_transaction
 from services.reporting.deliveries.models import ScheduledRun
 from services.reporting.deliveries.repository import DeliveryRepository
 from services.reporting.deliveries.service import DeliveryService
 from services.reporting.reports.schemas import AnnualReportIn
 from services.reporting.reports.service import ReportGeneration, Sessions, today_in_sweden
 from services.reporting.settings import ReportingSettings
+from shared.database import own_transaction
 from shared.identity import Principal, Role
 from shared.logging import get_logger
 from shared.records import aware, utcnow

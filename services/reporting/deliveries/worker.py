@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 import httpx
 
 from services.reporting.audit.service import trail
-from services.reporting.database import own_transaction
 from services.reporting.deliveries.models import Delivery, DeliveryAttempt, DeliveryStatus
 from services.reporting.deliveries.presenter import delivery_snapshot
 from services.reporting.deliveries.repository import DeliveryRepository
@@ -34,6 +33,7 @@ from services.reporting.delivery.sender import AttemptOutcome, send_once
 from services.reporting.reports.repository import ReportRepository
 from services.reporting.reports.service import Sessions
 from services.reporting.settings import ReportingSettings
+from shared.database import own_transaction
 from shared.identity import Principal, Role
 from shared.logging import get_logger
 from shared.records import aware, utcnow

@@ -26,12 +26,12 @@ from services.reporting.activities.service import ActivityService
 from services.reporting.audit.service import trail
 from services.reporting.composition.compose import Composer
 from services.reporting.composition.document import content_hash, finished
-from services.reporting.database import own_transaction
 from services.reporting.reports.models import ReportVersion
 from services.reporting.reports.presenter import version_entity, version_out, version_snapshot
 from services.reporting.reports.repository import ReportRepository
 from services.reporting.reports.schemas import AnnualReportIn, ReportVersionOut
 from shared.authorization import require_national
+from shared.database import own_transaction
 from shared.identity import Principal
 from shared.logging import get_logger
 from shared.pagination import Page, PageRequest

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import SERVICE_DIR
-from services.reporting.database import own_transaction
 from services.reporting.deliveries.models import Delivery, DeliveryStatus
 from services.reporting.deliveries.repository import DeliveryRepository
 from services.reporting.deliveries.schedule import ScheduledDelivery
@@ -28,7 +27,7 @@ from services.reporting.reports.schemas import AnnualReportIn
 from services.reporting.reports.service import Sessions
 from services.reporting.settings import ReportingSettings
 from shared import migrations
-from shared.database import create_engine, create_read_sessionmaker, create_sessionmaker
+from shared.database import create_engine, create_read_sessionmaker, create_sessionmaker, own_transaction
 from shared.identity import Principal, Role
 from shared.problems import Forbidden, NotFound
 from shared.records import utcnow
