@@ -60,7 +60,7 @@ DEVELOPMENT_PRINCIPALS = [
 # registry): a read-only principal, the dashboard's role, under a subject that names the service.
 SERVICE_KEY_PREFIX = "service-"
 SERVICE_PRINCIPALS = [(f"{SERVICE_KEY_PREFIX}{name}", f"{SERVICE_KEY_PREFIX}{name}", Role.DASHBOARD, None)
-                      for name in ("actors", "funding", "surveys")]
+                      for name in ("actors", "funding", "surveys", "dashboard")]
 
 
 def new_key(key_id: str) -> str:

@@ -18,6 +18,8 @@ once, in the service's lifespan (`attach_platform_client`), and reused by every 
   trusts the header from service keys alone, spends them from a budget of the service for that caller, so one
   caller's traffic cannot spend what the service's calls for everybody else need. One request makes at most
   MAX_CALLS_PER_REQUEST calls (answers kept fresh cost none); past that it is refused with 422 before the call.
+  A service whose requests are pages over the whole platform (the dashboard's national overview) states a larger
+  budget of its own when it creates its client (`max_calls_per_request`).
 """
 
 from __future__ import annotations
@@ -106,7 +108,8 @@ class PlatformClient:
 
     def __init__(self, base_url: str, api_key: str | None, *, timeout: float = 10.0, kept_answers: int = 256,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 max_calls_per_request: int = MAX_CALLS_PER_REQUEST) -> None:
         headers = {"Accept": "application/json"}
         if api_key:
             headers["X-API-Key"] = api_key
@@ -114,6 +117,7 @@ class PlatformClient:
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         self._kept_answers = kept_answers
         self._clock = clock
+        self.max_calls_per_request = max_calls_per_request
         self.counts = ClientCounts()
 
     async def aclose(self) -> None:
@@ -135,10 +139,10 @@ class PlatformClient:
         state = request_state()
         if state is not None:
             calls = state[_CALLS] = state.get(_CALLS, 0) + 1
-            if calls > MAX_CALLS_PER_REQUEST:
-                raise InvalidInput(f"This request needs more than {MAX_CALLS_PER_REQUEST} questions to the platform "
-                                   f"to be answered (at {what}); send fewer items in one request.",
-                                   limit=MAX_CALLS_PER_REQUEST)
+            if calls > self.max_calls_per_request:
+                raise InvalidInput(f"This request needs more than {self.max_calls_per_request} questions to the "
+                                   f"platform to be answered (at {what}); send fewer items in one request.",
+                                   limit=self.max_calls_per_request)
             principal = state.get("principal")
             if principal is not None:
                 headers[ON_BEHALF_OF_HEADER] = principal.subject
