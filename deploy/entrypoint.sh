@@ -4,13 +4,15 @@
 #   entrypoint.sh actors|funding|surveys [UVICORN OPTIONS...]
 #       migrates the service's database to head and loads its reference data (`python -m services.<name> setup`,
 #       safe to repeat), then runs the service.
+#   entrypoint.sh dashboard [UVICORN OPTIONS...]
+#       runs the dashboard (no database: nothing to set up).
 #   entrypoint.sh gateway [UVICORN OPTIONS...]
 #       runs the gateway.
 #   entrypoint.sh COMMAND [ARGS...]
 #       runs COMMAND as given, e.g. `python -m services.actors downgrade --revision base`.
 #
 # The port comes from PORT (default: the same port as `make run`: gateway 8000, actors 8101, funding 8102,
-# surveys 8103). uvicorn is started the same way as deploy/stack.py starts it, but listening on 0.0.0.0.
+# surveys 8103, dashboard 8105). uvicorn is started the same way as deploy/stack.py starts it, but listening on 0.0.0.0.
 # `exec` makes uvicorn PID 1, so `docker stop` (SIGTERM) reaches it and it shuts down gracefully.
 set -eu
 
@@ -19,6 +21,7 @@ case "$role" in
     actors)  default_port=8101 ;;
     funding) default_port=8102 ;;
     surveys) default_port=8103 ;;
+    dashboard) default_port=8105 ;;
     gateway) default_port=8000 ;;
     *)       exec "$@" ;;
 esac
@@ -29,6 +32,8 @@ port="${PORT:-$default_port}"
 
 if [ "$role" = "gateway" ]; then
     target="gateway.app:create_app"
+elif [ "$role" = "dashboard" ]; then
+    target="services.dashboard.main:create_app"
 else
     python -m "services.$role" setup
     target="services.$role.main:create_app"

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from gateway.settings import GatewaySettings
 from services.actors.settings import ActorsSettings
+from services.dashboard.settings import DashboardSettings
 from services.funding.settings import FundingSettings
 from services.surveys.settings import SurveysSettings
 
@@ -28,6 +29,7 @@ SETTINGS_CLASSES: dict[str, type[BaseSettings]] = {
     "actors": ActorsSettings,
     "funding": FundingSettings,
     "surveys": SurveysSettings,
+    "dashboard": DashboardSettings,
     "gateway": GatewaySettings,
 }
 # Compose services that run someone else's image.
