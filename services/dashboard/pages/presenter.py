@@ -46,6 +46,19 @@ NO_DATA = "uppgift saknas"
 SUPPRESSED = ("Siffrorna visas inte: de vilar på för få svar (plattformen visar inga tabeller som bygger på färre "
               "än tre svar eller som kan räknas fram ur andra).")
 NETWORK_KINDS = frozenset({"national_network", "national_body"})
+# The tables each section may hold, by section: a table asked for while its section cannot be read is unavailable
+# (503), any other name names nothing (404).
+SECTION_TABLES = {
+    "natverket": {"rss", "natverk", "foretradare"},
+    "pengar": {"pengar-per-lan", "pengar-per-overenskommelse", "forsenade-redovisningar", "obetalda-aterkrav"},
+    "enkater": {"svarsfrekvens", "behov-nationellt", "behov-nationellt-processer", "behov-i-lanet",
+                "behov-i-lanet-processer", "omgangar"},
+    "lagesrapporter": {"lagesrapporter"},
+    "aktiviteter": {"aktiviteter"},
+    "parter": {"parter"},
+    "samverkan": {"natverk"},
+    "historik": {"jamforelse", "handelser"},
+}
 
 
 def county_label(code: str | None) -> str:
@@ -308,16 +321,22 @@ def survey_sources(year: int, round_: sources.Round | None, rates: sources.Respo
     return [ApiLink.of(path, params) for path, params in calls]
 
 
-def surveys_section(year: int, round_: sources.Round | None, rates: sources.ResponseRates | None,
-                    previous: sources.ResponseRates | None, nation: sources.Needs | None,
-                    in_county: sources.Needs | None, county: str | None, links: Links) -> Section:
+ROUND_STATUS = {"open": "öppen", "closed": "stängd", "scheduled": "ej öppnad"}
+
+
+def surveys_section(year: int, rounds: list[sources.Round], round_: sources.Round | None,
+                    rates: sources.ResponseRates | None, previous: sources.ResponseRates | None,
+                    nation: sources.Needs | None, in_county: sources.Needs | None, county: str | None,
+                    links: Links) -> Section:
     section = Section("enkater", f"Behovsinventering {year}", sources=survey_sources(year, round_, rates, county))
     if round_ is None or rates is None:
         section.paragraphs.append(f"Ingen behovsinventering öppnades {year}.")
         return section
-    section.paragraphs.append(f"Senaste omgången: {round_.title}, öppen {formats.day(round_.opens_on)}–"
-                              f"{formats.day(round_.closes_on)}, skickad till {formats.count(round_.targets)} "
-                              "mottagare.")
+    section.paragraphs.append(f"Siffrorna nedan gäller omgången {round_.title}, öppen "
+                              f"{formats.day(round_.opens_on)}–{formats.day(round_.closes_on)} och skickad till "
+                              f"{formats.count(round_.targets)} mottagare"
+                              + (" (årets senaste omgång som länet ingår i)." if county else
+                                 " (årets omgång med flest mottagare)."))
     table = Table("svarsfrekvens", f"Svarsfrekvens per län, {round_.title}",
                   (Col("county", "Län"), Col("targets", "Mottagare", "count"), Col("submitted", "Svar", "count"),
                    Col("share", "Svarsfrekvens", "share"), Col("previous_share", "Förra omgången", "share"),
@@ -349,6 +368,13 @@ def surveys_section(year: int, round_: sources.Round | None, rates: sources.Resp
         section.tables.extend(needs_tables(nation, "behov-nationellt", "hela landet"))
     if in_county is not None and county:
         section.tables.extend(needs_tables(in_county, "behov-i-lanet", county_label(county)))
+    listed = Table("omgangar", f"Årets omgångar av behovsinventeringen {year}",
+                   (Col("round", "Omgång"), Col("opens_on", "Öppnade", "date"), Col("closes_on", "Stänger", "date"),
+                    Col("targets", "Mottagare", "count"), Col("status", "Status")))
+    for listed_round in rounds:
+        listed.add(listed_round.title, listed_round.opens_on, listed_round.closes_on, listed_round.targets,
+                   ROUND_STATUS.get(listed_round.status, listed_round.status), key=listed_round.id)
+    section.tables.append(listed)
     return section
 
 
@@ -532,11 +558,11 @@ def history_section(code: str, span: Span, rss_ids: Sequence[str], before: dict[
         history = histories.get(rss_id)
         if history is None:
             continue
-        for event in history.events:
+        for index, event in enumerate(history.events):
             if event.on is not None and span.start <= event.on <= span.end:
                 events.add(event.on, history.organisation.name, event_text(event, history),
                            EVIDENCE.get(event.relation.evidence or "", "exakt") if event.relation else "exakt",
-                           key=rss_id)
+                           key=f"{rss_id}:{index}")
     events.rows.sort(key=lambda r: (r.cells[0], r.cells[1]))  # type: ignore[arg-type, return-value]
     section.tables.append(events)
     return section

@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.dashboard.formats import today_in_sweden
 from services.dashboard.pages.links import Links, forwarded_prefix
-from services.dashboard.pages.schemas import PageError, Period, not_found, read_county, read_period, read_span
-from services.dashboard.pages.service import DashboardPages, Page
-from services.dashboard.tables import as_csv, as_xlsx, tables_of
+from services.dashboard.pages.schemas import Period, not_found, read_county, read_period, read_span
+from services.dashboard.pages.service import DashboardPages, Page, table_of
+from services.dashboard.tables import as_csv, as_xlsx
 from services.dashboard.web import Viewer, renderer_of
 from shared.counties import COUNTY_NAMES
 from shared.service_client import Platform
@@ -37,12 +37,7 @@ def _show(request: Request, page: Page, links: Links) -> Response:
 
 
 def _file(page: Page, name: str, file_format: FileFormat) -> Response:
-    table = tables_of(page.sections).get(name)
-    if table is None:
-        missing = next((s for s in page.sections if s.unavailable), None)
-        if missing is not None:
-            raise PageError(503, "Tabellen kan inte hämtas just nu", missing.unavailable or "")
-        raise not_found("Sidan har ingen tabell med det namnet.")
+    table = table_of(page, name)
     stamp = "-".join(v for v in page.query.values())
     filename = "-".join(filter(None, (name, page.county, stamp))) + "." + file_format
     content, media_type = (as_csv(table), CSV_MEDIA_TYPE) if file_format == "csv" else (as_xlsx(table),

@@ -16,14 +16,15 @@ from typing import TypeVar
 from services.dashboard import sources
 from services.dashboard.pages import presenter
 from services.dashboard.pages.links import Links
-from services.dashboard.pages.schemas import Period, Span
-from services.dashboard.tables import Section
+from services.dashboard.pages.schemas import PageError, Period, Span, not_found
+from services.dashboard.tables import Section, Table, tables_of
 from shared.logging import get_logger
 from shared.problems import ProblemError
 from shared.registry_client import RegistryClient, RssOverview, registry_of
 from shared.service_client import PlatformClient
 
 T = TypeVar("T")
+ROUNDS_ASKED = 4  # a county's page looks for its round among the year's latest this many
 log = get_logger("dashboard")
 
 UNAVAILABLE = {
@@ -51,6 +52,19 @@ class Page:
     period: Period | None = None
     span: Span | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def table_of(page: Page, name: str) -> Table:
+    """The page's table by its name; a table whose section could not be read is unavailable (503), a name no
+    section of the page holds names nothing (404)."""
+    table = tables_of(page.sections).get(name)
+    if table is not None:
+        return table
+    missing = next((s for s in page.sections if s.unavailable and name in presenter.SECTION_TABLES.get(s.key, ())),
+                   None)
+    if missing is not None:
+        raise PageError(503, "Tabellen kan inte hämtas just nu", missing.unavailable or "")
+    raise not_found("Sidan har ingen tabell med det namnet.")
 
 
 async def guarded(key: str, build: Callable[[], Awaitable[Section]]) -> Section:
@@ -167,15 +181,24 @@ class DashboardPages:
         return {organisation_id: o.name for organisation_id, o in found.items()}
 
     async def needs(self, period: Period, county: str | None) -> Section:
+        """The year's needs survey: nationally the round of the year sent to the most (the national round rather
+        than one county's), for a county the latest round of the year sent to it."""
         rounds = await self.surveys.needs_rounds(period.year)
         if not rounds:
-            return presenter.surveys_section(period.year, None, None, None, None, None, county, self.links)
-        latest = rounds[0]
-        rates, (nation, in_county) = await asyncio.gather(self.surveys.response_rates(latest.id),
-                                                          self.surveys.needs(latest.id, county))
+            return presenter.surveys_section(period.year, [], None, None, None, None, None, county, self.links)
+        chosen, rates = max(rounds, key=lambda r: (r.targets, r.opens_on, r.id)), None
+        if county is not None:
+            for candidate in rounds[:ROUNDS_ASKED]:  # newest first
+                candidate_rates = await self.surveys.response_rates(candidate.id)
+                if county in candidate_rates.counties:
+                    chosen, rates = candidate, candidate_rates
+                    break
+        (nation, in_county), rates = await asyncio.gather(
+            self.surveys.needs(chosen.id, county),
+            self.surveys.response_rates(chosen.id) if rates is None else _given(rates))
         previous = (await self.surveys.response_rates(rates.previous_round_id)
                     if rates.previous_round_id else None)
-        return presenter.surveys_section(period.year, latest, rates, previous, nation, in_county, county,
+        return presenter.surveys_section(period.year, rounds, chosen, rates, previous, nation, in_county, county,
                                          self.links)
 
     async def status_reports(self, period: Period, county: str | None) -> Section:
@@ -202,3 +225,7 @@ class DashboardPages:
 
 async def _nothing() -> None:
     return None
+
+
+async def _given(value: T) -> T:
+    return value
