@@ -22,7 +22,7 @@ class Cell:
 @dataclass
 class Page:
     tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)  # name -> row key -> column -> cell
-    figures: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    figures: dict[str, tuple[int | float | None, int | None]] = field(default_factory=dict)  # value, of
     unavailable: dict[str, str] = field(default_factory=dict)  # section -> what it says
     sections: list[str] = field(default_factory=list)
     empty: set[str] = field(default_factory=set)
@@ -79,7 +79,7 @@ class _Reader(HTMLParser):
         if tag == "p" and a.get("data-empty"):
             self.page.empty.add(a["data-empty"] or "")
         if tag == "li" and a.get("data-figure"):
-            self.page.figures[a["data-figure"] or ""] = (int(a["data-value"] or 0),
+            self.page.figures[a["data-figure"] or ""] = (_number(a.get("data-value")),
                                                           int(a["data-of"]) if a.get("data-of") else None)
 
     def handle_endtag(self, tag: str) -> None:
@@ -97,6 +97,12 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.capturing:
             self.text.append(data)
+
+
+def _number(value: str | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value.lstrip("-").isdigit() else float(value)
 
 
 def _collapsed(text: str) -> str:

@@ -110,10 +110,19 @@ class Chart:
 
 @dataclass(frozen=True)
 class Figure:
+    """A number said in words: `12 av 21 län har lämnat lägesrapport`. A highlight is also shown at the top of
+    the page, among the page's key figures, and not again in its section."""
+
     key: str
     label: str
-    value: int
+    value: int | float | None
     of: int | None = None
+    kind: Kind = "count"
+    highlight: bool = False
+
+    @property
+    def text(self) -> str:
+        return cell_text(Col(self.key, self.label, self.kind), self.value)
 
 
 @dataclass

@@ -282,6 +282,12 @@ def money_by_agreement(balances: sources.Balances, agreements: dict[str, sources
                               f"{where} (kronor)", table.name, charted)
 
 
+def money_figures(total: sources.Money, where: str) -> list[Figure]:
+    return [Figure("allocated", f"fördelat {where}", total.allocated, kind="money", highlight=True),
+            Figure("paid", f"utbetalt {where}", total.paid, kind="money", highlight=True),
+            Figure("reported_spent", "redovisat som använt", total.reported_spent, kind="money", highlight=True)]
+
+
 def overdue_table(items: list[sources.OverdueReport], period: Period, links: Links) -> Table:
     table = Table("forsenade-redovisningar", "Redovisningar som är försenade",
                   (Col("county", "Län"), Col("recipient", "Mottagare"), Col("registry_number", "Diarienummer"),
@@ -360,6 +366,10 @@ def surveys_section(year: int, rounds: list[sources.Round], round_: sources.Roun
               nation_before.share if nation_before else None,
               points(rates.nation.share, nation_before.share if nation_before else None), key="total", total=True)
     section.tables.append(table)
+    shown = rates.counties.get(county) if county else rates.nation
+    if shown is not None:
+        section.figures.append(Figure("response_rate", "svarsfrekvens i behovsinventeringen"
+                                      + (" i länet" if county else ""), shown.share, kind="share", highlight=True))
     if not county and charted:
         section.charts.append(Chart("diagram-svarsfrekvens", f"Svarsfrekvens per län, {round_.title} (procent)",
                                     table.name, tuple(c for c, _ in charted),
@@ -415,7 +425,8 @@ def status_section(year: int, reports: sources.StatusReports | None, county: str
         section.paragraphs.append(f"Inget rapportår är öppnat för {year}: inga lägesrapporter är begärda.")
         return section
     section.figures.extend([
-        Figure("submitted", "län har lämnat lägesrapport", reports.submitted, reports.targets),
+        Figure("submitted", "län har lämnat lägesrapport", reports.submitted, reports.targets,
+               highlight=county is None),
         Figure("on_time", "i tid", reports.on_time, reports.submitted),
         Figure("after_due", "efter sista dag", reports.after_due, reports.submitted),
         Figure("missing", "saknas", reports.missing, reports.targets)])

@@ -17,7 +17,7 @@ from services.dashboard import sources
 from services.dashboard.pages import presenter
 from services.dashboard.pages.links import Links
 from services.dashboard.pages.schemas import PageError, Period, Span, not_found
-from services.dashboard.tables import Section, Table, tables_of
+from services.dashboard.tables import Figure, Section, Table, tables_of
 from shared.logging import get_logger
 from shared.problems import ProblemError
 from shared.registry_client import RegistryClient, RssOverview, registry_of
@@ -52,6 +52,11 @@ class Page:
     period: Period | None = None
     span: Span | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def highlights(self) -> list[tuple[str, Figure]]:
+        """The page's key figures, each with the section it comes from."""
+        return [(s.key, f) for s in self.sections if not s.unavailable for f in s.figures if f.highlight]
 
 
 def table_of(page: Page, name: str) -> Table:
@@ -157,6 +162,8 @@ class DashboardPages:
         names = await self._names({c.recipient_id for c in claims}, period)
         section = Section("pengar", f"Medel {year}" + (f" i {presenter.county_label(county)}" if county else ""),
                           sources=presenter.money_sources(period, county))
+        section.figures.extend(presenter.money_figures((by_county or by_agreement).total,
+                                                       "i länet" if county else "i landet"))
         if by_county is not None:
             table, chart = presenter.money_by_county(by_county, period, self.links)
             section.tables.append(table)
