@@ -59,7 +59,9 @@ class Watched:
     """A browser page whose every request and every console complaint is kept."""
 
     def __init__(self, browser, origin: str, *, viewport: dict[str, int] = LAPTOP, bypass_csp: bool = False) -> None:
-        self.context = browser.new_context(viewport=viewport, locale="sv-SE", bypass_csp=bypass_csp)
+        # Reduced motion: the charts are drawn without their animation, so a screenshot shows them whole.
+        self.context = browser.new_context(viewport=viewport, locale="sv-SE", bypass_csp=bypass_csp,
+                                           reduced_motion="reduce")
         self.page = self.context.new_page()
         self.page.set_default_timeout(WAIT_MS)
         self.origin = origin
@@ -116,7 +118,9 @@ def test_the_numbers_on_the_screen_are_the_apis_and_the_controls_change_county_a
         county = api.get("/funding/balances", params={"by": "agreement", "county": "20", "year": YEAR}).json()
         assert cell(page, "pengar-per-overenskommelse", "total", "allocated") == \
             kronor_text(ore(county["total"]["allocated"]))
-        save(page, "dashboard-county.png")
+        page.locator("#diagram-pengar-per-overenskommelse canvas").first.wait_for()
+        page.evaluate("document.getElementById('pengar').scrollIntoView()")
+        save(page, "dashboard-county.png")  # the county's money: its chart over its table
 
         page.fill("#ar", str(YEAR - 1))
         page.locator("#ar").dispatch_event("change")  # the year's own date, not this year's
