@@ -24,6 +24,10 @@ def create_app(settings: DashboardSettings | None = None) -> FastAPI:
         routers=[pages_router],
         database=False,
     )
+    # FastAPI's own documentation pages load their scripts from a CDN; the dashboard has no API to document (its
+    # description, /openapi.json, is for the gateway's aggregated one) and loads nothing from elsewhere.
+    app.router.routes[:] = [route for route in app.router.routes
+                            if getattr(route, "path", None) not in ("/docs", "/docs/oauth2-redirect", "/redoc")]
     app.state.assets = Assets(SERVICE_DIR / "static")
     app.state.renderer = Renderer(app.state.assets)
     install_html_errors(app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from services.dashboard import sources
@@ -51,7 +51,6 @@ class Page:
     county: str | None = None
     period: Period | None = None
     span: Span | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def highlights(self) -> list[tuple[str, Figure]]:

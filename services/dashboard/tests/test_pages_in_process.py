@@ -120,8 +120,12 @@ async def test_a_request_past_the_gateway_gets_nothing(site):
     assert response.status_code == 401 and "gateway" in response.text
 
 
-def test_the_api_description_holds_no_page():
+async def test_the_api_description_holds_no_page_and_there_are_no_documentation_pages(site):
     assert set(create_app(DashboardSettings()).openapi()["paths"]) == {"/healthz", "/readyz"}
+    client = site()
+    for path in ("/docs", "/redoc"):  # FastAPI's own, which would load scripts from a CDN
+        response = await client.get(path)
+        assert response.status_code == 404 and "cdn" not in response.text.lower()
 
 
 def test_the_address_is_read_strictly():
