@@ -473,13 +473,14 @@ def activities_section(year: int, activities: list[sources.Activity] | None, cou
 
 PARTNERSHIP_ID = "partnerskapet"
 NATIONAL_PARTIES = (("skr", "Sveriges Kommuner och Regioner"), ("socialstyrelsen", "Socialstyrelsen"))
-ROLE_OF_PARTY = {
-    "rss": "Har en fast funktion för partnerskapet; samordnar dialogen om kommunernas och regionens behov i länet "
-           "och för den vidare; stödjer kunskapsutvecklingen i länet.",
-    "skr": "Har en fast funktion för partnerskapet och NSK-S; samordnar nätverken för kunskapsutveckling; "
-           "administrerar den gemensamma projektplatsen; bjuder in till årsmötet.",
-    "socialstyrelsen": "Har en fast funktion för partnerskapet och NSK-S; visar vilken kunskap som finns att "
-                       "förmedla och hur den kan användas; samordnar information med berörda myndigheter.",
+ROLE_OF_PARTY = {  # seed 001's division of roles, said once per kind of party
+    "rss": "Varje RSS har en fast funktion för partnerskapet, samordnar dialogen om kommunernas och regionens behov "
+           "i länet och för den vidare in i partnerskapet, och stödjer kunskapsutvecklingen i länet.",
+    "skr": "SKR har en fast funktion för partnerskapet och NSK-S, samordnar nätverken för kunskapsutveckling, "
+           "administrerar partnerskapets gemensamma projektplats och bjuder in till årsmötet.",
+    "socialstyrelsen": "Socialstyrelsen har en fast funktion för partnerskapet och NSK-S, visar vilken kunskap som "
+                       "finns att förmedla och hur den kan användas, och samordnar information med berörda "
+                       "myndigheter.",
 }
 
 
@@ -495,16 +496,17 @@ def partnership_parties(rss: dict[str, Organisation], posts: list[Post], period:
             contact_points[post.organisation_id].append(post)
         if post.organisation_id == PARTNERSHIP_ID and post.on_behalf_of is not None:
             seats[post.on_behalf_of.id].append(post)
+    section.paragraphs.extend(ROLE_OF_PARTY[kind] for kind in ("rss", "skr", "socialstyrelsen"))
     table = Table("parter", "Parterna i partnerskapet",
-                  (Col("party", "Part"), Col("county", "Län"), Col("role", "Roll i partnerskapet"),
+                  (Col("party", "Part"), Col("kind", "Slag"), Col("county", "Län"),
                    Col("fixed_function", "Fast funktion (kontaktväg)"), Col("representative", "Företrädare")),
                   note="Varje part har en fast funktion för partnerskapet som hör till organisationen, inte till en "
                        "person. Företrädarnas namn är de som registret visar för alla.")
     for party_id, name in NATIONAL_PARTIES:
-        table.add(name, "Nationell part", ROLE_OF_PARTY[party_id], fixed_function(contact_points[party_id]),
+        table.add(name, "Nationell part", "–", fixed_function(contact_points[party_id]),
                   joined((holder(p) for p in seats[party_id]), "–"), key=party_id)
     for organisation in sorted(rss.values(), key=lambda o: (o.county_code or "", o.name)):
-        table.add(organisation.name, county_link(organisation.county_code, links), ROLE_OF_PARTY["rss"],
+        table.add(organisation.name, "RSS", county_link(organisation.county_code, links),
                   fixed_function(contact_points[organisation.id]),
                   joined((holder(p) for p in seats[organisation.id]), "ingen plats registrerad"),
                   key=organisation.id)
