@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-in-process test-sqlite test-postgresql bench lint clean
+.PHONY: run test test-in-process test-sqlite test-postgresql bench vendor lint clean
 
 # The project itself is installed editable without dependencies (they are the pinned ones above): it puts the
 # administrators' command line in .venv/bin/rss (pyproject.toml [project.scripts]).
@@ -34,8 +34,8 @@ test-postgresql: $(STAMP)
 	RSS_TEST_DATABASE=postgresql PYTHONPATH=. $(PY) -m pytest -q
 
 # Benchmarks, not tests: the gateway's cost (wrk, nginx; installed from Debian's packages if missing), reads
-# through the gateway against their raw query and serialisation, and the registry under 1x and 10x data. Each
-# prints its figures and writes bench/results/*.json.
+# through the gateway against their raw query and serialisation, the registry under 1x and 10x data, and the
+# dashboard's national page against the API calls it makes. Each prints its figures and writes bench/results/*.json.
 bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.gateway
 	PYTHONPATH=. $(PY) -m bench.read_path --database postgresql
@@ -45,6 +45,12 @@ bench: $(STAMP)
 	PYTHONPATH=. $(PY) -m bench.surveys
 	PYTHONPATH=. $(PY) -m bench.funding --database postgresql
 	PYTHONPATH=. $(PY) -m bench.reporting --database postgresql
+	PYTHONPATH=. $(PY) -m bench.dashboard
+
+# The JavaScript shipped from npm (the dashboard's Apache ECharts, the browser test's axe-core), fetched again at the
+# pinned versions with npm and recorded with their licences and checksums (deploy/vendor.py; --upgrade: the latest).
+vendor: $(STAMP)
+	PYTHONPATH=. $(PY) -m deploy.vendor
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,8 @@
 #   entrypoint.sh actors|funding|surveys|reporting [UVICORN OPTIONS...]
 #       migrates the service's database to head and loads its reference data (`python -m services.<name> setup`,
 #       safe to repeat), then runs the service.
+#   entrypoint.sh dashboard [UVICORN OPTIONS...]
+#       runs the dashboard (no database: nothing to set up).
 #   entrypoint.sh gateway [UVICORN OPTIONS...]
 #       migrates the gateway's key store to head and imports GATEWAY_API_KEYS_FILE into it when there is one
 #       (`python -m gateway setup`, safe to repeat), then runs the gateway.
@@ -11,7 +13,7 @@
 #       runs COMMAND as given, e.g. `python -m services.actors downgrade --revision base`.
 #
 # The port comes from PORT (default: the same port as `make run`: gateway 8000, actors 8101, funding 8102,
-# surveys 8103, reporting 8104). uvicorn is started the same way as deploy/stack.py starts it, but listening on 0.0.0.0.
+# surveys 8103, reporting 8104, dashboard 8105). uvicorn is started the same way as deploy/stack.py starts it, but listening on 0.0.0.0.
 # `exec` makes uvicorn PID 1, so `docker stop` (SIGTERM) reaches it and it shuts down gracefully.
 set -eu
 
@@ -21,6 +23,7 @@ case "$role" in
     funding) default_port=8102 ;;
     surveys) default_port=8103 ;;
     reporting) default_port=8104 ;;
+    dashboard) default_port=8105 ;;
     gateway) default_port=8000 ;;
     *)       exec "$@" ;;
 esac
@@ -32,6 +35,8 @@ port="${PORT:-$default_port}"
 if [ "$role" = "gateway" ]; then
     python -m gateway setup
     target="gateway.app:create_app"
+elif [ "$role" = "dashboard" ]; then
+    target="services.dashboard.main:create_app"
 else
     python -m "services.$role" setup
     target="services.$role.main:create_app"

@@ -105,6 +105,7 @@ def print_welcome(stack: Stack, demo: DemoSummary | None = None) -> None:
         "",
         f"RSS platform is running at {url}",
         f"  API documentation: {url}/docs   OpenAPI: {url}/openapi.json",
+        f"  National dashboard (no key needed): {url}/dashboard/   the partnership: {url}/dashboard/partnerskapet",
         "",
         "Development API keys (send as X-API-Key):",
         *(f"  {KEY_LABELS[k].ljust(width)}  {v}" for k, v in stack.keys.items()),

@@ -1,4 +1,4 @@
-"""Starts the platform as local processes: four services and the gateway, each its own uvicorn.
+"""Starts the platform as local processes: four services, the dashboard and the gateway, each its own uvicorn.
 
 `database_urls` names each service's database and the gateway's key store ("gateway"; a SQLite file in the data
 directory when not named).
@@ -8,6 +8,7 @@ Used by `make run` (deploy/run.py) and by the cross-service tests, so both start
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -22,8 +23,13 @@ import httpx
 from gateway.api_keys import SERVICE_KEY_PREFIX, write_development_keys
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVICES = ("actors", "funding", "surveys", "reporting")
-DEFAULT_PORTS = {"gateway": 8000, "actors": 8101, "funding": 8102, "surveys": 8103, "reporting": 8104}
+SERVICES = ("actors", "funding", "surveys", "reporting")  # each with its own database
+# Services without a database of their own: they read the platform through the gateway and keep no records.
+READERS = ("dashboard",)
+ROUTED = (*SERVICES, *READERS)  # what the gateway routes to
+PROCESSES = (*ROUTED, "gateway")
+DEFAULT_PORTS = {"gateway": 8000, "actors": 8101, "funding": 8102, "surveys": 8103, "reporting": 8104,
+                 "dashboard": 8105}
 # A test stack's rate limits: far beyond what the test suite sends from one key and one address (hundreds of
 # requests per second for minutes), so no test is refused by chance; a test of the limits sets its own, low ones.
 TEST_RATE_LIMITS = {f"GATEWAY_RATE_LIMIT_{kind}": "10000000/minute"
@@ -78,8 +84,9 @@ class Stack:
         if self.log_to_files:
             self.log_file(name).parent.mkdir(parents=True, exist_ok=True)
             env[prefix + "LOG_FILE"] = str(self.log_file(name))
-        if name in SERVICES:
-            env[prefix + "DATABASE_URL"] = self.database_urls[name]
+        if name in ROUTED:
+            if name in SERVICES:
+                env[prefix + "DATABASE_URL"] = self.database_urls[name]
             env[prefix + "GATEWAY_URL"] = self.gateway_url
             env[prefix + "GATEWAY_API_KEY"] = self.service_keys[SERVICE_KEY_PREFIX + name]
         else:
@@ -87,10 +94,12 @@ class Stack:
             env["GATEWAY_KEYS_DATABASE_URL"] = self.keys_database_url
             if self.environment == "test":
                 env.update(TEST_RATE_LIMITS)
-            for service in SERVICES:
-                urls = [self.service_url(service)] + [f"http://127.0.0.1:{p}"
-                                                      for p in self.extra_replicas.get(service, [])]
-                env[f"GATEWAY_{service.upper()}_URL"] = ",".join(urls)
+            # Exactly the services this stack runs (one given no port is left out, not routed to make run's port);
+            # a GATEWAY_<NAME>_URL in extra_env still wins for its service.
+            env["GATEWAY_SERVICES"] = json.dumps({
+                service: ",".join([self.service_url(service)] + [f"http://127.0.0.1:{p}"
+                                                                 for p in self.extra_replicas.get(service, [])])
+                for service in ROUTED if service in self.ports})
         env.update(self.extra_env)
         return env
 
@@ -116,9 +125,10 @@ class Stack:
                 "--port", str(port or self.ports[name]), "--no-access-log", "--loop", "uvloop",
                 "--http", "shared.http_protocol:BoundedHttpToolsProtocol", "--timeout-graceful-shutdown", "5"]
 
-    def start(self, names: tuple[str, ...] = (*SERVICES, "gateway")) -> None:
-        """Starts the named processes; a service's extra replicas start as `<name>-<n>`."""
-        for name in names:
+    def start(self, names: tuple[str, ...] | None = None) -> None:
+        """Starts the named processes (by default every process given a port); a service's extra replicas start as
+        `<name>-<n>`."""
+        for name in names or tuple(n for n in PROCESSES if n in self.ports):
             self.processes[name] = self._spawn(name, self.ports[name])
             for n, port in enumerate(self.extra_replicas.get(name, []), start=2):
                 self.processes[f"{name}-{n}"] = self._spawn(name, port)

@@ -76,7 +76,7 @@ DEVELOPMENT_PRINCIPALS = [
 # names the service.
 SERVICE_KEY_PREFIX = "service-"
 SERVICE_PRINCIPALS = [(f"{SERVICE_KEY_PREFIX}{name}", f"{SERVICE_KEY_PREFIX}{name}", Role.DASHBOARD, None)
-                      for name in ("actors", "funding", "surveys", "reporting")]
+                      for name in ("actors", "funding", "surveys", "reporting", "dashboard")]
 
 
 # What the development keys are for, as `rss keys list` shows them.

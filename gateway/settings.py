@@ -18,7 +18,8 @@ from shared.settings import PLACEHOLDER_SECRET
 ENV_PREFIX = "GATEWAY_"
 # Where `make run` starts the services; a deployment names its own (docker-compose.yml, deploy/stack.py).
 DEVELOPMENT_SERVICES = {"actors": "http://127.0.0.1:8101", "funding": "http://127.0.0.1:8102",
-                        "surveys": "http://127.0.0.1:8103", "reporting": "http://127.0.0.1:8104"}
+                        "surveys": "http://127.0.0.1:8103", "reporting": "http://127.0.0.1:8104",
+                        "dashboard": "http://127.0.0.1:8105"}
 # A service's name is the first segment of its public path (/actors/...).
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 GATEWAY_OWN_PATHS = frozenset({"healthz", "readyz", "whoami", "docs", "redoc", "keys"})  # gateway/control.py

@@ -3,7 +3,9 @@
 A service reads another service in one way only: over HTTP, through the gateway, with its own key
 (`PlatformClient`: the per-request call bound, the on-behalf-of header, kept answers). This module is what the
 registry's answers mean to a reader: municipalities with their populations, counties, organisations (many by id in
-one call), the organisations a unit is part of, posts by role, population bases; each as a small frozen dataclass.
+one call), the organisations a unit is part of, posts by role, population bases, and for the dashboard's pages the
+relations holding on a date, the posts held (with whom they are held for), an RSS's overview and an organisation's
+history; each as a small frozen dataclass.
 Nothing here decides what a service does with them (who receives money, whom a survey is sent to): that stays in
 the service.
 
@@ -86,6 +88,34 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class OrganisationRef:
+    """An organisation as another record names it: id, name (on the date asked about), kind and county."""
+
+    id: str
+    name: str
+    kind: str | None = None
+    county_code: str | None = None
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> OrganisationRef:
+        return cls(id=body["id"], name=body.get("name") or body["id"], kind=body.get("kind"),
+                   county_code=body.get("county_code"))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact channel of an organisation or of a post (a function's mailbox), never a person's own."""
+
+    kind: str  # email, phone, url, ...
+    value: str
+    label: str | None = None
+
+
+def _contacts(body: Mapping[str, Any]) -> tuple[Contact, ...]:
+    return tuple(Contact(kind=c["kind"], value=c["value"], label=c.get("label")) for c in body.get("contacts") or ())
+
+
+@dataclass(frozen=True)
 class Post:
     id: str
     organisation_id: str
@@ -93,54 +123,24 @@ class Post:
     holder_name: str | None
     mailbox: str | None  # the post's own e-mail channel (a function's mailbox), not its holder's
     active: bool
-
-
-@dataclass(frozen=True)
-class OrganisationRef:
-    """Another organisation as an answer names it: id, kind, name (on the date asked about) and county."""
-
-    id: str
-    kind: str
-    name: str
-    county_code: str | None
+    role: str = ""
+    label: str = ""
+    organisation: OrganisationRef | None = None  # the organisation, group or network the post is in
+    on_behalf_of: OrganisationRef | None = None  # whom the post is held for (a seat in a network: an RSS)
+    contacts: tuple[Contact, ...] = ()  # the post's own channels (a fixed function's), never its holder's
 
     @classmethod
-    def of(cls, body: Mapping[str, Any]) -> OrganisationRef:
-        return cls(id=body["id"], kind=body["kind"], name=body["name"], county_code=body.get("county_code"))
-
-
-@dataclass(frozen=True)
-class Seat:
-    """A post in an RSS's overview: a contact point of the RSS itself, or a seat held on its behalf in a network or
-    group (`organisation`); its holder's name on the date (None: vacant); the post's own mailbox, not a person's."""
-
-    id: str
-    organisation: OrganisationRef
-    role: str
-    label: str | None
-    holder_name: str | None
-    mailbox: str | None
-
-
-@dataclass(frozen=True)
-class RssOverview:
-    """An RSS on a date as the registry's overview gives it: where it is hosted and who employs its staff (none
-    when no source names one then: `placement_known` False), its contact points (fixed functions) and the seats
-    held on its behalf."""
-
-    rss: Organisation
-    hosts: list[OrganisationRef]
-    employers: list[OrganisationRef]
-    placement_known: bool
-    contact_points: list[Seat]
-    representatives: list[Seat]
-
-
-def _seat(post: Mapping[str, Any]) -> Seat:
-    holder = post.get("holder")
-    return Seat(id=post["id"], organisation=OrganisationRef.of(post["organisation"]), role=post["role"],
-                label=post.get("label"), holder_name=holder["name"] if holder else None,
-                mailbox=next((c["value"] for c in post.get("contacts", []) if c["kind"] == MAILBOX), None))
+    def of(cls, body: Mapping[str, Any], organisation_id: str | None = None) -> Post:
+        organisation = body.get("organisation")
+        behalf = body.get("on_behalf_of")
+        holder = body.get("holder")
+        contacts = _contacts(body)
+        return cls(id=body["id"], organisation_id=(organisation or {}).get("id", organisation_id or ""),
+                   holder_id=holder["id"] if holder else None, holder_name=holder["name"] if holder else None,
+                   mailbox=next((c.value for c in contacts if c.kind == MAILBOX), None),
+                   active=body.get("active", True), role=body.get("role") or "", label=body.get("label") or "",
+                   organisation=OrganisationRef.of(organisation) if organisation else None,
+                   on_behalf_of=OrganisationRef.of(behalf) if behalf else None, contacts=contacts)
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,148 @@ class PopulationBasis:
 
     def citation(self) -> dict[str, str]:
         return {"id": self.id, "name": self.name, "source": self.source, "reference_date": self.reference_date}
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation between two organisations (`subject` hosts / employs / governs / is part or member of `object`)
+    and the period it holds, with how its dates are known (`evidence`: exact, month, year or attested)."""
+
+    id: str
+    kind: str
+    subject: OrganisationRef
+    object: OrganisationRef
+    valid_from: date | None
+    valid_to: date | None  # exclusive: the first day it no longer holds
+    evidence: str | None = None
+    joint: bool = False
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> Relation:
+        return cls(id=body["id"], kind=body["kind"], subject=OrganisationRef.of(body["subject"]),
+                   object=OrganisationRef.of(body["object"]), valid_from=_day(body.get("valid_from")),
+                   valid_to=_day(body.get("valid_to")), evidence=body.get("evidence"),
+                   joint=bool(body.get("joint", False)))
+
+
+@dataclass(frozen=True)
+class Related:
+    """An organisation in an RSS's overview (its host, employer, a party, a group, a network) and the period of
+    the relation that puts it there; `unit`: the unit of it that does so, when the register names one."""
+
+    organisation: OrganisationRef
+    kind: str
+    valid_from: date | None
+    valid_to: date | None
+    evidence: str | None = None
+    joint: bool = False
+    unit: OrganisationRef | None = None
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> Related:
+        unit = body.get("unit")
+        return cls(organisation=OrganisationRef.of(body["organisation"]), kind=body.get("kind") or "",
+                   valid_from=_day(body.get("valid_from")), valid_to=_day(body.get("valid_to")),
+                   evidence=body.get("evidence"), joint=bool(body.get("joint", False)),
+                   unit=OrganisationRef.of(unit) if unit else None)
+
+
+@dataclass(frozen=True)
+class PlacementUnknown:
+    """No host and no employer of the RSS holds on the date: the nearest known before and after it."""
+
+    last_before: OrganisationRef | None
+    last_known_until: date | None
+    last_attested: str | None
+    next_after: OrganisationRef | None
+    next_known_from: date | None
+
+
+@dataclass(frozen=True)
+class RssOverview:
+    """An RSS on a date, as the registry's overview (`/actors/rss/{id}`) answers it."""
+
+    rss: OrganisationRef
+    on: date
+    hosts: tuple[Related, ...]
+    employers: tuple[Related, ...]
+    parties: tuple[Related, ...]
+    governed_by: tuple[Related, ...]
+    groups: tuple[Related, ...]
+    networks: tuple[Related, ...]
+    contact_points: tuple[Post, ...]
+    representatives: tuple[Post, ...]
+    contacts: tuple[Contact, ...]
+    placement_unknown: PlacementUnknown | None
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> RssOverview:
+        def related(key: str) -> tuple[Related, ...]:
+            return tuple(Related.of(r) for r in body.get(key) or ())
+
+        unknown = body.get("placement_unknown")
+        return cls(rss=OrganisationRef.of(body["rss"]), on=date.fromisoformat(body["as_of"]),
+                   hosts=related("hosts"), employers=related("employers"), parties=related("parties"),
+                   governed_by=related("governed_by"), groups=related("groups"), networks=related("networks"),
+                   contact_points=tuple(Post.of(p) for p in body.get("contact_points") or ()),
+                   representatives=tuple(Post.of(p) for p in body.get("representatives") or ()),
+                   contacts=_contacts(body),
+                   placement_unknown=PlacementUnknown(
+                       last_before=_related_organisation(unknown.get("last_before")),
+                       last_known_until=_day(unknown.get("last_known_until")),
+                       last_attested=unknown.get("last_attested"),
+                       next_after=_related_organisation(unknown.get("next_after")),
+                       next_known_from=_day(unknown.get("next_known_from"))) if unknown else None)
+
+
+def _related_organisation(body: Mapping[str, Any] | None) -> OrganisationRef | None:
+    return OrganisationRef.of(body["organisation"]) if body and body.get("organisation") else None
+
+
+@dataclass(frozen=True)
+class NamePeriod:
+    name: str
+    short_name: str | None
+    valid_from: date | None
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One event of an organisation's history: founded, closed, renamed, relation_started or relation_ended."""
+
+    on: date | None
+    event: str
+    relation: Relation | None
+
+
+@dataclass(frozen=True)
+class OrganisationHistory:
+    organisation: OrganisationRef
+    names: tuple[NamePeriod, ...]
+    events: tuple[HistoryEvent, ...]
+
+    @classmethod
+    def of(cls, body: Mapping[str, Any]) -> OrganisationHistory:
+        return cls(organisation=OrganisationRef.of(body["organisation"]),
+                   names=tuple(NamePeriod(name=n["name"], short_name=n.get("short_name"),
+                                          valid_from=_day(n.get("valid_from")), valid_to=_day(n.get("valid_to")))
+                               for n in body.get("names") or ()),
+                   events=tuple(HistoryEvent(on=_day(e.get("on")), event=e["event"],
+                                             relation=Relation.of(e["relation"]) if e.get("relation") else None)
+                                for e in body.get("timeline") or ()))
+
+    def name_on(self, on: date) -> str:
+        """The organisation's name on a date (its current one when no period holds)."""
+        for period in self.names:
+            if (period.valid_from is None or period.valid_from <= on) and (period.valid_to is None
+                                                                            or on < period.valid_to):
+                return period.name
+        return self.organisation.name
 
 
 class RegistryClient:
@@ -238,30 +380,7 @@ class RegistryClient:
         if organisation_id is not None:
             params = {"organisation": organisation_id, **params}
         items = await self.platform.get_all("/actors/posts", params, what=what)
-        return [Post(id=p["id"], organisation_id=(p.get("organisation") or {}).get("id", organisation_id or ""),
-                     holder_id=p["holder"]["id"] if p.get("holder") else None,
-                     holder_name=p["holder"]["name"] if p.get("holder") else None,
-                     mailbox=next((c["value"] for c in p.get("contacts", []) if c["kind"] == MAILBOX), None),
-                     active=p.get("active", True))
-                for p in sorted(items, key=lambda p: p["id"])]
-
-    async def rss_overview(self, rss_id: str, on: date) -> RssOverview | None:
-        """The RSS on `on`: hosts, employers, contact points and the seats held on its behalf; None when the
-        registry has no RSS by that id."""
-        if not registry_shaped(rss_id):
-            return None
-        answer = await self.platform.get(f"/actors/rss/{rss_id}", {"as_of": on.isoformat()},
-                                         what=f"the registry's overview of {rss_id}")
-        if answer.status != 200:
-            return None
-        body = answer.body
-        return RssOverview(
-            rss=Organisation.of(body["rss"]),
-            hosts=[OrganisationRef.of(r["organisation"]) for r in body.get("hosts", [])],
-            employers=[OrganisationRef.of(r["organisation"]) for r in body.get("employers", [])],
-            placement_known=body.get("placement_unknown") is None,
-            contact_points=[_seat(p) for p in body.get("contact_points", [])],
-            representatives=[_seat(p) for p in body.get("representatives", [])])
+        return [Post.of(p, organisation_id) for p in sorted(items, key=lambda p: p["id"])]
 
     async def population_basis(self, basis_id: str) -> PopulationBasis | None:
         """The registry's population basis; None when it has none by that id."""
@@ -274,6 +393,40 @@ class RegistryClient:
         return PopulationBasis(id=body["id"], name=body["name"], source=body["source"],
                                reference_date=body["reference_date"],
                                populations={r["code"]: r["population"] for r in body["rows"]})
+
+    async def relations(self, kind: str, on: date, *, organisation_id: str | None = None) -> list[Relation]:
+        """The relations of a kind holding on `on` (of one organisation, at either end, or all), in one call per
+        500."""
+        params = {"kind": kind, "as_of": on.isoformat(), "organisation": organisation_id}
+        items = await self.platform.get_all("/actors/relations", params, what=f"the registry's {kind} relations")
+        return [Relation.of(r) for r in items if r.get("active", True)]
+
+    async def posts_held(self, on: date, *, county_code: str | None = None, organisation_id: str | None = None,
+                         role: str | None = None) -> list[Post]:
+        """The posts on `on` (held or vacant; in id order): all of them, those held on behalf of a county's
+        organisations (`county_code`), those of one organisation, group or network, or those of a role. Holders
+        are named as the registry shows them to this client's key: names, never a person's own channels unless
+        the key may see them."""
+        params = {"as_of": on.isoformat(), "county": county_code, "organisation": organisation_id, "role": role}
+        items = await self.platform.get_all("/actors/posts", params, what="the registry's posts")
+        return [Post.of(p) for p in sorted(items, key=lambda p: p["id"]) if p.get("active", True)]
+
+    async def rss_overview(self, rss_id: str, on: date) -> RssOverview | None:
+        """The RSS on `on`: host, employers, parties, groups, networks, contact points, representatives; None when
+        the registry has no RSS by that id."""
+        if not registry_shaped(rss_id):
+            return None
+        answer = await self.platform.get(f"/actors/rss/{rss_id}", {"as_of": on.isoformat()}, what=f"RSS {rss_id}")
+        return RssOverview.of(answer.body) if answer.status == 200 else None
+
+    async def history(self, organisation_id: str) -> OrganisationHistory | None:
+        """The organisation's whole history (names, relations started and ended, founding and closing, in date
+        order); None when the registry has none by that id."""
+        if not registry_shaped(organisation_id):
+            return None
+        answer = await self.platform.get(f"/actors/organisations/{organisation_id}/history",
+                                         what=f"the history of {organisation_id}")
+        return OrganisationHistory.of(answer.body) if answer.status == 200 else None
 
     async def _list_of_county(self, path: str, params: dict[str, Any], county_code: str | None, *,
                               what: str) -> list[Any]:

@@ -18,8 +18,8 @@ once, in the service's lifespan (`attach_platform_client`), and reused by every 
   trusts the header from service keys alone, spends them from a budget of the service for that caller, so one
   caller's traffic cannot spend what the service's calls for everybody else need. One request makes at most
   MAX_CALLS_PER_REQUEST calls (answers kept fresh cost none); past that it is refused with 422 before the call.
-  A service whose one operation reads the whole platform by design (reporting's annual report) gives its client
-  a larger, stated budget (`calls_per_request`).
+  A service whose one operation reads the whole platform by design (reporting's annual report, the dashboard's
+  national overview) gives its client a larger, stated budget (`calls_per_request`).
 """
 
 from __future__ import annotations

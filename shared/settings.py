@@ -11,11 +11,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PLACEHOLDER_SECRET = "development-only-identity-secret-change-me"
 
 
-class BaseServiceSettings(BaseSettings):
+class ServiceSettings(BaseSettings):
+    """What every service reads, a service without a database of its own (the dashboard) included."""
+
     model_config = SettingsConfigDict(extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = "sqlite+aiosqlite:///data/service.db"
     # Shared with the gateway: verifies the identity the gateway forwards on every request.
     identity_secret: str = PLACEHOLDER_SECRET
     log_format: Literal["json", "console"] = "console"
@@ -27,7 +28,7 @@ class BaseServiceSettings(BaseSettings):
     max_import_body_bytes: int = Field(5 * 1024 * 1024, ge=1)
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> "BaseServiceSettings":
+    def _refuse_placeholder_secret(self) -> "ServiceSettings":
         if self.environment == "production" and (
             self.identity_secret == PLACEHOLDER_SECRET or len(self.identity_secret) < 32
         ):
@@ -35,3 +36,9 @@ class BaseServiceSettings(BaseSettings):
                 "identity_secret must be set to a random value of at least 32 characters in production"
             )
         return self
+
+
+class BaseServiceSettings(ServiceSettings):
+    """A service that keeps records: its own database besides."""
+
+    database_url: str = "sqlite+aiosqlite:///data/service.db"

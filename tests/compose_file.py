@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from gateway.settings import GatewaySettings
 from services.actors.settings import ActorsSettings
+from services.dashboard.settings import DashboardSettings
 from services.funding.settings import FundingSettings
 from services.reporting.settings import ReportingSettings
 from services.surveys.settings import SurveysSettings
@@ -30,6 +31,7 @@ SETTINGS_CLASSES: dict[str, type[BaseSettings]] = {
     "funding": FundingSettings,
     "surveys": SurveysSettings,
     "reporting": ReportingSettings,
+    "dashboard": DashboardSettings,
     "gateway": GatewaySettings,
 }
 # Compose services that run someone else's image.

@@ -38,3 +38,19 @@ def admin_key(stack: Stack) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def dashboard_key(stack: Stack) -> dict[str, str]:
     return {"X-API-Key": stack.keys["dashboard"]}
+
+
+@pytest.fixture(scope="session")
+def dashboard_stack(tmp_path_factory: pytest.TempPathFactory,
+                    new_database_url: Callable[[str], str]) -> Iterator[Stack]:
+    """A platform of its own for the dashboard's tests, with the demo year loaded through the gateway
+    (deploy/demo_year.py). Not the session's stack: the demo year's needs rounds, opened before the rounds other
+    tests open, would become those rounds' previous round and change their figures; and a dashboard test stops a
+    service to see the page without it."""
+    from deploy.demo_year import load_demo_year
+
+    stack = start_stack(tmp_path_factory.mktemp("dashboard"), new_database_url)
+    load_demo_year(stack.gateway_url, stack.keys["skr-admin"],
+                   {"20": stack.keys["county-20"], "01": stack.keys["county-01"]})
+    yield stack
+    stack.stop()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from deploy.stack import ROOT, SERVICES, Stack
+from deploy.stack import PROCESSES, ROOT, SERVICES, Stack
 from shared.identity import Principal, Role, sign_identity
 
 # Ports for the test stacks come from below the kernel's ephemeral range (32768-60999 on Linux), which every
@@ -42,7 +42,7 @@ def free_port() -> int:
 def start_stack(data_dir: Path, new_database_url: Callable[[str], str], *,
                 extra_replicas: dict[str, int] | None = None, extra_env: dict[str, str] | None = None) -> Stack:
     stack = Stack(data_dir=data_dir, database_urls={name: new_database_url(name) for name in (*SERVICES, "gateway")},
-                  ports={name: free_port() for name in (*SERVICES, "gateway")}, environment="test",
+                  ports={name: free_port() for name in PROCESSES}, environment="test",
                   log_format="json", log_to_files=True, extra_env=extra_env or {},
                   extra_replicas={name: [free_port() for _ in range(n)] for name, n in (extra_replicas or {}).items()})
     stack.prepare()

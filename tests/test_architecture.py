@@ -130,7 +130,7 @@ def test_every_exception_still_applies() -> None:
 
 
 def test_the_rules_see_the_services() -> None:
-    assert SERVICES == ["actors", "funding", "reporting", "surveys"]
+    assert SERVICES == ["actors", "dashboard", "funding", "reporting", "surveys"]
     assert sum(1 for _ in python_files()) > 150
 
 

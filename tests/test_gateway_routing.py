@@ -72,7 +72,7 @@ def test_gateway_health_and_readiness(gateway):
     assert gateway.get("/healthz").json()["status"] == "ok"
     ready = gateway.get("/readyz").json()
     assert ready["status"] == "ready"
-    assert set(ready["services"]) == {"actors", "funding", "surveys", "reporting"}
+    assert set(ready["services"]) == {"actors", "funding", "surveys", "reporting", "dashboard"}
 
 
 def test_large_responses_stream_through_unchanged(gateway, stack, admin_key):

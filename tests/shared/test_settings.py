@@ -37,7 +37,7 @@ def test_per_service_variables_set_or_add_one_service(monkeypatch: pytest.Monkey
     upstreams = settings.upstreams()
     assert upstreams["funding"] == (["http://f:1"], 10.0)
     assert upstreams["reports"] == (["http://r:9"], 20.0)
-    assert set(upstreams) == {"actors", "funding", "surveys", "reports"}
+    assert set(upstreams) == {"actors", "funding", "surveys", "reporting", "dashboard", "reports"}
     assert settings.bulk_timeout == 100
 
 

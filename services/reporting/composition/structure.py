@@ -11,7 +11,7 @@ from datetime import date
 
 from services.reporting.composition.document import Column, Figure, Part, Source, Table
 from services.reporting.composition.wording import of
-from shared.registry_client import Organisation, RssOverview
+from shared.registry_client import Organisation, Related, RssOverview
 
 ROLE_LABELS = {
     "ordinary_member": "Ordinarie ledamot", "substitute": "Ersättare", "chair": "Ordförande",
@@ -52,8 +52,8 @@ def sources(on: date) -> list[Source]:
             Source("registry-rss-overview", "actors", f"/actors/rss/{{rss_id}}?as_of={on.isoformat()}", on)]
 
 
-def _names(organisations: list) -> str | None:
-    return SEPARATOR.join(sorted({o.name for o in organisations})) or None
+def _names(related: tuple[Related, ...]) -> str | None:
+    return SEPARATOR.join(sorted({r.organisation.name for r in related})) or None
 
 
 def _contact(overview: RssOverview) -> str | None:
@@ -77,7 +77,8 @@ def structure_part(registry: Registry, on: date, activities_per_rss: Counter[str
                          "rss_id": rss.id, "rss_name": overview.rss.name,
                          "host": _names(overview.hosts), "employer": _names(overview.employers),
                          "contact_point": _contact(overview)})
-        seats = sorted(overview.representatives, key=lambda s: (s.organisation.name, s.role, s.id))
+        seats = sorted((s for s in overview.representatives if s.organisation is not None),
+                       key=lambda s: (s.organisation.name, s.role, s.id))
         for seat in seats:
             representative_rows.append({
                 "county_code": county, "rss_name": overview.rss.name, "network": seat.organisation.name,

@@ -40,7 +40,8 @@ def _seat(network: str, name: str, holder: str | None) -> dict:
 
 
 def _overview(rss_id: str, county: str, name: str, host: str | None, seats: list[dict]) -> dict:
-    return {"rss": {"id": rss_id, "kind": "rss", "name": name, "county_code": county, "active": True,
+    return {"as_of": "2026-12-06",
+            "rss": {"id": rss_id, "kind": "rss", "name": name, "county_code": county, "active": True,
                     "identifiers": []},
             "hosts": [{"organisation": {"id": f"host-{county}", "kind": "region", "name": host,
                                         "county_code": county}}] if host else [],
