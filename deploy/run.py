@@ -89,10 +89,11 @@ def demo_lines(stack: Stack, demo: DemoSummary) -> list[str]:
         f"  Survey response rates: curl -H 'X-API-Key: {dashboard}' "
         f"{url}/surveys/rounds/{demo.needs_round_id}/response-rates",
         f"  Status reports:        curl -H 'X-API-Key: {dashboard}' {url}/surveys/status-reports/{year}",
-        "  The annual report (when the platform has the reporting service):",
+        "  The year's annual report to SKR: compose it, then fetch it (JSON, .xlsx, .html or .pdf):",
         f"    curl -X POST -H 'X-API-Key: {admin}' -H 'Content-Type: application/json' "
         f"-d '{{\"year\": {year}}}' {url}/reporting/reports",
         f"    curl -H 'X-API-Key: {admin}' {url}/reporting/reports/{year}/versions/1.pdf -o arsrapport.pdf",
+        f"  or with the administrators' command line: RSS_API_KEY={admin} .venv/bin/rss report generate {year}",
         *(f"  Note: {note}" for note in demo.notes),
         "",
     ]
