@@ -5,16 +5,22 @@ year's data, which the shared stack's tests make their own."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import html
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from deploy.demo_year import DEMO_PEOPLE, RECEIVERS, DemoSummary, _Api, _Calendar, _Loader, load_demo_year
 from tests.support import start_stack
@@ -231,3 +237,42 @@ def test_the_administrators_command_line_finds_the_demo_year_and_makes_its_repor
     missing = rss("report", "show", "2001")
     assert missing.returncode == 1 and missing.stdout == ""
     assert missing.stderr.strip().splitlines() == [missing.stderr.strip()] and "2001" in missing.stderr
+
+
+def test_the_demo_years_report_has_the_same_amounts_in_every_format(demo_stack, loads):
+    """The demo year's report downloaded as SKR would: every amount of the money table is the same in the JSON
+    (öre), the CSV (kronor), the workbook (numbers in kronor) and the printable page (as people read it), and the
+    PDF is made from that page."""
+    admin = {"X-API-Key": demo_stack.keys["skr-admin"]}
+    with httpx.Client(base_url=demo_stack.gateway_url, headers=admin, timeout=60) as client:
+        version = client.post("/reporting/reports", json={"year": YEAR})
+        assert version.status_code in (200, 201), version.text
+        links = version.json()["links"]
+        document = client.get(links["json"]).json()
+        money = next(t for t in document["tables"] if t["name"] == "money")
+        amounts = [c for c in money["columns"] if c["type"] == "money"]
+        assert money["rows"] and amounts
+        csv_rows = list(csv.reader(io.StringIO(client.get(links["csv"]["money"]).content.decode("utf-8-sig"))))
+        book = load_workbook(io.BytesIO(client.get(links["xlsx"]).content))
+        page = client.get(links["html"]).text
+        pdf = client.get(links["pdf"])
+    assert pdf.headers["content-type"].startswith("application/pdf") and pdf.content.startswith(b"%PDF-")
+
+    titles = [c["title"] for c in money["columns"]]
+    assert csv_rows[0] == titles and len(csv_rows) == len(money["rows"]) + 1
+    sheet = next(book[name] for name in book.sheetnames if money["title"].startswith(name))
+    sheet_rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [c.value for c in sheet[1]] == titles and len(sheet_rows) == len(money["rows"])
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u00a0", " ").replace("\u202f", " ")
+    for n, row in enumerate(money["rows"]):
+        for column in amounts:
+            ore = row[column["name"]]
+            i = titles.index(column["title"])
+            if ore is None:
+                assert csv_rows[n + 1][i] == "" and sheet_rows[n][i] is None
+                continue
+            assert Decimal(csv_rows[n + 1][i]) * 100 == ore, (column["name"], row)
+            assert Decimal(repr(sheet_rows[n][i])) * 100 == ore, (column["name"], row)
+            whole, rest = divmod(abs(ore), 100)
+            shown = f"{whole:,}".replace(",", " ") + (f",{rest:02d}" if rest else "") + " kr"
+            assert shown in text, (shown, column["name"])
