@@ -94,6 +94,9 @@ class Stack:
             env["GATEWAY_KEYS_DATABASE_URL"] = self.keys_database_url
             if self.environment == "test":
                 env.update(TEST_RATE_LIMITS)
+            # Reporting composes from the whole platform and makes PDFs: its requests get a minute, not ten seconds.
+            if "reporting" in self.ports:
+                env["GATEWAY_REPORTING_TIMEOUT"] = "60"
             # Exactly the services this stack runs (one given no port is left out, not routed to make run's port);
             # a GATEWAY_<NAME>_URL in extra_env still wins for its service.
             env["GATEWAY_SERVICES"] = json.dumps({

@@ -13,6 +13,8 @@ service that cannot answer fails the composition before anything is written: 503
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +41,10 @@ from shared.problems import InvalidInput, NotFound
 from shared.records import utcnow
 
 SWEDEN = ZoneInfo("Europe/Stockholm")
+# Files made from versions (PDF, workbook, page), kept per process: a version is immutable, so its file is made once.
+# Bounded, oldest out first; keyed by the document's hash and the renderer.
+RENDERED_FILES = 32
+RENDERED: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
 log = get_logger("reports")
 
 
@@ -119,9 +125,18 @@ class ReportReader:
         return (await self._record(year, version)).document
 
     async def rendered(self, year: int, version: int, render: Callable[[dict[str, Any]], Any]) -> Any:
-        """The version's document made into a file by `render` (off the event loop: a PDF takes a while)."""
-        document = orjson.loads(await self.document(year, version))
-        return await asyncio.to_thread(render, document)
+        """The version's document made into a file by `render` (off the event loop: a PDF takes seconds), kept:
+        a version never changes, so its file is made once per process (RENDERED, keyed by the content hash)."""
+        raw = await self.document(year, version)
+        key = (hashlib.sha256(raw.encode()).hexdigest(), render.__module__, render.__qualname__)
+        if (kept := RENDERED.get(key)) is not None:
+            RENDERED.move_to_end(key)
+            return kept
+        made = await asyncio.to_thread(render, orjson.loads(raw))
+        RENDERED[key] = made
+        while len(RENDERED) > RENDERED_FILES:
+            RENDERED.popitem(last=False)
+        return made
 
     async def table(self, year: int, version: int, table: str) -> dict[str, Any]:
         """The parsed document, when it has the table; 404 otherwise."""
