@@ -9,11 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 
-import pytest
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # How long the page may take to render the platform's whole document: a wait, not a speed check (a busy 2-core
 # machine took over 20 s once).
 RENDER_WAIT_MS = 120_000
@@ -29,23 +25,6 @@ def test_docs_pages_load_their_assets_from_the_gateway_itself(gateway):
         for asset in assets:
             response = gateway.get(asset)
             assert response.status_code == 200 and len(response.content) > 1000, asset
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run installs it (Debian package chromium)")
-        pytest.skip("no Chromium on this machine (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 def test_swagger_ui_lists_the_registry_and_try_it_out_reaches_the_api_with_a_key(browser, stack, county_key):
