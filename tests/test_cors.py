@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from tests.support import free_port, start_stack
-from tests.test_api_docs import browser  # noqa: F401  (the Chromium fixture)
 
 PAGE = b"<!doctype html><html lang='sv'><meta charset='utf-8'><title>L\xc3\xa4nets app</title><body></body></html>"
 
